@@ -1,0 +1,54 @@
+"""The one Faust agent loop every stage uses: consume, call the stage's handler, produce.
+
+Processing is at-least-once: outputs are produced and acknowledged by the broker before the
+input event is acknowledged (and so before its offset can be committed). A crash in between
+re-delivers the input; consumers recognise the duplicate by its stable key (the article id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import faust
+
+from streams.settings import Settings
+from streams.stage import Handler, Incoming, Output, process
+from streams.topics import TopicSpec
+
+
+def register_stage(
+    app: faust.App, stage: str, source: TopicSpec, handler: Handler, settings: Settings
+) -> None:
+    """Add the agent of ``stage`` to ``app``: ``source`` -> ``handler`` -> output topics.
+
+    The handler runs in a single worker thread so the event loop stays free for heartbeats
+    and fetches while a page is being parsed or analysed.
+    """
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=stage)
+    topic = app.topic(source.name, key_type=bytes, value_type=bytes)
+
+    async def agent(stream: faust.StreamT[bytes]) -> None:
+        async for event in stream.events():
+            message = event.message
+            incoming = Incoming(
+                message.topic, message.partition, message.offset, event.key, event.value
+            )
+            outputs = await process(
+                stage, incoming, handler, executor=executor, timeout_s=settings.stage_timeout_s
+            )
+            await send_all(app, outputs)
+
+    app.agent(topic, name=stage)(agent)
+
+
+async def send_all(app: faust.App, outputs: Sequence[Output]) -> None:
+    """Produce outputs and wait until the broker has acknowledged every one."""
+    pending = [
+        await app.topic(out.topic.name, key_type=bytes, value_type=bytes).send(
+            key=out.key, value=out.value
+        )
+        for out in outputs
+    ]
+    for fut in pending:
+        await fut

@@ -1,0 +1,29 @@
+"""Builds the Faust app of a worker; it holds no agents itself (they register per stage)."""
+
+from __future__ import annotations
+
+import faust
+from faust.sensors.prometheus import setup_prometheus_sensors
+from prometheus_client import REGISTRY
+
+from streams.kafka import faust_config
+from streams.settings import Settings
+
+
+def create_app(settings: Settings) -> faust.App:
+    """The worker app: parse and enrich agents, Faust's Prometheus sensor on ``/metrics``."""
+    from streams.enrich import agent as enrich_agent  # imported here: they import the cores
+    from streams.parse import agent as parse_agent
+
+    app = faust.App(
+        settings.app_id,
+        key_serializer="raw",
+        value_serializer="raw",
+        autodiscover=False,
+        **faust_config(settings),
+    )
+    # Faust's sensor serves the default registry, which also holds streams.metrics.
+    setup_prometheus_sensors(app, registry=REGISTRY, name_prefix="faust")
+    parse_agent.register(app, settings)
+    enrich_agent.register(app, settings)
+    return app

@@ -1,0 +1,153 @@
+"""``newsstream`` command line: run the pipeline, a worker, the embedded broker, or a replay.
+
+    newsstream run [PATH...]   embedded broker (unless KAFKA_BOOTSTRAP_SERVERS), worker, and the
+                               pages under PATH replayed into news.raw-html, with a summary line
+                               per enriched article; runs until Ctrl-C / SIGTERM
+    newsstream worker          a pipeline worker (parse + enrich agents, /metrics)
+    newsstream broker          only the embedded broker, printing its address
+    newsstream ingest PATH...  replay page files and folders into news.raw-html
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Iterator, Sequence
+
+import faust
+import orjson
+
+from streams import kafka
+from streams.app import create_app
+from streams.broker import EmbeddedBroker
+from streams.ingest.replay import page_files, raw_record
+from streams.settings import Settings
+from streams.topics import ENRICHED, RAW_HTML
+
+
+@contextlib.contextmanager
+def broker_for(settings: Settings) -> Iterator[Settings]:
+    """Settings pointing at a broker: the configured one, or an embedded one for the duration."""
+    if not settings.embedded:
+        yield settings
+        return
+    with EmbeddedBroker(settings.tansu_bin) as broker:
+        print(f"embedded Kafka-protocol broker (Tansu) on {broker.bootstrap}", flush=True)
+        yield settings.with_bootstrap(broker.bootstrap)
+
+
+def summary_line(enriched: dict[str, object]) -> str:
+    article = enriched["article"]
+    assert isinstance(article, dict)
+    entities = enriched["entities"]
+    topics = enriched["topics"]
+    assert isinstance(entities, list) and isinstance(topics, list)
+    top = sorted(entities, key=lambda e: (-e["mentions"], e["first_offset"]))[:6]
+    names = ", ".join(f"{e['name']} ({e['type']})" for e in top) or "-"
+    labels = ", ".join(f"{t['label_en']} {t['score']:.2f}" for t in topics) or "-"
+    return f"* {article['title']}\n    entities: {names}\n    topics:   {labels}"
+
+
+def start_worker(app: faust.App, settings: Settings) -> None:
+    """Run the Faust worker in this process until it is stopped (blocks)."""
+    asyncio.set_event_loop(asyncio.new_event_loop())  # Faust runs on a loop of its own
+    worker = faust.Worker(
+        app, loglevel=settings.log_level, redirect_stdouts=False, quiet=not sys.stdout.isatty()
+    )
+    print(f"metrics: http://{settings.web_host}:{settings.web_port}/metrics", flush=True)
+    worker.execute_from_commandline()
+
+
+def add_replay(app: faust.App, paths: Sequence[str]) -> None:
+    """On worker start, replay ``paths`` into news.raw-html; print every enriched article."""
+    files = list(page_files(paths))
+    raw = app.topic(RAW_HTML.name, key_type=bytes, value_type=bytes)
+
+    @app.task
+    async def replay() -> None:
+        for path in files:
+            key, value = raw_record(path, source="samples")
+            await raw.send(key=key, value=value)
+        print(f"replayed {len(files)} page(s) into {RAW_HTML.name}", flush=True)
+
+    @app.agent(app.topic(ENRICHED.name, key_type=bytes, value_type=bytes), name="summary")
+    async def summary(stream: faust.StreamT[bytes]) -> None:
+        async for value in stream:
+            print(summary_line(orjson.loads(value)), flush=True)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    with broker_for(Settings()) as settings:
+        asyncio.run(kafka.ensure_topics(settings))
+        app = create_app(settings)
+        add_replay(app, args.paths)
+        start_worker(app, settings)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    with broker_for(Settings()) as settings:
+        asyncio.run(kafka.ensure_topics(settings))
+        start_worker(create_app(settings), settings)
+    return 0
+
+
+def cmd_broker(args: argparse.Namespace) -> int:
+    with EmbeddedBroker(Settings().tansu_bin) as broker:
+        print(f"KAFKA_BOOTSTRAP_SERVERS={broker.bootstrap}", flush=True)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        with contextlib.suppress(KeyboardInterrupt):
+            signal.pause()
+    return 0
+
+
+async def _ingest(settings: Settings, paths: Sequence[str]) -> int:
+    await kafka.ensure_topics(settings)
+    producer = kafka.make_producer(settings)
+    await producer.start()
+    count = 0
+    try:
+        for path in page_files(paths):
+            key, value = raw_record(path)
+            await producer.send(RAW_HTML.name, key=key, value=value)
+            count += 1
+        await producer.flush()
+    finally:
+        await producer.stop()
+    return count
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    settings = Settings()
+    if settings.embedded:
+        print("ingest needs KAFKA_BOOTSTRAP_SERVERS (the embedded broker lives inside `run`)",
+              file=sys.stderr)
+        return 2
+    count = asyncio.run(_ingest(settings, args.paths))
+    print(f"replayed {count} page(s) into {RAW_HTML.name}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="newsstream", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="embedded broker + worker + sample replay")
+    run.add_argument("paths", nargs="*", default=["samples"])
+    run.set_defaults(func=cmd_run)
+    sub.add_parser("worker", help="one pipeline worker").set_defaults(func=cmd_worker)
+    sub.add_parser("broker", help="only the embedded broker").set_defaults(func=cmd_broker)
+    ingest = sub.add_parser("ingest", help="replay page files into news.raw-html")
+    ingest.add_argument("paths", nargs="+")
+    ingest.set_defaults(func=cmd_ingest)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=Settings().log_level.upper())
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""The enrich agent: ``news.articles`` -> ``news.enriched`` plus one ``news.entity-mentions``
+event per entity (key: entity id) and one ``news.topic-events`` event per topic (key: code)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import faust
+
+from streams import metrics
+from streams.agent import register_stage
+from streams.enrich import enrich
+from streams.records import article_from_dict
+from streams.settings import Settings
+from streams.stage import Incoming, Output, decode_json, encode, now_iso
+from streams.topics import ARTICLES, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS
+
+STAGE = "enrich"
+
+
+def handle(incoming: Incoming) -> Sequence[Output]:
+    data = decode_json(incoming, ARTICLES)
+    article = article_from_dict(data)
+    enrichment = enrich(article)
+    enriched_at = now_iso()
+    context = {
+        "article_id": article.id,
+        "url": article.canonical_url,
+        "title": article.title,
+        "published": article.published,
+        "language": enrichment.language,
+        "enriched_at": enriched_at,
+    }
+    outputs = [
+        encode(
+            ENRICHED,
+            article.id,
+            {
+                "article": data,
+                "language": enrichment.language,
+                "entities": enrichment.entities,
+                "topics": enrichment.topics,
+                "keywords": enrichment.keywords,
+                "enriched_at": enriched_at,
+            },
+        )
+    ]
+    outputs += [
+        encode(ENTITY_MENTIONS, e.id, {**context, "entity": e}) for e in enrichment.entities
+    ]
+    outputs += [encode(TOPIC_EVENTS, t.code, {**context, "topic": t}) for t in enrichment.topics]
+    if article.fetched_at:
+        fetched = datetime.fromisoformat(article.fetched_at)
+        metrics.FRESHNESS_SECONDS.observe(
+            (datetime.fromisoformat(enriched_at) - fetched).total_seconds()
+        )
+    return outputs
+
+
+def register(app: faust.App, settings: Settings) -> None:
+    register_stage(app, STAGE, ARTICLES, handle, settings)

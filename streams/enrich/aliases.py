@@ -1,0 +1,58 @@
+"""Alias pairs learnt from the article itself: ``한국어 이름(English Name)``.
+
+Korean news introduces foreign names once with the original in parentheses (``오픈AI 포
+컨트리(OpenAI for Countries)``). Each pair becomes an article-local alias: if either side is
+already known, the other side joins that entity; otherwise both sides form a new entity whose id
+is derived from the English side (``unk:`` + sha1 of its normalised form), so that the Korean and
+English spellings share one id.
+"""
+
+from __future__ import annotations
+
+import re
+
+from streams.enrich import rules
+from streams.enrich.ids import unknown_id
+from streams.enrich.lexicon import Known, Lexicon
+
+_PAIR_RE = re.compile(r"([^()\n]{1,60}?)\(([A-Z][A-Za-z0-9&.,'\- ]{1,60})\)")
+_OPENERS = "‘'“\"「『[<《〈"
+_MAX_WORDS = 6
+
+
+def learn(texts: list[str], lexicon: Lexicon) -> list[tuple[str, Known]]:
+    """(surface, entity) pairs to add to the lexicon for this article, in text order."""
+    learnt: list[tuple[str, Known]] = []
+    seen: set[tuple[str, str]] = set()
+    for text in texts:
+        for match in _PAIR_RE.finditer(text):
+            english = match.group(2).strip()
+            korean = _korean_side(match.group(1), len(english.split()))
+            too_short = english.isupper() and len(english) < 3
+            if korean is None or english in rules.LATIN_STOP or too_short:
+                continue
+            if (korean, english) in seen:
+                continue
+            seen.add((korean, english))
+            known = lexicon.lookup(english) or lexicon.lookup(korean)
+            if known is None:
+                known = Known(unknown_id(english), "other", korean, english, "alias", 0.3)
+            learnt.append((korean, known))
+            learnt.append((english, known))
+    return learnt
+
+
+def _korean_side(prefix: str, english_words: int) -> str | None:
+    """The Korean name just before the parenthesis: back to an opening quote, else N words."""
+    cut = max(prefix.rfind(char) for char in _OPENERS)
+    if cut >= 0 and len(prefix[cut + 1:].split()) <= _MAX_WORDS:
+        candidate = prefix[cut + 1:]
+    else:
+        words = prefix.split()
+        candidate = " ".join(words[-min(max(english_words, 1), 4):])
+    candidate = candidate.strip(" ,.·")
+    if not candidate or not any("가" <= char <= "힣" for char in candidate):
+        return None
+    if candidate[-1] in ",.)":
+        return None
+    return candidate

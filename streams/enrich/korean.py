@@ -1,0 +1,232 @@
+"""Korean name extraction: lexicon scan, quoted names with cue nouns, cue-word names, Kiwi runs.
+
+Passes run from most to least trustworthy and each claims its characters, so a later pass never
+splits or re-types what an earlier one found: ``‘SB 오픈AI 재팬’이라는 합작사`` is claimed whole
+before the lexicon would see ``오픈AI`` in it and before Kiwi would offer ``재팬`` alone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from streams.enrich import rules
+from streams.enrich.lexicon import Lexicon, is_hangul
+from streams.enrich.mention import Mention, occupy, overlaps
+from streams.enrich.resources import kiwi, wikidata_types
+from streams.enrich.rules import words
+
+_QUOTE_RE = re.compile(r"[‘'“\"]([^‘’'“”\"\n]{2,40})[’'”\"]")
+_AFTER_QUOTE_RE = re.compile(r"(?:이?라는|란|인)?\s*([가-힣]+)")
+_CUE_NAME_RE = re.compile(
+    r"(?<![\w])([가-힣]{2,4})\s+(?:([가-힣A-Za-z0-9]+)\s+)?(?:(?:전|前|현|신임|공동)\s+)?"
+    r"(기자|대표|대통령|회장|장관|사장|부회장|의원|위원장|교수|감독|총리|대변인|씨)"
+    r"(?=$|[^가-힣]|(?:[은는이가의와과를을도께]|에게|에서|으로|로서|이다)(?:$|[^가-힣]))"
+)
+_NOUN_TAGS = frozenset({"NNP"})
+_NOT_NAMES = frozenset(words(
+    "이번 지난 한편 이날 오늘 당시 전날 다음 관련 해당 전체 우리 모든 국내 해외"
+))
+_TOKEN_CACHE_KEY = "_tokens"
+
+
+def tokenize(text: str) -> list[Any]:
+    """Kiwi tokens of ``text`` (the shared analyser; loaded on first call)."""
+    return list(kiwi().tokenize(text))
+
+
+def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None) -> list[Mention]:
+    """All name mentions in one piece of Korean (or mixed) text, sorted by position."""
+    if not text.strip():
+        return []
+    if tokens is None:
+        tokens = tokenize(text)
+    occupied = bytearray(len(text))
+    found: list[Mention] = []
+    for finder in (_quoted, _known, _cue_names, _kiwi_runs):
+        for mention in finder(text, lexicon, tokens, occupied):
+            if not overlaps(occupied, mention.start, mention.end):
+                occupy(occupied, mention.start, mention.end)
+                found.append(mention)
+    for mention in found:
+        if mention.known is None:
+            _retype_by_context(text, mention, found)
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def _quoted(
+    text: str, lexicon: Lexicon, tokens: list[Any], occupied: bytearray
+) -> list[Mention]:
+    """Quoted names typed by a neighbouring cue noun (``‘…’이라는 합작사``, ``프로그램 ‘…’``)."""
+    out = []
+    for match in _QUOTE_RE.finditer(text):
+        inner = match.group(1)
+        start = match.start(1)
+        paren = inner.find("(")
+        if paren > 0:
+            inner = inner[:paren]
+        inner = inner.rstrip()
+        known = lexicon.lookup(inner) if inner else None
+        if not inner or len(inner.split()) > 5 or (known is not None and known.source != "alias"):
+            continue
+        has_name = any(char.isupper() for char in inner)
+        if not has_name and not _has_nnp(tokens, start, start + len(inner)):
+            continue
+        after = _AFTER_QUOTE_RE.match(text, match.end())
+        before = text[max(0, match.start() - 12):match.start()].split()
+        etype = None
+        if after is not None:
+            etype = _cue_type(after.group(1))
+        if etype is None and before:
+            etype = rules.QUOTE_CUES_KO.get(before[-1])
+        if etype is not None:
+            out.append(Mention(start, start + len(inner), inner, etype, "rule", 0.7, known))
+    return out
+
+
+def _cue_type(word: str) -> str | None:
+    for cue, etype in rules.QUOTE_CUES_KO.items():
+        if word.startswith(cue):
+            return etype
+    return None
+
+
+def _has_nnp(tokens: list[Any], start: int, end: int) -> bool:
+    return any(t.tag == "NNP" and start <= t.start < end for t in tokens)
+
+
+def _known(
+    text: str, lexicon: Lexicon, tokens: list[Any], occupied: bytearray
+) -> list[Mention]:
+    return [
+        Mention(s, e, text[s:e], k.type, k.source, k.confidence, k)
+        for s, e, k in lexicon.scan(text)
+    ]
+
+
+def _cue_names(
+    text: str, lexicon: Lexicon, tokens: list[Any], occupied: bytearray
+) -> list[Mention]:
+    """Korean names Kiwi does not know, found through a following title (정신아 카카오 대표)."""
+    out = []
+    for match in _CUE_NAME_RE.finditer(text):
+        name = match.group(1)
+        start, end = match.span(1)
+        if name in _NOT_NAMES or lexicon.lookup(name) is not None:
+            continue
+        if name[0] not in rules.SURNAMES_KO and name[:2] not in rules.SURNAMES_KO:
+            continue
+        covering = [t for t in tokens if start <= t.start < end]
+        if len(covering) == 1 and covering[0].tag not in _NOUN_TAGS:
+            continue  # a single known common word (이번, 관계자), not a name
+        if any(not t.tag.startswith("N") for t in covering):
+            continue
+        out.append(Mention(start, end, name, "person", "rule", 0.75))
+    return out
+
+
+def _eligible(token: Any) -> bool:
+    if token.tag == "NNP":
+        return len(token.form) > 1 or token.form.isascii()
+    if token.tag == "SL":
+        return token.form not in rules.LATIN_STOP or token.form in rules.LATIN_CONNECTORS
+    return False
+
+
+def _kiwi_runs(
+    text: str, lexicon: Lexicon, tokens: list[Any], occupied: bytearray
+) -> list[Mention]:
+    """Runs of proper nouns and Latin words (joined by nothing or one space) not yet claimed."""
+    runs: list[list[Any]] = []
+    current: list[Any] = []
+    for token in tokens:
+        end = token.start + token.len
+        if not _eligible(token) or overlaps(occupied, token.start, end):
+            if current:
+                runs.append(current)
+            current = []
+            continue
+        if current:
+            prev = current[-1]
+            gap = text[prev.start + prev.len:token.start]
+            if gap not in ("", " "):
+                runs.append(current)
+                current = []
+        current.append(token)
+    if current:
+        runs.append(current)
+    out = []
+    for run in runs:
+        while run and (run[0].form in rules.LATIN_CONNECTORS or run[0].form[0].islower()):
+            run = run[1:]
+        while run and (run[-1].form in rules.LATIN_CONNECTORS or run[-1].form[0].islower()):
+            run = run[:-1]
+        if not run:
+            continue
+        start, end = run[0].start, run[-1].start + run[-1].len
+        surface = text[start:end]
+        lone_letter = len(run) == 1 and run[0].tag == "SL" and len(surface) < 2
+        if surface in rules.LATIN_STOP or lone_letter:
+            continue
+        out.append(_type_unknown(surface, start, end, lexicon))
+    return out
+
+
+def _type_unknown(surface: str, start: int, end: int, lexicon: Lexicon) -> Mention:
+    known = lexicon.lookup(surface)
+    if known is not None:
+        return Mention(start, end, surface, known.type, known.source, known.confidence, known)
+    wiki = wikidata_types().get(surface)
+    if wiki is not None:
+        return Mention(start, end, surface, wiki, "wikidata", 0.7)
+    by_suffix = rules.suffix_type_ko(surface)
+    if by_suffix is not None:
+        return Mention(start, end, surface, by_suffix, "rule", 0.55)
+    if rules.looks_like_korean_name(surface):
+        return Mention(start, end, surface, "person", "rule", 0.45)
+    if surface.isascii() and surface.isupper() and 2 <= len(surface) <= 6:
+        return Mention(start, end, surface, "organization", "rule", 0.4)
+    return Mention(start, end, surface, "other", "default", 0.3)
+
+
+def _retype_by_context(text: str, mention: Mention, found: list[Mention]) -> None:
+    """Title words next to a name make it a person (트럼프 전 대통령, 사무국장 크리스 레헨)."""
+    if mention.source == "rule" and mention.type == "person":
+        return
+    after = text[mention.end:mention.end + 16]
+    if after[:1] == "씨" and (len(after) < 2 or not is_hangul(after[1])):
+        _set_person(mention)
+        return
+    words = after.split()
+    if after[:1].isspace() and words:
+        first = words[0]
+        if first in rules.TITLE_MODIFIERS_KO and len(words) > 1:
+            first = words[1]
+        if _strip_particle(first) in rules.PERSON_CUES_KO:
+            _set_person(mention)
+            return
+    before = text[max(0, mention.start - 12):mention.start]
+    if before[-1:].isspace():
+        words = before.split()
+        if words and words[-1] in rules.PERSON_CUES_KO:
+            _set_person(mention)
+
+
+_PARTICLES = ("에게", "께서", "으로", *"은는이가의와과을를도께로")
+
+
+def _strip_particle(word: str) -> str:
+    word = word.rstrip(".,·…”’\"')")
+    if word in rules.PERSON_CUES_KO:
+        return word
+    for particle in _PARTICLES:
+        if word.endswith(particle) and word[: -len(particle)] in rules.PERSON_CUES_KO:
+            return word[: -len(particle)]
+    return word
+
+
+def _set_person(mention: Mention) -> None:
+    if mention.type in ("organization", "location", "product") and mention.source == "wikidata":
+        return
+    mention.type, mention.source, mention.confidence = "person", "rule", 0.75

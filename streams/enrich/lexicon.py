@@ -1,0 +1,159 @@
+"""Known entities: the curated gazetteer, CLDR country names, and per-article learned aliases.
+
+A :class:`Lexicon` answers two questions quickly: "is this surface a known entity?" (by the
+normalised key, so spacing, case and a leading ``#`` do not matter) and "where do known surfaces
+occur in this text?" (a first-character index scanned once per text, with word-boundary rules
+so that ``애플`` does not match inside ``애플리케이션``). Per-article aliases learnt from
+``한국어(English)`` patterns go into a cheap overlay (:meth:`Lexicon.with_aliases`), never into
+the shared tables.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from streams.enrich.ids import normalise, territory_id
+from streams.enrich.resources import read_tsv
+
+# Characters a Korean particle or a short suffix glued to a name may start with (오픈AI는,
+# 중국발, 일본엔, 미국산, 한국계). A known Hangul surface followed by any other Hangul is taken
+# to be the head of a longer, different word (메타버스, 애플리케이션) and is not matched.
+_PARTICLE_HEADS = frozenset(
+    "은는이가을를의에와과도로으만까부나라랑께보처같측발엔산인계판내간행쪽등며였서조마들"
+)
+_HANGUL_RE = re.compile(r"[가-힣]+")
+_EXCLUDED_TERRITORIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """One known entity: its canonical id, type and names, and where the knowledge came from."""
+
+    id: str
+    type: str
+    name_ko: str | None
+    name_en: str | None
+    source: str  # "gazetteer" | "iso" | "alias"
+    confidence: float
+
+
+def is_hangul(char: str) -> bool:
+    return "가" <= char <= "힣"
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum()
+
+
+@dataclass(slots=True)
+class Lexicon:
+    """Surface -> :class:`Known`, by normalised key and by a scan index over raw surfaces."""
+
+    by_key: dict[str, Known] = field(default_factory=dict)
+    scan_index: dict[str, list[tuple[str, Known]]] = field(default_factory=dict)
+
+    def add(self, surface: str, known: Known) -> None:
+        """Register a surface; the first registration of a key wins (file order is fixed)."""
+        surface = surface.strip()
+        key = normalise(surface)
+        if not key:
+            return
+        self.by_key.setdefault(key, known)
+        variants = {surface, surface.replace(" ", "")} if _has_hangul(surface) else {surface}
+        for variant in variants:
+            bucket = self.scan_index.setdefault(variant[0], [])
+            if all(existing != variant for existing, _ in bucket):
+                bucket.append((variant, known))
+                bucket.sort(key=lambda item: (-len(item[0]), item[0]))
+
+    def lookup(self, surface: str) -> Known | None:
+        return self.by_key.get(normalise(surface))
+
+    def with_aliases(self, aliases: list[tuple[str, Known]]) -> Lexicon:
+        """A copy-on-write overlay holding extra (article-local) surfaces."""
+        if not aliases:
+            return self
+        overlay = Lexicon(dict(self.by_key), {k: list(v) for k, v in self.scan_index.items()})
+        for surface, known in aliases:
+            overlay.add(surface, known)
+        return overlay
+
+    def scan(self, text: str) -> list[tuple[int, int, Known]]:
+        """Longest known surfaces in ``text`` at word starts, left to right, not overlapping."""
+        found: list[tuple[int, int, Known]] = []
+        index, size = 0, len(text)
+        while index < size:
+            bucket = self.scan_index.get(text[index])
+            if bucket is not None and (index == 0 or not _is_word_char(text[index - 1])):
+                for surface, known in bucket:
+                    end = index + len(surface)
+                    if text.startswith(surface, index) and _end_ok(text, end, surface):
+                        found.append((index, end, known))
+                        index = end
+                        break
+                else:
+                    index += 1
+                continue
+            index += 1
+        return found
+
+
+def _has_hangul(text: str) -> bool:
+    return any(is_hangul(char) for char in text)
+
+
+def _end_ok(text: str, end: int, surface: str) -> bool:
+    if end >= len(text):
+        return True
+    nxt = text[end]
+    last = surface[-1]
+    if is_hangul(last):
+        if not is_hangul(nxt):
+            return True
+        run = _HANGUL_RE.match(text, end)
+        tail = run.group(0) if run else ""
+        return len(tail) <= 4 and tail[0] in _PARTICLE_HEADS
+    if last.isascii() and last.isalnum():
+        return not (nxt.isascii() and nxt.isalnum())
+    return True
+
+
+@functools.cache
+def base_lexicon() -> Lexicon:
+    """The shared lexicon: gazetteer.tsv first, then CLDR territories and their aliases."""
+    lexicon = Lexicon()
+    for row in read_tsv("gazetteer.tsv")[1:]:
+        row += [""] * (5 - len(row))
+        entity_id, etype, name_ko, name_en, aliases = (cell.strip() for cell in row[:5])
+        known = Known(entity_id, etype, name_ko or None, name_en or None, "gazetteer", 0.95)
+        for surface in (name_ko, name_en, *aliases.split("|")):
+            if surface:
+                lexicon.add(surface, known)
+    for code, name_ko, name_en in _territories():
+        known = Known(territory_id(code), "location", name_ko, name_en, "iso", 0.95)
+        for surface in (name_ko, name_en):
+            lexicon.add(surface, known)
+    territory = {known.id: known for known in lexicon.by_key.values() if known.source == "iso"}
+    for code, alias in read_tsv("territory_aliases.tsv"):
+        known_country = territory.get(territory_id(code))
+        if known_country is not None:
+            lexicon.add(alias, known_country)
+    return lexicon
+
+
+def _territories() -> list[tuple[str, str, str]]:
+    """(ISO code, Korean name, English name) for every CLDR country/territory code."""
+    from babel import Locale
+
+    names_ko = Locale("ko").territories
+    names_en = Locale("en").territories
+    rows = []
+    for code in sorted(names_en):
+        if len(code) != 2 or not code.isalpha() or code in _EXCLUDED_TERRITORIES:
+            continue
+        name_ko = re.sub(r"\(.*\)$", "", names_ko.get(code, "")).strip()
+        name_en = re.sub(r"\s*SAR China$|\(.*\)$", "", names_en[code]).strip()
+        rows.append((code, name_ko, name_en))
+    return rows

@@ -1,0 +1,28 @@
+"""The unit passed between extraction and resolution: one typed span in one piece of text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from streams.enrich.lexicon import Known
+
+
+@dataclass(slots=True)
+class Mention:
+    """A name found at ``text[start:end]``, typed, with the known entity it matched if any."""
+
+    start: int
+    end: int
+    surface: str
+    type: str
+    source: str
+    confidence: float
+    known: Known | None = None
+
+
+def overlaps(occupied: bytearray, start: int, end: int) -> bool:
+    return any(occupied[start:end])
+
+
+def occupy(occupied: bytearray, start: int, end: int) -> None:
+    occupied[start:end] = b"\x01" * (end - start)

@@ -1,0 +1,27 @@
+"""Sentence-level NER entry point (used by ``bench/ner_klue.py``): spans with coarse types.
+
+Runs the same Korean/English extraction as ``enrich`` on one plain sentence, without article
+context (no alias learning, no coreference), and returns ``(start, end, type)`` character spans.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from streams.enrich import english, korean
+from streams.enrich.lexicon import base_lexicon, is_hangul
+
+
+class Span(NamedTuple):
+    start: int
+    end: int
+    type: str  # person | organization | location | product | event | other
+
+
+def ner_spans(sentence: str) -> list[Span]:
+    """Typed name spans in ``sentence``, sorted by start."""
+    if any(is_hangul(char) for char in sentence):
+        mentions = korean.extract(sentence, base_lexicon())
+    else:
+        mentions = english.extract(sentence, base_lexicon())
+    return [Span(m.start, m.end, m.type) for m in mentions]

@@ -1,0 +1,93 @@
+"""Process-wide, lazily loaded resources: the Kiwi analyser and the packaged data tables.
+
+Everything here is loaded on first use (never at import time, so importing ``streams.enrich``
+stays cheap for the agent and for tests that never touch Korean) and then cached for the life of
+the process, because building a Kiwi instance costs about a second and some memory.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiwipiepy import Kiwi
+
+DATA = importlib.resources.files("streams.enrich") / "data"
+
+# WikiData classes found in kiwipiepy_model's multi.dict comments, mapped to our entity types.
+# Only classes whose meaning we are sure of are listed; anything else stays untyped here.
+WIKIDATA_CLASSES: dict[str, str] = {
+    "Q5": "person",  # human
+    "Q15632617": "person",  # fictional human
+    "Q43229": "organization",  # organisation
+    "Q4830453": "organization",  # business
+    "Q783794": "organization",  # company
+    "Q891723": "organization",  # public company
+    "Q476028": "organization",  # association football club
+    "Q3918": "organization",  # university
+    "Q215380": "organization",  # musical group
+    "Q7278": "organization",  # political party
+    "Q327333": "organization",  # government agency
+    "Q163740": "organization",  # nonprofit organisation
+    "Q6256": "location",  # country
+    "Q515": "location",  # city
+    "Q486972": "location",  # human settlement
+    "Q532": "location",  # village
+    "Q34442": "location",  # road
+    "Q55488": "location",  # railway station
+    "Q928830": "location",  # metro station
+    "Q3024240": "location",  # historical country
+    "Q4022": "location",  # river
+    "Q8502": "location",  # mountain
+    "Q23397": "location",  # lake
+    "Q178561": "event",  # battle
+    "Q1656682": "event",  # event
+    "Q7397": "product",  # software
+    "Q7889": "product",  # video game
+    "Q11424": "other",  # film
+    "Q5398426": "other",  # television series
+    "Q7725634": "other",  # literary work
+}
+
+_QID_RE = re.compile(r"#\s*(Q\d+)")
+
+
+@functools.cache
+def kiwi() -> Kiwi:
+    """The shared analyser (built once per process; Kiwi loads multi.dict by default)."""
+    from kiwipiepy import Kiwi
+
+    return Kiwi(num_workers=1, load_typo_dict=False)
+
+
+@functools.cache
+def wikidata_types() -> dict[str, str]:
+    """Surface -> entity type from the WikiData class comments of kiwipiepy_model/multi.dict.
+
+    Alternative spellings (``더글라스 애덤스<TAB>더글러스 애덤스/NNP``) carry the class too.
+    """
+    import kiwipiepy_model  # type: ignore[import-untyped]
+
+    path = Path(kiwipiepy_model.__file__).parent / "multi.dict"
+    table: dict[str, str] = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#"):
+                continue
+            match = _QID_RE.search(line)
+            if match is None:
+                continue
+            etype = WIKIDATA_CLASSES.get(match.group(1))
+            if etype is not None:
+                table.setdefault(line.split("\t", 1)[0], etype)
+    return table
+
+
+def read_tsv(name: str) -> list[list[str]]:
+    """Rows of a packaged TSV file, skipping comments and blank lines."""
+    text = (DATA / name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]

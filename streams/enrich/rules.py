@@ -1,0 +1,131 @@
+"""Hand-written typing rules for names the lexicon does not know: cue words and suffixes.
+
+These encode Korean news conventions (a person's name is followed or preceded by a title such as
+``기자``, ``대표`` or ``사무국장``; organisations end in ``~당``, ``~부``, ``~청``, ``~은행``;
+places in ``~시``, ``~도``, ``~구``) and their English counterparts. They run after the gazetteer,
+the WikiData classes and the ISO country names, and before the low-confidence default.
+"""
+
+from __future__ import annotations
+
+
+def words(text: str) -> list[str]:
+    """Whitespace-separated word list (keeps long vocabularies compact and readable)."""
+    return text.split()
+
+
+# Titles and roles that mark the adjacent name as a person (Korean news writes "name + title").
+PERSON_CUES_KO = frozenset(
+    words(
+        "기자 대표 대통령 씨 회장 장관 사무국장 총리 의원 위원장 감독 선수 교수 사장 부회장 총장 "
+        "국장 원장 청장 실장 본부장 이사장 대변인 변호사 판사 검사 후보 대표이사 의장 부사장 전무 "
+        "상무 최고경영자 창업자 총재 국무장관 부장 차관 도지사 군수 구청장 대사 특파원 앵커 작가 "
+        "배우 가수 박사 교황 주석 팀장 센터장 소장 여사 부총리 단장 코치 이사 CEO CFO CTO COO "
+        "의원실 총영사 원내대표 당대표 비서실장 수석 연구원 회계사 전 부통령 국왕 왕세자"
+    )
+)
+# Words that may stand between a name and its title (도널드 트럼프 전 대통령, 김 모 씨).
+TITLE_MODIFIERS_KO = frozenset(words("전 前 현 신임 공동 초대 차기 당시 수석 부 최고"))
+
+PERSON_CUES_EN = frozenset(
+    words(
+        "Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. President Senator Sen. Rep. Gov. Governor Minister "
+        "Secretary Chancellor Pope King Queen Prince Judge General Gen. CEO Chairman Chairwoman "
+        "Professor Prof. Sir Lady Premier Mayor Ambassador Coach Director Commissioner"
+    )
+)
+PERSON_VERBS_EN = frozenset(words(
+    "said says told wrote added noted argued warned stated announced"
+))
+
+ORG_SUFFIXES_KO = (
+    "은행", "공사", "공단", "재단", "협회", "위원회", "연구원", "연구소", "대학교", "대학", "그룹",
+    "전자", "증권", "보험", "카드", "건설", "제약", "항공", "자동차", "통신", "일보", "신문",
+    "방송", "뉴스", "엔터테인먼트", "지주", "홀딩스", "법원", "검찰청", "경찰서", "학교", "병원",
+    "구단", "FC", "당", "부", "청", "처",
+)
+LOC_SUFFIXES_KO = (
+    "특별시", "광역시", "공항", "공원", "호텔", "반도", "대로", "해협", "시", "도", "군", "구",
+    "읍", "면", "섬", "항", "역",
+)
+ORG_SUFFIXES_EN = frozenset(
+    words(
+        "Inc Inc. Corp Corp. Corporation Ltd Ltd. LLC Group Bank University Ministry Agency "
+        "Department Committee Council Association Institute Party Company Co Co. Holdings "
+        "Technologies Labs Foundation Fund Commission Court Union Federation League Club FC "
+        "Airlines Motors Electronics Systems Partners Capital News Times Post Journal Reserve "
+        "Office Service Army Navy Forces Police Parliament Assembly Congress Senate Organization "
+        "Organisation"
+    )
+)
+LOC_SUFFIXES_EN = frozenset(
+    words(
+        "City County Province State River Island Islands Mountain Mountains Street Valley Lake "
+        "Sea Ocean Bay Airport Station Square Park Peninsula Strait Region District"
+    )
+)
+# Cue nouns after a quoted name (‘SB 오픈AI 재팬’이라는 합작사) or before it (프로그램 ‘…’).
+QUOTE_CUES_KO: dict[str, str] = {
+    **dict.fromkeys(words(
+        "합작사 회사 기업 법인 스타트업 재단 단체 협회 은행 펀드 자회사 연구소 조직 정당 그룹 "
+        "합작법인"
+    ), "organization"),
+    **dict.fromkeys(words(
+        "프로그램 프로젝트 이니셔티브 행사 캠페인 대회 축제 회의 정상회의 포럼 전시회 작전 사업 "
+        "계획 훈련 연합훈련 박람회 콘퍼런스 컨퍼런스 시상식"
+    ),
+                    "event"),
+    **dict.fromkeys(words(
+        "서비스 모델 앱 플랫폼 제품 칩 게임 브랜드 차량 스마트폰 챗봇 로봇 소프트웨어 신약 백신 "
+        "반도체 운영체제 위성 발사체"
+    ), "product"),
+    **dict.fromkeys(["지역", "도시", "마을", "섬", "거리", "단지"], "location"),
+}
+# Common Korean surnames (one and two syllables), for names found only through a cue word.
+SURNAMES_KO = frozenset(
+    words(
+        "김 이 박 최 정 강 조 윤 장 임 한 오 서 신 권 황 안 송 류 유 전 홍 고 문 양 손 배 백 허 "
+        "남 심 노 하 곽 성 차 주 우 구 민 진 나 지 엄 채 원 천 방 공 현 함 변 염 여 추 도 소 석 "
+        "선 설 마 길 연 위 표 명 기 반 라 왕 금 옥 육 인 맹 제 모 탁 국 어 은 편 용 예 경 봉 사 "
+        "부 황보 남궁 제갈 선우 독고"
+    )
+)
+# Latin tokens inside Korean text that are vocabulary, not names.
+LATIN_STOP = frozenset(
+    words(
+        "AI IT CEO CFO CTO COO PC TV SNS GPU CPU API OS App DB VR AR XR IoT ICT R&D ESG MOU GDP "
+        "CPI K PD MC DJ VIP PR MZ M&A IPO ETF B2B B2C UX UI OTT FTA CCTV LED LCD SW HW EV NFT DX "
+        "QR USB vs VS ver km kg cm mm ml ℃ am pm AM PM Q&A FAQ ID PDF WWW HTTP HTTPS Co Inc News"
+    )
+)
+LATIN_CONNECTORS = frozenset(words(
+    "for of the and de du la von van der di da & in on to"
+))
+
+
+def suffix_type_ko(surface: str) -> str | None:
+    """Organisation/location by suffix, for names of three or more characters."""
+    if len(surface.replace(" ", "")) < 3:
+        return None
+    for suffix in ORG_SUFFIXES_KO:
+        if surface.endswith(suffix):
+            return "organization"
+    for suffix in LOC_SUFFIXES_KO:
+        if surface.endswith(suffix):
+            return "location"
+    return None
+
+
+def suffix_type_en(words: list[str]) -> str | None:
+    if words and words[-1] in ORG_SUFFIXES_EN:
+        return "organization"
+    if words and words[-1] in LOC_SUFFIXES_EN:
+        return "location"
+    return None
+
+
+def looks_like_korean_name(surface: str) -> bool:
+    """Three Hangul syllables starting with a common surname (김성환), the usual Korean name."""
+    if len(surface) != 3 or not all("가" <= char <= "힣" for char in surface):
+        return False
+    return surface[0] in SURNAMES_KO

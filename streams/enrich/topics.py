@@ -1,0 +1,152 @@
+"""IPTC Media Topics (top level) and keywords from a packaged term lexicon.
+
+``data/topics.json`` lists, per top-level Media Topic, Korean and English terms written from the
+IPTC definitions (see its ``_provenance``). Scoring counts term hits (title hits weigh double):
+Korean terms of two or more characters as substrings (robust to Kiwi's compound splitting),
+one-character Korean terms only as whole Kiwi nouns (``비`` rain, not ``비판``), English terms as
+word prefixes. A topic's score is its share of all hits; the best topic is always returned when
+anything matched, others when they reach half its score. No model, no randomness.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from streams.enrich.resources import DATA
+from streams.enrich.rules import words
+from streams.records import Topic
+
+MIN_SHARE_OF_BEST = 0.5
+MAX_TOPICS = 3
+MAX_KEYWORDS = 10
+_EN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-']{2,}")
+_KO_STOP = frozenset(
+    words(
+        "이번 지난 이날 오늘 당시 관련 경우 가운데 이후 이상 이하 정도 대상 통해 위해 때문 사실 "
+        "관계자 설명 지적 분석 예정 계획 상태 전망 우려 강조 발표 기자 사진 뉴스 무단 전재 배포 "
+        "금지 결과 일부 최근 올해 내년 작년 지난해 시작 진행 필요 가능 문제 의원님 자신 상황 부분 "
+        "방안 입장 의견 생각 이야기 모습 정도 모두 기존 현재 각국 단순 본격"
+    )
+)
+_EN_STOP = frozenset(
+    words(
+        "the and for that with this from have has had was were will would could should about "
+        "after before their there they them than then which while what when where said says also "
+        "into over more most been being other some such only just like than its his her our your "
+        "who whom whose are not but can may might must very many much new year years last first "
+        "one two three four five week month today yesterday according told including since"
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _TopicTerms:
+    code: str
+    label_en: str
+    label_ko: str
+    long_ko: tuple[str, ...]
+    short_ko: frozenset[str]
+    pattern_en: re.Pattern[str]
+
+
+@functools.cache
+def _lexicon() -> tuple[_TopicTerms, ...]:
+    raw: dict[str, Any] = json.loads((DATA / "topics.json").read_text(encoding="utf-8"))
+    out = []
+    for code, spec in sorted(raw["topics"].items()):
+        terms_ko = [t for t in spec["terms_ko"] if t]
+        english = sorted({t.lower() for t in spec["terms_en"] if t}, key=lambda t: (-len(t), t))
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in english) + ")")
+        out.append(_TopicTerms(
+            code, spec["en"], spec["ko"],
+            tuple(t for t in terms_ko if len(t) > 1),
+            frozenset(t for t in terms_ko if len(t) == 1),
+            pattern,
+        ))
+    return tuple(out)
+
+
+def classify(title: str, text: str, token_sets: Sequence[tuple[str, list[Any]]],
+             korean_mode: bool, names: dict[str, int] | None = None,
+             covered: dict[str, bytearray] | None = None) -> tuple[list[Topic], list[str]]:
+    """(topics, keywords) of an article; empty lists when nothing matches.
+
+    ``names`` (entity name -> mentions) compete as keywords; ``covered`` marks, per segment, the
+    characters inside entity mentions, whose Kiwi pieces (오픈 of 오픈AI) are not keywords.
+    """
+    raw: Counter[str] = Counter()
+    for weight, piece, segment in ((2, title, "title"), (1, text, "text")):
+        if not piece:
+            continue
+        lowered = piece.lower()
+        nouns = Counter(
+            t.form for seg, tokens in token_sets if seg == segment for t in tokens
+            if t.tag.startswith("NN")
+        )
+        for topic in _lexicon():
+            hits = len(topic.pattern_en.findall(lowered + " "))
+            if korean_mode:
+                hits += sum(piece.count(term) for term in topic.long_ko)
+                hits += sum(nouns[term] for term in topic.short_ko)
+            if hits:
+                raw[topic.code] += weight * hits
+    keywords = _keywords(title, text, token_sets, korean_mode, names or {}, covered or {})
+    return _topics(raw), keywords
+
+
+def _topics(raw: Counter[str]) -> list[Topic]:
+    total = sum(raw.values())
+    if not total:
+        return []
+    ranked = sorted(raw.items(), key=lambda item: (-item[1], item[0]))
+    best = ranked[0][1]
+    labels = {topic.code: topic for topic in _lexicon()}
+    out = []
+    for code, hits in ranked[:MAX_TOPICS]:
+        if hits < best * MIN_SHARE_OF_BEST:
+            break
+        topic = labels[code]
+        out.append(Topic(code, topic.label_en, topic.label_ko, round(hits / total, 3)))
+    return out
+
+
+def _keywords(title: str, text: str, token_sets: Sequence[tuple[str, list[Any]]],
+              korean_mode: bool, names: dict[str, int],
+              covered: dict[str, bytearray]) -> list[str]:
+    """Up to ten salient nouns: frequency, title occurrences weigh triple, ties by first use."""
+    weights: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    position = 0
+    for name, count in names.items():
+        weights[name] += count
+        first.setdefault(name, position)
+        position += 1
+    if korean_mode:
+        for segment, tokens in token_sets:
+            if segment not in ("title", "text"):
+                continue
+            mask = covered.get(segment, bytearray())
+            for token in tokens:
+                form = token.form
+                if token.start < len(mask) and mask[token.start]:
+                    continue
+                if token.tag in ("NNG", "NNP") and len(form) > 1 and form not in _KO_STOP:
+                    weights[form] += 3 if segment == "title" else 1
+                    first.setdefault(form, position)
+                    position += 1
+    else:
+        for weight, piece in ((3, title), (1, text)):
+            for match in _EN_WORD_RE.finditer(piece):
+                word = match.group(0).lower()
+                if len(word) > 3 and word not in _EN_STOP:
+                    weights[word] += weight
+                    first.setdefault(word, position)
+                    position += 1
+    ranked = sorted(weights, key=lambda w: (-weights[w], first[w]))
+    return [word for word in ranked if weights[word] > 1][:MAX_KEYWORDS] or ranked[:MAX_KEYWORDS]

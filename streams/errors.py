@@ -1,0 +1,37 @@
+"""Errors that send a record to the dead-letter topic.
+
+Every error carries a ``reason``: a short, fixed code used as the ``reason`` field of the
+dead-letter event and as a metric label, so it must stay low-cardinality (never a URL or a
+message). The human-readable detail goes in the message.
+"""
+
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    """A record that a stage cannot turn into output; it goes to ``news.deadletter``."""
+
+    reason: str = "error"
+
+    def __init__(self, message: str, *, reason: str | None = None) -> None:
+        super().__init__(message)
+        if reason is not None:
+            self.reason = reason
+
+
+class InvalidRecord(PipelineError):
+    """The record on the topic does not match its schema (or is not JSON at all)."""
+
+    reason = "invalid_record"
+
+
+class ParseError(PipelineError):
+    """The page cannot be parsed into an article. Reasons used by the parse core:
+    ``too_large``, ``too_complex``, ``empty``, ``not_html``, ``undecodable``, ``not_article``,
+    ``timeout``."""
+
+    reason = "parse_error"
+
+
+class EnrichError(PipelineError):
+    reason = "enrich_error"

@@ -1,0 +1,1 @@
+"""Ingestion: everything that puts pages on ``news.raw-html``."""

@@ -1,0 +1,126 @@
+"""Kafka client configuration and topic creation, shared by the worker, ingestion and tests.
+
+Every quirk of the Tansu broker is handled here, by configuration, and only when
+``settings.tansu`` is true (the embedded broker, or ``NEWSSTREAM_BROKER_PROFILE=tansu``); the
+README lists them. Pipeline logic never knows which broker it talks to.
+
+* Tansu reports a wrong end offset when a produce batch holds more than one record: embedded
+  producers send one record per batch (``max_batch_size=1`` / ``producer_max_batch_size=1``).
+* Idempotent and transactional producers fail on Tansu: idempotence stays off in embedded mode
+  and processing is at-least-once everywhere, made harmless by stable article ids.
+* Tansu holds a group join for half the session timeout: embedded mode uses short session,
+  heartbeat and rebalance timeouts so the first assignment takes seconds, not half a minute.
+* Tansu auto-creates unknown topics with 4 partitions: :func:`ensure_topics` creates every topic
+  with its configured partition count before any client looks one up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
+
+from streams.settings import Settings
+from streams.topics import ALL_TOPICS
+
+log = logging.getLogger(__name__)
+
+MAX_REQUEST_BYTES = 8 * 1024 * 1024  # above the default page limit plus JSON/base64 overhead
+
+
+def producer_config(settings: Settings) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "bootstrap_servers": settings.bootstrap_servers,
+        "acks": "all",
+        "max_request_size": MAX_REQUEST_BYTES,
+        "compression_type": "gzip",
+        "linger_ms": 5,
+    }
+    if settings.tansu:
+        config.update(max_batch_size=1, enable_idempotence=False)
+    else:
+        config.update(enable_idempotence=True)
+    return config
+
+
+def consumer_config(settings: Settings, group_id: str | None = None) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "bootstrap_servers": settings.bootstrap_servers,
+        "group_id": group_id,
+        "auto_offset_reset": "earliest",
+        "enable_auto_commit": group_id is not None,
+        "max_partition_fetch_bytes": MAX_REQUEST_BYTES,
+        "fetch_max_bytes": 4 * MAX_REQUEST_BYTES,
+    }
+    if settings.tansu:
+        config.update(session_timeout_ms=6000, heartbeat_interval_ms=500)
+    return config
+
+
+def faust_config(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments for ``faust.App`` (broker and worker settings)."""
+    config: dict[str, Any] = {
+        "broker": [f"kafka://{server}" for server in settings.bootstrap_servers.split(",")],
+        "processing_guarantee": "at_least_once",
+        "topic_partitions": settings.partitions,
+        "topic_replication_factor": settings.replication,
+        "producer_acks": -1,
+        "producer_max_request_size": MAX_REQUEST_BYTES,
+        "consumer_max_fetch_size": MAX_REQUEST_BYTES,
+        "consumer_auto_offset_reset": "earliest",
+        "web_bind": settings.web_host,
+        "web_host": settings.web_host,
+        "web_port": settings.web_port,
+    }
+    if settings.tansu:
+        config.update(
+            producer_max_batch_size=1,
+            broker_session_timeout=6,
+            broker_heartbeat_interval=0.5,
+            broker_rebalance_timeout=10,
+            broker_request_timeout=15,
+            stream_recovery_delay=0,
+        )
+    return config
+
+
+def make_producer(settings: Settings) -> AIOKafkaProducer:
+    return AIOKafkaProducer(**producer_config(settings))
+
+
+def make_consumer(
+    settings: Settings, *topics: str, group_id: str | None = None
+) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(*topics, **consumer_config(settings, group_id))
+
+
+async def ensure_topics(settings: Settings, retries: int = 20) -> list[str]:
+    """Create every pipeline topic that does not exist yet; return the names created."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+    for attempt in range(retries):
+        try:
+            await admin.start()
+            break
+        except KafkaConnectionError:
+            if attempt == retries - 1:
+                raise
+            await asyncio.sleep(0.5)
+    try:
+        existing = set(await admin.list_topics())
+        missing = [t.name for t in ALL_TOPICS if t.name not in existing]
+        for name in missing:
+            try:
+                await admin.create_topics(
+                    [NewTopic(name, settings.partitions, settings.replication)]
+                )
+            except TopicAlreadyExistsError:  # another worker won the race
+                continue
+        if missing:
+            log.info("created topics %s", ", ".join(missing))
+        return missing
+    finally:
+        await admin.close()

@@ -1,0 +1,62 @@
+"""Worker processes on this machine, for the test session and the benchmarks.
+
+Both start real ``newsstream worker`` processes against a broker (usually the embedded one),
+the way a deployment does, rather than driving Faust inside the caller's event loop.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from streams.settings import Settings
+
+
+def worker_env(settings: Settings) -> dict[str, str]:
+    """The environment that makes a worker process use ``settings``."""
+    env = dict(os.environ)
+    env.update(
+        KAFKA_BOOTSTRAP_SERVERS=settings.bootstrap_servers,
+        NEWSSTREAM_BROKER_PROFILE=settings.broker_profile,
+        NEWSSTREAM_APP_ID=settings.app_id,
+        NEWSSTREAM_PARTITIONS=str(settings.partitions),
+        NEWSSTREAM_WEB_HOST=settings.web_host,
+        NEWSSTREAM_WEB_PORT=str(settings.web_port),
+        NEWSSTREAM_MAX_PAGE_BYTES=str(settings.max_page_bytes),
+        NEWSSTREAM_LOG_LEVEL=settings.log_level,
+    )
+    return env
+
+
+def start_worker(settings: Settings, log: Path, limit_s: float = 120) -> subprocess.Popen[bytes]:
+    """Start ``newsstream worker`` with its output in ``log``; return once it serves HTTP."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", "worker"],
+            env=worker_env(settings), stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://{settings.web_host}:{settings.web_port}/metrics"
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"worker exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    stop_worker(process)
+    raise RuntimeError(f"worker not serving {url} after {limit_s}s:\n{log.read_text()}")
+
+
+def stop_worker(process: subprocess.Popen[bytes], limit_s: float = 30) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=limit_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -1,0 +1,52 @@
+"""The parse agent: ``news.raw-html`` -> ``news.articles``, a thin loop around parse_article."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import faust
+
+from streams.agent import register_stage
+from streams.errors import InvalidRecord
+from streams.parse import ParseLimits, parse_article
+from streams.settings import Settings
+from streams.stage import Handler, Incoming, Output, decode_json, encode, now_iso
+from streams.topics import ARTICLES, RAW_HTML
+
+STAGE = "parse"
+
+
+def page_of(raw: dict[str, Any]) -> str | bytes:
+    """The page carried by a raw-html record: decoded text, or the fetched bytes."""
+    if "html" in raw:
+        html: str = raw["html"]
+        return html
+    try:
+        return base64.b64decode(raw["content_b64"], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidRecord(f"content_b64 is not valid base64: {exc}") from exc
+
+
+def make_handler(settings: Settings) -> Handler:
+    limits = ParseLimits(max_bytes=settings.max_page_bytes)
+
+    def handle(incoming: Incoming) -> Sequence[Output]:
+        raw = decode_json(incoming, RAW_HTML)
+        article = parse_article(
+            page_of(raw), raw["url"], charset=raw.get("charset"),
+            content_type=raw.get("content_type"), limits=limits,
+        )
+        article = replace(
+            article, source=raw["source"], fetched_at=raw["fetched_at"], parsed_at=now_iso()
+        )
+        return [encode(ARTICLES, article.id, article)]
+
+    return handle
+
+
+def register(app: faust.App, settings: Settings) -> None:
+    register_stage(app, STAGE, RAW_HTML, make_handler(settings), settings)

@@ -1,0 +1,78 @@
+"""Author readers: bylines in Korean (``홍길동 기자``, ``ksh@fnnews.com 김성환 기자``) and
+English (``By Jane Doe and John Roe``), plus cleaning of names from metadata."""
+
+from __future__ import annotations
+
+import re
+
+from streams.records import Author
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_KO_REPORTER = re.compile(
+    r"([가-힣]{2,4})\s*(?:기자|특파원|선임기자|객원기자|전문기자|논설위원|통신원|앵커|인턴기자)"
+)
+_EN_BY = re.compile(
+    r"^(?:by|written by|words by|author:|posted by|reporting by)\s+(.{3,120})$", re.IGNORECASE
+)
+_SPLIT = re.compile(r"\s+(?:and|&)\s+|\s*[;|·/]\s*|\s*,\s*(?=[A-Z가-힣][\w.'-]*\s+[A-Z가-힣])")
+_PREFIX = re.compile(r"^(?:by|written by|author|posted by|reporter)\s*[:\-]?\s+", re.IGNORECASE)
+_TRAILER = re.compile(r"\s*(?:기자|특파원|선임기자|객원기자)$")
+_BAD_NAME = re.compile(r"https?:|www\.|\d{3,}|[<>{}=]")
+_NOT_NAMES = frozenset({"by", "author", "authors", "posted by", "written by", "admin", "staff",
+                        "share", "about the author", "reporter", "기자", "editor"})
+_DATE_TAIL = re.compile(
+    r"\s*(?:[|•·,]|\b(?:on|updated|published|posted)\b).*$", re.IGNORECASE
+)
+
+
+def clean_name(raw: str) -> str | None:
+    name = " ".join(raw.split())
+    name = EMAIL.sub("", name)
+    name = _PREFIX.sub("", name)
+    name = _TRAILER.sub("", name).strip(" ,;:-–—|·")
+    if not name or len(name) > 60 or _BAD_NAME.search(name):
+        return None
+    if name.casefold() in _NOT_NAMES or not any(ch.isalpha() for ch in name):
+        return None
+    if len(name.split()) > 6:
+        return None
+    return name
+
+
+def split_names(raw: str) -> list[str]:
+    out: list[str] = []
+    for part in _SPLIT.split(raw):
+        name = clean_name(part)
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def korean_byline(text: str) -> list[Author]:
+    """Reporters named in a short Korean byline (with their e-mail when it is there)."""
+    emails = EMAIL.findall(text)
+    names = _KO_REPORTER.findall(text)
+    authors: list[Author] = []
+    for i, name in enumerate(names[:5]):
+        authors.append(Author(name, emails[i] if i < len(emails) else None))
+    if not authors and emails and len(text) < 80:
+        authors.append(Author(None, emails[0]))
+    return authors
+
+
+def english_byline(text: str) -> list[Author]:
+    m = _EN_BY.match(text.strip())
+    if not m:
+        return []
+    names = split_names(_DATE_TAIL.sub("", m.group(1)))
+    return [Author(n) for n in names if n[:1].isupper()]
+
+
+def is_byline(text: str) -> bool:
+    """A short block that only names reporters (kept out of the body)."""
+    if len(text) > 100:
+        return False
+    if _EN_BY.match(text):
+        return True
+    stripped = EMAIL.sub("", _KO_REPORTER.sub("", text)).strip(" ,/|()[]=·")
+    return len(stripped) < 6 and (bool(_KO_REPORTER.search(text)) or bool(EMAIL.search(text)))

@@ -1,0 +1,213 @@
+"""The content scorer: one walk over the cleaned tree turns it into ordered text blocks, then
+the element whose blocks score highest (prose adds, link lists and chrome subtract: a maximum
+weight subtree) is taken as the article body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from streams.errors import ParseError
+from streams.parse import selectors as sel
+from streams.parse.limits import ParseLimits
+from streams.records import BlockKind, Image
+
+INLINE_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em",
+        "font", "i", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small", "span",
+        "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "-text",
+    }
+)
+KIND_OF_TAG: dict[str, BlockKind] = {
+    "p": "paragraph", "pre": "paragraph", "dd": "paragraph", "dt": "paragraph",
+    "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
+    "h6": "heading", "li": "list_item", "blockquote": "quote",
+}
+BOLD_TAGS = frozenset({"b", "strong"})
+SKIP_NODES = frozenset({"-comment", "-doctype", "img", "picture", "source", "hr"})
+IMAGE_ATTRS = ("data-org-src", "data-src", "data-lazy-src", "data-original", "data-url", "src")
+
+
+@dataclass(slots=True)
+class RawBlock:
+    kind: BlockKind
+    text: str
+    links: int
+    bold: int
+
+
+@dataclass(slots=True)
+class Walk:
+    """Blocks in document order, and for each block-level element the range it spans."""
+
+    blocks: list[RawBlock] = field(default_factory=list)
+    spans: list[tuple[LexborNode, int, int]] = field(default_factory=list)
+    images: list[tuple[int, Image]] = field(default_factory=list)
+
+
+def _image(node: LexborNode, base_url: str, captions: dict[int, str]) -> Image | None:
+    attrs = node.attributes
+    src = None
+    for name in IMAGE_ATTRS:
+        value = attrs.get(name)
+        if value and not value.startswith("data:"):
+            src = value.strip()
+            break
+    if not src:
+        srcset = attrs.get("srcset") or attrs.get("data-srcset")
+        if srcset:
+            src = srcset.split(",")[0].split()[0] if srcset.split() else None
+    if not src:
+        return None
+    width = None
+    for name in ("data-org-width", "width"):
+        value = attrs.get(name)
+        if value and value.isdigit():
+            width = int(value)
+            break
+    alt = " ".join((attrs.get("alt") or "").split()) or None
+    return Image(urljoin(base_url, src), alt, captions.get(node.mem_id), width)
+
+
+def collect_captions(root: LexborNode) -> dict[int, str]:
+    """Detach caption elements; map the image each one describes (by mem_id) to its text."""
+    captions: dict[int, str] = {}
+    for cap in root.css(sel.CAPTION_SELECTOR):
+        if cap.tag in ("body", "html", "main", "article"):
+            continue
+        text = " ".join(cap.text(separator=" ").split())
+        holder = cap.parent
+        img = None
+        for _ in range(3):
+            if holder is None:
+                break
+            img = holder.css_first("img")
+            if img is not None:
+                break
+            holder = holder.parent
+        if img is not None and text and img.mem_id not in captions:
+            captions[img.mem_id] = text
+        cap.decompose()
+    return captions
+
+
+def walk(
+    root: LexborNode, base_url: str, captions: dict[int, str], limits: ParseLimits
+) -> Walk:
+    """Turn the tree under ``root`` into blocks in one iterative pass (bounded by limits)."""
+    out = Walk()
+    blocks, spans, images = out.blocks, out.spans, out.images
+    buf: list[str] = []
+    link_chars = bold_chars = 0
+    link_depth = bold_depth = 0
+    kinds: list[BlockKind] = ["paragraph"]
+    span_start: list[int] = []
+    visited = 0
+
+    def flush() -> None:
+        nonlocal link_chars, bold_chars
+        if buf:
+            text = " ".join("".join(buf).split())
+            if text:
+                blocks.append(RawBlock(kinds[-1], text, min(link_chars, len(text)), bold_chars))
+            buf.clear()
+        link_chars = bold_chars = 0
+
+    # Stack items: (node, depth) to enter, or (None, code) to leave an element.
+    stack: list[tuple[LexborNode | None, int]] = [(root, 0)]
+    leave: list[tuple[LexborNode, str]] = []
+    while stack:
+        node, depth = stack.pop()
+        if node is None:
+            elem, tag = leave.pop()
+            if tag == "a":
+                link_depth -= 1
+            elif tag in BOLD_TAGS:
+                bold_depth -= 1
+            elif tag not in INLINE_TAGS:
+                flush()
+                if tag in KIND_OF_TAG:
+                    kinds.pop()
+                spans.append((elem, span_start.pop(), len(blocks)))
+            continue
+        visited += 1
+        if visited > limits.max_nodes:
+            raise ParseError("too many nodes", reason="too_complex")
+        if depth > limits.max_depth:
+            raise ParseError("nesting too deep", reason="too_complex")
+        tag = node.tag or ""
+        if tag == "-text":
+            text = node.text_content or ""
+            buf.append(text)
+            if link_depth:
+                link_chars += len(text.strip())
+            if bold_depth:
+                bold_chars += len(text.strip())
+            continue
+        if tag in SKIP_NODES:
+            if tag == "img":
+                image = _image(node, base_url, captions)
+                if image is not None:
+                    images.append((len(blocks), image))
+            continue
+        if tag == "br":
+            flush()
+            continue
+        if tag == "a":
+            link_depth += 1
+        elif tag in BOLD_TAGS:
+            bold_depth += 1
+        elif tag not in INLINE_TAGS:
+            flush()
+            kind = KIND_OF_TAG.get(tag)
+            if kind is not None:
+                kinds.append("quote" if kinds[-1] == "quote" and kind == "paragraph" else kind)
+            span_start.append(len(blocks))
+        leave.append((node, tag))
+        stack.append((None, 0))
+        children = list(node.iter(include_text=True))
+        for child in reversed(children):
+            stack.append((child, depth + 1))
+    flush()
+    return out
+
+
+def block_weight(block: RawBlock) -> float:
+    """Positive for prose, negative for link lists, chrome and crumbs."""
+    length = len(block.text)
+    if length < 300 and (sel.CHROME_TEXT.search(block.text) or sel.COPYRIGHT.match(block.text)):
+        return -float(length) - 20.0
+    density = block.links / length
+    if density > 0.5:
+        return -length * density * 0.5 - 10.0
+    if block.kind == "heading":
+        return 0.0
+    return length * (1.0 - density) - 30.0
+
+
+def best_span(walk_: Walk, hint_ids: set[int] | None = None) -> tuple[LexborNode, int, int]:
+    """The element whose blocks weigh most (deepest on ties)."""
+    prefix = [0.0]
+    total = 0.0
+    for block in walk_.blocks:
+        total += block_weight(block)
+        prefix.append(total)
+    best: tuple[LexborNode, int, int] | None = None
+    best_score = float("-inf")
+    # spans are recorded in post-order (children before parents): keep the first maximum.
+    for span in walk_.spans:
+        _, start, end = span
+        score = prefix[end] - prefix[start]
+        if score > best_score:
+            best, best_score = span, score
+    if best is None:
+        raise ParseError("no content", reason="not_article")
+    return best
+
+
+def parse_tree(text: str) -> LexborHTMLParser:
+    return LexborHTMLParser(text)

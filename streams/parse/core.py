@@ -1,0 +1,238 @@
+"""``parse_article``: one page in, one :class:`~streams.records.Article` out (or ParseError)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from streams.errors import ParseError
+from streams.parse import selectors as sel
+from streams.parse.authors import english_byline, is_byline, korean_byline
+from streams.parse.content import RawBlock, best_span, collect_captions, walk
+from streams.parse.decode import decode_html
+from streams.parse.fields import (
+    detect_language,
+    resolve_authors,
+    resolve_dates,
+    resolve_title,
+)
+from streams.parse.limits import DEFAULT_LIMITS, ParseLimits
+from streams.parse.metadata import Meta, read_all
+from streams.records import Article, Author, Block, article_id
+from streams.urls import normalize_url
+
+_WORD = re.compile(r"\w+")
+
+
+def _canonical(meta: Meta, url: str) -> str:
+    for cand in (meta.canonical, meta.og_url):
+        if cand:
+            absolute = urljoin(url, cand.strip())
+            if absolute.startswith(("http://", "https://")):
+                return normalize_url(absolute)
+    return normalize_url(url)
+
+
+def _remove_chrome(body: LexborNode) -> None:
+    total = len(body.text())
+    doomed: list[LexborNode] = []
+    for node in body.css("[class], [id]"):
+        if node.tag in sel.PROTECTED_TAGS:
+            continue
+        attrs = node.attributes
+        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+        if sel.CHROME_NAMES.search(names) and not sel.CHROME_NEGATED.search(names):
+            doomed.append(node)
+    doomed.extend(body.css(sel.CHROME_SELECTOR))
+    for node in doomed:
+        if node.tag in sel.PROTECTED_TAGS or (total and len(node.text()) > 0.3 * total):
+            continue
+        node.decompose()
+
+
+def _site_root(body: LexborNode, min_chars: int) -> LexborNode | None:
+    for _site, selector in sel.SITE_CONTENT_RULES:
+        node = body.css_first(selector)
+        if node is not None and len(node.text()) >= min_chars:
+            return node
+    return None
+
+
+def _leading_text(body: LexborNode) -> str | None:
+    """The loose text before the first element of a scraped fragment (often its title)."""
+    for child in body.iter(include_text=True):
+        if child.tag == "-text":
+            text = " ".join((child.text_content or "").split())
+            if text:
+                return text
+        elif child.tag not in ("br", "-comment"):
+            return None
+    return None
+
+
+class _Body:
+    """Body blocks after the metadata lines (bylines, hashtags, copyright) are taken out."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.authors: list[Author] = []
+        self.tags: list[str] = []
+        self.publisher: str | None = None
+        self.lead_publisher: str | None = None
+
+
+def _filter_blocks(raw: list[RawBlock], title: str | None) -> _Body:
+    out = _Body()
+    seen: set[str] = set()
+    n = len(raw)
+    for i, block in enumerate(raw):
+        text = block.text
+        if sel.HASHTAG_LINE.match(text):
+            out.tags.extend(sel.HASHTAG.findall(text))
+            continue
+        cm = sel.COPYRIGHT.match(text)
+        if cm:
+            out.publisher = out.publisher or cm.group(1).strip()
+            continue
+        if len(text) < 200 and sel.CHROME_TEXT.search(text):
+            continue
+        if (i < 3 or i >= n - 4) and is_byline(text):
+            out.authors.extend(korean_byline(text) or english_byline(text))
+            continue
+        length = len(text)
+        if block.links > 0.6 * length:
+            continue
+        if title and block.kind == "heading" and text == title:
+            continue
+        if length > 20:
+            if text in seen:
+                continue
+            seen.add(text)
+        kind = block.kind
+        if kind == "paragraph" and block.bold >= length and length < 120 and text[-1] not in ".!?":
+            kind = "heading"
+        out.blocks.append(Block(kind, text))
+    if out.blocks:
+        lead = out.blocks[0].text
+        m = sel.LEAD_DATELINE.match(lead)
+        if m:
+            out.lead_publisher = m.group(1)
+        cut = lead.rfind("=", 0, 50)
+        if cut > 0:  # "(서울=연합뉴스) 홍길동 기자 = 본문"
+            out.authors.extend(korean_byline(lead[:cut]))
+    return out
+
+
+def _lead_publisher(lead: str) -> tuple[str | None, list[Author]]:
+    part = lead.split("=")[-1].strip()
+    authors = korean_byline(part)
+    if authors:
+        name = authors[0].name or ""
+        part = part.split(name)[0].strip() if name else part
+    part = part.split()[0] if part else part
+    if not part or any(ch.isdigit() for ch in part):
+        return None, authors
+    return part, authors
+
+
+def parse_article(
+    html: str | bytes,
+    url: str,
+    *,
+    charset: str | None = None,
+    content_type: str | None = None,
+    limits: ParseLimits | None = None,
+) -> Article:
+    """Extract the article in ``html`` (fetched from ``url``); raise ParseError if impossible.
+
+    Bytes are decoded (``charset``/``content_type`` from the HTTP header first); see
+    :mod:`streams.parse.decode`. The work is bounded by ``limits``.
+    """
+    limits = limits or DEFAULT_LIMITS
+    text = decode_html(html, charset=charset, content_type=content_type, limits=limits)
+    try:
+        tree = LexborHTMLParser(text)
+    except Exception as exc:  # selectolax raises bare errors on internal failures
+        raise ParseError(f"unparseable: {exc}", reason="not_html") from exc
+    body = tree.body
+    if body is None:
+        raise ParseError("no body", reason="not_html")
+    meta = read_all(tree, limits)
+    byline_texts = [" ".join(n.text(separator=" ").split()) for n in
+                    tree.css(sel.BYLINE_SELECTOR)[:12]]
+    h1s = [" ".join(n.text(separator=" ").split()) for n in tree.css("h1")[:3]]
+    leading = _leading_text(body)
+    for node in body.css(sel.DROP_TAGS):
+        node.decompose()
+    page_text = body.text(separator=" ")
+    captions = collect_captions(body)
+    _remove_chrome(body)
+    site = _site_root(body, limits.min_body_chars)
+    walked = walk(site or body, url, captions, limits)
+    if site is not None:
+        start, end = 0, len(walked.blocks)
+    elif walked.blocks:
+        _, start, end = best_span(walked)
+    else:
+        start, end = 0, 0
+    title = resolve_title(meta, h1s, leading)
+    parsed = _filter_blocks(walked.blocks[start:end], title)
+    korean = detect_language(meta.lang, page_text) == "ko"
+    body_text = "\n\n".join(b.text for b in parsed.blocks)
+    for source, alt_blocks in meta.body_texts:
+        alt_text = "\n\n".join(t for _, t in alt_blocks)
+        if (
+            len(alt_text) > max(1.5 * len(body_text), len(body_text) + 200)
+            or (len(body_text) < limits.min_body_chars <= len(alt_text))
+            or (source == "fusion" and alt_text)
+        ):
+            parsed.blocks = [Block(k, " ".join(t.split())) for k, t in alt_blocks  # type: ignore[arg-type]
+                             if t.strip()]
+            body_text = "\n\n".join(b.text for b in parsed.blocks)
+            break
+    for extra in walked.blocks[end : end + 30]:
+        found = sel.COPYRIGHT.match(extra.text) if len(extra.text) < 200 else None
+        if found:
+            parsed.publisher = parsed.publisher or found.group(1).strip()
+            break
+    if len(body_text) < limits.min_body_chars:
+        raise ParseError(f"body of {len(body_text)} characters", reason="not_article")
+    images = [img for pos, img in walked.images if start <= pos <= end]
+    publisher = meta.publisher or meta.site_name
+    lead_authors: list[Author] = []
+    if parsed.lead_publisher:
+        lead_pub, lead_authors = _lead_publisher(parsed.lead_publisher)
+        publisher = publisher or lead_pub
+    publisher = publisher or parsed.publisher
+    authors = resolve_authors(meta, parsed.authors + lead_authors, byline_texts)
+    published, published_source, modified, modified_source = resolve_dates(
+        meta, page_text, url, images, korean, title
+    )
+    tags = list(dict.fromkeys(t.strip().lstrip("#") for t in [*meta.tags, *parsed.tags]
+                              if t.strip().lstrip("#")))
+    canonical = _canonical(meta, url)
+    return Article(
+        id=article_id(canonical),
+        url=url,
+        canonical_url=canonical,
+        title=title,
+        language=detect_language(meta.lang, body_text or page_text),
+        subtitle=None,
+        headings=[b.text for b in parsed.blocks if b.kind == "heading"],
+        blocks=parsed.blocks,
+        text=body_text,
+        authors=authors,
+        publisher=publisher,
+        published=published,
+        published_source=published_source,
+        modified=modified,
+        modified_source=modified_source,
+        images=images,
+        tags=tags[:50],
+        word_count=len(_WORD.findall(body_text)),
+        content_hash=hashlib.sha256(body_text.encode("utf-8")).hexdigest(),
+    )
+

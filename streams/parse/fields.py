@@ -1,0 +1,206 @@
+"""Resolution of metadata fields from the readers' candidates: which source wins, in order of
+reliability, and how titles, names, dates and languages are cleaned."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from streams.parse import selectors as sel
+from streams.parse.authors import clean_name, english_byline, korean_byline, split_names
+from streams.parse.dates import date_in_url, month_day, parse_date
+from streams.parse.metadata import Meta
+from streams.records import Author, Image
+
+_TITLE_SEP = re.compile(r"\s+[|\-–—:·»/]\s+|\s*[|｜]\s*")
+_NORM = re.compile(r"[\W_]+")
+_HANGUL = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]")
+_LATIN = re.compile(r"[A-Za-z]")
+_KANA = re.compile(r"[ぁ-ゟ゠-ヿ]")
+_HAN = re.compile(r"[一-鿿]")
+_LABELLED_DATE = re.compile(
+    r"(?:입력|등록|작성일?|기사입력|게재|발행|Published|Posted|Updated|Date|Last updated)"
+    r"\s*(?:on|:)?\s*[:：]?\s*"
+    r"((?:19|20)\d\d[-./년]\s*\d\d?[-./월]\s*\d\d?[^\n]{0,20}|"
+    r"[A-Z][a-z]{2,8}\.? \d{1,2},? (?:19|20)\d\d|\d{1,2} [A-Z][a-z]{2,8} (?:19|20)\d\d|"
+    r"\d\d?[-.]\d\d?\b)"
+)
+_LOOSE_DATE = re.compile(
+    r"(?i)\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? "
+    r"\d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\d\d|"
+    r"\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\.?,? (?:19|20)\d\d|(?:19|20)\d\d[-.년] ?\d\d?[-.월] ?\d\d?)"
+)
+_SOURCE_RANK = {"jsonld": 0, "fusion": 1, "meta": 2, "next_data": 3, "microdata": 4, "time": 5}
+
+
+def _norm(text: str) -> str:
+    return " ".join(_NORM.sub(" ", text.casefold()).split())
+
+
+def _strip_site(title: str, site: str | None) -> str:
+    parts = [p for p in _TITLE_SEP.split(title) if p.strip()]
+    if len(parts) < 2:
+        return title
+    if site:
+        site_n = _norm(site)
+        kept = [p for p in parts if _norm(p) != site_n and site_n not in _norm(p)]
+        if kept and len(kept) < len(parts):
+            return " - ".join(kept) if len(kept) > 1 else kept[0]
+    longest = max(parts, key=len)
+    others = [p for p in parts if p is not longest]
+    if all(len(p.split()) <= 4 for p in others) and parts.index(longest) in (0, len(parts) - 1):
+        return longest.strip()
+    return title
+
+
+def resolve_title(meta: Meta, h1s: list[str], leading: str | None) -> str | None:
+    title = _resolve_title(meta, h1s, leading)
+    return " ".join(html.unescape(title).split()) if title else None
+
+
+def _resolve_title(meta: Meta, h1s: list[str], leading: str | None) -> str | None:
+    cands = [t for t in (*meta.titles.values(), meta.html_title) if t and t.strip()]
+    cands = [" ".join(t.split()) for t in cands]
+    norms = [_norm(c) for c in cands]
+    site = _norm(meta.site_name or "")
+    h1s = [h for h in h1s if 5 <= len(h) < 300 and _norm(h) != site]
+    for h1 in h1s:
+        h = _norm(h1)
+        if h and any(h == n or (h in n) for n in norms):
+            return h1
+    if h1s:
+        return h1s[0]
+    for source in ("jsonld", "fusion", "next_data", "og", "meta", "microdata"):
+        if source in meta.titles and meta.titles[source].strip():
+            return _strip_site(" ".join(meta.titles[source].split()), meta.site_name)
+    if meta.html_title:
+        return _strip_site(meta.html_title, meta.site_name)
+    if h1s and h1s[0]:
+        return h1s[0]
+    if leading and len(leading) < 300:
+        title = sel.TITLE_END_MARKERS.sub("", leading).strip()
+        return title or None
+    return None
+
+
+def resolve_authors(meta: Meta, body_authors: list[Author], bylines: list[str]) -> list[Author]:
+    """Structured data first, then bylines in the body, then byline elements, then <meta>;
+    e-mails found alone in the body are attached to the names found elsewhere."""
+    named = [a for a in body_authors if a.name]
+    emails = [a.email for a in body_authors if a.email and not a.name]
+    site = _norm(meta.site_name or meta.publisher or "")
+    result: list[Author] = []
+    for source in ("jsonld", "fusion", "next_data"):
+        result = _from_meta(meta.authors.get(source), site)
+        if result:
+            break
+    if not result:
+        result = named
+    if not result:
+        for text in bylines:
+            found = korean_byline(text) or english_byline(text)
+            if not found and text and len(text) < 60:
+                name = clean_name(text)
+                found = [Author(n) for n in split_names(name)] if name else []
+            if found:
+                result = found
+                break
+    if not result:
+        result = _from_meta(meta.authors.get("meta"), site)
+    by_name = {a.name: a.email for a in named if a.email}
+    for author in result:
+        if author.email is None and author.name in by_name:
+            author.email = by_name[author.name]
+        elif author.email is None and emails:
+            author.email = emails.pop(0)
+    if not result:
+        result = [Author(None, e) for e in emails]
+    return _dedupe(result)
+
+
+def _from_meta(names: list[str] | None, site: str) -> list[Author]:
+    out = [Author(n) for raw in names or [] for n in split_names(raw)]
+    return [a for a in out if a.name and _norm(a.name) != site]
+
+
+def _dedupe(authors: list[Author]) -> list[Author]:
+    seen: set[tuple[str | None, str | None]] = set()
+    out: list[Author] = []
+    for a in authors:
+        key = (a.name, a.email)
+        if key not in seen:
+            seen.add(key)
+            out.append(a)
+    return out[:10]
+
+
+def _first(cands: list[tuple[str, str]], korean: bool) -> tuple[str | None, str | None]:
+    for source, raw in sorted(cands, key=lambda c: _SOURCE_RANK.get(c[0], 9)):
+        value = parse_date(raw, korean=korean)
+        if value:
+            return value, source
+    return None, None
+
+
+def resolve_dates(
+    meta: Meta, page_text: str, url: str, images: list[Image], korean: bool,
+    title: str | None = None,
+) -> tuple[str | None, str | None, str | None, str | None]:
+    published, p_source = _first(meta.published, korean)
+    modified, m_source = _first(meta.modified, korean)
+    at = page_text.find(title[:40]) if title else -1
+    region = page_text[max(0, at - 1500) : at + 6000] if at >= 0 else page_text[:10_000]
+    if published is None:
+        labelled = _LABELLED_DATE.search(region) or _LABELLED_DATE.search(page_text[:20_000])
+        if labelled:
+            value = parse_date(labelled.group(1), korean=korean)
+            if value:
+                published, p_source = value, "byline"
+            else:
+                md = month_day(labelled.group(1))
+                for img in images:
+                    day = date_in_url(img.src)
+                    if md and day and (int(day[5:7]), int(day[8:10])) == md:
+                        published, p_source = day, "text"
+                        break
+    if published is None:
+        loose = _LOOSE_DATE.search(region)
+        value = parse_date(loose.group(0), korean=korean) if loose else None
+        if value:
+            published, p_source = value, "text"
+    if published is None:
+        day = date_in_url(url)
+        if day:
+            published, p_source = day, "url"
+    if published is None:
+        for img in images:
+            day = date_in_url(img.src)
+            if day:
+                published, p_source = day, "url"
+                break
+    return published, p_source, modified, m_source
+
+
+def detect_language(lang: str | None, text: str) -> str | None:
+    if lang:
+        code = lang.strip().lower().replace("_", "-").split("-")[0]
+        if len(code) == 2 and code.isalpha():
+            return code
+    sample = text[:3000]
+    hangul = len(_HANGUL.findall(sample))
+    latin = len(_LATIN.findall(sample))
+    kana = len(_KANA.findall(sample))
+    han = len(_HAN.findall(sample))
+    letters = hangul + latin + kana + han
+    if not letters:
+        return None
+    if hangul / letters > 0.3:
+        return "ko"
+    if kana / letters > 0.1:
+        return "ja"
+    if han / letters > 0.3:
+        return "zh"
+    if latin / letters > 0.5:
+        return "en"
+    return None

@@ -1,0 +1,328 @@
+"""Metadata readers: ``<meta>``/OpenGraph, JSON-LD (incl. ``articleBody``), ``__NEXT_DATA__``,
+Arc XP ``Fusion.globalContent``, microdata, ``<time>``. Each reader only fills what it finds;
+the caller decides precedence.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from selectolax.lexbor import LexborHTMLParser
+
+from streams.parse.limits import ParseLimits
+
+ARTICLE_TYPES = frozenset(
+    {
+        "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+        "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "techarticle",
+        "scholarlyarticle", "report", "posting", "socialmediaposting", "liveblogposting",
+        "webpage", "medicalwebpage", "howto", "recipe", "review", "creativework",
+    }
+)
+_FUSION = re.compile(r"Fusion\.globalContent\s*=\s*")
+_JSON_FIX = re.compile(r"[\x00-\x1f]")
+_DECODER = json.JSONDecoder()
+
+
+@dataclass(slots=True)
+class Meta:
+    """Everything the readers found, unresolved."""
+
+    lang: str | None = None
+    canonical: str | None = None
+    og_url: str | None = None
+    html_title: str | None = None
+    titles: dict[str, str] = field(default_factory=dict)  # source -> title
+    site_name: str | None = None
+    publisher: str | None = None
+    description: str | None = None
+    authors: dict[str, list[str]] = field(default_factory=dict)  # source -> names
+    published: list[tuple[str, str]] = field(default_factory=list)  # (source, raw)
+    modified: list[tuple[str, str]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    body_texts: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+    json_types: set[str] = field(default_factory=set)
+
+
+def _loads(raw: str, limits: ParseLimits) -> Any:
+    if not raw or len(raw) > limits.max_json_bytes:
+        return None
+    raw = raw.strip()
+    if raw.startswith("<!--"):
+        raw = raw[4:]
+    if raw.endswith("-->"):
+        raw = raw[:-3]
+    raw = raw.strip().rstrip(";")
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        try:
+            return orjson.loads(_JSON_FIX.sub(" ", raw))
+        except orjson.JSONDecodeError:
+            return None
+
+
+def _names(value: Any, depth: int = 0) -> list[str]:
+    """Author/publisher names from a JSON-LD value (string, Person, list of them)."""
+    if depth > 3 or value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value.strip() and not value.startswith("http") else []
+    if isinstance(value, list):
+        return [n for v in value[:10] for n in _names(v, depth + 1)]
+    if isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, str) and name.strip():
+            return [name]
+        if isinstance(name, list | dict):
+            return _names(name, depth + 1)
+        given, family = value.get("givenName"), value.get("familyName")
+        if isinstance(given, str) and isinstance(family, str):
+            return [f"{given} {family}"]
+    return []
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    t = obj.get("@type")
+    if isinstance(t, str):
+        return {t.lower()}
+    if isinstance(t, list):
+        return {x.lower() for x in t if isinstance(x, str)}
+    return set()
+
+
+def _iter_objects(data: Any, depth: int = 0) -> list[dict[str, Any]]:
+    if depth > 4:
+        return []
+    if isinstance(data, list):
+        return [o for item in data[:50] for o in _iter_objects(item, depth + 1)]
+    if isinstance(data, dict):
+        found = [data]
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
+            if isinstance(data.get(key), list | dict):
+                found.extend(_iter_objects(data[key], depth + 1))
+        return found
+    return []
+
+
+def _keywords(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [k.strip() for k in re.split(r"[,;]", value) if k.strip()]
+    if isinstance(value, list):
+        return [k.strip() for k in value if isinstance(k, str) and k.strip()]
+    return []
+
+
+def read_jsonld(meta: Meta, tree: LexborHTMLParser, limits: ParseLimits) -> None:
+    for script in tree.css('script[type="application/ld+json"]'):
+        data = _loads(script.text(deep=True), limits)
+        for obj in _iter_objects(data):
+            types = _types(obj)
+            meta.json_types |= types
+            if not types & ARTICLE_TYPES:
+                if types & {"organization", "newsmediaorganization", "website"} and not (
+                    meta.site_name or meta.publisher
+                ):
+                    names = _names(obj)
+                    if names and "website" in types:
+                        meta.site_name = names[0]
+                continue
+            is_page = not (types - {"webpage", "medicalwebpage", "creativework"})
+            src = "jsonld"
+            for key in ("headline", "name") if not is_page else ("headline",):
+                if isinstance(obj.get(key), str) and "jsonld" not in meta.titles:
+                    meta.titles["jsonld"] = obj[key]
+            for key, bucket in (("datePublished", meta.published), ("dateCreated",
+                                meta.published), ("dateModified", meta.modified)):
+                if isinstance(obj.get(key), str):
+                    bucket.append((src, obj[key]))
+            names = _names(obj.get("author") or obj.get("creator"))
+            if names and "jsonld" not in meta.authors:
+                meta.authors["jsonld"] = names
+            pub = _names(obj.get("publisher") or obj.get("sourceOrganization"))
+            if pub and not meta.publisher:
+                meta.publisher = pub[0]
+            meta.tags.extend(_keywords(obj.get("keywords")))
+            body = obj.get("articleBody") or obj.get("text")
+            if isinstance(body, str) and body.strip():
+                paras = [p for p in re.split(r"\n\s*\n|\r?\n", body) if p.strip()]
+                meta.body_texts.append(("jsonld", [("paragraph", p) for p in paras]))
+
+
+def read_meta_tags(meta: Meta, tree: LexborHTMLParser) -> None:
+    values: dict[str, str] = {}
+    for node in tree.css("meta[content]"):
+        attrs = node.attributes
+        key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+        content = attrs.get("content")
+        if not key or not content or not content.strip():
+            continue
+        key = key.strip().lower()
+        if key in ("article:tag", "keywords", "news_keywords"):
+            meta.tags.extend(_keywords(content))
+        values.setdefault(key, content.strip())
+    for key in ("og:title", "twitter:title", "title", "dc.title", "headline"):
+        if key in values:
+            meta.titles.setdefault("og" if key.startswith(("og", "twitter")) else "meta",
+                                   values[key])
+    meta.og_url = values.get("og:url")
+    meta.site_name = meta.site_name or values.get("og:site_name") or values.get(
+        "application-name")
+    meta.description = values.get("description") or values.get("og:description")
+    for key in ("author", "article:author", "dc.creator", "byl", "sailthru.author",
+                "parsely-author", "dable:author", "twitter:creator"):
+        value = values.get(key)
+        if value and not value.startswith(("http", "@")):
+            meta.authors.setdefault("meta", [value])
+            break
+    for key in ("article:published_time", "og:published_time", "published_time",
+                "datepublished", "pubdate", "publishdate", "publish-date", "date",
+                "dc.date.issued", "dc.date", "sailthru.date", "parsely-pub-date",
+                "article.published", "dable:published_time", "ptime"):
+        if key in values:
+            meta.published.append(("meta", values[key]))
+    for key in ("article:modified_time", "og:updated_time", "datemodified",
+                "last-modified", "dc.date.modified", "article.updated", "utime"):
+        if key in values:
+            meta.modified.append(("meta", values[key]))
+
+
+def _dig(data: Any, keys: frozenset[str], depth: int = 0, budget: list[int] | None = None
+         ) -> Any:
+    """First value under any of ``keys`` in a JSON tree (bounded breadth-first-ish search)."""
+    budget = budget if budget is not None else [1500]
+    if depth > 12 or budget[0] <= 0:
+        return None
+    budget[0] -= 1
+    if isinstance(data, dict):
+        for k in keys:
+            v = data.get(k)
+            if v not in (None, "", [], {}):
+                return v
+        items = list(data.values())
+    elif isinstance(data, list):
+        items = data[:100]
+    else:
+        return None
+    for item in items:
+        if isinstance(item, dict | list):
+            found = _dig(item, keys, depth + 1, budget)
+            if found is not None:
+                return found
+    return None
+
+
+_NEXT_DATE = frozenset({"datePublished", "publishedAt", "firstPublished", "publishDate",
+                        "publishedDate", "published_at", "firstPublishedAt"})
+_NEXT_MOD = frozenset({"dateModified", "updatedAt", "lastPublished", "modifiedDate",
+                       "lastUpdated", "updated_at"})
+_NEXT_AUTHOR = frozenset({"authors", "author", "byline", "contributors", "contributor"})
+_NEXT_TITLE = frozenset({"headline", "seoHeadline"})
+
+
+def read_next_data(meta: Meta, tree: LexborHTMLParser, limits: ParseLimits) -> None:
+    script = tree.css_first("script#__NEXT_DATA__")
+    if script is None:
+        return
+    data = _loads(script.text(deep=True), limits)
+    if data is None:
+        return
+    for keys, bucket in ((_NEXT_DATE, meta.published), (_NEXT_MOD, meta.modified)):
+        value = _dig(data, keys)
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            bucket.append(("next_data", str(value)))
+    title = _dig(data, _NEXT_TITLE)
+    if isinstance(title, str):
+        meta.titles.setdefault("next_data", title)
+    author = _dig(data, _NEXT_AUTHOR)
+    names = _names(author)
+    if names:
+        meta.authors.setdefault("next_data", names)
+
+
+def read_fusion(meta: Meta, tree: LexborHTMLParser, limits: ParseLimits) -> None:
+    """Arc XP (Chosun, many US papers): ``Fusion.globalContent={...};`` in an inline script."""
+    for script in tree.css("script"):
+        text = script.text(deep=True)
+        m = _FUSION.search(text) if "Fusion.globalContent" in text else None
+        if m is None:
+            continue
+        try:
+            data, _ = _DECODER.raw_decode(text, m.end())
+        except ValueError:
+            return
+        if not isinstance(data, dict):
+            return
+        headlines = data.get("headlines")
+        if isinstance(headlines, dict) and isinstance(headlines.get("basic"), str):
+            meta.titles.setdefault("fusion", headlines["basic"])
+        for key, bucket in (("first_publish_date", meta.published),
+                            ("display_date", meta.published),
+                            ("last_updated_date", meta.modified)):
+            if isinstance(data.get(key), str):
+                bucket.append(("fusion", data[key]))
+        credits = data.get("credits")
+        if isinstance(credits, dict):
+            names = _names(credits.get("by"))
+            if names:
+                meta.authors.setdefault("fusion", names)
+        blocks: list[tuple[str, str]] = []
+        for el in data.get("content_elements") or []:
+            if not isinstance(el, dict) or not isinstance(el.get("content"), str):
+                continue
+            kind = {"text": "paragraph", "header": "heading", "quote": "quote"}.get(
+                str(el.get("type")))
+            if kind:
+                plain = LexborHTMLParser(el["content"]).text()
+                blocks.append((kind, plain))
+        if blocks:
+            meta.body_texts.append(("fusion", blocks))
+        tax = data.get("taxonomy")
+        if isinstance(tax, dict):
+            for tag in tax.get("tags") or []:
+                if isinstance(tag, dict) and isinstance(tag.get("text"), str):
+                    meta.tags.append(tag["text"])
+        return
+
+
+
+
+def read_microdata_and_time(meta: Meta, tree: LexborHTMLParser) -> None:
+    for prop, bucket in (("datePublished", meta.published), ("dateModified", meta.modified)):
+        node = tree.css_first(f'[itemprop="{prop}"]')
+        if node is not None:
+            value = (node.attributes.get("content") or node.attributes.get("datetime")
+                     or node.text())
+            if value:
+                bucket.append(("microdata", value))
+    node = tree.css_first('[itemprop="headline"]')
+    if node is not None and node.tag != "meta":
+        meta.titles.setdefault("microdata", node.text(separator=" "))
+    for node in tree.css("time[datetime]")[:5]:
+        stamp = node.attributes.get("datetime")
+        if stamp:
+            meta.published.append(("time", stamp))
+            break
+
+
+def read_all(tree: LexborHTMLParser, limits: ParseLimits) -> Meta:
+    meta = Meta()
+    html = tree.css_first("html")
+    if html is not None:
+        lang: str | None = html.attributes.get("lang") or html.attributes.get("xml:lang")
+        meta.lang = lang.strip() if lang else None
+    for link in tree.css('link[rel="canonical"]')[:1]:
+        meta.canonical = link.attributes.get("href")
+    title = tree.css_first("title")
+    if title is not None:
+        meta.html_title = " ".join(title.text().split()) or None
+    read_meta_tags(meta, tree)
+    read_jsonld(meta, tree, limits)
+    read_next_data(meta, tree, limits)
+    read_fusion(meta, tree, limits)
+    read_microdata_and_time(meta, tree)
+    return meta

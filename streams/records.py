@@ -1,0 +1,119 @@
+"""Record types carried on the topics: the contracts between stages.
+
+Plain dataclasses with no Faust import, so that the pure cores (parse, enrich) and their tests
+stay independent of the streaming runtime. They serialise with orjson natively
+(``orjson.dumps(article)``); the JSON Schemas in ``schemas/`` describe the same shapes and are
+the contract for subscribers. Missing metadata is ``None`` (JSON null), never a guess.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+BlockKind = Literal["paragraph", "heading", "quote", "list_item"]
+EntityType = Literal["person", "organization", "location", "product", "event", "other"]
+
+
+@dataclass(slots=True)
+class Block:
+    """One piece of the body in reading order."""
+
+    kind: BlockKind
+    text: str
+
+
+@dataclass(slots=True)
+class Author:
+    name: str | None = None
+    email: str | None = None
+
+
+@dataclass(slots=True)
+class Image:
+    src: str
+    alt: str | None = None
+    caption: str | None = None
+    width: int | None = None
+
+
+@dataclass(slots=True)
+class Article:
+    """What the parse stage extracts from one page (value of ``news.articles``)."""
+
+    id: str
+    url: str
+    canonical_url: str
+    title: str | None
+    language: str | None = None
+    subtitle: str | None = None
+    headings: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    text: str = ""
+    authors: list[Author] = field(default_factory=list)
+    publisher: str | None = None
+    published: str | None = None
+    published_source: str | None = None
+    modified: str | None = None
+    modified_source: str | None = None
+    images: list[Image] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    word_count: int = 0
+    content_hash: str = ""
+    source: str | None = None
+    fetched_at: str | None = None
+    parsed_at: str | None = None
+
+
+@dataclass(slots=True)
+class Entity:
+    """One distinct entity found in an article, with its canonical id and salience."""
+
+    id: str
+    type: EntityType
+    name: str
+    name_ko: str | None = None
+    name_en: str | None = None
+    surface_forms: list[str] = field(default_factory=list)
+    mentions: int = 1
+    first_offset: int = 0
+    in_title: bool = False
+    in_lead: bool = False
+    caption_only: bool = False
+    source: str = "default"
+    confidence: float = 0.5
+
+
+@dataclass(slots=True)
+class Topic:
+    """An IPTC Media Topic (top level) with a score in [0, 1]."""
+
+    code: str
+    label_en: str
+    label_ko: str
+    score: float
+
+
+@dataclass(slots=True)
+class Enrichment:
+    """What the enrich core adds to an article (no copy of the article itself)."""
+
+    language: str | None
+    entities: list[Entity] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+
+
+def article_id(canonical_url: str) -> str:
+    """Stable article id: the same canonical URL always gives the same id (and Kafka key)."""
+    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:32]
+
+
+def article_from_dict(data: dict[str, Any]) -> Article:
+    """Rebuild an :class:`Article` from its JSON form (a schema-valid ``news.articles`` value)."""
+    fields = dict(data)
+    fields["blocks"] = [Block(**b) for b in data.get("blocks", ())]
+    fields["authors"] = [Author(**a) for a in data.get("authors", ())]
+    fields["images"] = [Image(**i) for i in data.get("images", ())]
+    return Article(**fields)

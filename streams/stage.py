@@ -1,0 +1,132 @@
+"""What every agent does around its pure core: decode, time, count, dead-letter.
+
+An agent hands each consumed record to :func:`process` with a *handler* (a plain function from
+the record's key and value to output records). Whatever the handler raises, and whatever limit
+it runs past, becomes one ``news.deadletter`` output carrying the original key and bytes, the
+stage and a low-cardinality reason; the agent then goes on with the next record. This module has
+no Faust import, so the failure path is unit-testable without a broker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from streams import metrics
+from streams.errors import InvalidRecord, PipelineError
+from streams.schemas import validation_errors
+from streams.topics import DEADLETTER, TopicSpec
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    topic: str
+    partition: int | None
+    offset: int | None
+    key: bytes | None
+    value: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    topic: TopicSpec
+    key: bytes
+    value: bytes
+
+
+Handler = Callable[[Incoming], Sequence[Output]]
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def encode(topic: TopicSpec, key: str, value: Any) -> Output:
+    """Serialise a value (dataclass, dict…) for ``topic`` with orjson."""
+    return Output(topic, key.encode(), orjson.dumps(value))
+
+
+def decode_json(incoming: Incoming, schema_of: TopicSpec) -> dict[str, Any]:
+    """Parse and schema-check a record; :class:`InvalidRecord` when it is not valid."""
+    try:
+        value = orjson.loads(incoming.value)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidRecord(f"value is not JSON: {exc}") from exc
+    errors = validation_errors(schema_of, value)
+    if errors:
+        raise InvalidRecord(f"value does not match {schema_of.schema}: " + "; ".join(errors[:5]))
+    return value
+
+
+def reason_of(exc: BaseException) -> str:
+    """The dead-letter reason code: the error's own, or ``internal_error`` for a bug."""
+    return exc.reason if isinstance(exc, PipelineError) else "internal_error"
+
+
+def dead_letter(stage: str, incoming: Incoming, exc: BaseException, url: str | None) -> Output:
+    reason = reason_of(exc)
+    message = str(exc) or exc.__class__.__name__
+    record = {
+        "stage": stage,
+        "reason": reason,
+        "error_type": exc.__class__.__name__,
+        "message": message[:2000],
+        "topic": incoming.topic,
+        "partition": incoming.partition,
+        "offset": incoming.offset,
+        "url": url,
+        "original_key_b64": base64.b64encode(incoming.key).decode() if incoming.key else None,
+        "original_value_b64": base64.b64encode(incoming.value).decode(),
+        "failed_at": now_iso(),
+    }
+    return Output(DEADLETTER, incoming.key or b"", orjson.dumps(record))
+
+
+def _url_of(value: bytes) -> str | None:
+    """Best-effort URL of a failed record, for the dead letter (cheap, never raises)."""
+    try:
+        url = orjson.loads(value).get("url")
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+    return url if isinstance(url, str) else None
+
+
+async def process(
+    stage: str,
+    incoming: Incoming,
+    handler: Handler,
+    *,
+    executor: Executor | None,
+    timeout_s: float,
+) -> Sequence[Output]:
+    """Run ``handler`` on one record off the event loop, with a time limit.
+
+    Returns its outputs, or a single dead-letter output if it failed or ran out of time.
+    """
+    metrics.EVENTS_IN.labels(stage=stage).inc()
+    loop = asyncio.get_running_loop()
+    started = time.perf_counter()
+    try:
+        outputs = await asyncio.wait_for(
+            loop.run_in_executor(executor, handler, incoming), timeout=timeout_s
+        )
+    except TimeoutError:
+        exc: BaseException = PipelineError(
+            f"{stage} took longer than {timeout_s:g}s", reason="timeout"
+        )
+    except Exception as error:  # every failure is a dead letter, never a dead agent
+        exc = error
+    else:
+        metrics.PROCESSING_SECONDS.labels(stage=stage).observe(time.perf_counter() - started)
+        metrics.EVENTS_OUT.labels(stage=stage).inc()
+        return outputs
+    metrics.DEAD_LETTERS.labels(stage=stage, reason=reason_of(exc)).inc()
+    return [dead_letter(stage, incoming, exc, _url_of(incoming.value))]

@@ -1,0 +1,49 @@
+"""Every topic of the pipeline: name, key, value schema. The one place topic names live.
+
+Keys are UTF-8 strings: the stable article id (see :func:`streams.records.article_id`) for
+article-shaped records, so every version of one page lands on one partition and duplicates are
+recognisable; the entity id or topic code for the fan-out topics, so a subscriber to one entity
+or topic reads one partition. Values are orjson-encoded JSON described by ``schemas/<file>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class TopicSpec:
+    name: str
+    schema: str
+    key: str
+    description: str
+
+
+RAW_HTML = TopicSpec(
+    "news.raw-html", "raw-html.schema.json", "article id of the normalised URL",
+    "Pages as fetched or pushed, before parsing.",
+)
+ARTICLES = TopicSpec(
+    "news.articles", "article.schema.json", "article id of the canonical URL",
+    "Structured articles from the parse stage.",
+)
+ENRICHED = TopicSpec(
+    "news.enriched", "enriched.schema.json", "article id",
+    "Articles with entities, topics and keywords from the enrich stage.",
+)
+ENTITY_MENTIONS = TopicSpec(
+    "news.entity-mentions", "entity-mention.schema.json", "entity id",
+    "One event per entity found in an enriched article.",
+)
+TOPIC_EVENTS = TopicSpec(
+    "news.topic-events", "topic-event.schema.json", "IPTC media topic code",
+    "One event per IPTC topic assigned to an enriched article.",
+)
+DEADLETTER = TopicSpec(
+    "news.deadletter", "deadletter.schema.json", "original key (article id when known)",
+    "Records a stage could not process: original payload, stage and reason.",
+)
+
+ALL_TOPICS: tuple[TopicSpec, ...] = (
+    RAW_HTML, ARTICLES, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, DEADLETTER,
+)

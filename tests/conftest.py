@@ -1,0 +1,65 @@
+"""Session fixtures: the embedded broker and a pipeline worker running against it."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from streams.broker import EmbeddedBroker, free_port
+from streams.local import start_worker, stop_worker
+from streams.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "samples" / "daum-fnnews-openai-for-countries.html"
+
+
+@pytest.fixture(scope="session")
+def seed_html() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def broker() -> Iterator[Settings]:
+    """The embedded Tansu broker for the whole test session, with its client profile."""
+    with EmbeddedBroker() as embedded:
+        yield dataclasses.replace(
+            Settings(), bootstrap_servers=embedded.bootstrap, embedded=False,
+            broker_profile="tansu", partitions=3,
+        )
+
+
+@dataclasses.dataclass
+class Worker:
+    settings: Settings
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.settings.web_host}:{self.settings.web_port}"
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(self.base_url + path, timeout=5) as response:
+            body: bytes = response.read()
+            return body.decode()
+
+
+@pytest.fixture(scope="session")
+def worker(broker: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:
+    """One pipeline worker process (``newsstream worker``) on the session broker."""
+    settings = dataclasses.replace(
+        broker, app_id=f"test-{uuid.uuid4().hex[:8]}", web_port=free_port(),
+        max_page_bytes=300_000,
+    )
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    process = start_worker(settings, log)
+    try:
+        yield Worker(settings, process, log)
+    finally:
+        stop_worker(process)

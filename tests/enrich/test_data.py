@@ -1,0 +1,43 @@
+"""Packaged data: gazetteer shape and id scheme, lazy analyser, topic evaluation floor."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from streams.enrich.lexicon import base_lexicon
+from streams.enrich.resources import read_tsv
+
+from .topic_eval import evaluate
+
+PREFIX = {"per": "person", "org": "organization", "loc": "location", "evt": "event",
+          "prd": "product", "oth": "other"}
+
+
+def test_gazetteer_is_general_and_well_formed() -> None:
+    rows = read_tsv("gazetteer.tsv")[1:]
+    ids = [row[0] for row in rows]
+    assert len(rows) >= 300 and len(ids) == len(set(ids))
+    for row in rows:
+        assert len(row) == 5, row
+        assert row[0].split(":", 1)[0] in PREFIX
+        assert row[2] or row[3]
+
+
+def test_countries_use_iso_codes() -> None:
+    lexicon = base_lexicon()
+    assert lexicon.lookup("대한민국").id == lexicon.lookup("한국").id == "loc:KR"  # type: ignore[union-attr]
+    assert lexicon.lookup("Germany").id == "loc:DE"  # type: ignore[union-attr]
+
+
+def test_import_does_not_load_kiwi() -> None:
+    for name in [m for m in sys.modules if m.startswith("streams.enrich")]:
+        del sys.modules[name]
+    module = importlib.import_module("streams.enrich.resources")
+    assert module.kiwi.cache_info().currsize == 0
+
+
+def test_topic_accuracy_floor() -> None:
+    result = evaluate()
+    assert result["articles"] >= 60 and result["topics"] >= 8
+    assert result["top1_accuracy"] >= 0.7

@@ -1,0 +1,145 @@
+"""End to end on the embedded broker: raw page in, enriched events and dead letters out."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+
+import orjson
+import pytest
+
+from streams.schemas import validation_errors
+from streams.topics import (
+    ALL_TOPICS,
+    DEADLETTER,
+    ENRICHED,
+    ENTITY_MENTIONS,
+    RAW_HTML,
+    TOPIC_EVENTS,
+)
+from tests.conftest import Worker
+from tests.kafka_helpers import Records, collect, produce, raw_page
+
+pytestmark = pytest.mark.integration
+
+RUN = uuid.uuid4().hex[:8]
+SEED_URL = f"https://v.daum.net/v/{RUN}-seed"
+BAD = {  # url -> expected dead-letter reason
+    f"https://example.com/{RUN}/not-json": "invalid_record",
+    f"https://example.com/{RUN}/no-url": "invalid_record",
+    f"https://example.com/{RUN}/bad-base64": "invalid_record",
+    f"https://example.com/{RUN}/too-large": "too_large",
+    f"https://example.com/{RUN}/empty": "empty",
+    f"https://example.com/{RUN}/pdf": "not_html",
+    f"https://example.com/{RUN}/nav-only": "not_article",
+}
+
+
+def bad_records() -> list[tuple[bytes, bytes]]:
+    url = list(BAD)
+    nav = "<html><body><nav><a href='/a'>Home</a> <a href='/b'>World</a></nav></body></html>"
+    return [
+        (b"k1", b'{"url": "' + url[0].encode() + b'", "html": <not json'),
+        (b"k2", orjson.dumps({"html": "<p>hi</p>", "fetched_at": "x", "source": "test"})),
+        raw_page(url[2], content_b64="***not base64***"),
+        raw_page(url[3], html="<html><body><p>" + "x" * 400_000 + "</p></body></html>"),
+        raw_page(url[4], html=""),
+        raw_page(url[5], content_b64=base64.b64encode(b"%PDF-1.7\n\x00\x01\x02binary").decode(),
+                 content_type="application/pdf"),
+        raw_page(url[6], html=nav),
+    ]
+
+
+def url_of_dead_letter(value: dict[str, object]) -> str | None:
+    if value.get("url"):
+        return str(value["url"])
+    try:
+        original = orjson.loads(base64.b64decode(str(value["original_value_b64"])))
+    except orjson.JSONDecodeError:
+        return None
+    return original.get("url") if isinstance(original, dict) else None
+
+
+@pytest.fixture(scope="module")
+async def flowed(worker: Worker, seed_html: str) -> Records:
+    """Produce the seed page between malformed records; collect everything that comes out."""
+    records = bad_records()
+    records.insert(3, raw_page(SEED_URL, html=seed_html))
+    await produce(worker.settings, RAW_HTML.name, records)
+
+    def done(got: Records) -> bool:
+        enriched = any(v["article"]["url"] == SEED_URL for _, v in got[ENRICHED.name])
+        return enriched and len(got[DEADLETTER.name]) >= len(BAD)
+
+    return await collect(
+        worker.settings,
+        [ENRICHED.name, ENTITY_MENTIONS.name, TOPIC_EVENTS.name, DEADLETTER.name],
+        done,
+    )
+
+
+def seed_event(flowed: Records) -> dict:
+    return next(v for _, v in flowed[ENRICHED.name] if v["article"]["url"] == SEED_URL)
+
+
+def test_seed_page_is_enriched(flowed: Records) -> None:
+    event = seed_event(flowed)
+    article = event["article"]
+    assert article["title"].startswith("샘 올트먼의 '중국 밀어내기'")
+    assert "오픈AI 포 컨트리(OpenAI for Countries)" in article["text"]
+    assert "등록된 댓글이 없습니다" not in article["text"]
+    assert {"name": "김성환", "email": "ksh@fnnews.com"} in article["authors"]
+    by_id = {e["id"]: e for e in event["entities"]}
+    assert by_id["org:openai"]["type"] == "organization"
+    assert by_id["per:sam-altman"]["type"] == "person"
+    assert by_id["loc:CN"]["type"] == "location"
+    assert event["topics"], "at least one IPTC topic"
+
+
+def test_entity_mentions_are_keyed_by_entity_id(flowed: Records) -> None:
+    article_id = seed_event(flowed)["article"]["id"]
+    mentions = [(k, v) for k, v in flowed[ENTITY_MENTIONS.name] if v["article_id"] == article_id]
+    assert len(mentions) == len(seed_event(flowed)["entities"])
+    for key, value in mentions:
+        assert key is not None and key.decode() == value["entity"]["id"]
+    assert b"org:openai" in {k for k, _ in mentions}
+    topics = [(k, v) for k, v in flowed[TOPIC_EVENTS.name] if v["article_id"] == article_id]
+    assert topics and all(k is not None and k.decode() == v["topic"]["code"] for k, v in topics)
+
+
+def test_bad_records_become_dead_letters_with_reasons(flowed: Records) -> None:
+    reasons = {url_of_dead_letter(v): v["reason"] for _, v in flowed[DEADLETTER.name]}
+    for url, reason in BAD.items():
+        if url.endswith(("no-url", "not-json")):
+            continue  # records without a readable url are found by their keys below
+        assert reasons.get(url) == reason, url
+    keys = {k: v for k, v in flowed[DEADLETTER.name]}
+    assert keys[b"k2"]["reason"] == "invalid_record"
+    assert keys[b"k2"]["stage"] == "parse"
+    assert keys[b"k1"]["reason"] == "invalid_record"
+    assert base64.b64decode(keys[b"k1"]["original_value_b64"]).startswith(b'{"url"')
+
+
+def test_every_produced_event_matches_its_schema(flowed: Records) -> None:
+    specs = {t.name: t for t in ALL_TOPICS}
+    checked = 0
+    for topic, records in flowed.items():
+        for _, value in records:
+            assert validation_errors(specs[topic], value) == [], topic
+            checked += 1
+    assert checked >= len(BAD) + 3
+
+
+def test_metrics_endpoint_counts_stages(worker: Worker, flowed: Records) -> None:
+    text = worker.get("/metrics")
+    samples = {
+        line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines() if line and not line.startswith("#")
+    }
+    assert samples['news_stage_events_out_total{stage="parse"}'] >= 1
+    assert samples['news_stage_events_out_total{stage="enrich"}'] >= 1
+    assert samples['news_stage_events_in_total{stage="parse"}'] >= len(BAD) + 1
+    assert samples['news_stage_dead_letters_total{reason="too_large",stage="parse"}'] >= 1
+    assert samples['news_stage_dead_letters_total{reason="invalid_record",stage="parse"}'] >= 3
+    assert any(k.startswith("faust_messages_received_total") for k in samples), "Faust sensor"
+    assert samples['news_stage_processing_seconds_count{stage="parse"}'] >= 1

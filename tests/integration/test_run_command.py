@@ -1,0 +1,95 @@
+"""``newsstream run`` (what ``make run`` calls): embedded broker, sample replay, summaries, and
+no broker process left behind after SIGTERM or a killed worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from streams.broker import free_port
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.integration
+
+
+def children_named(pid: int, name: str) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            comm = stat.read_text().split("(", 1)[1].rsplit(")", 1)[0]
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and comm == name:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def gone(pid: int, limit_s: float = 20) -> bool:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            if state == "Z":
+                return True
+        except (ProcessLookupError, FileNotFoundError):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def run_process() -> Iterator[subprocess.Popen[str]]:
+    env = {k: v for k, v in os.environ.items() if "BOOTSTRAP" not in k}
+    env.update(NEWSSTREAM_WEB_PORT=str(free_port()), NEWSSTREAM_APP_ID="run-test")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streams.cli", "run", "samples"], cwd=ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    yield proc
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+def read_until(proc: subprocess.Popen[str], marker: str, limit_lines: int = 5000) -> list[str]:
+    assert proc.stdout is not None
+    lines = []
+    for _ in range(limit_lines):
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if marker in line:
+            return lines
+    raise AssertionError(f"{marker!r} never printed; output:\n{''.join(lines)[-4000:]}")
+
+
+def test_run_prints_summaries_and_stops_broker_on_sigterm(
+    run_process: subprocess.Popen[str],
+) -> None:
+    read_until(run_process, "embedded Kafka-protocol broker")
+    lines = read_until(run_process, "* 샘 올트먼의")
+    assert any("/metrics" in line for line in lines)
+    entity_line = read_until(run_process, "entities:")[-1]
+    assert "오픈AI (organization)" in entity_line
+    (broker_pid,) = children_named(run_process.pid, "tansu")
+    run_process.send_signal(signal.SIGTERM)
+    assert run_process.wait(timeout=60) == 0
+    assert gone(broker_pid)
+
+
+def test_killed_run_leaves_no_broker(run_process: subprocess.Popen[str]) -> None:
+    read_until(run_process, "embedded Kafka-protocol broker")
+    (broker_pid,) = children_named(run_process.pid, "tansu")
+    run_process.kill()
+    run_process.wait()
+    assert gone(broker_pid)

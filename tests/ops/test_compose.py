@@ -1,0 +1,290 @@
+"""docker-compose.yml, Dockerfile and .dockerignore, checked without a Docker engine.
+
+The compose file is validated against the Compose Specification JSON schema (the copy that the
+``check-jsonschema`` package vendors) and against the code: the worker's settings, its command,
+the Kafka client limits, and the paths it mounts.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import json
+import re
+import shlex
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pytest
+from opslib import ROOT
+
+from streams import settings as settings_module
+from streams.cli import main as cli_main
+from streams.kafka import MAX_REQUEST_BYTES
+from streams.settings import Settings
+
+DOCKERFILE = ROOT / "Dockerfile"
+DOCKERIGNORE = ROOT / ".dockerignore"
+SERVICES = {"kafka", "worker", "prometheus", "grafana"}
+_INTERPOLATION = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}")
+
+
+def documented_settings() -> set[str]:
+    """Variables in the table of streams/settings.py's docstring (plus its stated synonym)."""
+    doc = settings_module.__doc__ or ""
+    names = set(re.findall(r"^\|\s*``([A-Z][A-Z0-9_]*)``\s*\|", doc, flags=re.MULTILINE))
+    names |= set(re.findall(r"``([A-Z][A-Z0-9_]*)`` is accepted as a synonym", doc))
+    return names
+
+
+def resolve(value: str) -> str:
+    """Compose interpolation with an empty environment: ``${X:-default}`` -> ``default``."""
+    return _INTERPOLATION.sub(lambda m: m.group(2) or "", value)
+
+
+def environment(service: dict[str, Any]) -> dict[str, str]:
+    env = service.get("environment", {})
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) for item in env)
+    return {key: str(value) for key, value in env.items()}
+
+
+def is_subcommand(name: str) -> bool:
+    """True when ``newsstream NAME --help`` is accepted by the real argument parser."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            cli_main([name, "--help"])
+        except SystemExit as exit_:
+            return exit_.code == 0
+    return False
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    text = DOCKERFILE.read_text().replace("\\\n", " ")
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1] if " " in line else "")
+        for line in (raw.strip() for raw in text.splitlines())
+        if line and not line.startswith("#")
+    ]
+
+
+# ------------------------------------------------------------------------------ schema
+
+
+def compose_spec_schema() -> dict[str, Any]:
+    try:
+        dist = metadata.distribution("check-jsonschema")
+    except metadata.PackageNotFoundError:
+        pytest.skip("check-jsonschema (ships compose-spec.json) is not installed: add it to the "
+                    "[test] extras; the structural tests below still run")
+    path = Path(str(dist.locate_file(
+        "check_jsonschema/builtin_schemas/vendor/compose-spec.json"
+    )))
+    schema: dict[str, Any] = json.loads(path.read_text())
+    return schema
+
+
+def test_compose_file_matches_the_compose_specification(compose: dict[str, Any]) -> None:
+    from jsonschema.validators import validator_for
+
+    schema = compose_spec_schema()
+    assert schema["title"] == "Compose Specification"
+    validator = validator_for(schema)(schema)
+    errors = sorted(validator.iter_errors(compose), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
+    # the schema is not vacuous: an unknown service key is rejected
+    broken = json.loads(json.dumps(compose))
+    broken["services"]["worker"]["replica_count"] = 3
+    assert not validator.is_valid(broken)
+
+
+def test_no_obsolete_version_key_and_the_four_services(compose: dict[str, Any]) -> None:
+    assert "version" not in compose
+    assert set(compose["services"]) == SERVICES
+
+
+def test_pulled_images_are_pinned(compose: dict[str, Any]) -> None:
+    for name, service in compose["services"].items():
+        if "build" in service:
+            continue  # built locally; its base image is checked in the Dockerfile test
+        image = service["image"]
+        repository, _, tag = image.rpartition(":")
+        assert repository and "/" not in tag, f"{name}: {image} has no tag"
+        assert tag != "latest" and re.search(r"\d+\.\d+", tag), f"{name}: {image} is not pinned"
+    assert compose["services"]["kafka"]["image"].startswith("apache/kafka:")
+    assert compose["services"]["prometheus"]["image"].startswith("prom/prometheus:")
+    assert compose["services"]["grafana"]["image"].startswith("grafana/grafana:")
+
+
+def test_mounted_host_paths_exist_and_named_volumes_are_declared(compose: dict[str, Any]) -> None:
+    declared = set(compose.get("volumes") or {})
+    binds = 0
+    for name, service in compose["services"].items():
+        for volume in service.get("volumes", []):
+            if isinstance(volume, dict):
+                source, kind = volume.get("source", ""), volume["type"]
+            else:
+                source = volume.split(":", 1)[0]
+                kind = "bind" if source.startswith((".", "/", "~")) else "volume"
+            if kind == "bind":
+                assert (ROOT / source).resolve().exists(), f"{name}: {source} does not exist"
+                assert (ROOT / source).resolve().is_relative_to(ROOT), f"{name}: {source}"
+                binds += 1
+            else:
+                assert source in declared, f"{name}: volume {source} is not declared"
+        build = service.get("build")
+        if build:
+            context = ROOT / (build if isinstance(build, str) else build.get("context", "."))
+            assert context.is_dir()
+            dockerfile = "Dockerfile" if isinstance(build, str) else build.get("dockerfile",
+                                                                               "Dockerfile")
+            assert (context / dockerfile).is_file()
+    assert binds >= 3  # prometheus config, grafana provisioning, grafana dashboards
+
+
+# ------------------------------------------------------------------------------ worker
+
+
+def test_worker_environment_is_documented_in_settings(compose: dict[str, Any]) -> None:
+    documented = documented_settings()
+    assert {"KAFKA_BOOTSTRAP_SERVERS", "NEWSSTREAM_WEB_HOST", "NEWSSTREAM_WEB_PORT"} <= documented
+    env = environment(compose["services"]["worker"])
+    assert env, "worker has no environment"
+    undocumented = set(env) - documented
+    assert not undocumented, f"not in streams/settings.py's table: {sorted(undocumented)}"
+
+
+def test_worker_environment_gives_valid_real_kafka_settings(
+    compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The values parse: Settings() built from exactly this environment is a real-Kafka worker."""
+    for name in documented_settings():
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment(compose["services"]["worker"]).items():
+        monkeypatch.setenv(name, resolve(value))
+    settings = Settings()
+    assert settings.bootstrap_servers == "kafka:9092"
+    assert not settings.embedded and not settings.tansu
+    assert settings.web_host == "0.0.0.0"
+    assert settings.replication == 1  # one broker
+    assert settings.partitions >= 1 and settings.max_page_bytes > 0
+    assert settings.max_page_bytes <= MAX_REQUEST_BYTES
+
+
+def test_worker_command_is_a_real_newsstream_subcommand(compose: dict[str, Any]) -> None:
+    command = compose["services"]["worker"]["command"]
+    argv = shlex.split(command) if isinstance(command, str) else command
+    assert argv[0] == "newsstream"
+    assert argv[1:] == ["worker"]
+    assert is_subcommand(argv[1])
+    assert not is_subcommand("no-such-command")  # the check itself can fail
+
+
+def test_worker_is_scalable(compose: dict[str, Any]) -> None:
+    worker = compose["services"]["worker"]
+    assert "container_name" not in worker
+    assert "ports" not in worker, "a host port would clash with --scale worker=N"
+    assert "hostname" not in worker
+    assert worker["depends_on"]["kafka"]["condition"] == "service_healthy"
+
+
+def test_worker_healthcheck_gets_metrics_with_python(compose: dict[str, Any]) -> None:
+    worker = compose["services"]["worker"]
+    test = worker["healthcheck"]["test"]
+    assert test[0] == "CMD" and test[1] == "python"
+    port = environment(worker)["NEWSSTREAM_WEB_PORT"]
+    assert f"http://127.0.0.1:{port}/metrics" in " ".join(test)
+
+
+# ------------------------------------------------------------------------------ kafka
+
+
+def test_kafka_is_a_single_kraft_node(compose: dict[str, Any]) -> None:
+    env = environment(compose["services"]["kafka"])
+    assert set(env["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
+    node_id = env["KAFKA_NODE_ID"]
+    assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"] == f"{node_id}@kafka:9093"
+    listeners = dict(
+        re.match(r"(\w+)://(.*)", item).groups()  # type: ignore[union-attr]
+        for item in env["KAFKA_LISTENERS"].split(",")
+    )
+    controller = env["KAFKA_CONTROLLER_LISTENER_NAMES"]
+    assert listeners[controller].endswith(":9093")
+    protocol_map = dict(item.split(":") for item in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"]
+                        .split(","))
+    assert set(listeners) <= set(protocol_map)
+    for key in ("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR",
+                "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+                "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR"):
+        assert env[key] == "1", key
+    assert env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+    # KRaft's cluster id is a UUID in 22 characters of URL-safe base64 (kafka-storage format)
+    cluster_id = env["CLUSTER_ID"]
+    assert len(cluster_id) == 22
+    assert len(base64.urlsafe_b64decode(cluster_id + "==")) == 16
+
+
+def test_kafka_advertises_what_the_worker_bootstraps_from(compose: dict[str, Any]) -> None:
+    kafka = environment(compose["services"]["kafka"])
+    bootstrap = environment(compose["services"]["worker"])["KAFKA_BOOTSTRAP_SERVERS"]
+    advertised = [item.split("://", 1)[1] for item in kafka["KAFKA_ADVERTISED_LISTENERS"]
+                  .split(",")]
+    assert bootstrap in advertised
+
+
+def test_kafka_accepts_the_producers_largest_request(compose: dict[str, Any]) -> None:
+    env = environment(compose["services"]["kafka"])
+    assert int(env["KAFKA_MESSAGE_MAX_BYTES"]) >= MAX_REQUEST_BYTES
+
+
+def test_kafka_healthcheck_asks_the_broker_api(compose: dict[str, Any]) -> None:
+    test = " ".join(compose["services"]["kafka"]["healthcheck"]["test"])
+    assert "kafka-broker-api-versions.sh" in test and "localhost:9092" in test
+
+
+# ------------------------------------------------------------------------------ Dockerfile
+
+
+def test_dockerfile_base_image_user_and_command() -> None:
+    instructions = dockerfile_instructions()
+    (base,) = [arg for op, arg in instructions if op == "FROM"]
+    assert re.fullmatch(r"python:3\.11(\.\d+)?-slim(-\w+)?", base), base
+    users = [arg for op, arg in instructions if op == "USER"]
+    assert users and users[-1] not in {"root", "0"}
+    last_user = max(i for i, (op, _) in enumerate(instructions) if op == "USER")
+    cmd_index = max(i for i, (op, _) in enumerate(instructions) if op == "CMD")
+    assert last_user < cmd_index
+    assert json.loads(instructions[cmd_index][1]) == ["newsstream", "worker"]
+    assert not any(op == "ENTRYPOINT" for op, _ in instructions)
+    assert any(op == "RUN" and "pip install ." in arg for op, arg in instructions)
+
+
+def test_dockerfile_env_vars_are_ones_the_code_reads() -> None:
+    source = "\n".join(p.read_text() for p in (ROOT / "streams").rglob("*.py"))
+    env_names: set[str] = set()
+    for op, arg in dockerfile_instructions():
+        if op == "ENV":
+            env_names |= set(re.findall(r"\b([A-Z][A-Z0-9_]*)=", arg))
+    ours = {name for name in env_names if name.startswith(("NEWSSTREAM_", "KAFKA_"))}
+    assert "NEWSSTREAM_WEB_HOST" in ours
+    for name in ours:
+        assert f'"{name}"' in source, f"{name} is not read by streams/"
+
+
+def test_dockerfile_copies_only_what_dockerignore_lets_in() -> None:
+    patterns = [line.strip() for line in DOCKERIGNORE.read_text().splitlines()
+                if line.strip() and not line.startswith("#")]
+    assert patterns[0] == "**", ".dockerignore should start by excluding everything"
+    allowed = {p[1:].rstrip("/") for p in patterns if p.startswith("!")}
+    copied: set[str] = set()
+    for op, arg in dockerfile_instructions():
+        if op == "COPY":
+            copied |= {src.rstrip("/") for src in arg.split()[:-1] if not src.startswith("--")}
+    assert copied, "Dockerfile copies nothing"
+    for source in copied:
+        assert (ROOT / source).exists(), source
+        assert source in allowed, f"{source} is excluded by .dockerignore"
+    # what the package reads outside itself at run time must be in the image
+    assert "schemas" in copied

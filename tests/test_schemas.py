@@ -1,0 +1,40 @@
+"""Every topic has a valid draft 2020-12 schema whose examples validate."""
+
+from __future__ import annotations
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from streams.schemas import load_schema, validation_errors
+from streams.topics import ALL_TOPICS, ARTICLES, DEADLETTER, RAW_HTML, TopicSpec
+
+
+@pytest.mark.parametrize("topic", ALL_TOPICS, ids=lambda t: t.name)
+def test_schema_is_valid_and_versioned(topic: TopicSpec) -> None:
+    schema = load_schema(topic.schema)
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"].endswith(f"/{topic.name}/v1.json")
+    assert schema["version"].startswith("1.")
+    assert schema["additionalProperties"] is False
+    assert schema["required"]
+
+
+@pytest.mark.parametrize("topic", ALL_TOPICS, ids=lambda t: t.name)
+def test_schema_examples_validate(topic: TopicSpec) -> None:
+    examples = load_schema(topic.schema)["examples"]
+    assert examples
+    for example in examples:
+        assert validation_errors(topic, example) == []
+
+
+def test_unknown_fields_and_bad_formats_are_rejected() -> None:
+    example = dict(load_schema(ARTICLES.schema)["examples"][0])
+    assert validation_errors(ARTICLES, {**example, "surprise": 1})
+    assert validation_errors(ARTICLES, {**example, "id": "not-a-hash"})
+    raw = dict(load_schema(RAW_HTML.schema)["examples"][0])
+    assert validation_errors(RAW_HTML, {**raw, "fetched_at": "yesterday"})
+    both = {**raw, "content_b64": "PGh0bWw+"}
+    assert validation_errors(RAW_HTML, both), "html and content_b64 are exclusive"
+    letter = dict(load_schema(DEADLETTER.schema)["examples"][0])
+    assert validation_errors(DEADLETTER, {**letter, "reason": "Has Spaces"})

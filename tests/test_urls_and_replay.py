@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import base64
+import gzip
+from pathlib import Path
+
+import orjson
+import pytest
+
+from streams.ingest.replay import page_files, raw_record
+from streams.records import article_id
+from streams.schemas import validation_errors
+from streams.topics import RAW_HTML
+from streams.urls import normalize_url
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("HTTPS://News.Example.com:443/a?utm_source=x&id=2#top", "https://news.example.com/a?id=2"),
+        ("http://example.com", "http://example.com/"),
+        ("http://example.com:8080/x?b=2&a=1&fbclid=z", "http://example.com:8080/x?a=1&b=2"),
+    ],
+)
+def test_normalize_url(url: str, expected: str) -> None:
+    assert normalize_url(url) == expected
+
+
+def test_article_id_is_stable_and_distinct() -> None:
+    a = article_id(normalize_url("https://example.com/a?utm_medium=rss"))
+    assert a == article_id("https://example.com/a")
+    assert a != article_id("https://example.com/b")
+    assert len(a) == 32
+
+
+def test_replay_walks_folders_and_reads_gzip(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.html").write_text("<p>a</p>")
+    (tmp_path / "sub" / "b.html.gz").write_bytes(gzip.compress("<p>나</p>".encode()))
+    (tmp_path / "notes.md").write_text("skip me")
+    files = list(page_files([tmp_path]))
+    assert [f.name for f in files] == ["a.html", "b.html.gz"]
+    key, value = raw_record(files[1])
+    record = orjson.loads(value)
+    assert validation_errors(RAW_HTML, record) == []
+    assert base64.b64decode(record["content_b64"]).decode() == "<p>나</p>"
+    assert key.decode() == article_id(normalize_url(record["url"]))
+
+
+def test_replay_names_missing_paths(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="nope"):
+        list(page_files([tmp_path / "nope"]))
