@@ -6,6 +6,7 @@ import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import REGISTRY
 
+from streams import health
 from streams.kafka import faust_config
 from streams.settings import Settings
 
@@ -26,4 +27,5 @@ def create_app(settings: Settings) -> faust.App:
     setup_prometheus_sensors(app, registry=REGISTRY, name_prefix="faust")
     parse_agent.register(app, settings)
     enrich_agent.register(app, settings)
+    health.register(app, settings)
     return app

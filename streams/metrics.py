@@ -34,10 +34,69 @@ FRESHNESS_SECONDS = Histogram(
     "Time from fetch (or ingestion) of a raw page to its enriched event.",
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600),
 )
+ARTICLES_MISSING = Counter(
+    "news_parse_articles_missing",
+    "Articles the parse stage produced without a field (extraction health), by field.",
+    ["field"],
+)
+ENTITIES_PER_ARTICLE = Histogram(
+    "news_enrich_entities_per_article",
+    "Distinct entities the enrich stage found in one article.",
+    buckets=(0, 1, 2, 5, 10, 20, 40, 80),
+)
+TOPICS_PER_ARTICLE = Histogram(
+    "news_enrich_topics_per_article",
+    "IPTC topics the enrich stage assigned to one article.",
+    buckets=(0, 1, 2, 3, 5),
+)
+CONSUMER_LAG = Gauge(
+    "news_consumer_lag_messages",
+    "Messages between a partition's end offset and the group's committed offset, for the "
+    "partitions assigned to this worker.",
+    ["topic", "partition"],
+)
+WORKER_READY = Gauge(
+    "news_worker_ready", "1 once the worker has its assignment and finished recovery, else 0."
+)
 BUILD_INFO = Gauge("news_build_info", "Build information (value is always 1).", ["version"])
 BUILD_INFO.labels(version=__version__).set(1)
 
+for _field in ("title", "body", "published", "author"):
+    ARTICLES_MISSING.labels(field=_field)
 for _stage in STAGES:  # expose zero-valued series from the start so rates are defined
     EVENTS_IN.labels(stage=_stage)
     EVENTS_OUT.labels(stage=_stage)
     PROCESSING_SECONDS.labels(stage=_stage)
+
+# Ingestion (streams/ingest): feeds, push, replay. ``kind`` is feed|sitemap|page|robots,
+# ``host_class`` is public|allowlisted, ``outcome``/``reason`` are the fixed codes of
+# streams/ingest/fetch.py; ``feed`` is a name from the feeds config file (bounded by it).
+FETCHES = Counter(
+    "news_fetch_requests", "HTTP fetches by kind, outcome and host class.",
+    ["kind", "outcome", "host_class"],
+)
+FETCH_BYTES = Counter("news_fetch_bytes", "Decoded body bytes received, by kind.", ["kind"])
+FETCH_SECONDS = Histogram(
+    "news_fetch_seconds", "Latency of one fetch (all retries and redirects), by kind.", ["kind"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)
+INGEST_ITEMS = Counter(
+    "news_ingest_items", "Entry URLs found in feeds/sitemaps: result=discovered|new.",
+    ["feed", "result"],
+)
+INGEST_POLL_LAG = Gauge(
+    "news_ingest_feed_poll_lag_seconds", "How late the last poll of a feed started.", ["feed"],
+)
+INGEST_PRODUCED = Counter(
+    "news_ingest_produced", "Records put on news.raw-html, by source kind.", ["source"],
+)
+INGEST_SKIPPED = Counter(
+    "news_ingest_skipped", "Pages not ingested and not dead-lettered, by reason.", ["reason"],
+)
+INGEST_BACKPRESSURE_SECONDS = Counter(
+    "news_ingest_backpressure_seconds",
+    "Time the poller waited because news.raw-html lag or producing was over its limit.",
+)
+INGEST_RAW_LAG = Gauge(
+    "news_ingest_raw_html_lag", "Consumer lag of the pipeline group on news.raw-html.",
+)

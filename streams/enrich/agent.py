@@ -23,6 +23,8 @@ def handle(incoming: Incoming) -> Sequence[Output]:
     data = decode_json(incoming, ARTICLES)
     article = article_from_dict(data)
     enrichment = enrich(article)
+    metrics.ENTITIES_PER_ARTICLE.observe(len(enrichment.entities))
+    metrics.TOPICS_PER_ARTICLE.observe(len(enrichment.topics))
     enriched_at = now_iso()
     context = {
         "article_id": article.id,

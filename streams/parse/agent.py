@@ -10,9 +10,11 @@ from typing import Any
 
 import faust
 
+from streams import metrics
 from streams.agent import register_stage
 from streams.errors import InvalidRecord
 from streams.parse import ParseLimits, parse_article
+from streams.records import Article
 from streams.settings import Settings
 from streams.stage import Handler, Incoming, Output, decode_json, encode, now_iso
 from streams.topics import ARTICLES, RAW_HTML
@@ -43,9 +45,23 @@ def make_handler(settings: Settings) -> Handler:
         article = replace(
             article, source=raw["source"], fetched_at=raw["fetched_at"], parsed_at=now_iso()
         )
+        count_missing(article)
         return [encode(ARTICLES, article.id, article)]
 
     return handle
+
+
+def count_missing(article: Article) -> None:
+    """Extraction health: which fields the article came out without."""
+    missing = {
+        "title": not article.title,
+        "body": not article.text,
+        "published": article.published is None,
+        "author": not article.authors,
+    }
+    for name, absent in missing.items():
+        if absent:
+            metrics.ARTICLES_MISSING.labels(field=name).inc()
 
 
 def register(app: faust.App, settings: Settings) -> None:

@@ -1,0 +1,68 @@
+"""The pages every integration test shares: produced once per session, collected once."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+
+import orjson
+import pytest
+
+from streams.topics import DEADLETTER, ENRICHED, ENTITY_MENTIONS, RAW_HTML, TOPIC_EVENTS
+from tests.conftest import Worker
+from tests.kafka_helpers import Records, collect, produce, raw_page
+
+RUN = uuid.uuid4().hex[:8]
+SEED_URL = f"https://v.daum.net/v/{RUN}-seed"
+BAD = {  # url -> expected dead-letter reason
+    f"https://example.com/{RUN}/not-json": "invalid_record",
+    f"https://example.com/{RUN}/no-url": "invalid_record",
+    f"https://example.com/{RUN}/bad-base64": "invalid_record",
+    f"https://example.com/{RUN}/too-large": "too_large",
+    f"https://example.com/{RUN}/empty": "empty",
+    f"https://example.com/{RUN}/pdf": "not_html",
+    f"https://example.com/{RUN}/nav-only": "not_article",
+}
+
+
+def bad_records() -> list[tuple[bytes, bytes]]:
+    url = list(BAD)
+    nav = "<html><body><nav><a href='/a'>Home</a> <a href='/b'>World</a></nav></body></html>"
+    return [
+        (b"k1", b'{"url": "' + url[0].encode() + b'", "html": <not json'),
+        (b"k2", orjson.dumps({"html": "<p>hi</p>", "fetched_at": "x", "source": "test"})),
+        raw_page(url[2], content_b64="***not base64***"),
+        raw_page(url[3], html="<html><body><p>" + "x" * 400_000 + "</p></body></html>"),
+        raw_page(url[4], html=""),
+        raw_page(url[5], content_b64=base64.b64encode(b"%PDF-1.7\n\x00\x01\x02binary").decode(),
+                 content_type="application/pdf"),
+        raw_page(url[6], html=nav),
+    ]
+
+
+def url_of_dead_letter(value: dict[str, object]) -> str | None:
+    if value.get("url"):
+        return str(value["url"])
+    try:
+        original = orjson.loads(base64.b64decode(str(value["original_value_b64"])))
+    except orjson.JSONDecodeError:
+        return None
+    return original.get("url") if isinstance(original, dict) else None
+
+
+@pytest.fixture(scope="session")
+async def flowed(worker: Worker, seed_html: str) -> Records:
+    """Produce the seed page between malformed records; collect everything that comes out."""
+    records = bad_records()
+    records.insert(3, raw_page(SEED_URL, html=seed_html))
+    await produce(worker.settings, RAW_HTML.name, records)
+
+    def done(got: Records) -> bool:
+        enriched = any(v["article"]["url"] == SEED_URL for _, v in got[ENRICHED.name])
+        return enriched and len(got[DEADLETTER.name]) >= len(BAD)
+
+    return await collect(
+        worker.settings,
+        [ENRICHED.name, ENTITY_MENTIONS.name, TOPIC_EVENTS.name, DEADLETTER.name],
+        done,
+    )
