@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/newsstream run samples/
+	$(VENV)/bin/newsstream run samples/ tests/parse/fixtures/
 
 test: $(STAMP)
 	ops/bin/ensure-promtool

@@ -21,6 +21,7 @@ BAD = {  # url -> expected dead-letter reason
     f"https://example.com/{RUN}/too-large": "too_large",
     f"https://example.com/{RUN}/empty": "empty",
     f"https://example.com/{RUN}/pdf": "not_html",
+    f"https://example.com/{RUN}/garbage-bytes": "undecodable",
     f"https://example.com/{RUN}/nav-only": "not_article",
 }
 
@@ -36,7 +37,8 @@ def bad_records() -> list[tuple[bytes, bytes]]:
         raw_page(url[4], html=""),
         raw_page(url[5], content_b64=base64.b64encode(b"%PDF-1.7\n\x00\x01\x02binary").decode(),
                  content_type="application/pdf"),
-        raw_page(url[6], html=nav),
+        raw_page(url[6], content_b64=base64.b64encode(bytes(range(128, 256)) * 40).decode()),
+        raw_page(url[7], html=nav),
     ]
 
 
