@@ -17,6 +17,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	ops/bin/ensure-promtool
+	ops/bin/ensure-chromium
 	$(PY) -m ruff check streams tests bench
 	$(PY) -m mypy
 	$(PY) -m pytest

@@ -9,11 +9,13 @@ from prometheus_client import REGISTRY
 from streams import health
 from streams.kafka import faust_config
 from streams.settings import Settings
+from streams.status import web as status_web
 
 
 def create_app(settings: Settings) -> faust.App:
     """The worker app: parse and enrich agents, Faust's Prometheus sensor on ``/metrics``."""
     from streams.enrich import agent as enrich_agent  # imported here: they import the cores
+    from streams.ingest import runner as ingest_runner
     from streams.parse import agent as parse_agent
 
     app = faust.App(
@@ -28,4 +30,6 @@ def create_app(settings: Settings) -> faust.App:
     parse_agent.register(app, settings)
     enrich_agent.register(app, settings)
     health.register(app, settings)
+    status_web.register(app, settings)  # /status, /status.json
+    ingest_runner.register(app, settings)  # POST /ingest; feeds when NEWSSTREAM_FEEDS_FILE
     return app

@@ -5,7 +5,8 @@
                                per enriched article; runs until Ctrl-C / SIGTERM
     newsstream worker          a pipeline worker (parse + enrich agents, /metrics)
     newsstream broker          only the embedded broker, printing its address
-    newsstream ingest PATH...  replay page files and folders into news.raw-html
+    newsstream ingest PATH...  replay page files, folders and WARC files into news.raw-html
+    newsstream feeds FILE      poll the feeds of a feeds config file into news.raw-html
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import logging
+import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -81,7 +84,10 @@ def add_replay(app: faust.App, paths: Sequence[str]) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    with broker_for(Settings()) as settings:
+    # A demo prints summaries: keep Faust's start-up chatter out unless a level is asked for.
+    level = os.environ.get("NEWSSTREAM_LOG_LEVEL", "warning")
+    quiet = dataclasses.replace(Settings(), log_level=level)
+    with broker_for(quiet) as settings:
         asyncio.run(kafka.ensure_topics(settings))
         app = create_app(settings)
         add_replay(app, args.paths)
@@ -106,19 +112,9 @@ def cmd_broker(args: argparse.Namespace) -> int:
 
 
 async def _ingest(settings: Settings, paths: Sequence[str]) -> int:
-    await kafka.ensure_topics(settings)
-    producer = kafka.make_producer(settings)
-    await producer.start()
-    count = 0
-    try:
-        for path in page_files(paths):
-            key, value = raw_record(path)
-            await producer.send(RAW_HTML.name, key=key, value=value)
-            count += 1
-        await producer.flush()
-    finally:
-        await producer.stop()
-    return count
+    from streams.ingest.replay import ingest_paths
+
+    return await ingest_paths(settings, paths)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -129,6 +125,29 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 2
     count = asyncio.run(_ingest(settings, args.paths))
     print(f"replayed {count} page(s) into {RAW_HTML.name}")
+    return 0
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    from streams.ingest.config import ConfigError, load_config
+    from streams.ingest.runner import run_feeds
+
+    try:
+        feeds = load_config(args.file)
+    except (ConfigError, OSError) as exc:
+        print(f"feeds: {exc}", file=sys.stderr)
+        return 2
+    settings = Settings()
+    if settings.embedded:
+        print("feeds needs KAFKA_BOOTSTRAP_SERVERS (or run a worker with NEWSSTREAM_FEEDS_FILE)",
+              file=sys.stderr)
+        return 2
+    asyncio.run(kafka.ensure_topics(settings))
+    with contextlib.suppress(KeyboardInterrupt):
+        reports = asyncio.run(run_feeds(settings, feeds, once=args.once))
+        for r in reports:
+            print(f"{r.feed}: {r.discovered} discovered, {r.new} new, {r.outcomes}"
+                  + (f", error {r.error}" if r.error else ""))
     return 0
 
 
@@ -144,8 +163,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ingest = sub.add_parser("ingest", help="replay page files into news.raw-html")
     ingest.add_argument("paths", nargs="+")
     ingest.set_defaults(func=cmd_ingest)
+    feeds = sub.add_parser("feeds", help="poll a feeds config file into news.raw-html")
+    feeds.add_argument("file")
+    feeds.add_argument("--once", action="store_true", help="poll every feed once, then exit")
+    feeds.set_defaults(func=cmd_feeds)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=Settings().log_level.upper())
+    logging.basicConfig(
+        level=Settings().log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
     return int(args.func(args))
 
 

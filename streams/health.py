@@ -21,6 +21,7 @@ from aiokafka.structs import TopicPartition
 from faust.web import Request, Response, View
 
 from streams import metrics
+from streams.kafka import group_lag
 from streams.settings import Settings
 
 LAG_INTERVAL_S = 10.0
@@ -67,14 +68,10 @@ def register(app: faust.App, settings: Settings) -> None:
         if admin is None:
             admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
             await admin.start()
-        partitions = [TopicPartition(tp.topic, tp.partition) for tp in assigned]
         ends = await app.consumer.highwaters(*assigned)
-        committed = await admin.list_consumer_group_offsets(
-            settings.app_id, partitions=partitions
+        lag = await group_lag(
+            admin, settings.app_id,
+            {TopicPartition(tp.topic, tp.partition): ends.get(tp, 0) for tp in assigned},
         )
-        for tp, part in zip(assigned, partitions, strict=True):
-            meta = committed.get(part)
-            done = meta.offset if meta is not None and meta.offset >= 0 else 0
-            metrics.CONSUMER_LAG.labels(topic=tp.topic, partition=str(tp.partition)).set(
-                max(0, ends.get(tp, 0) - done)
-            )
+        for tp, messages in lag.items():
+            metrics.CONSUMER_LAG.labels(topic=tp.topic, partition=str(tp.partition)).set(messages)

@@ -10,6 +10,9 @@ README lists them. Pipeline logic never knows which broker it talks to.
   and processing is at-least-once everywhere, made harmless by stable article ids.
 * Tansu holds a group join for half the session timeout: embedded mode uses short session,
   heartbeat and rebalance timeouts so the first assignment takes seconds, not half a minute.
+* Tansu holds a fetch naming several partitions for the whole fetch wait, even when records
+  arrive: consumers wait at most 100 ms (Faust through the ``tansu://`` transport of
+  :mod:`streams.faust_tansu`), or every hop would add up to 1.5 s of latency.
 * Tansu auto-creates unknown topics with 4 partitions: :func:`ensure_topics` creates every topic
   with its configured partition count before any client looks one up.
 """
@@ -18,9 +21,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
@@ -57,14 +61,17 @@ def consumer_config(settings: Settings, group_id: str | None = None) -> dict[str
         "fetch_max_bytes": 4 * MAX_REQUEST_BYTES,
     }
     if settings.tansu:
-        config.update(session_timeout_ms=6000, heartbeat_interval_ms=500)
+        config.update(session_timeout_ms=6000, heartbeat_interval_ms=500, fetch_max_wait_ms=100)
     return config
 
 
 def faust_config(settings: Settings) -> dict[str, Any]:
     """Keyword arguments for ``faust.App`` (broker and worker settings)."""
     config: dict[str, Any] = {
-        "broker": [f"kafka://{server}" for server in settings.bootstrap_servers.split(",")],
+        "broker": [
+            f"{'tansu' if settings.tansu else 'kafka'}://{server}"
+            for server in settings.bootstrap_servers.split(",")
+        ],
         "processing_guarantee": "at_least_once",
         "topic_partitions": settings.partitions,
         "topic_replication_factor": settings.replication,
@@ -124,3 +131,18 @@ async def ensure_topics(settings: Settings, retries: int = 20) -> list[str]:
         return missing
     finally:
         await admin.close()
+
+
+async def group_lag(
+    admin: AIOKafkaAdminClient, group: str, ends: Mapping[TopicPartition, int]
+) -> dict[TopicPartition, int]:
+    """Consumer lag of ``group`` as Kafka tools define it: end offset minus committed offset
+    (a partition the group never committed counts from 0), for the partitions in ``ends``."""
+    # Explicit partitions: the embedded broker cannot list a group's offsets without them.
+    committed = await admin.list_consumer_group_offsets(group, partitions=list(ends))
+    lag = {}
+    for tp, end in ends.items():
+        meta = committed.get(tp)
+        done = meta.offset if meta is not None and meta.offset >= 0 else 0
+        lag[tp] = max(0, end - done)
+    return lag

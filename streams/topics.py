@@ -44,6 +44,13 @@ DEADLETTER = TopicSpec(
     "Records a stage could not process: original payload, stage and reason.",
 )
 
+# Ingestion's durable seen-URL memory. Compacted (cleanup.policy=compact on real Kafka), so it is
+# created by streams/ingest/seen.py with that config, not by ensure_topics; not in ALL_TOPICS.
+INGEST_SEEN = TopicSpec(
+    "news.ingest-seen", "ingest-seen.schema.json", "article id of the normalised entry URL",
+    "One record per page URL ingestion has handled (fetched, skipped or dead-lettered).",
+)
+
 ALL_TOPICS: tuple[TopicSpec, ...] = (
     RAW_HTML, ARTICLES, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, DEADLETTER,
 )

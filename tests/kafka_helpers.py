@@ -42,7 +42,8 @@ async def collect(
 ) -> Records:
     """Read ``topics`` from the beginning until ``done(records)`` holds (or the limit passes).
 
-    Values are JSON-decoded. The limit only bounds a failing test; nothing is timed.
+    Values are JSON-decoded (raw bytes where a test put a non-JSON record on purpose).
+    The limit only bounds a failing test; nothing is timed.
     """
     consumer = kafka.make_consumer(settings)
     await consumer.start()
@@ -58,8 +59,15 @@ async def collect(
         while not done(records) and time.monotonic() < deadline:
             batch = await consumer.getmany(timeout_ms=500)
             for tp, messages in batch.items():
-                records[tp.topic] += [(m.key, orjson.loads(m.value)) for m in messages]
+                records[tp.topic] += [(m.key, _json_or_bytes(m.value)) for m in messages]
     finally:
         await consumer.stop()
     return records
 
+
+
+def _json_or_bytes(value: bytes) -> Any:
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return value

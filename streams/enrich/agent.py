@@ -14,6 +14,7 @@ from streams.enrich import enrich
 from streams.records import article_from_dict
 from streams.settings import Settings
 from streams.stage import Incoming, Output, decode_json, encode, now_iso
+from streams.status import hooks as status_hooks
 from streams.topics import ARTICLES, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS
 
 STAGE = "enrich"
@@ -57,6 +58,7 @@ def handle(incoming: Incoming) -> Sequence[Output]:
         metrics.FRESHNESS_SECONDS.observe(
             (datetime.fromisoformat(enriched_at) - fetched).total_seconds()
         )
+    status_hooks.notify(article, enrichment, enriched_at)  # e.g. the /status page
     return outputs
 
 

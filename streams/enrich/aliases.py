@@ -16,6 +16,8 @@ from streams.enrich.ids import unknown_id
 from streams.enrich.lexicon import Known, Lexicon
 
 _PAIR_RE = re.compile(r"([^()\n]{1,60}?)\(([A-Z][A-Za-z0-9&.,'\- ]{1,60})\)")
+_ENGLISH_RE = re.compile(r"\(([A-Z][A-Za-z0-9&.,'\- ]{1,60})\)")
+_PREFIX_STOP_RE = re.compile(r"[()\n]")
 _OPENERS = "‘'“\"「『[<《〈"
 _MAX_WORDS = 6
 
@@ -25,9 +27,9 @@ def learn(texts: list[str], lexicon: Lexicon) -> list[tuple[str, Known]]:
     learnt: list[tuple[str, Known]] = []
     seen: set[tuple[str, str]] = set()
     for text in texts:
-        for match in _PAIR_RE.finditer(text):
-            english = match.group(2).strip()
-            korean = _korean_side(match.group(1), len(english.split()))
+        for prefix, english in _pairs(text):
+            english = english.strip()
+            korean = _korean_side(prefix, len(english.split()))
             too_short = english.isupper() and len(english) < 3
             if korean is None or english in rules.LATIN_STOP or too_short:
                 continue
@@ -40,6 +42,25 @@ def learn(texts: list[str], lexicon: Lexicon) -> list[tuple[str, Known]]:
             learnt.append((korean, known))
             learnt.append((english, known))
     return learnt
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    """(text before, English inside) of each ``…(English)``: the matches of ``_PAIR_RE``.
+
+    Found from the parentheses backwards (up to 60 characters, not across a parenthesis or a
+    line break) instead of by ``_PAIR_RE`` itself, whose lazy prefix is tried at every position.
+    """
+    out = []
+    last_end = 0
+    for match in _ENGLISH_RE.finditer(text):
+        start = match.start()
+        low = max(last_end, start - 60)
+        stops = [m.end() for m in _PREFIX_STOP_RE.finditer(text, low, start)]
+        prefix = text[stops[-1] if stops else low:start]
+        if prefix:
+            out.append((prefix, match.group(1)))
+            last_end = match.end()
+    return out
 
 
 def _korean_side(prefix: str, english_words: int) -> str | None:

@@ -7,6 +7,7 @@ process-wide analyser and data tables in :mod:`streams.enrich.resources`, loaded
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from streams.enrich import aliases, english, korean, topics
 from streams.enrich.ids import normalise
@@ -75,10 +76,12 @@ def enrich(article: Article) -> Enrichment:
     lexicon = base_lexicon().with_aliases(aliases.learn([p for _, p in parts], base_lexicon()))
     located: list[Located] = []
     token_sets = []
-    for part, (segment, raw) in enumerate(parts):
-        piece = mask(raw)
+    pieces = [mask(raw) for _, raw in parts]
+    analysed = korean.tokenize_many(pieces) if korean_mode else []
+    for part, (segment, _) in enumerate(parts):
+        piece = pieces[part]
         if korean_mode:
-            tokens = korean.tokenize(piece) if piece.strip() else []
+            tokens = analysed[part]
             token_sets.append((segment, tokens))
             mentions = korean.extract(piece, lexicon, tokens)
         else:
@@ -93,9 +96,9 @@ def enrich(article: Article) -> Enrichment:
     for item in located:
         if item.segment in covered:
             occupy(covered[item.segment], item.mention.start, item.mention.end)
+    in_body = Counter(item.mention.surface for item in located if item.segment in covered)
     names = {
-        entity.name: sum(1 for item in located if item.segment in covered
-                         and _belongs(item, entity.surface_forms))
+        entity.name: sum(in_body[surface] for surface in set(entity.surface_forms))
         for entity in entities if entity.type != "other" or entity.source != "default"
     }
     scored, keywords = topics.classify(title, text, token_sets, korean_mode,
@@ -115,8 +118,7 @@ def _tag_mentions(tags: list[str], lexicon: Lexicon, end: int, korean_mode: bool
             mention = Mention(0, len(surface), surface, known.type, known.source,
                               known.confidence, known)
         elif korean_mode and any(is_hangul(c) for c in surface):
-            tokens = korean.tokenize(surface)
-            if len(tokens) != 1 or tokens[0].tag != "NNP":
+            if not korean.single_proper_noun(surface):
                 mention = Mention(0, len(surface), surface, "other", "default", 0.2)
             else:
                 mention = Mention(0, len(surface), surface, "other", "default", 0.3)
@@ -124,10 +126,6 @@ def _tag_mentions(tags: list[str], lexicon: Lexicon, end: int, korean_mode: bool
             mention = Mention(0, len(surface), surface, "other", "default", 0.2)
         out.append(Located(mention, "tag", end))
     return out
-
-
-def _belongs(item: Located, surface_forms: list[str]) -> bool:
-    return item.mention.surface in surface_forms
 
 
 def _partial_names(located: list[Located], parts: list[tuple[Segment, str]],

@@ -1,17 +1,20 @@
-"""Korean name extraction: lexicon scan, quoted names with cue nouns, cue-word names, Kiwi runs.
+"""Korean name extraction: quoted names, lexicon scan, cue-word names, the KLUE CRF, Kiwi runs.
 
 Passes run from most to least trustworthy and each claims its characters, so a later pass never
 splits or re-types what an earlier one found: ``‘SB 오픈AI 재팬’이라는 합작사`` is claimed whole
-before the lexicon would see ``오픈AI`` in it and before Kiwi would offer ``재팬`` alone.
+before the lexicon would see ``오픈AI`` in it and before Kiwi would offer ``재팬`` alone. The
+character CRF (:mod:`streams.enrich.crf`) adds typed names the rules miss; a CRF span that is a
+known surface takes the known entity's id and type.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
-from streams.enrich import rules
-from streams.enrich.lexicon import Lexicon, is_hangul
+from streams.enrich import crf, rules
+from streams.enrich.lexicon import Known, Lexicon, is_hangul
 from streams.enrich.mention import Mention, occupy, overlaps
 from streams.enrich.resources import kiwi, wikidata_types
 from streams.enrich.rules import words
@@ -35,19 +38,49 @@ def tokenize(text: str) -> list[Any]:
     return list(kiwi().tokenize(text))
 
 
-def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None) -> list[Mention]:
-    """All name mentions in one piece of Korean (or mixed) text, sorted by position."""
+@functools.lru_cache(maxsize=4096)
+def single_proper_noun(word: str) -> bool:
+    """Whether Kiwi reads ``word`` as one proper noun (hashtags; they repeat, hence the cache)."""
+    tokens = tokenize(word)
+    return len(tokens) == 1 and tokens[0].tag == "NNP"
+
+
+def tokenize_many(texts: list[str]) -> list[list[Any]]:
+    """Kiwi tokens of each text, analysed in one call (blank texts give no tokens)."""
+    todo = [text for text in texts if text.strip()]
+    done = iter(kiwi().tokenize(todo)) if todo else iter(())
+    return [list(next(done)) if text.strip() else [] for text in texts]
+
+
+def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
+            model: crf.CrfModel | None = None, use_crf: bool = True) -> list[Mention]:
+    """All name mentions in one piece of Korean (or mixed) text, sorted by position.
+
+    ``model`` replaces the packaged CRF (the benchmark's cross-validation folds); ``use_crf=False``
+    gives the rules alone.
+    """
     if not text.strip():
         return []
     if tokens is None:
         tokens = tokenize(text)
     occupied = bytearray(len(text))
     found: list[Mention] = []
-    for finder in (_quoted, _known, _cue_names, _kiwi_runs):
-        for mention in finder(text, lexicon, tokens, occupied):
+    matches = lexicon.scan(text)
+
+    def claim(mentions: list[Mention]) -> None:
+        for mention in mentions:
             if not overlaps(occupied, mention.start, mention.end):
                 occupy(occupied, mention.start, mention.end)
                 found.append(mention)
+
+    claim(_quoted(text, lexicon, tokens, occupied))
+    crf_names = _crf_names(text, lexicon, tokens, matches, model) if use_crf else []
+    claim([m for m in crf_names if _contains_known(m, matches)])
+    claim([Mention(s, e, text[s:e], k.type, k.source, k.confidence, k) for s, e, k in matches])
+    claim(_cue_names(text, lexicon, tokens, occupied))
+    claim(crf_names)
+    runs = _kiwi_runs(text, lexicon, tokens, occupied)
+    claim([m for m in runs if m.source != "default"] if use_crf else runs)
     for mention in found:
         if mention.known is None:
             _retype_by_context(text, mention, found)
@@ -96,13 +129,59 @@ def _has_nnp(tokens: list[Any], start: int, end: int) -> bool:
     return any(t.tag == "NNP" and start <= t.start < end for t in tokens)
 
 
-def _known(
-    text: str, lexicon: Lexicon, tokens: list[Any], occupied: bytearray
+def _contains_known(mention: Mention, matches: list[tuple[int, int, Known]]) -> bool:
+    """A CRF name that is longer than the known names inside it and cuts none of them.
+
+    ``서울고등법원 형사10부`` or ``광주 광산구청`` name something else than the ``서울`` or
+    ``광주`` inside them, so they are claimed before the lexicon's shorter matches. A span that
+    cuts a known name in two is not (the lexicon's boundary wins).
+    """
+    inside = False
+    for start, end, _ in matches:
+        if end <= mention.start or start >= mention.end:
+            continue
+        if start < mention.start or end > mention.end:
+            return False
+        inside = True
+    return inside and mention.known is None
+
+
+_BRACKETS = frozenset("[]()<>“”‘’")
+
+
+def _unbalanced(surface: str) -> bool:
+    if _BRACKETS.isdisjoint(surface):
+        return False
+    return any(surface.count(a) != surface.count(b) for a, b in ("[]", "()", "<>", "“”", "‘’"))
+
+
+def _crf_names(
+    text: str, lexicon: Lexicon, tokens: list[Any],
+    matches: list[tuple[int, int, Known]], model: crf.CrfModel | None,
 ) -> list[Mention]:
-    return [
-        Mention(s, e, text[s:e], k.type, k.source, k.confidence, k)
-        for s, e, k in lexicon.scan(text)
-    ]
+    """Typed CRF spans (PS/OG/LC); a known surface keeps its entity, then multi.dict's class.
+
+    A trailing person title (``올트먼 CEO``) is cut off, leaving a person; a span with unbalanced
+    brackets (``파이낸셜뉴스] 오픈AI``) is dropped.
+    """
+    out = []
+    for start, end, label in (model or crf.default_model()).spans(text, tokens, matches):
+        if _unbalanced(text[start:end]):
+            continue
+        head, _, last = text[start:end].rpartition(" ")
+        if head and last in rules.PERSON_CUES_KO:
+            end, label = start + len(head.rstrip()), "PS"
+        surface = text[start:end]
+        known = lexicon.lookup(surface)
+        wiki = wikidata_types().get(surface)
+        if known is not None:
+            out.append(Mention(start, end, surface, known.type, known.source, known.confidence,
+                               known))
+        elif wiki is not None:
+            out.append(Mention(start, end, surface, wiki, "wikidata", 0.7))
+        else:
+            out.append(Mention(start, end, surface, crf.LABELS[label], "crf", 0.6))
+    return out
 
 
 def _cue_names(

@@ -53,6 +53,7 @@ class Lexicon:
 
     by_key: dict[str, Known] = field(default_factory=dict)
     scan_index: dict[str, list[tuple[str, Known]]] = field(default_factory=dict)
+    _heads: re.Pattern[str] | None = None  # first characters of all surfaces, built on demand
 
     def add(self, surface: str, known: Known) -> None:
         """Register a surface; the first registration of a key wins (file order is fixed)."""
@@ -62,6 +63,7 @@ class Lexicon:
             return
         self.by_key.setdefault(key, known)
         variants = {surface, surface.replace(" ", "")} if _has_hangul(surface) else {surface}
+        self._heads = None
         for variant in variants:
             bucket = self.scan_index.setdefault(variant[0], [])
             if all(existing != variant for existing, _ in bucket):
@@ -83,20 +85,20 @@ class Lexicon:
     def scan(self, text: str) -> list[tuple[int, int, Known]]:
         """Longest known surfaces in ``text`` at word starts, left to right, not overlapping."""
         found: list[tuple[int, int, Known]] = []
-        index, size = 0, len(text)
-        while index < size:
-            bucket = self.scan_index.get(text[index])
-            if bucket is not None and (index == 0 or not _is_word_char(text[index - 1])):
-                for surface, known in bucket:
-                    end = index + len(surface)
-                    if text.startswith(surface, index) and _end_ok(text, end, surface):
-                        found.append((index, end, known))
-                        index = end
-                        break
-                else:
-                    index += 1
+        if self._heads is None:
+            heads = "".join(sorted(self.scan_index))
+            self._heads = re.compile("[" + re.escape(heads) + "]" if heads else "(?!)")
+        index = 0  # candidates come from the regex of first characters; a match skips ahead
+        for candidate in self._heads.finditer(text):
+            start = candidate.start()
+            if start < index or (start and _is_word_char(text[start - 1])):
                 continue
-            index += 1
+            for surface, known in self.scan_index[text[start]]:
+                end = start + len(surface)
+                if text.startswith(surface, start) and _end_ok(text, end, surface):
+                    found.append((start, end, known))
+                    index = end
+                    break
         return found
 
 

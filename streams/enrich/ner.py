@@ -2,13 +2,15 @@
 
 Runs the same Korean/English extraction as ``enrich`` on one plain sentence, without article
 context (no alias learning, no coreference), and returns ``(start, end, type)`` character spans.
+For Korean, ``model`` swaps in another CRF model (cross-validation) and ``use_crf=False`` gives
+the rules alone.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from streams.enrich import english, korean
+from streams.enrich import crf, english, korean
 from streams.enrich.lexicon import base_lexicon, is_hangul
 
 
@@ -18,10 +20,11 @@ class Span(NamedTuple):
     type: str  # person | organization | location | product | event | other
 
 
-def ner_spans(sentence: str) -> list[Span]:
+def ner_spans(sentence: str, model: crf.CrfModel | None = None,
+              use_crf: bool = True) -> list[Span]:
     """Typed name spans in ``sentence``, sorted by start."""
     if any(is_hangul(char) for char in sentence):
-        mentions = korean.extract(sentence, base_lexicon())
+        mentions = korean.extract(sentence, base_lexicon(), model=model, use_crf=use_crf)
     else:
         mentions = english.extract(sentence, base_lexicon())
     return [Span(m.start, m.end, m.type) for m in mentions]

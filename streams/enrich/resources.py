@@ -56,12 +56,24 @@ WIKIDATA_CLASSES: dict[str, str] = {
 _QID_RE = re.compile(r"#\s*(Q\d+)")
 
 
+# Kiwi's beam cutoff (its default is 8): 3 analyses a 2,000-character article in about 20% less
+# time (14 vs 17.5 ms of CPU here) and changed 0.3% of its tokens; the KLUE CRF is trained on
+# tokens analysed with the same setting (see docs/enrichment.md).
+KIWI_CUTOFF = 3.0
+
+
 @functools.cache
 def kiwi() -> Kiwi:
-    """The shared analyser (built once per process; Kiwi loads multi.dict by default)."""
+    """The shared analyser (built once per process; Kiwi loads multi.dict by default).
+
+    ``num_workers=1``: one analysis thread (``-1`` would run in the caller's thread but does not
+    accept a batch of texts; ``0`` starts one thread per core, which only contends on one core).
+    """
     from kiwipiepy import Kiwi
 
-    return Kiwi(num_workers=1, load_typo_dict=False)
+    analyser = Kiwi(num_workers=1, load_typo_dict=False)
+    analyser.global_config.cutoff_threshold = KIWI_CUTOFF
+    return analyser
 
 
 @functools.cache

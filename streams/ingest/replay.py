@@ -1,23 +1,30 @@
 """Replay of page files into ``news.raw-html`` records (backfills, samples, tests).
 
-Pure: turns paths into (key, value) pairs; the caller decides how to produce them. A file's URL
-is its ``file://`` URI; the parse stage prefers the page's own ``<link rel=canonical>``.
+Pure: turns paths into (key, value) pairs; the caller decides how to produce them (the shell at
+the end, :func:`ingest_paths`, produces them with a progress bar). A file's URL is its
+``file://`` URI; the parse stage prefers the page's own ``<link rel=canonical>``. WARC files
+(``.warc``, ``.warc.gz``) give one record per ``response`` record, read with warcio: the target
+URI, the HTTP status, the kept headers and the charset from the HTTP Content-Type.
 """
 
 from __future__ import annotations
 
 import base64
 import gzip
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
 
 from streams.records import article_id
+from streams.settings import Settings
+from streams.topics import RAW_HTML
 from streams.urls import normalize_url
 
-PAGE_SUFFIXES = (".html", ".htm", ".txt", ".html.gz", ".htm.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz")
+PAGE_SUFFIXES = (".html", ".htm", ".txt", ".html.gz", ".htm.gz", *WARC_SUFFIXES)
 
 
 def page_files(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -50,3 +57,88 @@ def raw_record(path: Path, source: str = "replay") -> tuple[bytes, bytes]:
         "source": source,
     }
     return article_id(normalize_url(url)).encode(), orjson.dumps(value)
+
+
+def warc_records(path: Path, source: str = "replay") -> Iterator[tuple[bytes, bytes]]:
+    """One raw-html (key, value) per HTTP ``response`` record of a WARC file."""
+    from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
+
+    from streams.ingest.fetch import KEPT_HEADERS
+
+    with path.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            if not url:
+                continue
+            http = record.http_headers
+            content_type = http.get_header("Content-Type")
+            status = int(http.get_statuscode() or 0) or None
+            value: dict[str, object] = {
+                "url": url,
+                "content_b64": base64.b64encode(record.content_stream().read()).decode("ascii"),
+                "charset": _charset(content_type),
+                "content_type": content_type,
+                "status": status if status and 100 <= status <= 599 else None,
+                "headers": {k.lower(): v for k, v in http.headers if k.lower() in KEPT_HEADERS},
+                "fetched_at": _warc_date(record.rec_headers.get_header("WARC-Date")),
+                "source": source,
+            }
+            yield article_id(normalize_url(url)).encode(), orjson.dumps(value)
+
+
+def _charset(content_type: str | None) -> str | None:
+    for param in (content_type or "").split(";")[1:]:
+        name, _, val = param.partition("=")
+        if name.strip().lower() == "charset" and val.strip():
+            return val.strip().strip('"').lower()
+    return None
+
+
+def _warc_date(value: str | None) -> str:
+    try:
+        return datetime.fromisoformat((value or "").replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        return datetime.now(UTC).isoformat()
+
+
+def path_records(
+    paths: Iterable[str | Path], source: str = "replay"
+) -> Iterator[tuple[bytes, bytes]]:
+    """Every (key, value) under ``paths``: one per page file, one per WARC response record."""
+    for path in page_files(paths):
+        if path.name.endswith(WARC_SUFFIXES):
+            yield from warc_records(path, source)
+        else:
+            yield raw_record(path, source)
+
+
+async def ingest_paths(
+    settings: Settings, paths: Sequence[str], progress: bool | None = None
+) -> int:
+    """Produce everything under ``paths`` to news.raw-html; a tqdm bar on a tty's stderr."""
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
+    from streams import kafka
+
+    files = list(page_files(paths))  # fail on a missing path before connecting
+    await kafka.ensure_topics(settings)
+    producer = kafka.make_producer(settings)
+    await producer.start()
+    count = 0
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        with tqdm(total=len(files), unit="file", disable=not show, file=sys.stderr) as bar:
+            for path in files:
+                records = warc_records(path) if path.name.endswith(WARC_SUFFIXES) else [
+                    raw_record(path)]
+                for key, value in records:
+                    await producer.send(RAW_HTML.name, key=key, value=value)
+                    count += 1
+                    bar.set_postfix(records=count, refresh=False)
+                bar.update(1)
+        await producer.flush()
+    finally:
+        await producer.stop()
+    return count

@@ -15,11 +15,18 @@ _EN_BY = re.compile(
     r"^(?:by|written by|words by|author:|posted by|reporting by)\s+(.{3,120})$", re.IGNORECASE
 )
 _SPLIT = re.compile(r"\s+(?:and|&)\s+|\s*[;|·/]\s*|\s*,\s*(?=[A-Z가-힣][\w.'-]*\s+[A-Z가-힣])")
-_PREFIX = re.compile(r"^(?:by|written by|author|posted by|reporter)\s*[:\-]?\s+", re.IGNORECASE)
+_PREFIX = re.compile(
+    r"^(?:by|written by|authored by|article by|words by|author|posted by|reporter)\s*[:\-]?\s+",
+    re.IGNORECASE,
+)
+#: Not a byline: a comment widget's "NAME says", a reading-time label.
+_NOT_BYLINE = re.compile(r"(?i)\ssays:?$|\bmins? read$|^\d+\s*min")
 _TRAILER = re.compile(r"\s*(?:기자|특파원|선임기자|객원기자)$")
 _BAD_NAME = re.compile(r"https?:|www\.|\d{3,}|[<>{}=]")
 _NOT_NAMES = frozenset({"by", "author", "authors", "posted by", "written by", "admin", "staff",
-                        "share", "about the author", "reporter", "기자", "editor"})
+                        "share", "about the author", "reporter", "기자", "editor", "the author",
+                        "website", "insights from", "article by", "authors of this article",
+                        "authored by"})
 _DATE_TAIL = re.compile(
     r"\s*(?:[|•·,]|\b(?:on|updated|published|posted)\b).*$", re.IGNORECASE
 )
@@ -33,6 +40,8 @@ def clean_name(raw: str) -> str | None:
     if not name or len(name) > 60 or _BAD_NAME.search(name):
         return None
     if name.casefold() in _NOT_NAMES or not any(ch.isalpha() for ch in name):
+        return None
+    if _NOT_BYLINE.search(name):
         return None
     if len(name.split()) > 6:
         return None

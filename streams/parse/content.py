@@ -38,6 +38,14 @@ class RawBlock:
     text: str
     links: int
     bold: int
+    chrome: int = -1  #: memoised CHROME_TEXT match on short text: -1 unknown, 0 no, 1 yes
+
+
+def is_chrome_text(block: RawBlock) -> bool:
+    """Whether a short block (< 300 chars) reads as page chrome (memoised on the block)."""
+    if block.chrome < 0:
+        block.chrome = int(len(block.text) < 300 and bool(sel.CHROME_TEXT.search(block.text)))
+    return block.chrome == 1
 
 
 @dataclass(slots=True)
@@ -129,7 +137,8 @@ def walk(
             elif tag in BOLD_TAGS:
                 bold_depth -= 1
             elif tag not in INLINE_TAGS:
-                flush()
+                if buf:
+                    flush()
                 if tag in KIND_OF_TAG:
                     kinds.pop()
                 spans.append((elem, span_start.pop(), len(blocks)))
@@ -155,14 +164,16 @@ def walk(
                     images.append((len(blocks), image))
             continue
         if tag == "br":
-            flush()
+            if buf:
+                flush()
             continue
         if tag == "a":
             link_depth += 1
         elif tag in BOLD_TAGS:
             bold_depth += 1
         elif tag not in INLINE_TAGS:
-            flush()
+            if buf:
+                flush()
             kind = KIND_OF_TAG.get(tag)
             if kind is not None:
                 kinds.append("quote" if kinds[-1] == "quote" and kind == "paragraph" else kind)
@@ -170,8 +181,10 @@ def walk(
         leave.append((node, tag))
         stack.append((None, 0))
         children = list(node.iter(include_text=True))
-        for child in reversed(children):
-            stack.append((child, depth + 1))
+        if children:
+            children.reverse()
+            child_depth = depth + 1
+            stack.extend([(child, child_depth) for child in children])
     flush()
     return out
 
@@ -179,7 +192,7 @@ def walk(
 def block_weight(block: RawBlock) -> float:
     """Positive for prose, negative for link lists, chrome and crumbs."""
     length = len(block.text)
-    if length < 300 and (sel.CHROME_TEXT.search(block.text) or sel.COPYRIGHT.match(block.text)):
+    if length < 300 and (is_chrome_text(block) or sel.COPYRIGHT.match(block.text)):
         return -float(length) - 20.0
     density = block.links / length
     if density > 0.5:

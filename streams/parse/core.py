@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from streams.errors import ParseError
 from streams.parse import selectors as sel
 from streams.parse.authors import english_byline, is_byline, korean_byline
-from streams.parse.content import RawBlock, best_span, collect_captions, walk
+from streams.parse.content import RawBlock, best_span, collect_captions, is_chrome_text, walk
 from streams.parse.decode import decode_html
 from streams.parse.fields import (
     detect_language,
+    find_subtitle,
+    has_structured_authors,
+    has_structured_date,
+    headline_candidates,
     resolve_authors,
     resolve_dates,
     resolve_title,
@@ -36,6 +40,22 @@ def _canonical(meta: Meta, url: str) -> str:
     return normalize_url(url)
 
 
+_CHROME_CACHE: dict[str, bool] = {}
+
+
+def _is_chrome_name(names: str) -> bool:
+    """Whether a ``class id`` string names page chrome (memoised: pages repeat class names,
+    and so do the pages of one site)."""
+    found = _CHROME_CACHE.get(names)
+    if found is None:
+        low = names.lower()
+        found = bool(sel.CHROME_NAMES.search(low)) and not sel.CHROME_NEGATED.search(low)
+        if len(_CHROME_CACHE) >= 100_000:
+            _CHROME_CACHE.clear()
+        _CHROME_CACHE[names] = found
+    return found
+
+
 def _remove_chrome(body: LexborNode) -> None:
     total = len(body.text())
     doomed: list[LexborNode] = []
@@ -43,8 +63,7 @@ def _remove_chrome(body: LexborNode) -> None:
         if node.tag in sel.PROTECTED_TAGS:
             continue
         attrs = node.attributes
-        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
-        if sel.CHROME_NAMES.search(names) and not sel.CHROME_NEGATED.search(names):
+        if _is_chrome_name(f"{attrs.get('class') or ''} {attrs.get('id') or ''}"):
             doomed.append(node)
     doomed.extend(body.css(sel.CHROME_SELECTOR))
     for node in doomed:
@@ -53,8 +72,22 @@ def _remove_chrome(body: LexborNode) -> None:
         node.decompose()
 
 
-def _site_root(body: LexborNode, min_chars: int) -> LexborNode | None:
-    for _site, selector in sel.SITE_CONTENT_RULES:
+def _drop_structural(body: LexborNode) -> None:
+    nodes = body.css(sel.DROP_STRUCTURAL)
+    if not nodes:
+        return
+    total = len(body.text(deep=True))
+    for node in nodes:
+        size = len(node.text(deep=True))
+        # An element that swallowed the page (unclosed tag) holds most of the text and the
+        # headline or the main/article element; mega-menus hold much text but neither.
+        if total and size > 0.5 * total and node.css_first("main, article, h1") is not None:
+            continue
+        node.decompose()
+
+
+def _site_root(body: LexborNode, url: str, min_chars: int) -> LexborNode | None:
+    for selector in sel.site_rules_for(urlsplit(url).netloc):
         node = body.css_first(selector)
         if node is not None and len(node.text()) >= min_chars:
             return node
@@ -97,7 +130,7 @@ def _filter_blocks(raw: list[RawBlock], title: str | None) -> _Body:
         if cm:
             out.publisher = out.publisher or cm.group(1).strip()
             continue
-        if len(text) < 200 and sel.CHROME_TEXT.search(text):
+        if len(text) < 200 and is_chrome_text(block):
             continue
         if (i < 3 or i >= n - 4) and is_byline(text):
             out.authors.extend(korean_byline(text) or english_byline(text))
@@ -160,17 +193,22 @@ def parse_article(
     body = tree.body
     if body is None:
         raise ParseError("no body", reason="not_html")
-    meta = read_all(tree, limits)
-    byline_texts = [" ".join(n.text(separator=" ").split()) for n in
-                    tree.css(sel.BYLINE_SELECTOR)[:12]]
-    h1s = [" ".join(n.text(separator=" ").split()) for n in tree.css("h1")[:3]]
+    meta = read_all(tree, limits, html if isinstance(html, bytes) else text)
+    # Byline elements and the page text are read only when metadata leaves a need for them.
+    byline_texts = [] if has_structured_authors(meta) else [
+        " ".join(n.text(separator=" ").split()) for n in tree.css(sel.BYLINE_SELECTOR)[:12]]
+    h1s, brands, headline = headline_candidates(tree, url)
     leading = _leading_text(body)
+    title = resolve_title(meta, h1s, leading, brands)
+    subtitle = find_subtitle(tree, headline, title)  # before any node is decomposed
     for node in body.css(sel.DROP_TAGS):
         node.decompose()
-    page_text = body.text(separator=" ")
+    _drop_structural(body)
+    lang_known = detect_language(meta.lang, "") is not None
+    page_text = "" if lang_known and has_structured_date(meta) else body.text(separator=" ")
     captions = collect_captions(body)
     _remove_chrome(body)
-    site = _site_root(body, limits.min_body_chars)
+    site = _site_root(body, url, limits.min_body_chars)
     walked = walk(site or body, url, captions, limits)
     if site is not None:
         start, end = 0, len(walked.blocks)
@@ -178,7 +216,6 @@ def parse_article(
         _, start, end = best_span(walked)
     else:
         start, end = 0, 0
-    title = resolve_title(meta, h1s, leading)
     parsed = _filter_blocks(walked.blocks[start:end], title)
     korean = detect_language(meta.lang, page_text) == "ko"
     body_text = "\n\n".join(b.text for b in parsed.blocks)
@@ -220,7 +257,7 @@ def parse_article(
         canonical_url=canonical,
         title=title,
         language=detect_language(meta.lang, body_text or page_text),
-        subtitle=None,
+        subtitle=subtitle,
         headings=[b.text for b in parsed.blocks if b.kind == "heading"],
         blocks=parsed.blocks,
         text=body_text,

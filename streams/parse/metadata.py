@@ -309,7 +309,11 @@ def read_microdata_and_time(meta: Meta, tree: LexborHTMLParser) -> None:
             break
 
 
-def read_all(tree: LexborHTMLParser, limits: ParseLimits) -> Meta:
+def read_all(
+    tree: LexborHTMLParser, limits: ParseLimits, source: bytes | str | None = None
+) -> Meta:
+    """Run every reader. ``source`` (the page as fetched) lets the Arc XP reader, which would
+    otherwise read the text of every ``<script>``, be skipped when its marker is absent."""
     meta = Meta()
     html = tree.css_first("html")
     if html is not None:
@@ -323,6 +327,10 @@ def read_all(tree: LexborHTMLParser, limits: ParseLimits) -> Meta:
     read_meta_tags(meta, tree)
     read_jsonld(meta, tree, limits)
     read_next_data(meta, tree, limits)
-    read_fusion(meta, tree, limits)
+    if source is None or (
+        b"Fusion.globalContent" in source if isinstance(source, bytes)
+        else "Fusion.globalContent" in source
+    ):
+        read_fusion(meta, tree, limits)
     read_microdata_and_time(meta, tree)
     return meta

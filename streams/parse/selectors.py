@@ -15,8 +15,11 @@ import re
 #: Elements that never carry article text.
 DROP_TAGS = (
     "script, style, noscript, template, svg, canvas, iframe, object, embed, video, audio, "
-    "button, input, select, textarea, option, nav, footer, aside, dialog, menu, head"
+    "button, input, select, textarea, option, head"
 )
+#: Structural chrome, dropped too unless one of them holds most of the page's text (broken
+#: markup: an unclosed ``<aside>`` swallows the rest of the page).
+DROP_STRUCTURAL = "nav, footer, aside, dialog, menu"
 
 #: Class/id substrings of page chrome (share bars, related lists, comments, newsletter boxes...).
 _CHROME_WORDS = (
@@ -41,8 +44,9 @@ CHROME_SELECTOR = ", ".join(
         'header',
     ]
 )
-#: A chrome word in a class/id that says the opposite (``ast-no-sidebar``, ``has-comments``).
-CHROME_NEGATED = re.compile(r"(?:no|has|with|without|hide)[-_](?:[a-z]+[-_])?(?:" + "|".join(
+#: A chrome word in a class/id that says the opposite (``ast-no-sidebar``, ``has-comments``) or
+#: only describes a layout as a BEM modifier (``m-article--sidebar-right``).
+CHROME_NEGATED = re.compile(r"(?:(?:no|has|with|without|hide)[-_]|--)(?:[a-z]+[-_])?(?:" + "|".join(
     re.escape(w) for w in _CHROME_WORDS) + ")")
 #: Elements never removed as chrome (their classes often name what they contain).
 PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
@@ -55,26 +59,36 @@ CAPTION_SELECTOR = (
 )
 
 # --- portal / publisher content containers ------------------------------------------------
-#: (site, selector) pairs tried in order; the first that matches with enough text is the body.
-SITE_CONTENT_RULES: tuple[tuple[str, str], ...] = (
-    ("naver news", "#dic_area"),
-    ("naver news (old)", "#articleBodyContents"),
-    ("naver sports/entertainment", "#articeBody"),
-    ("naver news", "#newsct_article"),
-    ("daum news", "div.article_view"),
-    ("yonhap", "article.story-news, div.story-news"),
-    ("joongang", "#article_body"),
-    ("hankyoreh", "div.article-text"),
-    ("kbs", "#cont_newstext"),
-    ("chosun (arc xp)", "section.article-body"),
-    ("donga", "section.news_view, div.article_txt"),
-    ("hankyung", "#articletxt"),
-    ("mbc", "div.news_txt"),
-    ("sbs", "div.text_area"),
-    ("bbc", "main#main-content article"),
-    ("ap news", "div.RichTextStoryBody"),
-    ("guardian", '[data-gu-name="body"]'),
+#: (site, host suffixes, selector) triples tried in order, only on pages from those hosts (a
+#: selector such as ``main#main-content article`` is common on other sites, where the generic
+#: scorer does better); the first that matches with enough text is the body.
+SITE_CONTENT_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("naver news", ("naver.com",), "#dic_area"),
+    ("naver news (old)", ("naver.com",), "#articleBodyContents"),
+    ("naver sports/entertainment", ("naver.com",), "#articeBody"),
+    ("naver news", ("naver.com",), "#newsct_article"),
+    ("daum news", ("daum.net",), "div.article_view"),
+    ("yonhap", ("yna.co.kr", "yonhapnews.co.kr"), "article.story-news, div.story-news"),
+    ("joongang", ("joongang.co.kr", "joins.com"), "#article_body"),
+    ("hankyoreh", ("hani.co.kr",), "div.article-text"),
+    ("kbs", ("kbs.co.kr",), "#cont_newstext"),
+    ("chosun (arc xp)", ("chosun.com",), "section.article-body"),
+    ("donga", ("donga.com",), "section.news_view, div.article_txt"),
+    ("hankyung", ("hankyung.com",), "#articletxt"),
+    ("mbc", ("imbc.com",), "div.news_txt"),
+    ("sbs", ("sbs.co.kr",), "div.text_area"),
+    ("bbc", ("bbc.com", "bbc.co.uk"), "main#main-content article"),
+    ("ap news", ("apnews.com",), "div.RichTextStoryBody"),
+    ("guardian", ("theguardian.com",), '[data-gu-name="body"]'),
 )
+
+
+def site_rules_for(host: str) -> list[str]:
+    """The content selectors of :data:`SITE_CONTENT_RULES` that apply to ``host``."""
+    host = host.lower().split(":")[0]
+    return [selector for _site, hosts, selector in SITE_CONTENT_RULES
+            if any(host == h or host.endswith("." + h) for h in hosts)]
+
 
 #: Generic markers of the article body (schema.org microdata and common CMS classes); they
 #: win over the scorer only when they hold most of the scored text.
@@ -91,6 +105,35 @@ BYLINE_SELECTOR = (
     '[class*="journalist"], [data-testid*="byline"], [class*="author"]'
 )
 TIME_SELECTOR = "time[datetime], time[pubdate]"
+
+#: Ancestors that make an ``<h1>`` page chrome rather than the headline (checked by tag, role
+#: and class/id words): site branding, navigation, dialogs, widgets, footers.
+H1_CHROME_TAGS = frozenset({"nav", "footer", "aside", "dialog", "menu", "form", "button"})
+H1_CHROME_ROLES = frozenset({"navigation", "dialog", "banner", "contentinfo", "complementary",
+                             "menu"})
+H1_CHROME_NAMES = re.compile(
+    r"(?i)site[-_]?(?:title|name|logo|branding|header)|\blogo|branding|navbar|"
+    r"\bnav\b|[-_]nav\b|menu|footer|sidebar|widget-title|\bmodal|screen-reader|sr-only|"
+    r"visually-hidden|newsletter|related|breadcrumb"
+)
+#: Explicit standfirst / dek / subtitle markup (schema.org ``alternativeHeadline``, common CMS
+#: classes, the Korean ``sub_tit``/``subtitle`` patterns). ``og:description`` is never used: it
+#: is a summary for link previews, not something the page shows under its headline.
+SUBTITLE_SELECTOR = (
+    '[itemprop="alternativeHeadline"], [class*="subtitle"], [class*="sub-title"], '
+    '[class*="sub_title"], [class*="sub_tit"], [class*="subhead"], [class*="sub-head"], '
+    '[class*="standfirst"], [class*="dek"], [class*="deck"], [class*="strapline"], '
+    '[data-testid*="subtitle"], [data-testid*="standfirst"], hgroup > p, hgroup > h2'
+)
+#: Class words that look like a subtitle selector but are not (``decked``, ``deckle``...).
+SUBTITLE_NOT = re.compile(r"(?i)checkbox|deckle|decked|subheader-nav|sub-?head(?:er|ing)s?-?nav")
+#: Markup a standfirst never contains (a second paragraph, lists, images, forms, headings).
+SUBTITLE_NOT_INSIDE = "h1, p + p, li, img, form, input, button, time"
+#: Text that is not a standfirst: breadcrumbs, newsletter/contact pitches, author credentials.
+SUBTITLE_CHROME_TEXT = re.compile(
+    r"(?i)\s[>›»]\s|newsletter|subscribe|sign up|in touch|contact us|\b(?:DVM|PhD|MD|RN)\b|"
+    r"기자\s*$|구독"
+)
 TAG_LINK_SELECTOR = 'a[rel="tag"], a[rel~="tag"]'
 
 # --- text patterns ------------------------------------------------------------------------

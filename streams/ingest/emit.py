@@ -1,0 +1,110 @@
+"""Where a fetch ends: a ``news.raw-html`` event, a counted skip, or an ``ingest`` dead letter.
+
+* ok (2xx): a raw-html event with the bytes as fetched (base64), the final URL, the status,
+  the kept headers and the charset from Content-Type.
+* skip, counted in ``news_ingest_skipped{reason}``: ``robots``, ``refused`` (SSRF guard),
+  ``http_4xx``. Policy or the site says no; a retry would get the same answer and nobody has
+  to act.
+* dead letter, stage ``ingest``: ``too_large``, ``timeout``, ``http_5xx``, ``connect_error``,
+  ``too_many_redirects``, ``bad_encoding``. The page exists but could not be taken under the
+  limits, or the site kept failing through all retries: worth a look, and replayable.
+
+The dead letter's ``topic`` is ``news.raw-html`` (where the page should have gone), its
+``original_value_b64`` the fetch request ``{"url", "source"}`` as JSON, its key the article id.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Protocol
+
+import faust
+import orjson
+from aiokafka import AIOKafkaProducer
+
+from streams import metrics
+from streams.ingest.fetch import Fetcher, FetchError, FetchResult
+from streams.records import article_id
+from streams.stage import Incoming, dead_letter
+from streams.topics import DEADLETTER, RAW_HTML
+from streams.urls import normalize_url
+
+SKIP_REASONS = frozenset({"robots", "refused", "http_4xx"})
+
+
+class Sink(Protocol):
+    """Produces one record and returns once the broker has acknowledged it."""
+
+    async def send(self, topic: str, key: bytes, value: bytes) -> None: ...
+
+
+class ProducerSink:
+    def __init__(self, producer: AIOKafkaProducer) -> None:
+        self.producer = producer
+
+    async def send(self, topic: str, key: bytes, value: bytes) -> None:
+        await self.producer.send_and_wait(topic, key=key, value=value)
+
+
+class FaustSink:
+    """Produces through the worker's own Faust producer."""
+
+    def __init__(self, app: faust.App) -> None:
+        self.app = app
+
+    async def send(self, topic: str, key: bytes, value: bytes) -> None:
+        fut = await self.app.topic(topic, key_type=bytes, value_type=bytes).send(
+            key=key, value=value)
+        await fut
+
+
+def raw_key(url: str) -> bytes:
+    return article_id(normalize_url(url)).encode()
+
+
+def raw_from_fetch(result: FetchResult, source: str) -> tuple[bytes, bytes]:
+    value = {
+        "url": result.final_url,
+        "content_b64": base64.b64encode(result.body).decode("ascii"),
+        "charset": result.charset,
+        "content_type": result.headers.get("content-type", result.content_type),
+        "status": result.status,
+        "headers": result.headers,
+        "fetched_at": result.fetched_at,
+        "source": source,
+    }
+    return raw_key(result.final_url), orjson.dumps(value)
+
+
+def raw_from_push(url: str, html: str, fetched_at: str) -> tuple[bytes, bytes]:
+    value: dict[str, object] = {
+        "url": url, "html": html, "charset": None, "content_type": "text/html", "status": None,
+        "headers": {}, "fetched_at": fetched_at, "source": "push",
+    }
+    return raw_key(url), orjson.dumps(value)
+
+
+async def emit_failure(sink: Sink, url: str, source: str, exc: FetchError) -> str:
+    """Count a skip or produce a dead letter for a failed fetch; return ``skip``/``dead_letter``."""
+    if exc.reason in SKIP_REASONS:
+        metrics.INGEST_SKIPPED.labels(reason=exc.reason).inc()
+        return "skip"
+    request = orjson.dumps({"url": url, "source": source})
+    incoming = Incoming(RAW_HTML.name, None, None, raw_key(url), request)
+    letter = dead_letter("ingest", incoming, exc, url)
+    await sink.send(DEADLETTER.name, letter.key, letter.value)
+    metrics.DEAD_LETTERS.labels(stage="ingest", reason=exc.reason).inc()
+    return "dead_letter"
+
+
+async def ingest_url(fetcher: Fetcher, sink: Sink, url: str, source: str) -> str:
+    """Fetch one page and deliver it; returns ``ok``, or the failure's reason code."""
+    try:
+        result = await fetcher.fetch(url, kind="page")
+    except FetchError as exc:
+        await emit_failure(sink, url, source, exc)
+        return exc.reason
+    key, value = raw_from_fetch(result, source)
+    await sink.send(RAW_HTML.name, key, value)
+    metrics.INGEST_PRODUCED.labels(source="push" if source == "push" else "feed").inc()
+    return "ok"

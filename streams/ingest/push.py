@@ -1,0 +1,139 @@
+"""Push API: ``POST /ingest`` on the worker's web server puts one page on ``news.raw-html``.
+
+    POST /ingest  Content-Type: application/json
+    {"url": "https://…", "html": "<html>…"}   the page as the client has it -> produced now
+    {"url": "https://…"}                      a URL to fetch -> fetched in the background under
+                                              the fetch policy (SSRF guard, robots, limits)
+    -> 202 {"id": "<article id>", "url": "<normalised url>", "mode": "html" | "fetch"}
+
+Errors are JSON ``{"error": "..."}``: 415 when the body is not JSON, 413 when it is larger than
+``NEWSSTREAM_MAX_PAGE_BYTES`` (plus room for the JSON around the page), 400 for invalid JSON,
+a missing or non-http(s) URL, a URL the SSRF guard refuses outright, unknown fields or a
+non-string ``html``. A fetch that fails later ends as a skip or dead letter, like a feed entry.
+:func:`validate` is pure; :func:`make_handler` is a plain aiohttp handler, so both are testable
+without Faust; :func:`register` mounts it as a Faust view.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import faust
+import orjson
+from aiohttp import web
+
+from streams import metrics
+from streams.ingest.emit import FaustSink, Sink, ingest_url, raw_from_push
+from streams.ingest.fetch import Fetcher, FetchPolicy
+from streams.ingest.guard import HostGuard, Refused
+from streams.records import article_id
+from streams.settings import Settings
+from streams.stage import now_iso
+from streams.topics import RAW_HTML
+from streams.urls import normalize_url
+
+log = logging.getLogger(__name__)
+
+JSON_OVERHEAD = 64 * 1024  # room for the JSON around the page (url, escapes)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class PushError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class PushRequest:
+    url: str
+    html: str | None
+
+    @property
+    def id(self) -> str:
+        return article_id(normalize_url(self.url))
+
+
+def validate(content_type: str, body: bytes, max_bytes: int, guard: HostGuard) -> PushRequest:
+    """The push request in ``body``, or :class:`PushError` with the HTTP status and message."""
+    if content_type.split(";", 1)[0].strip().lower() != "application/json":
+        raise PushError(415, f"Content-Type must be application/json, not {content_type!r}")
+    if len(body) > max_bytes + JSON_OVERHEAD:
+        raise PushError(413, f"body is {len(body)} bytes, limit is {max_bytes + JSON_OVERHEAD}")
+    try:
+        data: Any = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise PushError(400, f"body is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise PushError(400, "body must be a JSON object with 'url' and optional 'html'")
+    unknown = set(data) - {"url", "html"}
+    if unknown:
+        raise PushError(400, f"unknown fields: {', '.join(sorted(unknown))}")
+    url, html = data.get("url"), data.get("html")
+    if not isinstance(url, str) or not url.strip():
+        raise PushError(400, "'url' is required and must be a string")
+    if html is not None and not isinstance(html, str):
+        raise PushError(400, "'html' must be a string")
+    if html is not None and len(html.encode("utf-8")) > max_bytes:
+        raise PushError(413, f"html is over the page limit of {max_bytes} bytes")
+    try:
+        guard.check_url(url.strip())
+    except Refused as exc:
+        raise PushError(400, f"url refused: {exc}") from exc
+    return PushRequest(url.strip(), html)
+
+
+def make_handler(sink: Sink, fetcher: Callable[[], Awaitable[Fetcher]],
+                 max_bytes: int, guard: HostGuard) -> Handler:
+    """An aiohttp handler for POST /ingest; ``fetcher`` returns the started shared fetcher."""
+    tasks: set[asyncio.Task[str]] = set()
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        if request.method != "POST":
+            return web.json_response({"error": "use POST"}, status=405)
+        if (request.content_length or 0) > max_bytes + JSON_OVERHEAD:
+            return web.json_response(
+                {"error": f"body is over {max_bytes + JSON_OVERHEAD} bytes"}, status=413)
+        try:
+            body = await request.content.read(max_bytes + JSON_OVERHEAD + 1)
+            push = validate(request.headers.get("Content-Type", ""), body, max_bytes, guard)
+        except PushError as exc:
+            return web.json_response({"error": str(exc)}, status=exc.status)
+        if push.html is not None:
+            key, value = raw_from_push(push.url, push.html, now_iso())
+            await sink.send(RAW_HTML.name, key, value)
+            metrics.INGEST_PRODUCED.labels(source="push").inc()
+            mode = "html"
+        else:
+            task = asyncio.create_task(ingest_url(await fetcher(), sink, push.url, "push"))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+            mode = "fetch"
+        return web.json_response(
+            {"id": push.id, "url": normalize_url(push.url), "mode": mode}, status=202)
+
+    return handle
+
+
+def register(app: faust.App, settings: Settings) -> None:
+    """Mount POST /ingest on the worker's web server."""
+    policy = FetchPolicy.from_settings(settings)
+    shared: list[Fetcher] = []
+
+    async def fetcher() -> Fetcher:
+        if not shared:
+            shared.append(Fetcher(policy))
+            await shared[0].start()
+        return shared[0]
+
+    handle = make_handler(FaustSink(app), fetcher, settings.max_page_bytes,
+                          HostGuard(policy.allow_hosts))
+
+    @app.page("/ingest")
+    class IngestView(faust.web.View):
+        async def post(self, request: web.Request) -> web.StreamResponse:
+            return await handle(request)

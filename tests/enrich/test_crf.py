@@ -1,0 +1,69 @@
+"""The KLUE character CRF: features, decoding, the shipped model and its use in extraction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streams.enrich import crf, enrich, ner_spans
+from streams.enrich.lexicon import base_lexicon
+from streams.enrich.resources import kiwi
+
+from .test_generic import article
+
+MODEL_DIR = Path(crf.__file__).parent / "klue_crf"
+
+
+def test_features_one_row_per_character() -> None:
+    text = "서울시는 김철수 의원을 만났다."
+    rows = crf.features(text, kiwi().tokenize(text), base_lexicon().scan(text))
+    assert len(rows) == len(text)
+    assert "c=서" in rows[0] and "k=BNNP" in rows[0] and "e=서울시" in rows[0]
+    assert "cue" in rows[5]  # 김 of 김철수, followed by the title 의원
+    assert crf.features(text, kiwi().tokenize(text)) == crf.features(text, kiwi().tokenize(text))
+
+
+def test_decode_bio() -> None:
+    labels = ["B-PS", "I-PS", "O", "B-LC", "I-LC", "B-OG", "I-PS"]
+    assert crf.decode("김철 서울XY", labels) == [(0, 2, "PS"), (3, 5, "LC"), (5, 6, "OG"),
+                                             (6, 7, "PS")]
+    assert crf.decode("가 나", ["B-OG", "I-OG", "O"]) == [(0, 1, "OG")]  # trailing space trimmed
+
+
+def test_shipped_model_and_licence() -> None:
+    model = MODEL_DIR / "model.crfsuite"
+    assert model.is_file() and model.stat().st_size < 5_000_000
+    notice = (MODEL_DIR / "NOTICE.txt").read_text(encoding="utf-8")
+    assert "CC BY-SA 4.0" in notice and "KLUE" in notice
+    assert "Attribution-ShareAlike 4.0" in (MODEL_DIR / "LICENSE.txt").read_text(encoding="utf-8")
+
+
+def test_crf_adds_names_the_rules_miss() -> None:
+    sentence = "황보영진 감독이 이끄는 한빛전자는 목포에서 신제품을 공개했다."
+    rules_only = {sentence[s.start:s.end] for s in ner_spans(sentence, use_crf=False)}
+    spans = {(sentence[s.start:s.end], s.type) for s in ner_spans(sentence)}
+    assert {("황보영진", "person"), ("한빛전자", "organization"), ("목포", "location")} <= spans
+    assert "한빛전자" not in rules_only  # Kiwi alone offers only 한빛
+
+
+def test_gazetteer_wins_where_it_matches() -> None:
+    result = enrich(article("제목", "오픈AI와 삼성전자는 서울에서 협약을 맺었다."))
+    ids = {e.id: e for e in result.entities}
+    assert ids["org:openai"].source == "gazetteer" and ids["loc:seoul"].type == "location"
+
+
+def test_crf_types_unknown_names() -> None:
+    result = enrich(article("제목", "라온바이오 관계자는 박민재 대표가 다음 주 방한한다고 밝혔다."))
+    person = next(e for e in result.entities if e.name == "박민재")
+    assert person.type == "person" and person.id.startswith("unk:")
+
+
+def test_batched_analysis_matches_single_calls() -> None:
+    from streams.enrich import korean
+
+    texts = ["오픈AI가 서울에서 발표했다.", "", "  ", "카카오 정신아 대표"]
+    batched = korean.tokenize_many(texts)
+    assert [len(t) for t in batched][1:3] == [0, 0]
+    for text, tokens in zip(texts, batched, strict=True):
+        single = korean.tokenize(text) if text.strip() else []
+        assert [(t.form, t.tag, t.start) for t in tokens] == [
+            (t.form, t.tag, t.start) for t in single]
