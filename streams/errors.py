@@ -7,6 +7,15 @@ message). The human-readable detail goes in the message.
 
 from __future__ import annotations
 
+# Every reason a stage can give, so metrics can expose each (stage, reason) series at zero from
+# the start: a series born at its first increment hides that increment from rate().
+COMMON_REASONS = ("invalid_record", "timeout", "internal_error")
+STAGE_REASONS = {
+    "parse": (*COMMON_REASONS, "too_large", "too_complex", "empty", "not_html", "undecodable",
+              "not_article", "parse_error"),
+    "enrich": (*COMMON_REASONS, "enrich_error"),
+}
+
 
 class PipelineError(Exception):
     """A record that a stage cannot turn into output; it goes to ``news.deadletter``."""

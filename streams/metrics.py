@@ -9,8 +9,9 @@ from __future__ import annotations
 from prometheus_client import Counter, Gauge, Histogram
 
 from streams import __version__
+from streams.errors import STAGE_REASONS
 
-STAGES = ("parse", "enrich")
+STAGES = tuple(STAGE_REASONS)
 
 EVENTS_IN = Counter(
     "news_stage_events_in", "Records a stage consumed from its input topic.", ["stage"]
@@ -67,6 +68,8 @@ for _stage in STAGES:  # expose zero-valued series from the start so rates are d
     EVENTS_IN.labels(stage=_stage)
     EVENTS_OUT.labels(stage=_stage)
     PROCESSING_SECONDS.labels(stage=_stage)
+    for _reason in STAGE_REASONS[_stage]:
+        DEAD_LETTERS.labels(stage=_stage, reason=_reason)
 
 # Ingestion (streams/ingest): feeds, push, replay. ``kind`` is feed|sitemap|page|robots,
 # ``host_class`` is public|allowlisted, ``outcome``/``reason`` are the fixed codes of

@@ -53,7 +53,10 @@ class Lexicon:
 
     by_key: dict[str, Known] = field(default_factory=dict)
     scan_index: dict[str, list[tuple[str, Known]]] = field(default_factory=dict)
-    _heads: re.Pattern[str] | None = None  # first characters of all surfaces, built on demand
+    # Derived on demand from scan_index (reset by add): a regex of all first characters, and the
+    # surfaces by their first two characters (one-character surfaces by their only one).
+    _heads: re.Pattern[str] | None = None
+    _by_two: dict[str, list[tuple[str, Known]]] = field(default_factory=dict)
 
     def add(self, surface: str, known: Known) -> None:
         """Register a surface; the first registration of a key wins (file order is fixed)."""
@@ -64,6 +67,7 @@ class Lexicon:
         self.by_key.setdefault(key, known)
         variants = {surface, surface.replace(" ", "")} if _has_hangul(surface) else {surface}
         self._heads = None
+        self._by_two = {}
         for variant in variants:
             bucket = self.scan_index.setdefault(variant[0], [])
             if all(existing != variant for existing, _ in bucket):
@@ -86,20 +90,30 @@ class Lexicon:
         """Longest known surfaces in ``text`` at word starts, left to right, not overlapping."""
         found: list[tuple[int, int, Known]] = []
         if self._heads is None:
-            heads = "".join(sorted(self.scan_index))
-            self._heads = re.compile("[" + re.escape(heads) + "]" if heads else "(?!)")
+            self._index()
+        assert self._heads is not None
+        by_two = self._by_two
         index = 0  # candidates come from the regex of first characters; a match skips ahead
         for candidate in self._heads.finditer(text):
             start = candidate.start()
             if start < index or (start and _is_word_char(text[start - 1])):
                 continue
-            for surface, known in self.scan_index[text[start]]:
+            bucket = by_two.get(text[start:start + 2], [])
+            for surface, known in [*bucket, *by_two.get(text[start], [])]:
                 end = start + len(surface)
                 if text.startswith(surface, start) and _end_ok(text, end, surface):
                     found.append((start, end, known))
                     index = end
                     break
         return found
+
+    def _index(self) -> None:
+        heads = "".join(sorted(self.scan_index))
+        self._heads = re.compile("[" + re.escape(heads) + "]" if heads else "(?!)")
+        self._by_two = {}
+        for bucket in self.scan_index.values():  # each bucket is sorted longest first
+            for surface, known in bucket:
+                self._by_two.setdefault(surface[:2], []).append((surface, known))
 
 
 def _has_hangul(text: str) -> bool:
