@@ -60,8 +60,14 @@ async def flowed(worker: Worker, seed_html: str) -> Records:
     await produce(worker.settings, RAW_HTML.name, records)
 
     def done(got: Records) -> bool:
-        enriched = any(v["article"]["url"] == SEED_URL for _, v in got[ENRICHED.name])
-        return enriched and len(got[DEADLETTER.name]) >= len(BAD)
+        seed = [v for _, v in got[ENRICHED.name] if v["article"]["url"] == SEED_URL]
+        if not seed or len(got[DEADLETTER.name]) < len(BAD):
+            return False
+        # the fan-out events follow the enriched event: wait for all of them
+        article_id = seed[0]["article"]["id"]
+        mentions = sum(v["article_id"] == article_id for _, v in got[ENTITY_MENTIONS.name])
+        topics = sum(v["article_id"] == article_id for _, v in got[TOPIC_EVENTS.name])
+        return mentions >= len(seed[0]["entities"]) and topics >= len(seed[0]["topics"])
 
     return await collect(
         worker.settings,
