@@ -130,6 +130,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_feeds(args: argparse.Namespace) -> int:
     from streams.ingest.config import ConfigError, load_config
+    from streams.ingest.poller import PollReport
     from streams.ingest.runner import run_feeds
 
     try:
@@ -142,12 +143,17 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         print("feeds needs KAFKA_BOOTSTRAP_SERVERS (or run a worker with NEWSSTREAM_FEEDS_FILE)",
               file=sys.stderr)
         return 2
-    asyncio.run(kafka.ensure_topics(settings))
-    with contextlib.suppress(KeyboardInterrupt):
-        reports = asyncio.run(run_feeds(settings, feeds, once=args.once))
-        for r in reports:
-            print(f"{r.feed}: {r.discovered} discovered, {r.new} new, {r.outcomes}"
-                  + (f", error {r.error}" if r.error else ""))
+
+    async def poll_until_signalled() -> list[PollReport]:
+        stop = asyncio.Event()  # SIGTERM / Ctrl-C end the current round cleanly
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+        await kafka.ensure_topics(settings)
+        return await run_feeds(settings, feeds, once=args.once, stop=stop)
+
+    for r in asyncio.run(poll_until_signalled()):
+        print(f"{r.feed}: {r.discovered} discovered, {r.new} new, {r.outcomes}"
+              + (f", error {r.error}" if r.error else ""))
     return 0
 
 
