@@ -7,7 +7,7 @@ produced at once); latency from a second, paced run at half that throughput, so 
 measures the pipeline rather than the backlog: p50/p99 from ``fetched_at`` (stamped when the
 record is produced) to the moment the enriched event is read.
 
-    .venv/bin/python bench/e2e.py [--copies N] [--samples DIR]
+    .venv/bin/python bench/e2e.py [--copies N] [--samples PATH...]
 
 The last output line is one JSON object with every figure.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import dataclasses
 import statistics
 import tempfile
@@ -32,12 +33,12 @@ from streams.ingest.replay import page_files
 from streams.local import start_worker, stop_worker
 from streams.records import article_id
 from streams.settings import Settings
-from streams.topics import ENRICHED, RAW_HTML
+from streams.topics import DEADLETTER, ENRICHED, RAW_HTML
 
 
 def record(url: str, html: bytes) -> tuple[bytes, bytes]:
     value = {
-        "url": url, "html": html.decode("utf-8", "replace"),
+        "url": url, "content_b64": base64.b64encode(html).decode("ascii"),
         "fetched_at": datetime.now(UTC).isoformat(), "source": "bench",
     }
     return article_id(url).encode(), orjson.dumps(value)
@@ -47,8 +48,8 @@ async def measure(settings: Settings, pages: list[bytes], copies: int, run: str)
     consumer = kafka.make_consumer(settings)
     await consumer.start()
     await consumer.topics()
-    partitions = [TopicPartition(ENRICHED.name, p)
-                  for p in sorted(consumer.partitions_for_topic(ENRICHED.name))]
+    partitions = [TopicPartition(topic, p) for topic in (ENRICHED.name, DEADLETTER.name)
+                  for p in sorted(consumer.partitions_for_topic(topic))]
     consumer.assign(partitions)
     await consumer.seek_to_end(*partitions)
     producer = kafka.make_producer(settings)
@@ -62,14 +63,26 @@ async def measure(settings: Settings, pages: list[bytes], copies: int, run: str)
                 await asyncio.sleep(1 / rate)
         await producer.flush()
 
+    dead = 0
+
     async def drain(prefix: str, n: int) -> list[float]:
+        """Latencies of the enriched events of ``prefix``; dead letters count as done."""
+        nonlocal dead
         latencies: list[float] = []
-        while len(latencies) < n:
-            for messages in (await consumer.getmany(timeout_ms=500)).values():
+        finished = 0
+        while finished < n:
+            for tp, messages in (await consumer.getmany(timeout_ms=500)).items():
                 now = datetime.now(UTC)
                 for m in messages:
-                    article = orjson.loads(m.value)["article"]
+                    value = orjson.loads(m.value)
+                    if tp.topic == DEADLETTER.name:
+                        if (value.get("url") or "").startswith(prefix):
+                            finished += 1
+                            dead += 1
+                        continue
+                    article = value["article"]
                     if article["url"].startswith(prefix):
+                        finished += 1
                         fetched = datetime.fromisoformat(article["fetched_at"])
                         latencies.append((now - fetched).total_seconds())
         return latencies
@@ -89,6 +102,7 @@ async def measure(settings: Settings, pages: list[bytes], copies: int, run: str)
     latencies.sort()
     return {
         "articles": copies,
+        "dead_lettered": dead,
         "sample_pages": len(pages),
         "seconds": round(elapsed, 2),
         "articles_per_s": round(copies / elapsed, 1),
@@ -103,9 +117,12 @@ async def measure(settings: Settings, pages: list[bytes], copies: int, run: str)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--copies", type=int, default=500)
-    parser.add_argument("--samples", default=str(Path(__file__).parent.parent / "samples"))
+    root = Path(__file__).parent.parent
+    parser.add_argument("--samples", nargs="+",
+                        default=[str(root / "samples"), str(root / "tests/parse/fixtures")],
+                        help="page files or folders (default: what `make run` replays)")
     args = parser.parse_args()
-    pages = [p.read_bytes() for p in page_files([args.samples])]
+    pages = [p.read_bytes() for p in page_files(args.samples)]
     with EmbeddedBroker() as broker, tempfile.TemporaryDirectory() as tmp:
         settings = dataclasses.replace(
             Settings(), bootstrap_servers=broker.bootstrap, embedded=False,
