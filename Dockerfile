@@ -28,7 +28,9 @@ USER newsstream
 WORKDIR /var/lib/newsstream
 EXPOSE 6066
 
+# Healthy = ready (/readyz: 200 once assigned and recovered, 503 before; urlopen raises on 503).
+# /livez is the liveness probe for orchestrators that restart on it (docs/operations.md).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/metrics' % os.environ.get('NEWSSTREAM_WEB_PORT', '6066'), timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/readyz' % os.environ.get('NEWSSTREAM_WEB_PORT', '6066'), timeout=4)"]
 
 CMD ["newsstream", "worker"]

@@ -16,6 +16,15 @@ STAGE_REASONS = {
     "enrich": (*COMMON_REASONS, "enrich_error"),
 }
 
+# Outcomes of one HTTP fetch by ingestion (metric label ``outcome``; the failures are also the
+# skip or dead-letter ``reason``), and the kinds of fetch (metric label ``kind``).
+FETCH_OUTCOMES = ("ok", "not_modified")
+FETCH_REASONS = (
+    "refused", "robots", "http_4xx", "http_5xx", "timeout", "connect_error", "too_large",
+    "too_many_redirects", "bad_encoding",
+)
+FETCH_KINDS = ("page", "feed", "sitemap", "robots")
+
 
 class PipelineError(Exception):
     """A record that a stage cannot turn into output; it goes to ``news.deadletter``."""

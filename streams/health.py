@@ -56,6 +56,7 @@ def register(app: faust.App, settings: Settings) -> None:
         return self.json(verdict, status=200 if verdict["ready"] else 503)
 
     admin: AIOKafkaAdminClient | None = None  # made inside the worker's event loop
+    reported: set[tuple[str, str]] = set()  # lag series this worker exposes
 
     @app.timer(LAG_INTERVAL_S)
     async def measure_lag() -> None:
@@ -63,6 +64,9 @@ def register(app: faust.App, settings: Settings) -> None:
         verdict = readiness(app)
         metrics.WORKER_READY.set(1 if verdict["ready"] else 0)
         assigned = sorted(app.consumer.assignment()) if verdict["assigned_once"] else []
+        for topic, partition in reported - {(tp.topic, str(tp.partition)) for tp in assigned}:
+            metrics.CONSUMER_LAG.remove(topic, partition)  # moved to another worker
+            reported.discard((topic, partition))
         if not assigned:
             return
         if admin is None:
@@ -75,3 +79,4 @@ def register(app: faust.App, settings: Settings) -> None:
         )
         for tp, messages in lag.items():
             metrics.CONSUMER_LAG.labels(topic=tp.topic, partition=str(tp.partition)).set(messages)
+            reported.add((tp.topic, str(tp.partition)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from prometheus_client import Counter, Gauge, Histogram
 
 from streams import __version__
-from streams.errors import STAGE_REASONS
+from streams.errors import FETCH_KINDS, FETCH_OUTCOMES, FETCH_REASONS, STAGE_REASONS
 
 STAGES = tuple(STAGE_REASONS)
 
@@ -103,3 +103,8 @@ INGEST_BACKPRESSURE_SECONDS = Counter(
 INGEST_RAW_LAG = Gauge(
     "news_ingest_raw_html_lag", "Consumer lag of the pipeline group on news.raw-html.",
 )
+
+for _kind in FETCH_KINDS:  # zero-valued fetch series for public hosts, as for dead letters
+    FETCH_BYTES.labels(kind=_kind)
+    for _outcome in (*FETCH_OUTCOMES, *FETCH_REASONS):
+        FETCHES.labels(kind=_kind, outcome=_outcome, host_class="public")

@@ -31,17 +31,14 @@ import brotli  # type: ignore[import-untyped]
 from yarl import URL
 
 from streams import __version__, metrics
-from streams.errors import PipelineError
+from streams.errors import FETCH_OUTCOMES, FETCH_REASONS, PipelineError
 from streams.ingest.guard import GuardedResolver, HostGuard, Refused
 from streams.ingest.robots import RobotsCache
 from streams.settings import Settings
 
 # Outcome codes (metric label ``outcome`` and dead-letter/skip ``reason``).
-OK, NOT_MODIFIED = "ok", "not_modified"
-REASONS = (
-    "refused", "robots", "http_4xx", "http_5xx", "timeout", "connect_error", "too_large",
-    "too_many_redirects", "bad_encoding",
-)
+OK, NOT_MODIFIED = FETCH_OUTCOMES
+REASONS = FETCH_REASONS
 KEPT_HEADERS = frozenset({
     "content-type", "content-language", "etag", "last-modified", "date", "cache-control",
     "expires", "link", "x-robots-tag", "location",

@@ -5,6 +5,7 @@ weight subtree) is taken as the article body.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -44,7 +45,7 @@ class RawBlock:
 def is_chrome_text(block: RawBlock) -> bool:
     """Whether a short block (< 300 chars) reads as page chrome (memoised on the block)."""
     if block.chrome < 0:
-        block.chrome = int(len(block.text) < 300 and bool(sel.CHROME_TEXT.search(block.text)))
+        block.chrome = int(len(block.text) < 300 and sel.chrome_text(block.text))
     return block.chrome == 1
 
 
@@ -106,7 +107,13 @@ def collect_captions(root: LexborNode) -> dict[int, str]:
 def walk(
     root: LexborNode, base_url: str, captions: dict[int, str], limits: ParseLimits
 ) -> Walk:
-    """Turn the tree under ``root`` into blocks in one iterative pass (bounded by limits)."""
+    """Turn the tree under ``root`` into blocks in one iterative pass (bounded by limits).
+
+    The walk keeps a stack of child iterators (one per open element): a run of text nodes and
+    leaf elements is consumed by one ``for`` loop without touching the stack, and an element
+    is left when its iterator is exhausted. Whitespace-only text met while no text is pending
+    is skipped (it could only be collapsed away).
+    """
     out = Walk()
     blocks, spans, images = out.blocks, out.spans, out.images
     buf: list[str] = []
@@ -115,23 +122,71 @@ def walk(
     kinds: list[BlockKind] = ["paragraph"]
     span_start: list[int] = []
     visited = 0
+    max_nodes, max_depth = limits.max_nodes, limits.max_depth
 
     def flush() -> None:
         nonlocal link_chars, bold_chars
-        if buf:
-            text = " ".join("".join(buf).split())
-            if text:
-                blocks.append(RawBlock(kinds[-1], text, min(link_chars, len(text)), bold_chars))
-            buf.clear()
+        text = " ".join("".join(buf).split())
+        if text:
+            blocks.append(RawBlock(kinds[-1], text, min(link_chars, len(text)), bold_chars))
+        buf.clear()
         link_chars = bold_chars = 0
 
-    # Stack items: (node, depth) to enter, or (None, code) to leave an element.
-    stack: list[tuple[LexborNode | None, int]] = [(root, 0)]
-    leave: list[tuple[LexborNode, str]] = []
-    while stack:
-        node, depth = stack.pop()
-        if node is None:
-            elem, tag = leave.pop()
+    # iters[d] yields the nodes at depth d; opened[d] is the element whose children
+    # iters[d + 1] yields (the root is yielded by a one-item iterator).
+    iters: list[Iterator[LexborNode]] = [iter((root,))]
+    opened: list[tuple[LexborNode, str]] = []
+    depth = 0
+    while iters:
+        for node in iters[-1]:
+            visited += 1
+            if visited > max_nodes:
+                raise ParseError("too many nodes", reason="too_complex")
+            if depth > max_depth:
+                raise ParseError("nesting too deep", reason="too_complex")
+            text = node.text_content  # None for elements (and for empty text nodes)
+            if text is not None:
+                if buf or not text.isspace():
+                    buf.append(text)
+                    if link_depth:
+                        link_chars += len(text.strip())
+                    if bold_depth:
+                        bold_chars += len(text.strip())
+                continue
+            tag = node.tag or ""
+            if tag == "-text":
+                continue  # a text node without data adds nothing
+            if tag in SKIP_NODES:
+                if tag == "img":
+                    image = _image(node, base_url, captions)
+                    if image is not None:
+                        images.append((len(blocks), image))
+                continue
+            if tag == "br":
+                if buf:
+                    flush()
+                continue
+            if tag == "a":
+                link_depth += 1
+            elif tag in BOLD_TAGS:
+                bold_depth += 1
+            elif tag not in INLINE_TAGS:
+                if buf:
+                    flush()
+                kind = KIND_OF_TAG.get(tag)
+                if kind is not None:
+                    kinds.append("quote" if kinds[-1] == "quote" and kind == "paragraph" else kind)
+                span_start.append(len(blocks))
+            opened.append((node, tag))
+            iters.append(node.iter(include_text=True))
+            depth += 1
+            break
+        else:
+            iters.pop()
+            depth -= 1
+            if not opened:
+                break
+            elem, tag = opened.pop()
             if tag == "a":
                 link_depth -= 1
             elif tag in BOLD_TAGS:
@@ -142,50 +197,8 @@ def walk(
                 if tag in KIND_OF_TAG:
                     kinds.pop()
                 spans.append((elem, span_start.pop(), len(blocks)))
-            continue
-        visited += 1
-        if visited > limits.max_nodes:
-            raise ParseError("too many nodes", reason="too_complex")
-        if depth > limits.max_depth:
-            raise ParseError("nesting too deep", reason="too_complex")
-        tag = node.tag or ""
-        if tag == "-text":
-            text = node.text_content or ""
-            buf.append(text)
-            if link_depth:
-                link_chars += len(text.strip())
-            if bold_depth:
-                bold_chars += len(text.strip())
-            continue
-        if tag in SKIP_NODES:
-            if tag == "img":
-                image = _image(node, base_url, captions)
-                if image is not None:
-                    images.append((len(blocks), image))
-            continue
-        if tag == "br":
-            if buf:
-                flush()
-            continue
-        if tag == "a":
-            link_depth += 1
-        elif tag in BOLD_TAGS:
-            bold_depth += 1
-        elif tag not in INLINE_TAGS:
-            if buf:
-                flush()
-            kind = KIND_OF_TAG.get(tag)
-            if kind is not None:
-                kinds.append("quote" if kinds[-1] == "quote" and kind == "paragraph" else kind)
-            span_start.append(len(blocks))
-        leave.append((node, tag))
-        stack.append((None, 0))
-        children = list(node.iter(include_text=True))
-        if children:
-            children.reverse()
-            child_depth = depth + 1
-            stack.extend([(child, child_depth) for child in children])
-    flush()
+    if buf:
+        flush()
     return out
 
 
@@ -206,8 +219,25 @@ def best_span(walk_: Walk, hint_ids: set[int] | None = None) -> tuple[LexborNode
     """The element whose blocks weigh most (deepest on ties)."""
     prefix = [0.0]
     total = 0.0
-    for block in walk_.blocks:
-        total += block_weight(block)
+    chrome_text, copyright_ = sel.chrome_text, sel.COPYRIGHT.match
+    for block in walk_.blocks:  # block_weight, inlined (the hottest loop after the walk)
+        text = block.text
+        length = len(text)
+        if length < 300:
+            chrome = block.chrome
+            if chrome < 0:
+                chrome = block.chrome = int(chrome_text(text))
+            if chrome or copyright_(text):
+                total += -float(length) - 20.0
+                prefix.append(total)
+                continue
+        density = block.links / length
+        if density > 0.5:
+            total += -length * density * 0.5 - 10.0
+        elif block.kind != "heading":
+            total += length * (1.0 - density) - 30.0
+        else:
+            total += 0.0
         prefix.append(total)
     best: tuple[LexborNode, int, int] | None = None
     best_score = float("-inf")

@@ -12,7 +12,7 @@ from streams.errors import ParseError
 from streams.parse import selectors as sel
 from streams.parse.authors import english_byline, is_byline, korean_byline
 from streams.parse.content import RawBlock, best_span, collect_captions, is_chrome_text, walk
-from streams.parse.decode import decode_html
+from streams.parse.decode import decode_page
 from streams.parse.fields import (
     detect_language,
     find_subtitle,
@@ -57,15 +57,18 @@ def _is_chrome_name(names: str) -> bool:
 
 
 def _remove_chrome(body: LexborNode) -> None:
-    total = len(body.text())
     doomed: list[LexborNode] = []
+    cache = _CHROME_CACHE
     for node in body.css("[class], [id]"):
-        if node.tag in sel.PROTECTED_TAGS:
-            continue
         attrs = node.attributes
-        if _is_chrome_name(f"{attrs.get('class') or ''} {attrs.get('id') or ''}"):
-            doomed.append(node)
+        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        found = cache.get(names)
+        if found or (found is None and _is_chrome_name(names)):
+            doomed.append(node)  # protected tags are skipped below
     doomed.extend(body.css(sel.CHROME_SELECTOR))
+    if not doomed:
+        return
+    total = len(body.text())
     for node in doomed:
         if node.tag in sel.PROTECTED_TAGS or (total and len(node.text()) > 0.3 * total):
             continue
@@ -104,6 +107,24 @@ def _leading_text(body: LexborNode) -> str | None:
         elif child.tag not in ("br", "-comment"):
             return None
     return None
+
+
+def _byline_texts(tree: LexborHTMLParser, limit: int = 12) -> list[str]:
+    """The texts of the first ``limit`` items of ``tree.css(sel.BYLINE_SELECTOR)``, where an
+    element comes once per selector it matches, read with the cheaper ``sel.BYLINE_QUERY``."""
+    out: list[str] = []
+    last_id, text = -1, ""
+    for node in tree.css(sel.BYLINE_QUERY):
+        key = node.mem_id
+        if key != last_id:  # an element's repeats are adjacent
+            last_id = key
+            text = " ".join(node.text(separator=" ").split())
+            names = node.attributes.get("class") or ""
+            out.extend(text for word in sel.BYLINE_SUBSUMED if word in names)
+        out.append(text)
+        if len(out) >= limit:
+            break
+    return out[:limit]
 
 
 class _Body:
@@ -185,9 +206,9 @@ def parse_article(
     :mod:`streams.parse.decode`. The work is bounded by ``limits``.
     """
     limits = limits or DEFAULT_LIMITS
-    text = decode_html(html, charset=charset, content_type=content_type, limits=limits)
+    text, utf8 = decode_page(html, charset=charset, content_type=content_type, limits=limits)
     try:
-        tree = LexborHTMLParser(text)
+        tree = LexborHTMLParser(text if utf8 is None else utf8)
     except Exception as exc:  # selectolax raises bare errors on internal failures
         raise ParseError(f"unparseable: {exc}", reason="not_html") from exc
     body = tree.body
@@ -195,8 +216,7 @@ def parse_article(
         raise ParseError("no body", reason="not_html")
     meta = read_all(tree, limits, html if isinstance(html, bytes) else text)
     # Byline elements and the page text are read only when metadata leaves a need for them.
-    byline_texts = [] if has_structured_authors(meta) else [
-        " ".join(n.text(separator=" ").split()) for n in tree.css(sel.BYLINE_SELECTOR)[:12]]
+    byline_texts = [] if has_structured_authors(meta) else _byline_texts(tree)
     h1s, brands, headline = headline_candidates(tree, url)
     leading = _leading_text(body)
     title = resolve_title(meta, h1s, leading, brands)

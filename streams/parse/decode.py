@@ -9,6 +9,7 @@ raised on.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 
 from streams.errors import ParseError
@@ -69,40 +70,62 @@ def charset_from_content_type(content_type: str | None) -> str | None:
 
 def sniff_encoding(data: bytes, charset: str | None, content_type: str | None) -> str:
     """The codec to decode ``data`` with (see the module docstring for the order)."""
+    return _sniff(data, charset, content_type)[0]
+
+
+def _sniff(data: bytes, charset: str | None, content_type: str | None) -> tuple[str, str | None]:
+    """The codec, and the text when the strict UTF-8 test already decoded it (not twice)."""
     explicit = normalize_charset(charset) or charset_from_content_type(content_type)
     if explicit:
-        return explicit
+        return explicit, None
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return name
+            return name, None
     m = _META_CHARSET.search(data[:4096])
     if m:
         meta = normalize_charset(m.group(1).decode("ascii", "replace"))
         # A page that says UTF-16 in ASCII-compatible bytes is not UTF-16 (HTML standard).
         if meta and not meta.startswith("utf-16"):
-            return meta
+            return meta, None
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     else:
-        return "utf-8"
+        return "utf-8", text
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
     if best is not None and best.encoding:
-        return normalize_charset(best.encoding) or "utf-8"
-    return "utf-8"
+        return normalize_charset(best.encoding) or "utf-8", None
+    return "utf-8", None
 
 
 _BAD_CHARS = re.compile("[\ufffd\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _TAG_START = re.compile(r"<[A-Za-z!?/]")
 _HTML_TYPES = ("html", "xml", "text/plain")
+_UTF8 = ("utf-8", "utf-8-sig")
+
+
+#: Bytes that can start a character counted by ``_BAD_CHARS`` in valid UTF-8 (C0/DEL controls
+#: themselves, 0xC2 for C1 controls, 0xEF for U+FFFD); every other byte is deleted to count them.
+_NOT_SUSPICIOUS = bytes(
+    b for b in range(256)
+    if not (b <= 0x08 or b == 0x0B or 0x0E <= b <= 0x1F or b in (0x7F, 0xC2, 0xEF))
+)
 
 
 def _bad_ratio(text: str) -> float:
     sample = text[:100_000]
     return len(_BAD_CHARS.findall(sample)) / len(sample) if sample else 0.0
+
+
+def _clean_utf8(data: bytes, text: str, max_ratio: float) -> bool:
+    """Whether ``text``, strictly decoded from the UTF-8 ``data``, is certainly under
+    ``max_ratio`` bad characters: the count of bytes that can start one bounds their number
+    (one C-level pass over the bytes instead of a regex over the characters)."""
+    n = min(len(text), 100_000)
+    return bool(n) and len(data.translate(None, _NOT_SUSPICIOUS)) / n <= max_ratio
 
 
 def decode_html(
@@ -113,16 +136,35 @@ def decode_html(
     limits: ParseLimits,
 ) -> str:
     """Decode (if bytes) and sanity-check a page; raise ParseError for unusable input."""
+    return decode_page(html, charset=charset, content_type=content_type, limits=limits)[0]
+
+
+def decode_page(
+    html: str | bytes,
+    *,
+    charset: str | None,
+    content_type: str | None,
+    limits: ParseLimits,
+) -> tuple[str, bytes | None]:
+    """:func:`decode_html`, and the fetched bytes when they are exactly the UTF-8 encoding of
+    the text (the parser then takes them as they are instead of re-encoding the text)."""
     if isinstance(html, bytes | bytearray | memoryview):
         data = bytes(html)
         if len(data) > limits.max_bytes:
             raise ParseError(f"page of {len(data)} bytes", reason="too_large")
-        if not data.strip():
+        if not data or data.isspace():
             raise ParseError("empty page", reason="empty")
-        encoding = sniff_encoding(data, charset, content_type)
-        text = data.decode(encoding, errors="replace")
+        encoding, text_or_none = _sniff(data, charset, content_type)
+        if text_or_none is None and codecs.lookup(encoding).name in _UTF8:
+            with contextlib.suppress(UnicodeDecodeError):
+                text_or_none = data.decode(encoding)
+        if text_or_none is None:
+            text, strict = data.decode(encoding, errors="replace"), False
+        else:
+            text, strict = text_or_none, True
     elif isinstance(html, str):
         text = html
+        data, strict = b"", False
         if len(text) > limits.max_bytes:
             raise ParseError(f"page of {len(text)} characters", reason="too_large")
     else:
@@ -130,12 +172,17 @@ def decode_html(
     if content_type and not any(t in content_type.lower() for t in _HTML_TYPES):
         raise ParseError(f"content type {content_type[:40]!r}", reason="not_html")
     text = text.lstrip("\ufeff")
-    if not text.strip():
+    if not text or text.isspace():
         raise ParseError("empty page", reason="empty")
-    if _bad_ratio(text) > limits.max_replacement_ratio:
+    if not (strict and _clean_utf8(data, text, limits.max_replacement_ratio)) and (
+        _bad_ratio(text) > limits.max_replacement_ratio
+    ):
         raise ParseError("mostly undecodable bytes", reason="undecodable")
     if not _TAG_START.search(text, 0, 65_536):
         raise ParseError("no markup in the page", reason="not_html")
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-    return text
+    # In strictly decoded UTF-8 the byte 0 only ever encodes U+0000 (memchr on the bytes is
+    # much faster than a search of a two- or four-byte-per-character str).
+    if (b"\x00" in data) if strict else ("\x00" in text):
+        return text.replace("\x00", ""), None
+    same = strict and not data.startswith(codecs.BOM_UTF8)
+    return text, data if same else None

@@ -164,7 +164,7 @@ def _clean_subtitle(node: LexborNode | None, title: str | None) -> str | None:
     words = len(text.split())
     if words < 4 and not (words >= 2 and _HANGUL.search(text)):
         return None  # a kicker, category or section label, not a standfirst
-    if sel.SUBTITLE_CHROME_TEXT.search(text) or sel.CHROME_TEXT.search(text):
+    if sel.SUBTITLE_CHROME_TEXT.search(text) or sel.chrome_text(text):
         return None
     linked = sum(len(a.text()) for a in node.css("a"))
     if linked > 0.5 * len(text):

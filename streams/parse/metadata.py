@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from streams.parse.limits import ParseLimits
 
@@ -117,8 +117,8 @@ def _keywords(value: Any) -> list[str]:
     return []
 
 
-def read_jsonld(meta: Meta, tree: LexborHTMLParser, limits: ParseLimits) -> None:
-    for script in tree.css('script[type="application/ld+json"]'):
+def read_jsonld(meta: Meta, scripts: list[LexborNode], limits: ParseLimits) -> None:
+    for script in scripts:
         data = _loads(script.text(deep=True), limits)
         for obj in _iter_objects(data):
             types = _types(obj)
@@ -153,10 +153,9 @@ def read_jsonld(meta: Meta, tree: LexborHTMLParser, limits: ParseLimits) -> None
                 meta.body_texts.append(("jsonld", [("paragraph", p) for p in paras]))
 
 
-def read_meta_tags(meta: Meta, tree: LexborHTMLParser) -> None:
+def read_meta_tags(meta: Meta, metas: list[dict[str, str | None]]) -> None:
     values: dict[str, str] = {}
-    for node in tree.css("meta[content]"):
-        attrs = node.attributes
+    for attrs in metas:
         key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
         content = attrs.get("content")
         if not key or not content or not content.strip():
@@ -224,8 +223,7 @@ _NEXT_AUTHOR = frozenset({"authors", "author", "byline", "contributors", "contri
 _NEXT_TITLE = frozenset({"headline", "seoHeadline"})
 
 
-def read_next_data(meta: Meta, tree: LexborHTMLParser, limits: ParseLimits) -> None:
-    script = tree.css_first("script#__NEXT_DATA__")
+def read_next_data(meta: Meta, script: LexborNode | None, limits: ParseLimits) -> None:
     if script is None:
         return
     data = _loads(script.text(deep=True), limits)
@@ -291,22 +289,85 @@ def read_fusion(meta: Meta, tree: LexborHTMLParser, limits: ParseLimits) -> None
 
 
 
-def read_microdata_and_time(meta: Meta, tree: LexborHTMLParser) -> None:
-    for prop, bucket in (("datePublished", meta.published), ("dateModified", meta.modified)):
-        node = tree.css_first(f'[itemprop="{prop}"]')
+def read_microdata_and_time(meta: Meta, found: _Found) -> None:
+    for node, bucket in ((found.date_published, meta.published),
+                         (found.date_modified, meta.modified)):
         if node is not None:
             value = (node.attributes.get("content") or node.attributes.get("datetime")
                      or node.text())
             if value:
                 bucket.append(("microdata", value))
-    node = tree.css_first('[itemprop="headline"]')
+    node = found.headline
     if node is not None and node.tag != "meta":
         meta.titles.setdefault("microdata", node.text(separator=" "))
-    for node in tree.css("time[datetime]")[:5]:
-        stamp = node.attributes.get("datetime")
+    for stamp in found.times[:5]:
         if stamp:
             meta.published.append(("time", stamp))
             break
+
+
+#: Every element a reader looks at, found in one pass over the tree (each selector here is
+#: told apart again in :func:`_collect`, which must follow lexbor's matching rules: ``type``
+#: and ``rel`` values compare ASCII case-insensitively, ``id`` does so in quirks mode only).
+_META_QUERY = (
+    'meta[content], script[type="application/ld+json"], script#__NEXT_DATA__, '
+    'link[rel="canonical"], title, time[datetime], [itemprop="datePublished"], '
+    '[itemprop="dateModified"], [itemprop="headline"]'
+)
+
+
+@dataclass(slots=True)
+class _Found:
+    metas: list[dict[str, str | None]] = field(default_factory=list)
+    jsonld: list[LexborNode] = field(default_factory=list)
+    next_data: LexborNode | None = None
+    canonical: LexborNode | None = None
+    title: LexborNode | None = None
+    times: list[str | None] = field(default_factory=list)  #: ``datetime`` values
+    date_published: LexborNode | None = None
+    date_modified: LexborNode | None = None
+    headline: LexborNode | None = None
+
+
+def _collect(tree: LexborHTMLParser) -> _Found:
+    """The metadata elements of the page from one CSS query, sorted by what matched them (a
+    node matching several selectors is returned once per selector; it is looked at once)."""
+    found = _Found()
+    seen: set[int] = set()
+    for node in tree.css(_META_QUERY):
+        key = node.mem_id
+        if key in seen:
+            continue
+        seen.add(key)
+        tag = node.tag
+        attrs = node.attributes
+        if tag == "meta":
+            if "content" in attrs:
+                found.metas.append(attrs)
+        elif tag == "script":
+            if (attrs.get("type") or "").lower() == "application/ld+json":
+                found.jsonld.append(node)
+            ident = attrs.get("id")
+            if found.next_data is None and ident and (ident == "__NEXT_DATA__" or (
+                    ident.lower() == "__next_data__"
+                    and node.css_matches("script#__NEXT_DATA__"))):
+                found.next_data = node
+        elif tag == "link":
+            if found.canonical is None and (attrs.get("rel") or "").lower() == "canonical":
+                found.canonical = node
+        elif tag == "title":
+            if found.title is None:
+                found.title = node
+        elif tag == "time" and "datetime" in attrs:
+            found.times.append(attrs["datetime"])
+        prop = attrs.get("itemprop")
+        if prop == "datePublished":
+            found.date_published = found.date_published or node
+        elif prop == "dateModified":
+            found.date_modified = found.date_modified or node
+        elif prop == "headline":
+            found.headline = found.headline or node
+    return found
 
 
 def read_all(
@@ -319,18 +380,18 @@ def read_all(
     if html is not None:
         lang: str | None = html.attributes.get("lang") or html.attributes.get("xml:lang")
         meta.lang = lang.strip() if lang else None
-    for link in tree.css('link[rel="canonical"]')[:1]:
-        meta.canonical = link.attributes.get("href")
-    title = tree.css_first("title")
-    if title is not None:
-        meta.html_title = " ".join(title.text().split()) or None
-    read_meta_tags(meta, tree)
-    read_jsonld(meta, tree, limits)
-    read_next_data(meta, tree, limits)
+    found = _collect(tree)
+    if found.canonical is not None:
+        meta.canonical = found.canonical.attributes.get("href")
+    if found.title is not None:
+        meta.html_title = " ".join(found.title.text().split()) or None
+    read_meta_tags(meta, found.metas)
+    read_jsonld(meta, found.jsonld, limits)
+    read_next_data(meta, found.next_data, limits)
     if source is None or (
         b"Fusion.globalContent" in source if isinstance(source, bytes)
         else "Fusion.globalContent" in source
     ):
         read_fusion(meta, tree, limits)
-    read_microdata_and_time(meta, tree)
+    read_microdata_and_time(meta, found)
     return meta

@@ -33,8 +33,31 @@ _CHROME_WORDS = (
     "caption", "read-more", "readmore", "next-post", "prev-post", "post-nav", "screen-reader",
     "sr-only", "visually-hidden", "print-only", "jump-link", "toc-", "reactions", "rating",
 )
-#: Matched (case-insensitively) against ``class`` + ``id`` of every element that has one.
-CHROME_NAMES = re.compile("|".join(re.escape(word) for word in _CHROME_WORDS))
+
+
+def _literal_trie(words: tuple[str, ...]) -> str:
+    """A regex source that finds the same occurrences as ``"|".join(words)`` (escaped) but is
+    factored as a trie (``s(?:har(?:e|ing)|ocial)``), so that a search tries one branch per
+    character instead of every word: about three times faster on class names."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        if "" in node:
+            return ""  # a word ends here; a longer one found here would add nothing
+        alts = [re.escape(ch) + build(node[ch]) for ch in sorted(node)]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return build(trie)
+
+
+#: Matched (case-insensitively: on the lower-cased string) against ``class`` + ``id`` of every
+#: element that has one; a search finds any of the words.
+CHROME_NAMES = re.compile(_literal_trie(_CHROME_WORDS))
 #: Chrome recognised by role or visibility rather than by name.
 CHROME_SELECTOR = ", ".join(
     [
@@ -55,8 +78,8 @@ PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
 
 CAPTION_SELECTOR = (
     'figcaption, [class*="caption"], [class*="img_desc"], [class*="photo_desc"], '
-    '[class*="image-desc"], [class*="wp-caption-text"], [class*="credit"]'
-)
+    '[class*="image-desc"], [class*="credit"]'
+)  # (WordPress ``wp-caption-text`` is covered by ``[class*="caption"]``)
 
 # --- portal / publisher content containers ------------------------------------------------
 #: (site, host suffixes, selector) triples tried in order, only on pages from those hosts (a
@@ -104,6 +127,15 @@ BYLINE_SELECTOR = (
     '[class*="author_name"], [class*="authorName"], a[href*="/author/"], [class*="reporter"], '
     '[class*="journalist"], [data-testid*="byline"], [class*="author"]'
 )
+#: ``BYLINE_SELECTOR`` without the three class substrings that ``[class*="author"]`` already
+#: covers (lexbor compares them case-sensitively), for speed: lexbor returns an element once per
+#: selector of the list that it matches, so :func:`streams.parse.core._byline_texts` adds one
+#: copy per substring in ``BYLINE_SUBSUMED`` to reproduce ``css(BYLINE_SELECTOR)`` exactly.
+BYLINE_QUERY = (
+    '[rel="author"], [itemprop="author"], [class*="byline"], a[href*="/author/"], '
+    '[class*="reporter"], [class*="journalist"], [data-testid*="byline"], [class*="author"]'
+)
+BYLINE_SUBSUMED = ("author-name", "author_name", "authorName")
 TIME_SELECTOR = "time[datetime], time[pubdate]"
 
 #: Ancestors that make an ``<h1>`` page chrome rather than the headline (checked by tag, role
@@ -121,7 +153,7 @@ H1_CHROME_NAMES = re.compile(
 #: is a summary for link previews, not something the page shows under its headline.
 SUBTITLE_SELECTOR = (
     '[itemprop="alternativeHeadline"], [class*="subtitle"], [class*="sub-title"], '
-    '[class*="sub_title"], [class*="sub_tit"], [class*="subhead"], [class*="sub-head"], '
+    '[class*="sub_tit"], [class*="subhead"], [class*="sub-head"], '
     '[class*="standfirst"], [class*="dek"], [class*="deck"], [class*="strapline"], '
     '[data-testid*="subtitle"], [data-testid*="standfirst"], hgroup > p, hgroup > h2'
 )
@@ -138,14 +170,39 @@ TAG_LINK_SELECTOR = 'a[rel="tag"], a[rel~="tag"]'
 
 # --- text patterns ------------------------------------------------------------------------
 
-#: Whole blocks of page chrome recognised by their words (any language we see).
-CHROME_TEXT = re.compile(
-    r"(?i)^(?:share( this)?|tweet|advertisement|related( articles| stories| posts)?|"
+#: Whole blocks of page chrome recognised by their words (any language we see): a chrome
+#: phrase at the start of the block, or one of the phrases anywhere in it.
+_CHROME_TEXT_LEAD = (
+    r"(?:share( this)?|tweet|advertisement|related( articles| stories| posts)?|"
     r"read more|see also|sign up|subscribe|loading|skip to|관련\s*(?:기사|뉴스|자료)|"
     r"많이 본 뉴스|추천 기사|기사 공유|공유하기|구독|광고)\b"
-    r"|등록된 댓글이 없습니다|댓글\s*\d+|로그인한 회원만|무단\s*전재|재배포\s*금지"
+)
+_CHROME_TEXT_ANY = (
+    r"등록된 댓글이 없습니다|댓글\s*\d+|로그인한 회원만|무단\s*전재|재배포\s*금지"
     r"|all rights reserved|sign up for (?:our|the) newsletter|subscribe to (?:our|the)"
 )
+CHROME_TEXT = re.compile(rf"(?i)^{_CHROME_TEXT_LEAD}|{_CHROME_TEXT_ANY}")
+_CHROME_TEXT_LEAD_RE = re.compile(rf"(?i){_CHROME_TEXT_LEAD}")
+_CHROME_TEXT_ANY_RE = re.compile(rf"(?i){_CHROME_TEXT_ANY}")
+
+
+def chrome_text(text: str) -> bool:
+    """``bool(CHROME_TEXT.search(text))``, about four times faster: the unanchored phrases are
+    searched for only when a substring that each of them needs is present (one per phrase; the
+    English ones are looked up in the lower-cased text and contain no ``i``/``s``/``k``, which
+    ``(?i)`` also matches to ``ı``/``ſ``/``K``). Add a substring here with every phrase added to
+    ``_CHROME_TEXT_ANY``."""
+    if _CHROME_TEXT_LEAD_RE.match(text):
+        return True
+    low = text.lower()
+    if (
+        "댓글" in text or "로그인한 회원만" in text or "무단" in text or "재배포" in text
+        or "erved" in low or "gn up for " in low or "be to " in low
+    ):
+        return bool(_CHROME_TEXT_ANY_RE.search(text))
+    return False
+
+
 #: A copyright line; group 1 is the holder (used as publisher when nothing better exists).
 COPYRIGHT = re.compile(
     r"(?i)^\s*(?:copyright\s*(?:©|ⓒ|\(c\))?|©|ⓒ|\(c\))\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?"

@@ -190,12 +190,32 @@ def test_worker_is_scalable(compose: dict[str, Any]) -> None:
     assert worker["depends_on"]["kafka"]["condition"] == "service_healthy"
 
 
-def test_worker_healthcheck_gets_metrics_with_python(compose: dict[str, Any]) -> None:
+def health_routes() -> set[str]:
+    """Paths streams/health.py registers on the worker's web server."""
+    source = (ROOT / "streams" / "health.py").read_text()
+    return set(re.findall(r'@app\.page\("(/[a-z]+)"\)', source))
+
+
+def test_worker_healthcheck_asks_readyz_with_python(compose: dict[str, Any]) -> None:
+    """Healthy means ready: /readyz answers 503 until the worker is assigned and recovered,
+    and urllib raises on a 503, so the check fails until then."""
+    assert {"/readyz", "/livez"} <= health_routes()
     worker = compose["services"]["worker"]
     test = worker["healthcheck"]["test"]
     assert test[0] == "CMD" and test[1] == "python"
     port = environment(worker)["NEWSSTREAM_WEB_PORT"]
-    assert f"http://127.0.0.1:{port}/metrics" in " ".join(test)
+    command = " ".join(test)
+    assert f"http://127.0.0.1:{port}/readyz" in command
+    assert "urlopen(" in command
+    assert "/metrics" not in command
+
+
+def test_dockerfile_healthcheck_asks_readyz() -> None:
+    (check,) = [arg for op, arg in dockerfile_instructions() if op == "HEALTHCHECK"]
+    options, _, command = check.partition("CMD")
+    argv = json.loads(command)
+    assert argv[0] == "python" and "/readyz" in argv[-1] and "/metrics" not in argv[-1]
+    assert "--start-period=" in options
 
 
 # ------------------------------------------------------------------------------ kafka

@@ -131,6 +131,29 @@ def test_overview_covers_throughput_freshness_dead_letters_and_workers(
     assert re.search(r"\bfaust_\w+", content), "no Faust sensor panel"
 
 
+def test_panels_for_lag_readiness_ingestion_extraction_and_enrichment() -> None:
+    overview = " ".join(e for _, e in expressions(load(GRAFANA_DIR / "dashboards" /
+                                                    "pipeline-overview.json")))
+    for needle in ("topic:news_consumer_lag_messages:sum", "news_consumer_lag_messages{",
+                   "news_worker_ready", "job:news_fetch_requests:rate5m",
+                   "job:news_fetch_errors:ratio_rate15m", "news_ingest_items_total",
+                   "news_ingest_backpressure_seconds_total"):
+        assert needle in overview, needle
+    assert re.search(r"by \(topic, partition\) \(news_consumer_lag_messages", overview)
+    content = " ".join(e for _, e in expressions(load(GRAFANA_DIR / "dashboards" /
+                                                      "content.json")))
+    for needle in ("job:news_parse_articles_missing:ratio_rate15m",
+                   "job:news_enrich_entities_per_article:mean5m",
+                   "job:news_enrich_topics_per_article:mean5m"):
+        assert needle in content, needle
+
+
+@pytest.mark.parametrize("path", DASHBOARDS, ids=lambda p: p.name)
+def test_panel_ids_are_unique(path: Path) -> None:
+    ids = [panel["id"] for panel in panels(load(path))]
+    assert len(ids) == len(set(ids))
+
+
 def test_dashboard_queries_are_valid_promql(promtool: str, tmp_path: Path) -> None:
     """promtool parses every dashboard query (Grafana variables replaced by sample values)."""
     rules = []

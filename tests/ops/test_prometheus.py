@@ -163,6 +163,21 @@ def test_required_alerts_exist(rule_groups: dict[str, list[dict[str, Any]]]) -> 
     } <= set(by_name)
     assert "up" in promql_metric_names(by_name["NewsWorkerDown"]["expr"])
     assert "== 0" in by_name["NewsWorkerDown"]["expr"]
+    assert {
+        "NewsConsumerLagGrowing", "NewsConsumerLagCritical", "NewsWorkerNotReady",
+        "NewsFetchErrorRatioHigh",
+    } <= set(by_name)
+    # lag from the workers' own measurement (Faust's estimate stays flat when a consumer stalls)
+    for name in ("NewsConsumerLagGrowing", "NewsConsumerLagCritical"):
+        assert promql_metric_names(by_name[name]["expr"]) == {
+            "news_consumer_lag_messages", "topic:news_consumer_lag_messages:sum"}, name
+        assert "deriv(topic:news_consumer_lag_messages:sum[" in by_name[name]["expr"], name
+    assert "news_worker_ready" in promql_metric_names(by_name["NewsWorkerNotReady"]["expr"])
+    assert "== 0" in by_name["NewsWorkerNotReady"]["expr"]
+    # parse health is the missing-field ratio, on title and body only
+    parse_health = by_name["NewsParseHealthDegraded"]["expr"]
+    assert "job:news_parse_articles_missing:ratio_rate15m" in parse_health
+    assert 'field=~"title|body"' in parse_health
 
 
 def test_rules_only_select_metrics_that_exist(
