@@ -49,6 +49,13 @@ class Worker:
             body: bytes = response.read()
             return body.decode()
 
+    def metrics(self) -> dict[str, float]:
+        """The worker's /metrics as ``{'name{labels}': value}``."""
+        return {
+            line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+            for line in self.get("/metrics").splitlines() if line and not line.startswith("#")
+        }
+
 
 @pytest.fixture(scope="session")
 def worker(broker: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:

@@ -13,13 +13,6 @@ from tests.kafka_helpers import Records
 pytestmark = pytest.mark.integration
 
 
-def samples(worker: Worker) -> dict[str, float]:
-    return {
-        line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
-        for line in worker.get("/metrics").splitlines() if line and not line.startswith("#")
-    }
-
-
 def test_livez_and_readyz(worker: Worker, flowed: Records) -> None:
     assert orjson.loads(worker.get("/livez")) == {"live": True}
     ready = orjson.loads(worker.get("/readyz"))
@@ -30,17 +23,17 @@ def test_consumer_lag_is_measured_per_partition(worker: Worker, flowed: Records)
     deadline = time.monotonic() + 60  # the lag timer runs every 10 s
     lag: dict[str, float] = {}
     while not lag and time.monotonic() < deadline:
-        lag = {k: v for k, v in samples(worker).items()
+        lag = {k: v for k, v in worker.metrics().items()
                if k.startswith("news_consumer_lag_messages{")}
         time.sleep(0.5)
     assert any('topic="news.raw-html"' in k for k in lag)
     assert any('topic="news.articles"' in k for k in lag)
     assert all(v >= 0 for v in lag.values())
-    assert samples(worker)["news_worker_ready"] == 1
+    assert worker.metrics()["news_worker_ready"] == 1
 
 
 def test_enrich_counts_entities_per_article(worker: Worker, flowed: Records) -> None:
-    values = samples(worker)
+    values = worker.metrics()
     assert values["news_enrich_entities_per_article_count"] >= 1
     assert values["news_enrich_entities_per_article_sum"] >= 10  # the seed has many
     assert 'news_parse_articles_missing_total{field="title"}' in values

@@ -73,11 +73,7 @@ def test_every_produced_event_matches_its_schema(flowed: Records) -> None:
 
 
 def test_metrics_endpoint_counts_stages(worker: Worker, flowed: Records) -> None:
-    text = worker.get("/metrics")
-    samples = {
-        line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
-        for line in text.splitlines() if line and not line.startswith("#")
-    }
+    samples = worker.metrics()
     assert samples['news_stage_events_out_total{stage="parse"}'] >= 1
     assert samples['news_stage_events_out_total{stage="enrich"}'] >= 1
     assert samples['news_stage_events_in_total{stage="parse"}'] >= len(BAD) + 1

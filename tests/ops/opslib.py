@@ -6,6 +6,8 @@ A module with its own name (not ``conftest``) so test modules can import it unam
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,19 @@ OPS = ROOT / "ops"
 PROMETHEUS_DIR = OPS / "prometheus"
 GRAFANA_DIR = OPS / "grafana"
 COMPOSE_FILE = ROOT / "docker-compose.yml"
+
+
+def require_binary(name: str, installer: str) -> str:
+    """Path of ``name``; runs ``ops/bin/<installer>`` once if it is missing, and skips the test
+    with a clear message only where it still cannot be had."""
+    path = shutil.which(name)
+    script = OPS / "bin" / installer
+    if path is None and script.exists():
+        subprocess.run([str(script)], check=False, timeout=900)
+        path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed and ops/bin/{installer} could not install it")
+    return path
 
 # Words of PromQL that look like identifiers but are not metric names.
 PROMQL_KEYWORDS = frozenset({

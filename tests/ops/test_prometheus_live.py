@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import subprocess
 import time
 import urllib.parse
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from opslib import OPS, PROMETHEUS_DIR, yaml
+from opslib import PROMETHEUS_DIR, require_binary, yaml
 
 from streams.broker import free_port
 from tests.conftest import Worker
@@ -32,7 +31,6 @@ pytestmark = pytest.mark.integration
 
 JOB = "newsstream-worker"  # the job name of ops/prometheus/prometheus.yml (alerts match on it)
 RULE_FILES = sorted((PROMETHEUS_DIR / "rules").glob("*.yml"))
-ENSURE_PROMTOOL = OPS / "bin" / "ensure-promtool"  # installs Debian's prometheus package
 
 
 def recording_rules() -> list[dict[str, Any]]:
@@ -79,21 +77,8 @@ class Prometheus:
 
 @pytest.fixture(scope="module")
 def prometheus_bin() -> str:
-    path = shutil.which("prometheus")
-    if path is None and ENSURE_PROMTOOL.exists():
-        subprocess.run([str(ENSURE_PROMTOOL)], check=False, timeout=900)
-        path = shutil.which("prometheus")
-    if path is None:
-        pytest.skip("the prometheus server is not installed: run ops/bin/ensure-promtool "
-                    "(Debian package prometheus)")
+    path = require_binary("prometheus", "ensure-promtool")  # Debian package prometheus
     return path
-
-
-def metric_samples(worker: Worker) -> dict[str, float]:
-    return {
-        line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
-        for line in worker.get("/metrics").splitlines() if line and not line.startswith("#")
-    }
 
 
 def flowed_through(samples: dict[str, float]) -> bool:
@@ -127,10 +112,10 @@ async def flowed_before(worker: Worker, seed_html: str) -> None:
     """
     await push_pages(worker, seed_html, "before", seeds=1)
     for _ in range(240):  # bounded: at most about 120 s
-        if flowed_through(metric_samples(worker)):
+        if flowed_through(worker.metrics()):
             break
         await asyncio.sleep(0.5)
-    assert flowed_through(metric_samples(worker)), "pages did not flow through the worker"
+    assert flowed_through(worker.metrics()), "pages did not flow through the worker"
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import struct
 import subprocess
 import tempfile
@@ -21,7 +20,7 @@ from typing import Any
 
 import orjson
 import pytest
-from opslib import OPS, ROOT
+from opslib import ROOT, require_binary
 from selectolax.lexbor import LexborHTMLParser
 
 from tests.conftest import Worker
@@ -32,7 +31,6 @@ pytestmark = pytest.mark.integration
 
 SEED_TITLE = "샘 올트먼의 '중국 밀어내기'...딥시크에 맞서 '글로벌 AI 동맹전'"
 ARTIFACTS = ROOT / "test-artifacts"
-ENSURE_CHROMIUM = OPS / "bin" / "ensure-chromium"
 CHROMIUM_FLAGS = [  # see /work/.library machine notes: no network, no GPU, root, fresh profile
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -117,13 +115,7 @@ def test_status_page_html_headers(worker: Worker, seed_url: str) -> None:
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None and ENSURE_CHROMIUM.exists():
-        subprocess.run([str(ENSURE_CHROMIUM)], check=False, timeout=900)
-        path = shutil.which("chromium")
-    if path is None:
-        pytest.skip("Chromium is not installed and ops/bin/ensure-chromium could not install it "
-                    "(Debian: apt-get install chromium)")
+    path = require_binary("chromium", "ensure-chromium")
     version = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60)
     if version.returncode != 0:
         pytest.skip(f"chromium does not start: {version.stdout}{version.stderr}")
