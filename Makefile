@@ -15,16 +15,25 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/newsstream run samples/ tests/parse/fixtures/
 
-test: $(STAMP)
-	ops/bin/ensure-promtool
-	ops/bin/ensure-chromium
+lint: $(STAMP)
 	$(PY) -m ruff check streams tests bench
 	$(PY) -m mypy
+
+test: lint
+	@# system tools for the ops tests; where they cannot be installed those tests skip, saying why
+	ops/bin/ensure-promtool || echo "make: promtool/prometheus unavailable, their tests will skip"
+	ops/bin/ensure-chromium || echo "make: chromium unavailable, the status-page browser test will skip"
 	$(PY) -m pytest
 
+# Every benchmark, each printing its figures and a last JSON line (docs/benchmarks.md).
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) bench/e2e.py
+	$(PY) bench/extraction.py
+	$(PY) bench/enrich_speed.py
+	$(PY) bench/topics_eval.py
+	$(PY) bench/ner_klue.py
+	$(PY) bench/ingest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
