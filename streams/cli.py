@@ -61,7 +61,8 @@ def start_worker(app: faust.App, settings: Settings) -> None:
     worker = faust.Worker(
         app, loglevel=settings.log_level, redirect_stdouts=False, quiet=not sys.stdout.isatty()
     )
-    print(f"metrics: http://{settings.web_host}:{settings.web_port}/metrics", flush=True)
+    base = f"http://{settings.web_host}:{settings.web_port}"
+    print(f"metrics: {base}/metrics   status page: {base}/status", flush=True)
     worker.execute_from_commandline()
 
 
