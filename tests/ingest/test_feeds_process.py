@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from streams.local import worker_env
-from streams.topics import DEADLETTER, RAW_HTML
+from streams.topics import DEADLETTER, ENRICHED, RAW_HTML
 from tests.conftest import ROOT, Worker
-from tests.ingest.site import Site
+from tests.ingest.site import EUC_KR_TEXT, Site
 from tests.kafka_helpers import Records, collect
 
 pytestmark = pytest.mark.integration
@@ -71,6 +71,13 @@ async def test_feeds_process_keeps_polling_through_bad_pages(
                             lambda g: later in raw_urls(g, name))
         assert later in raw_urls(got, name)
         assert site.hits[f"/{tag}/a/first"] == 1, "seen entries are not fetched again"
+
+        # the EUC-KR page (charset only in the HTTP header) comes out of the pipeline readable
+        euc = f"{site.base}/{tag}/euc-kr"
+        got = await collect(worker.settings, [ENRICHED.name],
+                            lambda g: any(v["article"]["url"] == euc for _, v in g[ENRICHED.name]))
+        article = next(v["article"] for _, v in got[ENRICHED.name] if v["article"]["url"] == euc)
+        assert EUC_KR_TEXT.strip() in article["text"]
     finally:
         process.send_signal(signal.SIGTERM)
         output = (await asyncio.wait_for(process.communicate(), timeout=60))[0].decode()
