@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from streams.enrich import aliases, english, korean, topics
+from streams.enrich import aliases, english, generic, korean, topics
 from streams.enrich.ids import normalise
 from streams.enrich.lexicon import Known, Lexicon, base_lexicon, is_hangul
 from streams.enrich.mention import Mention, occupy
@@ -86,11 +86,12 @@ def enrich(article: Article) -> Enrichment:
             mentions = korean.extract(piece, lexicon, tokens)
         else:
             mentions = english.extract(piece, lexicon)
-        for mention in mentions:
+        for mention in generic.drop_generic(mentions, bodies=True):  # 정부, 경찰: not trackable
             offset = {"title": 0, "text": mention.start}.get(segment, len(text))
             located.append(Located(mention, segment, offset, part))
     located += _partial_names(located, parts, text)
-    located += _tag_mentions(article.tags, lexicon, len(text), korean_mode)
+    located += [item for item in _tag_mentions(article.tags, lexicon, len(text), korean_mode)
+                if not generic.is_generic(item.mention, bodies=True)]
     entities = resolve(located, lead_span(article, text), language)
     covered = {"title": bytearray(len(title)), "text": bytearray(len(text))}
     for item in located:

@@ -12,8 +12,9 @@ gazetteer matches and of Kiwi proper nouns that have a WikiData class in ``multi
 The shipped model (``klue_crf/model.crfsuite``) is derived from KLUE-NER and carries its licence,
 CC BY-SA 4.0 (see ``klue_crf/NOTICE.txt``); ``bench/train_klue_crf.py`` rebuilds it.
 
-Feature extraction is a handful of list comprehensions over the text (no per-character Python
-loop with branches), because it runs on every Korean article.
+Feature extraction builds one column per attribute kind with ``map`` over C-level string
+concatenation and zips the columns into rows (no per-character Python code), because it runs on
+every Korean article.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +76,7 @@ def _word_marks(text: str, ends: bytearray, particles: dict[int, str]
         cut = ends.find(1, begin + 1, end)
         stems.append(text[begin:cut if cut > 0 else end])
     last = len(spans) - 1
+    at = sorted(particles)
     for number, (begin, end) in enumerate(spans):
         width = end - begin
         if width == 1:
@@ -81,9 +85,8 @@ def _word_marks(text: str, ends: bytearray, particles: dict[int, str]
             pos[begin:end] = ["B"] + ["I"] * (width - 2) + ["E"]
         stem = stems[number]
         row = ["e=" + stem, "e1=" + stem[-1:], "e2=" + stem[-2:]]
-        cut = begin + len(stem)
-        particle = next((particles[i] for i in range(cut, end) if i in particles), "")
-        row.append("j=" + particle)
+        first = bisect_left(at, begin + len(stem))  # the first particle after the stem
+        row.append("j=" + (particles[at[first]] if first < len(at) and at[first] < end else ""))
         if number < last:
             nb, ne = spans[number + 1]
             row += ["nw=" + text[nb:nb + 2], "ns=" + stems[number + 1]]
@@ -106,6 +109,28 @@ def _is_cue(word: str) -> bool:
         word[-2:] in _PARTICLES and word[:-2] in _CUE_CHARS)
 
 
+class _Memo(dict[str, str]):
+    """``prefix + key`` for each distinct key, built once (attribute strings repeat a lot across
+    characters and articles); cleared when it grows past ``_MEMO_LIMIT`` entries."""
+
+    __slots__ = ("prefix",)
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, key: str) -> str:
+        if len(self) >= _MEMO_LIMIT:
+            self.clear()
+        value = self[key] = self.prefix + key
+        return value
+
+
+_MEMO_LIMIT = 1 << 17
+_MEMOS = {name: _Memo(name + "=") for name in ("c", "l", "r", "b", "f", "t", "k", "kl", "kr", "kc",
+                                               "s", "p")}
+
+
 def _mark(rows: list[list[str]], spans: Iterable[tuple[int, int, str]], prefix: str) -> None:
     """Append B/I marks with a type code (``g=BO``, ``g=IO``) to the rows a span covers."""
     size = len(rows)
@@ -119,11 +144,16 @@ def _mark(rows: list[list[str]], spans: Iterable[tuple[int, int, str]], prefix: 
 
 def features(text: str, tokens: Sequence[Any],
              known: Iterable[tuple[int, int, Known]] = ()) -> list[list[str]]:
-    """CRF attributes of each character of ``text`` (Kiwi ``tokens`` of the same text)."""
+    """CRF attributes of each character of ``text`` (Kiwi ``tokens`` of the same text).
+
+    Built column by column with ``map`` over C-level string concatenation (one column per
+    attribute kind), then zipped into rows; the attribute order inside a row is fixed.
+    """
     size = len(text)
     chars = list(text)
     pad = ["^", "^", *chars, "$", "$"]
-    classes = [_char_class(char) for char in chars]
+    pairs = list(map(add, pad[:-1], pad[1:]))  # pairs[i] = pad[i] + pad[i + 1]
+    classes = list(map(_char_class, chars))
     cpad = ["^", *classes, "$"]
     ktag = ["O"] * size
     morphs: list[tuple[int, int, str]] = []
@@ -151,14 +181,23 @@ def features(text: str, tokens: Sequence[Any],
                     wiki_spans.append((start, end, TYPE_CODE[etype]))
     kpad = ["^", *ktag, "$"]
     pos, words = _word_marks(text, ends, particles)
-    rows = [
-        [f"c={c}", f"l={l2}{l1}", f"r={r1}{r2}", f"b={l1}{c}", f"f={c}{r1}",
-         f"t={l1}{c}{r1}", f"k={k}", f"kl={kl}", f"kr={kr}", f"kc={k}{c}",
-         f"s={cl}{cc}{cr}", f"p={p}", *w]
-        for l2, l1, c, r1, r2, kl, k, kr, cl, cc, cr, p, w in zip(
-            pad, pad[1:], chars, pad[3:], pad[4:], kpad, ktag, kpad[2:], cpad, classes,
-            cpad[2:], pos, words, strict=False)
-    ]
+    get = {name: memo.__getitem__ for name, memo in _MEMOS.items()}
+    columns = zip(
+        map(get["c"], chars),
+        map(get["l"], pairs[:size]),  # the two characters before
+        map(get["r"], pairs[3:size + 3]),  # the two after
+        map(get["b"], pairs[1:size + 1]),  # the one before and this one
+        map(get["f"], pairs[2:size + 2]),  # this one and the one after
+        map(get["t"], map(add, pairs[1:size + 1], pad[3:size + 3])),
+        map(get["k"], ktag),
+        map(get["kl"], kpad[:size]),
+        map(get["kr"], kpad[2:]),
+        map(get["kc"], map(add, ktag, chars)),
+        map(get["s"], map(add, map(add, cpad, classes), cpad[2:])),
+        map(get["p"], pos),
+        strict=True,
+    )
+    rows = [[*column, *word] for column, word in zip(columns, words, strict=True)]
     for start, end, value in morphs:
         for row in rows[start:end]:
             row.append(value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from streams.enrich import rules
+from streams.enrich import generic, rules
 from streams.enrich.lexicon import Lexicon
 from streams.enrich.mention import Mention, occupy, overlaps
 from streams.enrich.rules import words
@@ -53,7 +53,9 @@ def extract(text: str, lexicon: Lexicon) -> list[Mention]:
     }
     for match in _SPAN_RE.finditer(text):
         mention = _candidate(text, match.start(), match.end(), midsentence, lexicon)
-        if mention is not None and not overlaps(occupied, mention.start, mention.end):
+        if mention is None or generic.is_generic(mention):
+            continue  # CEO, AI: a title or an acronym of a common noun
+        if not overlaps(occupied, mention.start, mention.end):
             occupy(occupied, mention.start, mention.end)
             found.append(mention)
     found.sort(key=lambda m: m.start)
@@ -74,6 +76,11 @@ def _candidate(text: str, start: int, end: int, midsentence: set[str],
         titled = titled or words[0] in _TITLE_WORDS
         start += len(words[0]) + 1
         words = words[1:]
+    if titled and words and words[0].islower():
+        titled = False  # CEO of Acme Corp.: the title's organisation, not a person
+        while words and words[0].islower():
+            start += len(words[0]) + 1
+            words = words[1:]
     if not words:
         return None
     surface = " ".join(words)
@@ -84,16 +91,18 @@ def _candidate(text: str, start: int, end: int, midsentence: set[str],
     if len(words) == 1 and at_sentence_start and surface not in midsentence:
         # Kept only as a weak mention: it survives if it corefers with a full name.
         return Mention(start, end, surface, "other", "weak", 0.1)
-    if surface in rules.LATIN_STOP or len(surface) < 2:
+    if surface in rules.LATIN_STOP or len(surface) < 2 or generic.all_generic(words):
         return None
     known = lexicon.lookup(surface)
     if known is not None:
         return Mention(start, end, surface, known.type, known.source, known.confidence, known)
+    by_suffix = rules.suffix_type_en(words)
+    if by_suffix is not None and not titled:  # Acme Corp. said: organisations speak too
+        return Mention(start, end, surface, by_suffix, "rule", 0.6)
     following = text[end:end + 12].split()
     if titled or (following and following[0].rstrip(",.") in rules.PERSON_VERBS_EN
                   and len(words) in (2, 3)):
         return Mention(start, end, surface, "person", "rule", 0.7)
-    by_suffix = rules.suffix_type_en(words)
     if by_suffix is not None:
         return Mention(start, end, surface, by_suffix, "rule", 0.6)
     return Mention(start, end, surface, "other", "default", 0.3)

@@ -13,7 +13,7 @@ import functools
 import re
 from typing import Any
 
-from streams.enrich import crf, rules
+from streams.enrich import crf, generic, rules
 from streams.enrich.lexicon import Known, Lexicon, is_hangul
 from streams.enrich.mention import Mention, occupy, overlaps
 from streams.enrich.resources import kiwi, wikidata_types
@@ -69,6 +69,8 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
 
     def claim(mentions: list[Mention]) -> None:
         for mention in mentions:
+            if generic.is_generic(mention):
+                continue  # a title or an acronym of a common noun (CEO, AI), not a name
             if not overlaps(occupied, mention.start, mention.end):
                 occupy(occupied, mention.start, mention.end)
                 found.append(mention)
@@ -161,16 +163,21 @@ def _crf_names(
 ) -> list[Mention]:
     """Typed CRF spans (PS/OG/LC); a known surface keeps its entity, then multi.dict's class.
 
-    A trailing person title (``올트먼 CEO``) is cut off, leaving a person; a span with unbalanced
+    A trailing person title (``올트먼 CEO``) is cut off, leaving a person; a publisher glued to a
+    reporter's name in a byline (``News1 오대일 기자``) is split in two; a span with unbalanced
     brackets (``파이낸셜뉴스] 오픈AI``) is dropped.
     """
-    out = []
+    out: list[Mention] = []
     for start, end, label in (model or crf.default_model()).spans(text, tokens, matches):
         if _unbalanced(text[start:end]):
             continue
         head, _, last = text[start:end].rpartition(" ")
         if head and last in rules.PERSON_CUES_KO:
             end, label = start + len(head.rstrip()), "PS"
+        byline = generic.split_byline(text, start, end, lexicon)
+        if byline is not None:  # ⓒ News1 오대일 기자: the agency, then the reporter
+            out += byline
+            continue
         surface = text[start:end]
         known = lexicon.lookup(surface)
         wiki = wikidata_types().get(surface)
@@ -192,6 +199,10 @@ def _cue_names(
     for match in _CUE_NAME_RE.finditer(text):
         name = match.group(1)
         start, end = match.span(1)
+        middle = match.group(2)
+        if middle and _is_publisher(name, lexicon) and match.group(3) in generic.BYLINE_TITLES_KO:
+            name = middle  # 한빛일보 이서연 기자: the publisher, then the reporter
+            start, end = match.span(2)
         if name in _NOT_NAMES or lexicon.lookup(name) is not None:
             continue
         if name[0] not in rules.SURNAMES_KO and name[:2] not in rules.SURNAMES_KO:
@@ -203,6 +214,13 @@ def _cue_names(
             continue
         out.append(Mention(start, end, name, "person", "rule", 0.75))
     return out
+
+
+def _is_publisher(word: str, lexicon: Lexicon) -> bool:
+    known = lexicon.lookup(word)
+    if known is not None:
+        return known.type == "organization"
+    return word.endswith(generic.MEDIA_SUFFIXES)
 
 
 def _eligible(token: Any) -> bool:

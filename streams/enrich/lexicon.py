@@ -53,10 +53,15 @@ class Lexicon:
 
     by_key: dict[str, Known] = field(default_factory=dict)
     scan_index: dict[str, list[tuple[str, Known]]] = field(default_factory=dict)
-    # Derived on demand from scan_index (reset by add): a regex of all first characters, and the
-    # surfaces by their first two characters (one-character surfaces by their only one).
+    # Derived on demand from scan_index and then kept in step by add: a regex of all first
+    # characters, and the surfaces by their first two characters (one-character surfaces by
+    # their only one), each list sorted longest first like the scan_index buckets.
     _heads: re.Pattern[str] | None = None
     _by_two: dict[str, list[tuple[str, Known]]] = field(default_factory=dict)
+    # Keys of scan_index / _by_two whose lists this lexicon owns; an overlay shares the others
+    # with its base and copies a list before changing it (copy-on-write).
+    _owned: set[str] = field(default_factory=set)
+    _owned_two: set[str] = field(default_factory=set)
 
     def add(self, surface: str, known: Known) -> None:
         """Register a surface; the first registration of a key wins (file order is fixed)."""
@@ -66,22 +71,31 @@ class Lexicon:
             return
         self.by_key.setdefault(key, known)
         variants = {surface, surface.replace(" ", "")} if _has_hangul(surface) else {surface}
-        self._heads = None
-        self._by_two = {}
         for variant in variants:
-            bucket = self.scan_index.setdefault(variant[0], [])
-            if all(existing != variant for existing, _ in bucket):
-                bucket.append((variant, known))
-                bucket.sort(key=lambda item: (-len(item[0]), item[0]))
+            head = variant[0]
+            if not _insert(self.scan_index, self._owned, head, variant, known):
+                continue
+            if self._heads is None:
+                continue
+            if len(self.scan_index[head]) == 1:  # a new first character: rebuild the regex
+                self._heads = _heads_re(self.scan_index)
+            _insert(self._by_two, self._owned_two, variant[:2], variant, known)
 
     def lookup(self, surface: str) -> Known | None:
         return self.by_key.get(normalise(surface))
 
     def with_aliases(self, aliases: list[tuple[str, Known]]) -> Lexicon:
-        """A copy-on-write overlay holding extra (article-local) surfaces."""
+        """A copy-on-write overlay holding extra (article-local) surfaces.
+
+        The overlay shares the base's lists and its scan index and copies only what an alias
+        changes, so learning a few aliases costs a few list copies, not a re-index.
+        """
         if not aliases:
             return self
-        overlay = Lexicon(dict(self.by_key), {k: list(v) for k, v in self.scan_index.items()})
+        if self._heads is None:
+            self._index()
+        overlay = Lexicon(dict(self.by_key), dict(self.scan_index), self._heads,
+                          dict(self._by_two))
         for surface, known in aliases:
             overlay.add(surface, known)
         return overlay
@@ -108,12 +122,37 @@ class Lexicon:
         return found
 
     def _index(self) -> None:
-        heads = "".join(sorted(self.scan_index))
-        self._heads = re.compile("[" + re.escape(heads) + "]" if heads else "(?!)")
+        self._heads = _heads_re(self.scan_index)
         self._by_two = {}
+        self._owned_two = set()
         for bucket in self.scan_index.values():  # each bucket is sorted longest first
             for surface, known in bucket:
                 self._by_two.setdefault(surface[:2], []).append((surface, known))
+        self._owned_two = set(self._by_two)
+
+
+def _heads_re(scan_index: dict[str, list[tuple[str, Known]]]) -> re.Pattern[str]:
+    heads = "".join(sorted(scan_index))
+    return re.compile("[" + re.escape(heads) + "]" if heads else "(?!)")
+
+
+def _insert(table: dict[str, list[tuple[str, Known]]], owned: set[str], key: str,
+            surface: str, known: Known) -> bool:
+    """Add ``(surface, known)`` to ``table[key]`` (longest first) unless the surface is there;
+    a list not in ``owned`` is shared with a base lexicon and is copied first."""
+    bucket = table.get(key)
+    if bucket is None:
+        table[key] = [(surface, known)]
+        owned.add(key)
+        return True
+    if any(existing == surface for existing, _ in bucket):
+        return False
+    if key not in owned:
+        bucket = table[key] = list(bucket)
+        owned.add(key)
+    bucket.append((surface, known))
+    bucket.sort(key=lambda item: (-len(item[0]), item[0]))
+    return True
 
 
 def _has_hangul(text: str) -> bool:

@@ -3,14 +3,17 @@
 Runs the same Korean/English extraction as ``enrich`` on one plain sentence, without article
 context (no alias learning, no coreference), and returns ``(start, end, type)`` character spans.
 For Korean, ``model`` swaps in another CRF model (cross-validation) and ``use_crf=False`` gives
-the rules alone.
+the rules alone. Titles and acronyms of common nouns (``CEO``, ``AI``) are dropped here as in the
+product; generic bodies (``정부``, ``경찰``) are dropped by ``enrich`` only (KLUE annotates them as
+organisations), and ``drop_generic_bodies=True`` applies that product filter here too, to
+measure it.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from streams.enrich import crf, english, korean
+from streams.enrich import crf, english, generic, korean
 from streams.enrich.lexicon import base_lexicon, is_hangul
 
 
@@ -21,10 +24,12 @@ class Span(NamedTuple):
 
 
 def ner_spans(sentence: str, model: crf.CrfModel | None = None,
-              use_crf: bool = True) -> list[Span]:
+              use_crf: bool = True, drop_generic_bodies: bool = False) -> list[Span]:
     """Typed name spans in ``sentence``, sorted by start."""
     if any(is_hangul(char) for char in sentence):
         mentions = korean.extract(sentence, base_lexicon(), model=model, use_crf=use_crf)
     else:
         mentions = english.extract(sentence, base_lexicon())
+    if drop_generic_bodies:
+        mentions = generic.drop_generic(mentions, bodies=True)
     return [Span(m.start, m.end, m.type) for m in mentions]

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import add
 from typing import Any
 
 from streams.enrich.resources import DATA
@@ -89,10 +90,12 @@ def classify(title: str, text: str, token_sets: Sequence[tuple[str, list[Any]]],
             t.form for seg, tokens in token_sets if seg == segment for t in tokens
             if t.tag.startswith("NN")
         )
+        # a term can only occur if its first two characters do: count only those terms
+        bigrams = set(map(add, piece, piece[1:])) if korean_mode else set()
         for topic in _lexicon():
             hits = len(topic.pattern_en.findall(lowered + " "))
             if korean_mode:
-                hits += sum(piece.count(term) for term in topic.long_ko)
+                hits += sum(piece.count(term) for term in topic.long_ko if term[:2] in bigrams)
                 hits += sum(nouns[term] for term in topic.short_ko)
             if hits:
                 raw[topic.code] += weight * hits

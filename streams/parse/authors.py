@@ -16,7 +16,8 @@ _EN_BY = re.compile(
 )
 _SPLIT = re.compile(r"\s+(?:and|&)\s+|\s*[;|·/]\s*|\s*,\s*(?=[A-Z가-힣][\w.'-]*\s+[A-Z가-힣])")
 _PREFIX = re.compile(
-    r"^(?:by|written by|authored by|article by|words by|author|posted by|reporter)\s*[:\-]?\s+",
+    r"^(?:by|written by|authored by|articles? by|posts? by|stories by|words by|author|posted by|"
+    r"reporter)\s*[:\-]?\s+",
     re.IGNORECASE,
 )
 #: Not a byline: a comment widget's "NAME says", a reading-time label.

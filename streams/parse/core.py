@@ -29,6 +29,25 @@ from streams.records import Article, Author, Block, article_id
 from streams.urls import normalize_url
 
 _WORD = re.compile(r"\w+")
+#: Characters that are never ``\w`` and often stick to words (``end.``, ``"quoted"``).
+_EDGE_PUNCT = ".,;:!?()[]\"'“”‘’«»…-–—"
+
+
+def _word_count(text: str) -> int:
+    """``len(_WORD.findall(text))``, faster: a whitespace-separated token that is alphanumeric
+    once edge punctuation is stripped is one word; only the others go through the regex."""
+    n = 0
+    findall = _WORD.findall
+    for token in text.split():
+        if token.isalnum():
+            n += 1
+        else:
+            token = token.strip(_EDGE_PUNCT)
+            if token.isalnum():
+                n += 1
+            elif token:
+                n += len(findall(token))
+    return n
 
 
 def _canonical(meta: Meta, url: str) -> str:
@@ -217,7 +236,7 @@ def parse_article(
     meta = read_all(tree, limits, html if isinstance(html, bytes) else text)
     # Byline elements and the page text are read only when metadata leaves a need for them.
     byline_texts = [] if has_structured_authors(meta) else _byline_texts(tree)
-    h1s, brands, headline = headline_candidates(tree, url)
+    h1s, brands, headline = headline_candidates(tree, url, meta.h1_nodes)
     leading = _leading_text(body)
     title = resolve_title(meta, h1s, leading, brands)
     subtitle = find_subtitle(tree, headline, title)  # before any node is decomposed
@@ -289,7 +308,7 @@ def parse_article(
         modified_source=modified_source,
         images=images,
         tags=tags[:50],
-        word_count=len(_WORD.findall(body_text)),
+        word_count=_word_count(body_text),
         content_hash=hashlib.sha256(body_text.encode("utf-8")).hexdigest(),
     )
 

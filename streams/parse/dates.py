@@ -49,8 +49,11 @@ _EN_MDY = re.compile(
 _EN_DMY = re.compile(
     rf"(?i)\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE},?\s+(?P<y>(?:19|20)\d\d)\b"
 )
+#: ``23.07.2025``: day first, as printed in most of Europe (the dotted form is not used for
+#: month-first dates).
+_DMY_DOT = re.compile(r"(?<![\w.])(?P<d>\d\d?)\.(?P<m>\d\d?)\.(?P<y>(?:19|20)\d\d)(?![\w.])")
 _URL_DATE = re.compile(
-    r"/(?P<y>(?:19|20)\d\d)[/-]?(?P<m>0[1-9]|1[0-2])[/-]?(?P<d>0[1-9]|[12]\d|3[01])(?:[/_.-]|\d{6}|$)"
+    r"/(?P<y>(?:19|20)\d\d)[/-]?(?P<m>0[1-9]|1[0-2])[/-]?(?P<d>0[1-9]|[12]\d|3[01])(?:[/_.+-]|\d{6}|$)"
 )
 _URL_DATE_SLASHED = re.compile(
     r"/(?P<y>(?:19|20)\d\d)/(?P<m>0?[1-9]|1[0-2])/(?P<d>0?[1-9]|[12]\d|3[01])/"
@@ -118,6 +121,9 @@ def parse_date(text: str | None, *, korean: bool = False) -> str | None:
             dt = None
         if dt is not None and MIN_YEAR <= dt.year <= MAX_YEAR:
             return dt.isoformat()
+    m = _DMY_DOT.search(text)
+    if m:
+        return _build(int(m.group("y")), int(m.group("m")), int(m.group("d")))
     for pattern in (_EN_MDY, _EN_DMY):
         m = pattern.search(text)
         if m:

@@ -32,7 +32,8 @@ _LOOSE_DATE = re.compile(
     r"(?i)\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? "
     r"\d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\d\d|"
     r"\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    r"[a-z]*\.?,? (?:19|20)\d\d|(?:19|20)\d\d[-.년] ?\d\d?[-.월] ?\d\d?)"
+    r"[a-z]*\.?,? (?:19|20)\d\d|(?:19|20)\d\d[-.년] ?\d\d?[-.월] ?\d\d?|"
+    r"(?<![\w.])\d\d?\.\d\d?\.(?:19|20)\d\d(?![\w.]))"
 )
 _SOURCE_RANK = {"jsonld": 0, "fusion": 1, "meta": 2, "next_data": 3, "microdata": 4, "time": 5}
 
@@ -128,16 +129,17 @@ def _h1_role(node: LexborNode, host: str) -> str | None:
 
 
 def headline_candidates(
-    tree: LexborHTMLParser, url: str
+    tree: LexborHTMLParser, url: str, h1_nodes: list[LexborNode] | None = None
 ) -> tuple[list[str], list[str], LexborNode | None]:
     """The texts of the page's ``<h1>`` elements that are not page chrome, in document order;
     the texts of those that name the site (stripped from ``<title>`` later); the first
-    headline element itself (the subtitle is looked for next to it)."""
+    headline element itself (the subtitle is looked for next to it). ``h1_nodes``: the
+    ``<h1>`` elements when already found (:attr:`Meta.h1_nodes`)."""
     host = urlsplit(url).netloc.lower()
     out: list[str] = []
     brands: list[str] = []
     first: LexborNode | None = None
-    for node in tree.css("h1")[:8]:
+    for node in (tree.css("h1") if h1_nodes is None else h1_nodes)[:8]:
         text = " ".join(node.text(separator=" ").split())
         if not text:
             continue
@@ -282,6 +284,10 @@ def resolve_authors(meta: Meta, body_authors: list[Author], bylines: list[str]) 
     if not result:
         for text in bylines:
             found = korean_byline(text) or english_byline(text)
+            if not found and text and _LOOSE_DATE.search(text):
+                # "Andrew Gerrand 4 August 2010", "Dec. 19, 2025 · Niko Matsakis": the date
+                # printed with the name is not part of it.
+                text = _LOOSE_DATE.sub(" ", text).strip(" .,·|•-–—")
             if not found and text and len(text) < 60:
                 name = clean_name(text)
                 found = [Author(n) for n in split_names(name)] if name else []
@@ -290,6 +296,13 @@ def resolve_authors(meta: Meta, body_authors: list[Author], bylines: list[str]) 
                 break
     if not result:
         result = _from_meta(meta.authors.get("meta"), site)
+    if not result:
+        # Only the site itself is named as the author (a personal blog, a company's own
+        # posts): the author fields still say who wrote it, so they are used, in order.
+        for source in ("jsonld", "fusion", "next_data", "meta"):
+            result = _from_meta(meta.authors.get(source), "")
+            if result:
+                break
     by_name = {a.name: a.email for a in named if a.email}
     for author in result:
         if author.email is None and author.name in by_name:

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from streams.parse.dates import parse_date
 from streams.parse.limits import ParseLimits
 
 ARTICLE_TYPES = frozenset(
@@ -46,6 +47,8 @@ class Meta:
     tags: list[str] = field(default_factory=list)
     body_texts: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
     json_types: set[str] = field(default_factory=set)
+    #: The page's ``<h1>`` elements (found by the readers' query, for the headline step).
+    h1_nodes: list[LexborNode] = field(default_factory=list, repr=False, compare=False)
 
 
 def _loads(raw: str, limits: ParseLimits) -> Any:
@@ -181,7 +184,8 @@ def read_meta_tags(meta: Meta, metas: list[dict[str, str | None]]) -> None:
     for key in ("article:published_time", "og:published_time", "published_time",
                 "datepublished", "pubdate", "publishdate", "publish-date", "date",
                 "dc.date.issued", "dc.date", "sailthru.date", "parsely-pub-date",
-                "article.published", "dable:published_time", "ptime"):
+                "article.published", "dable:published_time", "ptime", "published",
+                "publication_date", "publish_date", "article:published"):
         if key in values:
             meta.published.append(("meta", values[key]))
     for key in ("article:modified_time", "og:updated_time", "datemodified",
@@ -190,29 +194,45 @@ def read_meta_tags(meta: Meta, metas: list[dict[str, str | None]]) -> None:
             meta.modified.append(("meta", values[key]))
 
 
-def _dig(data: Any, keys: frozenset[str], depth: int = 0, budget: list[int] | None = None
-         ) -> Any:
-    """First value under any of ``keys`` in a JSON tree (bounded breadth-first-ish search)."""
-    budget = budget if budget is not None else [1500]
-    if depth > 12 or budget[0] <= 0:
-        return None
-    budget[0] -= 1
-    if isinstance(data, dict):
-        for k in keys:
-            v = data.get(k)
-            if v not in (None, "", [], {}):
-                return v
-        items = list(data.values())
-    elif isinstance(data, list):
-        items = data[:100]
-    else:
-        return None
-    for item in items:
-        if isinstance(item, dict | list):
-            found = _dig(item, keys, depth + 1, budget)
-            if found is not None:
-                return found
-    return None
+def _dig_many(data: Any, keysets: tuple[frozenset[str], ...], budget: int = 1500) -> list[Any]:
+    """For each key set, the first non-empty value under one of its keys in a bounded
+    depth-first search of a JSON tree (at most ``budget`` containers, 12 levels, 100 list
+    items), all in one walk: separate searches would visit the same containers in the same
+    order, each stopping at its first value, so checking every key set still pending at each
+    dictionary finds the same values."""
+    found: list[Any] = [None] * len(keysets)
+    pending = list(range(len(keysets)))
+    left = budget
+
+    def visit(node: Any, depth: int) -> bool:  # True: nothing pending any more
+        nonlocal left
+        if depth > 12 or left <= 0:
+            return False
+        left -= 1
+        if isinstance(node, dict):
+            for i in list(pending):
+                for k in keysets[i]:
+                    v = node.get(k)
+                    if v not in (None, "", [], {}):
+                        found[i] = v
+                        pending.remove(i)
+                        break
+            if not pending:
+                return True
+            items = list(node.values())
+        elif isinstance(node, list):
+            items = node[:100]
+        else:
+            return False
+        done = False
+        for item in items:
+            if isinstance(item, dict | list) and visit(item, depth + 1):
+                done = True
+                break
+        return done
+
+    visit(data, 0)
+    return found
 
 
 _NEXT_DATE = frozenset({"datePublished", "publishedAt", "firstPublished", "publishDate",
@@ -229,14 +249,13 @@ def read_next_data(meta: Meta, script: LexborNode | None, limits: ParseLimits) -
     data = _loads(script.text(deep=True), limits)
     if data is None:
         return
-    for keys, bucket in ((_NEXT_DATE, meta.published), (_NEXT_MOD, meta.modified)):
-        value = _dig(data, keys)
+    date, modified, title, author = _dig_many(
+        data, (_NEXT_DATE, _NEXT_MOD, _NEXT_TITLE, _NEXT_AUTHOR))
+    for value, bucket in ((date, meta.published), (modified, meta.modified)):
         if isinstance(value, str | int) and not isinstance(value, bool):
             bucket.append(("next_data", str(value)))
-    title = _dig(data, _NEXT_TITLE)
     if isinstance(title, str):
         meta.titles.setdefault("next_data", title)
-    author = _dig(data, _NEXT_AUTHOR)
     names = _names(author)
     if names:
         meta.authors.setdefault("next_data", names)
@@ -301,7 +320,8 @@ def read_microdata_and_time(meta: Meta, found: _Found) -> None:
     if node is not None and node.tag != "meta":
         meta.titles.setdefault("microdata", node.text(separator=" "))
     for stamp in found.times[:5]:
-        if stamp:
+        # The first stamp that reads as a date ("02-12-2025" in a datetime attribute does not).
+        if stamp and parse_date(stamp):
             meta.published.append(("time", stamp))
             break
 
@@ -312,7 +332,7 @@ def read_microdata_and_time(meta: Meta, found: _Found) -> None:
 _META_QUERY = (
     'meta[content], script[type="application/ld+json"], script#__NEXT_DATA__, '
     'link[rel="canonical"], title, time[datetime], [itemprop="datePublished"], '
-    '[itemprop="dateModified"], [itemprop="headline"]'
+    '[itemprop="dateModified"], [itemprop="headline"], h1'
 )
 
 
@@ -327,6 +347,7 @@ class _Found:
     date_published: LexborNode | None = None
     date_modified: LexborNode | None = None
     headline: LexborNode | None = None
+    h1s: list[LexborNode] = field(default_factory=list)
 
 
 def _collect(tree: LexborHTMLParser) -> _Found:
@@ -360,6 +381,8 @@ def _collect(tree: LexborHTMLParser) -> _Found:
                 found.title = node
         elif tag == "time" and "datetime" in attrs:
             found.times.append(attrs["datetime"])
+        elif tag == "h1":
+            found.h1s.append(node)
         prop = attrs.get("itemprop")
         if prop == "datePublished":
             found.date_published = found.date_published or node
@@ -381,6 +404,7 @@ def read_all(
         lang: str | None = html.attributes.get("lang") or html.attributes.get("xml:lang")
         meta.lang = lang.strip() if lang else None
     found = _collect(tree)
+    meta.h1_nodes = found.h1s
     if found.canonical is not None:
         meta.canonical = found.canonical.attributes.get("href")
     if found.title is not None:

@@ -124,8 +124,8 @@ GENERIC_CONTENT_HINTS = (
 
 BYLINE_SELECTOR = (
     '[rel="author"], [itemprop="author"], [class*="byline"], [class*="author-name"], '
-    '[class*="author_name"], [class*="authorName"], a[href*="/author/"], [class*="reporter"], '
-    '[class*="journalist"], [data-testid*="byline"], [class*="author"]'
+    '[class*="author_name"], [class*="authorName"], a[href*="/author/"], a[href*="/authors/"], '
+    '[class*="reporter"], [class*="journalist"], [data-testid*="byline"], [class*="author"]'
 )
 #: ``BYLINE_SELECTOR`` without the three class substrings that ``[class*="author"]`` already
 #: covers (lexbor compares them case-sensitively), for speed: lexbor returns an element once per
@@ -133,7 +133,8 @@ BYLINE_SELECTOR = (
 #: copy per substring in ``BYLINE_SUBSUMED`` to reproduce ``css(BYLINE_SELECTOR)`` exactly.
 BYLINE_QUERY = (
     '[rel="author"], [itemprop="author"], [class*="byline"], a[href*="/author/"], '
-    '[class*="reporter"], [class*="journalist"], [data-testid*="byline"], [class*="author"]'
+    'a[href*="/authors/"], [class*="reporter"], [class*="journalist"], '
+    '[data-testid*="byline"], [class*="author"]'
 )
 BYLINE_SUBSUMED = ("author-name", "author_name", "authorName")
 TIME_SELECTOR = "time[datetime], time[pubdate]"

@@ -1,0 +1,93 @@
+"""Candidates that are generic words, not names, and bylines that glue an agency to a reporter.
+
+``data/generic_names.tsv`` lists job titles (``CEO``, ``대표``), acronyms of common nouns
+(``AI``, ``IT``) and generic bodies (``정부``, ``경찰``). A candidate whose whole surface is one of
+them is dropped unless a curated source knows it (gazetteer, CLDR): titles and acronyms by the
+extraction itself (``korean.extract``, ``english.extract``, hence also ``ner_spans`` and the KLUE
+benchmark), generic bodies by ``enrich`` only, because KLUE-NER annotates a bare ``정부`` or
+``경찰`` as an organisation while a media-monitoring user cannot track "the government" or "the
+police" as one entity (``ner_spans(..., drop_generic_bodies=True)`` measures that filter on KLUE).
+
+:func:`split_byline` separates a news agency or publisher from the reporter's name that follows
+it in bylines and photo credits (``ⓒ News1 오대일 기자`` -> ``News1`` + ``오대일``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from streams.enrich import rules
+from streams.enrich.ids import normalise
+from streams.enrich.lexicon import Lexicon
+from streams.enrich.mention import Mention
+from streams.enrich.resources import read_tsv
+
+KINDS = frozenset({"title", "acronym", "body"})
+# Words after a reporter's name in a byline or credit (``오대일 기자``, ``김민수 특파원``).
+BYLINE_TITLES_KO = frozenset(rules.words(
+    "기자 특파원 선임기자 수석기자 전문기자 객원기자 인턴기자 수습기자 통신원 사진기자 영상기자"
+))
+# Media names the gazetteer may not know, by their ending (``한빛일보``, ``Korea Times``).
+MEDIA_SUFFIXES = ("뉴스", "일보", "신문", "방송", "통신", "News", "Times", "Post", "Herald")
+_NAME_RE = re.compile(r"[가-힣]{2,4}")
+_CURATED = frozenset({"gazetteer", "iso"})
+
+
+@functools.cache
+def stoplist() -> dict[str, str]:
+    """Normalised surface -> kind (``title``, ``acronym`` or ``body``)."""
+    table: dict[str, str] = {}
+    for row in read_tsv("generic_names.tsv")[1:]:
+        surface, kind = (cell.strip() for cell in row[:2])
+        if kind not in KINDS:
+            raise ValueError(f"generic_names.tsv: unknown kind {kind!r} for {surface!r}")
+        table.setdefault(normalise(surface), kind)
+    return table
+
+
+def is_generic(mention: Mention, bodies: bool = False) -> bool:
+    """Whether ``mention`` is a generic word (a title or acronym; a body too when ``bodies``)."""
+    if mention.known is not None and mention.known.source in _CURATED:
+        return False
+    kind = stoplist().get(normalise(mention.surface))
+    return kind is not None and (bodies or kind != "body")
+
+
+def all_generic(words: list[str]) -> bool:
+    """Whether every capitalised word of an English run is a title or acronym (``AI and IT``)."""
+    table = stoplist()
+    return all(word.islower() or table.get(normalise(word), "body") != "body" for word in words)
+
+
+def drop_generic(mentions: list[Mention], bodies: bool = False) -> list[Mention]:
+    return [m for m in mentions if not is_generic(m, bodies)]
+
+
+def split_byline(text: str, start: int, end: int, lexicon: Lexicon
+                 ) -> tuple[Mention, Mention] | None:
+    """``text[start:end]`` as (publisher, reporter) when it is ``<media> <Korean name>`` and a
+    byline title follows (``ⓒ News1 오대일 기자``, ``연합뉴스 김민수 특파원``); else None.
+
+    The publisher is a gazetteer organisation or a word with a media ending (``한빛일보``); the
+    reporter is two to four Hangul syllables starting with a common surname.
+    """
+    head, space, name = text[start:end].rpartition(" ")
+    head = head.rstrip()
+    if not (space and head) or not _NAME_RE.fullmatch(name):
+        return None
+    if name[0] not in rules.SURNAMES_KO and name[:2] not in rules.SURNAMES_KO:
+        return None
+    following = text[end:end + 8].split()
+    if not following or following[0].rstrip(".,=/") not in BYLINE_TITLES_KO:
+        return None
+    known = lexicon.lookup(head)
+    if known is not None and known.type == "organization":
+        org = Mention(start, start + len(head), head, known.type, known.source,
+                      known.confidence, known)
+    elif head.endswith(MEDIA_SUFFIXES) and len(head.split()) <= 3:
+        org = Mention(start, start + len(head), head, "organization", "rule", 0.55)
+    else:
+        return None
+    name_start = end - len(name)
+    return org, Mention(name_start, end, name, "person", "rule", 0.75)

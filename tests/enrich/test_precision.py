@@ -1,0 +1,87 @@
+"""Precision rules: generic words are not names (data/generic_names.tsv), bylines are split."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.enrich import enrich, generic, ner_spans
+from streams.enrich.ids import normalise
+from streams.enrich.lexicon import base_lexicon
+from streams.enrich.resources import read_tsv
+from streams.records import Enrichment
+
+from .conftest import by_id, by_surface
+from .test_generic import article
+
+
+def names(text: str, title: str = "제목") -> set[tuple[str, str]]:
+    return {(e.name, e.type) for e in enrich(article(title, text)).entities}
+
+
+def test_stoplist_file_shape() -> None:
+    rows = read_tsv("generic_names.tsv")
+    assert rows[0][:2] == ["surface", "kind"]
+    assert all(len(row) == 2 and row[1] in generic.KINDS for row in rows[1:])
+    table = generic.stoplist()
+    assert table[normalise("CEO")] == "title" and table[normalise("AI")] == "acronym"
+    assert table[normalise("정부")] == "body"
+
+
+def test_titles_and_acronyms_are_not_names_korean() -> None:
+    found = names("정신아 대표는 “AI는 모두의 것”이라며 IT 업계 CEO들과 만났다. CFO도 참석했다.")
+    assert ("정신아", "person") in found
+    assert not {name for name, _ in found} & {"AI", "IT", "CEO", "CFO", "대표"}
+
+
+def test_titles_and_acronyms_are_not_names_english() -> None:
+    found = names("The CEO of Acme Corp. said AI and IT spending rose, the CFO added.",
+                  title="Acme results")
+    assert ("Acme Corp.", "organization") in found
+    assert not {name for name, _ in found} & {"CEO", "AI", "IT", "CFO", "AI and IT",
+                                              "of Acme Corp."}
+
+
+def test_generic_bodies_dropped_but_canonical_institutions_kept() -> None:
+    text = "정부와 경찰은 대책을 내놨고, 국회와 검찰은 반발했다. 당국은 침묵했다."
+    result = enrich(article("제목", text))
+    assert {"org:kr-national-assembly", "org:kr-prosecution"} <= set(by_id(result))
+    assert not {e.name for e in result.entities} & {"정부", "경찰", "당국"}
+    # ...and longer names that contain a generic body stay (경찰청 is not bare 경찰)
+    text = "국민의힘과 경찰청은 협의했다."
+    assert "org:kr-police" in by_id(enrich(article("제목", text)))
+
+
+def test_generic_bodies_kept_on_the_klue_path_unless_asked() -> None:
+    sentence = "정부와 경찰은 대책을 내놨다."
+    plain = {sentence[s.start:s.end] for s in ner_spans(sentence)}
+    filtered = {sentence[s.start:s.end] for s in ner_spans(sentence, drop_generic_bodies=True)}
+    assert {"정부", "경찰"} <= plain  # KLUE annotates bare 정부/경찰 as OG
+    assert not {"정부", "경찰"} & filtered
+
+
+@pytest.mark.parametrize(("text", "publisher", "reporter"), [
+    ("ⓒ News1 오대일 기자", "뉴스1", "오대일"),
+    ("(서울=연합뉴스) 김민수 기자 = 회의가 열렸다.", "연합뉴스", "김민수"),
+    ("[서울=뉴시스] 홍길동 기자 = 회의가 열렸다.", "뉴시스", "홍길동"),
+    ("사진=뉴스1 박지영 기자", "뉴스1", "박지영"),
+    ("연합뉴스 김철수 특파원", "연합뉴스", "김철수"),
+    ("한빛일보 이서연 기자 seoyeon@example.com", "한빛일보", "이서연"),
+])
+def test_byline_splits_publisher_and_reporter(text: str, publisher: str, reporter: str) -> None:
+    found = names(text)
+    assert (publisher, "organization") in found
+    assert (reporter, "person") in found
+    assert not [name for name, _ in found if reporter in name and name != reporter]
+
+
+def test_byline_split_needs_a_byline_title() -> None:
+    lexicon = base_lexicon()
+    assert generic.split_byline("뉴스1 오대일 회장", 0, 7, lexicon) is None
+    assert generic.split_byline("뉴스1 오대일 기자", 0, 7, lexicon) is not None
+
+
+def test_seed_has_no_generic_entities(seed: Enrichment) -> None:
+    surfaces = {s for e in seed.entities for s in e.surface_forms}
+    assert not surfaces & {"AI", "CEO", "정부", "News1 오대일"}
+    assert by_surface(seed, "오대일").type == "person"
+    assert "News1" in by_id(seed)["org:news1"].surface_forms
