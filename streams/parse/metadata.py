@@ -194,7 +194,7 @@ def read_meta_tags(meta: Meta, metas: list[dict[str, str | None]]) -> None:
             meta.modified.append(("meta", values[key]))
 
 
-def _dig_many(data: Any, keysets: tuple[frozenset[str], ...], budget: int = 1500) -> list[Any]:
+def _dig_many(data: Any, keysets: tuple[tuple[str, ...], ...], budget: int = 1500) -> list[Any]:
     """For each key set, the first non-empty value under one of its keys in a bounded
     depth-first search of a JSON tree (at most ``budget`` containers, 12 levels, 100 list
     items), all in one walk: separate searches would visit the same containers in the same
@@ -235,12 +235,14 @@ def _dig_many(data: Any, keysets: tuple[frozenset[str], ...], budget: int = 1500
     return found
 
 
-_NEXT_DATE = frozenset({"datePublished", "publishedAt", "firstPublished", "publishDate",
-                        "publishedDate", "published_at", "firstPublishedAt"})
-_NEXT_MOD = frozenset({"dateModified", "updatedAt", "lastPublished", "modifiedDate",
-                       "lastUpdated", "updated_at"})
-_NEXT_AUTHOR = frozenset({"authors", "author", "byline", "contributors", "contributor"})
-_NEXT_TITLE = frozenset({"headline", "seoHeadline"})
+# Keys in order of preference: tuples, so the same page always gives the same answer (a
+# frozenset's iteration order changes with Python's per-process string hash seed).
+_NEXT_DATE = ("datePublished", "publishedAt", "firstPublished", "firstPublishedAt",
+              "publishDate", "publishedDate", "published_at")
+_NEXT_MOD = ("dateModified", "updatedAt", "lastPublished", "modifiedDate", "lastUpdated",
+             "updated_at")
+_NEXT_AUTHOR = ("authors", "author", "byline", "contributors", "contributor")
+_NEXT_TITLE = ("headline", "seoHeadline")
 
 
 def read_next_data(meta: Meta, script: LexborNode | None, limits: ParseLimits) -> None:
