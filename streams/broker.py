@@ -76,7 +76,11 @@ class EmbeddedBroker:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
+            preexec_fn=_die_with_parent,  # only prctl in the child: no locks are taken
+            # A session of its own: a Ctrl-C in the terminal (SIGINT to the foreground process
+            # group) reaches the owner, which shuts its clients down and then stops the broker,
+            # instead of the broker dying under clients that are still committing.
+            start_new_session=True,
         )
         atexit.register(self.stop)
         self._wait_until_listening()

@@ -11,7 +11,7 @@ import faust
 from streams import metrics
 from streams.agent import register_stage
 from streams.enrich import enrich
-from streams.records import article_from_dict
+from streams.records import Article, article_from_dict
 from streams.settings import Settings
 from streams.stage import Incoming, Output, decode_json, encode, now_iso
 from streams.status import hooks as status_hooks
@@ -62,5 +62,14 @@ def handle(incoming: Incoming) -> Sequence[Output]:
     return outputs
 
 
+def warm_up() -> None:
+    """Load Kiwi, the CRF model and the gazetteer now, once per worker, by enriching a tiny
+    article: loading takes seconds of CPU, and done inside the first record it would stall the
+    consumer thread's heartbeats and hold up that record past its latency budget."""
+    enrich(Article(id="0" * 32, url="about:warm-up", canonical_url="about:warm-up",
+                   title="샘 올트먼 OpenAI 대표", text="서울에서 오픈AI와 카카오가 만났다."))
+
+
 def register(app: faust.App, settings: Settings) -> None:
+    warm_up()
     register_stage(app, STAGE, ARTICLES, handle, settings)

@@ -53,6 +53,7 @@ def run_process() -> Iterator[subprocess.Popen[str]]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "streams.cli", "run", "samples"], cwd=ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,  # its own process group, as a shell job in a terminal
     )
     yield proc
     if proc.poll() is None:
@@ -92,4 +93,17 @@ def test_killed_run_leaves_no_broker(run_process: subprocess.Popen[str]) -> None
     (broker_pid,) = children_named(run_process.pid, "tansu")
     run_process.kill()
     run_process.wait()
+    assert gone(broker_pid)
+
+
+def test_ctrl_c_stops_the_worker_before_the_broker(run_process: subprocess.Popen[str]) -> None:
+    """Ctrl-C in a terminal signals the whole foreground process group: the worker must shut
+    its clients down against a live broker (no connection errors), then stop the broker."""
+    read_until(run_process, "embedded Kafka-protocol broker")
+    read_until(run_process, "* 샘 올트먼의")
+    (broker_pid,) = children_named(run_process.pid, "tansu")
+    os.killpg(run_process.pid, signal.SIGINT)
+    output, _ = run_process.communicate(timeout=60)
+    assert run_process.returncode == 0, output
+    assert "KafkaConnectionError" not in output and "Traceback" not in output, output
     assert gone(broker_pid)
