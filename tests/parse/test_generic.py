@@ -8,22 +8,11 @@ layout modifiers, standfirsts), the text is invented.
 from __future__ import annotations
 
 from streams.parse import parse_article
+from tests.parse.pages import PROSE, page
 
 URL = "https://blog.example.org/2025/03/04/slow-bread/"
-PROSE = (
-    "<p>Slow fermentation changes the flavour of bread far more than the choice of flour, and "
-    "the reasons are mostly chemical rather than mystical, as a few simple bakes show.</p>"
-    "<p>Leaving the dough in a cool place overnight lets enzymes break starch into sugars, "
-    "which brown in the oven and give the crust its colour and a faint sweetness.</p>"
-)
-
-
-def _page(head: str, body: str) -> str:
-    return f"<html><head>{head}</head><body>{body}</body></html>"
-
-
 def test_home_link_h1_is_site_branding_not_the_title() -> None:
-    html = _page(
+    html = page(
         "<title>Why slow bread tastes better - Crumb Notes</title>",
         '<div id="header"><h1 class="title"><a href="https://blog.example.org/">Crumb Notes'
         "</a></h1></div><div class='post'><h3 class='post-title'>Why slow bread tastes better"
@@ -34,7 +23,7 @@ def test_home_link_h1_is_site_branding_not_the_title() -> None:
 
 
 def test_brand_prefix_without_separator_is_stripped_from_title() -> None:
-    html = _page(
+    html = page(
         "<title>crumbnotes.org Why slow bread tastes better</title>",
         f'<h1><a href="/">crumbnotes.org</a></h1><div class="entry">{PROSE}</div>',
     )
@@ -42,7 +31,7 @@ def test_brand_prefix_without_separator_is_stripped_from_title() -> None:
 
 
 def test_navigation_and_widget_h1s_are_skipped() -> None:
-    html = _page(
+    html = page(
         "<title>Crumb Notes</title>",
         '<nav><h1 class="menu-toggle">Menu</h1></nav>'
         '<div class="sidebar"><h1 class="widget-title">Popular posts</h1></div>'
@@ -52,7 +41,7 @@ def test_navigation_and_widget_h1s_are_skipped() -> None:
 
 
 def test_h1_linking_off_site_is_not_the_headline() -> None:
-    html = _page(
+    html = page(
         "<title>Reading list, week 9 | Crumb Notes</title>",
         '<article><h1><a href="https://other.example.com/post">Someone else\'s post</a></h1>'
         f"{PROSE}</article>",
@@ -61,7 +50,7 @@ def test_h1_linking_off_site_is_not_the_headline() -> None:
 
 
 def test_bullet_separator_and_site_name_are_stripped() -> None:
-    html = _page(
+    html = page(
         '<title>Why slow bread tastes better • Crumb Notes</title>'
         '<meta property="og:site_name" content="Crumb Notes">',
         f"<div class='content'>{PROSE}</div>",
@@ -70,7 +59,7 @@ def test_bullet_separator_and_site_name_are_stripped() -> None:
 
 
 def test_unclosed_aside_that_swallows_the_page_is_kept() -> None:
-    html = _page(
+    html = page(
         "<title>Why slow bread tastes better</title>",
         '<aside class="announcement-banner"><p>Free shipping this week</p>'
         f"<main><h1>Why slow bread tastes better</h1>{PROSE}</main>",
@@ -82,7 +71,7 @@ def test_unclosed_aside_that_swallows_the_page_is_kept() -> None:
 def test_mega_menu_nav_is_still_dropped() -> None:
     menu = "".join(f'<li><a href="/c/{i}">Category number {i} with a long name</a></li>'
                    for i in range(60))
-    html = _page(
+    html = page(
         "<title>Why slow bread tastes better</title>",
         f"<nav><ul>{menu}</ul></nav><article><h1>Why slow bread tastes better</h1>{PROSE}"
         "</article>",
@@ -93,7 +82,7 @@ def test_mega_menu_nav_is_still_dropped() -> None:
 
 
 def test_bem_layout_modifier_is_not_chrome() -> None:
-    html = _page(
+    html = page(
         "<title>Why slow bread tastes better</title>",
         '<section class="m-article m-article--sidebar-right"><h1>Why slow bread tastes better'
         f'</h1>{PROSE}</section><div class="sidebar"><p>Other stuff to read today</p></div>',
@@ -107,7 +96,7 @@ def test_bem_layout_modifier_is_not_chrome() -> None:
 
 
 def test_explicit_standfirst_is_the_subtitle() -> None:
-    html = _page(
+    html = page(
         '<title>Why slow bread tastes better</title><meta property="og:description" '
         'content="A summary for link previews only.">',
         '<article><header><h1>Why slow bread tastes better</h1>'
@@ -119,7 +108,7 @@ def test_explicit_standfirst_is_the_subtitle() -> None:
 
 
 def test_h2_right_under_the_h1_is_the_subtitle() -> None:
-    html = _page(
+    html = page(
         "<title>Why slow bread tastes better</title>",
         "<article><div class='head'><h1>Why slow bread tastes better</h1></div>"
         f"<h2>An overnight rest beats any additive you can buy</h2>{PROSE}</article>",
@@ -130,7 +119,7 @@ def test_h2_right_under_the_h1_is_the_subtitle() -> None:
 def test_korean_sub_tit_is_the_subtitle() -> None:
     sentence = "정부가 추석을 앞두고 온누리상품권 할인율을 한시 상향한다고 밝혔다. "
     body = "<p>" + sentence * 3 + "</p>"
-    html = _page(
+    html = page(
         "<title>온누리상품권 할인율 상향</title>",
         '<div class="article_head"><h1 class="tit">온누리상품권 할인율 상향</h1>'
         '<h3 class="sub_tit">추석 앞두고 한시 적용…전통시장 매출 회복 기대</h3></div>'
@@ -141,7 +130,7 @@ def test_korean_sub_tit_is_the_subtitle() -> None:
 
 
 def test_og_description_alone_is_not_a_subtitle() -> None:
-    html = _page(
+    html = page(
         '<title>Why slow bread tastes better</title><meta property="og:description" '
         'content="Time, not flour, does most of the work in a good loaf.">'
         '<meta name="description" content="Time, not flour, does most of the work.">',
@@ -151,7 +140,7 @@ def test_og_description_alone_is_not_a_subtitle() -> None:
 
 
 def test_section_label_and_newsletter_box_are_not_subtitles() -> None:
-    html = _page(
+    html = page(
         "<title>Why slow bread tastes better</title>",
         "<article><h1>Why slow bread tastes better</h1><h2>Baking</h2>"
         '<div class="subtitle">Sign up for our newsletter and get a recipe every week</div>'
@@ -164,7 +153,7 @@ def test_portal_rules_apply_only_on_their_own_site() -> None:
     # ``main#main-content article`` is the BBC rule; elsewhere the generic scorer decides.
     cards = "".join(f'<p><a href="/s/{i}">Short teaser number {i} for another story.</a></p>'
                     for i in range(3))
-    html = _page(
+    html = page(
         "<title>Why slow bread tastes better</title>",
         f'<main id="main-content"><article>{cards}</article><div class="story">{PROSE}'
         f"{PROSE.replace('Slow', 'Cold')}</div></main>",

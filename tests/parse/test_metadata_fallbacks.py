@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from streams.parse import parse_article
 from streams.parse.dates import date_in_url, parse_date
+from tests.parse.pages import PROSE, page
 
 URL = "https://notes.example.net/posts/slow-bread"
-PROSE = (
-    "<p>Slow fermentation changes the flavour of bread far more than the choice of flour, and "
-    "the reasons are mostly chemical rather than mystical, as a few simple bakes show.</p>"
-    "<p>Leaving the dough in a cool place overnight lets enzymes break starch into sugars, "
-    "which brown in the oven and give the crust its colour and a faint sweetness.</p>"
-)
 
 
-def _page(head: str, body: str) -> str:
-    return f"<html lang='en'><head>{head}</head><body>{body}</body></html>"
+def en_page(head: str, body: str) -> str:
+    return page(head, body, lang="en")
 
 
 def test_author_named_like_the_site_is_kept_when_nothing_else_names_one() -> None:
-    html = _page(
+    html = en_page(
         '<meta property="og:site_name" content="Jane Doe"><meta name="author" content="Jane Doe">',
         f"<article><h1>Why slow bread tastes better</h1>{PROSE}</article>",
     )
@@ -27,7 +22,7 @@ def test_author_named_like_the_site_is_kept_when_nothing_else_names_one() -> Non
 
 
 def test_a_byline_element_elsewhere_still_wins_over_the_site_name() -> None:
-    html = _page(
+    html = en_page(
         '<meta property="og:site_name" content="Crumb Co"><meta name="author" content="Crumb Co">',
         f'<article><h1>Why slow bread tastes better</h1><p class="author">Ann Lee</p>{PROSE}'
         "</article>",
@@ -36,7 +31,7 @@ def test_a_byline_element_elsewhere_still_wins_over_the_site_name() -> None:
 
 
 def test_date_printed_in_a_byline_element_is_not_part_of_the_name() -> None:
-    html = _page(
+    html = en_page(
         "",
         '<article><h1>Why slow bread tastes better</h1><p class="author">Ann Lee<br>'
         f"4 August 2010</p>{PROSE}</article>",
@@ -45,7 +40,7 @@ def test_date_printed_in_a_byline_element_is_not_part_of_the_name() -> None:
 
 
 def test_authors_archive_link_is_a_byline() -> None:
-    html = _page(
+    html = en_page(
         "",
         '<article><h1>Why slow bread tastes better</h1><span>by </span>'
         f'<a href="/articles/authors/ann-lee">Ann Lee</a>{PROSE}</article>',
@@ -54,10 +49,10 @@ def test_authors_archive_link_is_a_byline() -> None:
 
 
 def test_meta_published_and_first_readable_time_stamp() -> None:
-    html = _page('<meta name="published" content="July 17, 2025">',
+    html = en_page('<meta name="published" content="July 17, 2025">',
                  f"<article><h1>Why slow bread tastes better</h1>{PROSE}</article>")
     assert parse_article(html, URL).published == "2025-07-17"
-    html = _page("", '<article><h1>Why slow bread tastes better</h1>'
+    html = en_page("", '<article><h1>Why slow bread tastes better</h1>'
                      '<time datetime="02-12-2025">x</time><time datetime="2025-12-02">y</time>'
                      f"{PROSE}</article>")
     a = parse_article(html, URL)
@@ -67,7 +62,7 @@ def test_meta_published_and_first_readable_time_stamp() -> None:
 def test_day_first_dotted_dates_and_plus_separated_url_dates() -> None:
     assert parse_date("23.07.2025") == "2025-07-23"
     assert parse_date("v1.10.2020x") is None
-    html = _page("", f"<article><h1>Why slow bread tastes better</h1><span>17.05.2021</span>"
+    html = en_page("", f"<article><h1>Why slow bread tastes better</h1><span>17.05.2021</span>"
                      f"{PROSE}</article>")
     assert parse_article(html, URL).published == "2021-05-17"
     assert date_in_url("https://b.example/articles/2025-12-15+Rust+notes") == "2025-12-15"
