@@ -11,6 +11,8 @@ from streams.parse import parse_article
 from tests.parse.pages import PROSE, page
 
 URL = "https://blog.example.org/2025/03/04/slow-bread/"
+
+
 def test_home_link_h1_is_site_branding_not_the_title() -> None:
     html = page(
         "<title>Why slow bread tastes better - Crumb Notes</title>",
