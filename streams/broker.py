@@ -14,7 +14,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
-import os
 import signal
 import socket
 import subprocess
@@ -120,10 +119,3 @@ class EmbeddedBroker:
     ) -> None:
         self.stop()
 
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True

@@ -13,7 +13,7 @@ COMMON_REASONS = ("invalid_record", "timeout", "internal_error")
 STAGE_REASONS = {
     "parse": (*COMMON_REASONS, "too_large", "too_complex", "empty", "not_html", "undecodable",
               "not_article", "parse_error"),
-    "enrich": (*COMMON_REASONS, "enrich_error"),
+    "enrich": COMMON_REASONS,
 }
 
 # Outcomes of one HTTP fetch by ingestion (metric label ``outcome``; the failures are also the
@@ -50,6 +50,3 @@ class ParseError(PipelineError):
 
     reason = "parse_error"
 
-
-class EnrichError(PipelineError):
-    reason = "enrich_error"

@@ -11,7 +11,6 @@ import re
 import unicodedata
 
 _PUNCT_RE = re.compile(r"[\s\u00b7\u2027\u30fb#'\"‘’“”`´.,:;!?()\[\]{}<>/\\|_~^*+=-]+")
-_SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 PREFIX = {
     "person": "per",
@@ -30,12 +29,6 @@ def normalise(surface: str) -> str:
     """
     text = unicodedata.normalize("NFKC", surface).casefold()
     return _PUNCT_RE.sub("", text)
-
-
-def slug(name: str) -> str:
-    """ASCII slug of an English name (``Sam Altman`` -> ``sam-altman``)."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return _SLUG_RE.sub("-", ascii_name.lower()).strip("-")
 
 
 def unknown_id(surface: str) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborNode
 
 from streams.errors import ParseError
 from streams.parse import selectors as sel
@@ -202,25 +202,14 @@ def walk(
     return out
 
 
-def block_weight(block: RawBlock) -> float:
-    """Positive for prose, negative for link lists, chrome and crumbs."""
-    length = len(block.text)
-    if length < 300 and (is_chrome_text(block) or sel.COPYRIGHT.match(block.text)):
-        return -float(length) - 20.0
-    density = block.links / length
-    if density > 0.5:
-        return -length * density * 0.5 - 10.0
-    if block.kind == "heading":
-        return 0.0
-    return length * (1.0 - density) - 30.0
-
-
-def best_span(walk_: Walk, hint_ids: set[int] | None = None) -> tuple[LexborNode, int, int]:
+def best_span(walk_: Walk) -> tuple[LexborNode, int, int]:
     """The element whose blocks weigh most (deepest on ties)."""
     prefix = [0.0]
     total = 0.0
     chrome_text, copyright_ = sel.chrome_text, sel.COPYRIGHT.match
-    for block in walk_.blocks:  # block_weight, inlined (the hottest loop after the walk)
+    # Block weight, inlined (the hottest loop after the walk): positive for prose, negative
+    # for link lists, chrome and crumbs.
+    for block in walk_.blocks:
         text = block.text
         length = len(text)
         if length < 300:
@@ -250,7 +239,3 @@ def best_span(walk_: Walk, hint_ids: set[int] | None = None) -> tuple[LexborNode
     if best is None:
         raise ParseError("no content", reason="not_article")
     return best
-
-
-def parse_tree(text: str) -> LexborHTMLParser:
-    return LexborHTMLParser(text)

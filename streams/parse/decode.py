@@ -68,11 +68,6 @@ def charset_from_content_type(content_type: str | None) -> str | None:
     return normalize_charset(m.group(1)) if m else None
 
 
-def sniff_encoding(data: bytes, charset: str | None, content_type: str | None) -> str:
-    """The codec to decode ``data`` with (see the module docstring for the order)."""
-    return _sniff(data, charset, content_type)[0]
-
-
 def _sniff(data: bytes, charset: str | None, content_type: str | None) -> tuple[str, str | None]:
     """The codec, and the text when the strict UTF-8 test already decoded it (not twice)."""
     explicit = normalize_charset(charset) or charset_from_content_type(content_type)

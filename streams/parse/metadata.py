@@ -40,13 +40,11 @@ class Meta:
     titles: dict[str, str] = field(default_factory=dict)  # source -> title
     site_name: str | None = None
     publisher: str | None = None
-    description: str | None = None
     authors: dict[str, list[str]] = field(default_factory=dict)  # source -> names
     published: list[tuple[str, str]] = field(default_factory=list)  # (source, raw)
     modified: list[tuple[str, str]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     body_texts: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
-    json_types: set[str] = field(default_factory=set)
     #: The page's ``<h1>`` elements (found by the readers' query, for the headline step).
     h1_nodes: list[LexborNode] = field(default_factory=list, repr=False, compare=False)
 
@@ -125,7 +123,6 @@ def read_jsonld(meta: Meta, scripts: list[LexborNode], limits: ParseLimits) -> N
         data = _loads(script.text(deep=True), limits)
         for obj in _iter_objects(data):
             types = _types(obj)
-            meta.json_types |= types
             if not types & ARTICLE_TYPES:
                 if types & {"organization", "newsmediaorganization", "website"} and not (
                     meta.site_name or meta.publisher
@@ -174,7 +171,6 @@ def read_meta_tags(meta: Meta, metas: list[dict[str, str | None]]) -> None:
     meta.og_url = values.get("og:url")
     meta.site_name = meta.site_name or values.get("og:site_name") or values.get(
         "application-name")
-    meta.description = values.get("description") or values.get("og:description")
     for key in ("author", "article:author", "dc.creator", "byl", "sailthru.author",
                 "parsely-author", "dable:author", "twitter:creator"):
         value = values.get(key)

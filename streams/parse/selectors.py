@@ -113,13 +113,6 @@ def site_rules_for(host: str) -> list[str]:
             if any(host == h or host.endswith("." + h) for h in hosts)]
 
 
-#: Generic markers of the article body (schema.org microdata and common CMS classes); they
-#: win over the scorer only when they hold most of the scored text.
-GENERIC_CONTENT_HINTS = (
-    '[itemprop="articleBody"], [data-testid="ArticleBody"], div.entry-content, '
-    "div.post-content, div.article-body, div.article-content, div.story-body"
-)
-
 # --- metadata -----------------------------------------------------------------------------
 
 BYLINE_SELECTOR = (
@@ -137,7 +130,6 @@ BYLINE_QUERY = (
     '[data-testid*="byline"], [class*="author"]'
 )
 BYLINE_SUBSUMED = ("author-name", "author_name", "authorName")
-TIME_SELECTOR = "time[datetime], time[pubdate]"
 
 #: Ancestors that make an ``<h1>`` page chrome rather than the headline (checked by tag, role
 #: and class/id words): site branding, navigation, dialogs, widgets, footers.
@@ -167,7 +159,6 @@ SUBTITLE_CHROME_TEXT = re.compile(
     r"(?i)\s[>›»]\s|newsletter|subscribe|sign up|in touch|contact us|\b(?:DVM|PhD|MD|RN)\b|"
     r"기자\s*$|구독"
 )
-TAG_LINK_SELECTOR = 'a[rel="tag"], a[rel~="tag"]'
 
 # --- text patterns ------------------------------------------------------------------------
 
