@@ -28,9 +28,9 @@ import orjson
 from aiokafka import TopicPartition
 
 from streams import kafka
-from streams.broker import EmbeddedBroker, free_port
+from streams.broker import EmbeddedBroker, free_port, stop_process
 from streams.ingest.replay import page_files
-from streams.local import start_worker, stop_worker
+from streams.local import start_worker
 from streams.records import article_id
 from streams.settings import Settings
 from streams.topics import DEADLETTER, ENRICHED, RAW_HTML
@@ -134,7 +134,7 @@ def main() -> None:
         try:
             result = asyncio.run(measure(settings, pages, args.copies, str(time.time_ns())))
         finally:
-            stop_worker(worker)
+            stop_process(worker, limit_s=30)
     result["broker"] = "embedded tansu (memory)"
     result["partitions"] = settings.partitions
     print(f"{result['articles']} articles ({result['sample_pages']} sample pages replayed) "

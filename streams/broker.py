@@ -101,14 +101,8 @@ class EmbeddedBroker:
 
     def stop(self) -> None:
         proc, self.process = self.process, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        if proc is not None:
+            stop_process(proc, limit_s=5)
 
     def __enter__(self) -> EmbeddedBroker:
         return self.start()
@@ -119,3 +113,14 @@ class EmbeddedBroker:
     ) -> None:
         self.stop()
 
+
+def stop_process(process: subprocess.Popen[bytes], limit_s: float) -> None:
+    """SIGTERM, then SIGKILL if ``process`` has not exited within ``limit_s``."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=limit_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -13,6 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from streams.broker import stop_process
 from streams.settings import Settings
 
 
@@ -49,14 +50,6 @@ def start_worker(settings: Settings, log: Path, limit_s: float = 120) -> subproc
             return process
         except OSError:
             time.sleep(0.2)
-    stop_worker(process)
+    stop_process(process, limit_s=30)
     raise RuntimeError(f"worker not serving {url} after {limit_s}s:\n{log.read_text()}")
 
-
-def stop_worker(process: subprocess.Popen[bytes], limit_s: float = 30) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=limit_s)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from streams.broker import EmbeddedBroker, free_port
-from streams.local import start_worker, stop_worker
+from streams.broker import EmbeddedBroker, free_port, stop_process
+from streams.local import start_worker
 from streams.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,4 +69,4 @@ def worker(broker: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     try:
         yield Worker(settings, process, log)
     finally:
-        stop_worker(process)
+        stop_process(process, limit_s=30)

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from opslib import PROMETHEUS_DIR, require_binary, yaml
 
-from streams.broker import free_port
+from streams.broker import free_port, stop_process
 from tests.conftest import Worker
 from tests.integration.conftest import BAD, bad_records
 from tests.kafka_helpers import produce, raw_page
@@ -158,12 +158,7 @@ def prometheus(
         assert server.wait(ready, limit_s=60), "prometheus not ready:\n" + log.read_text()
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, limit_s=20)
 
 
 def test_prometheus_version(prometheus_bin: str) -> None:
