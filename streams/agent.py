@@ -8,24 +8,20 @@ re-delivers the input; consumers recognise the duplicate by its stable key (the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 import faust
 
 from streams.settings import Settings
-from streams.stage import Handler, Incoming, Output, process
+from streams.stage import Handler, Incoming, Output, StageRunner
 from streams.topics import TopicSpec
 
 
 def register_stage(
     app: faust.App, stage: str, source: TopicSpec, handler: Handler, settings: Settings
 ) -> None:
-    """Add the agent of ``stage`` to ``app``: ``source`` -> ``handler`` -> output topics.
-
-    The handler runs in a single worker thread so the event loop stays free for heartbeats
-    and fetches while a page is being parsed or analysed.
-    """
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=stage)
+    """Add the agent of ``stage`` to ``app``: ``source`` -> ``handler`` -> output topics
+    (the handler runs off the event loop, with a time limit: see :class:`StageRunner`)."""
+    run = StageRunner(stage, handler, settings.stage_timeout_s)
     topic = app.topic(source.name, key_type=bytes, value_type=bytes)
 
     async def agent(stream: faust.StreamT[bytes]) -> None:
@@ -34,10 +30,7 @@ def register_stage(
             incoming = Incoming(
                 message.topic, message.partition, message.offset, event.key, event.value
             )
-            outputs = await process(
-                stage, incoming, handler, executor=executor, timeout_s=settings.stage_timeout_s
-            )
-            await send_all(app, outputs)
+            await send_all(app, await run(incoming))
 
     app.agent(topic, name=stage)(agent)
 

@@ -13,7 +13,7 @@ import asyncio
 import base64
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -99,34 +99,48 @@ def _url_of(value: bytes) -> str | None:
     return url if isinstance(url, str) else None
 
 
-async def process(
-    stage: str,
-    incoming: Incoming,
-    handler: Handler,
-    *,
-    executor: Executor | None,
-    timeout_s: float,
-) -> Sequence[Output]:
-    """Run ``handler`` on one record off the event loop, with a time limit.
+class StageRunner:
+    """Runs one stage's handler on records, one at a time, off the event loop, with a limit.
 
-    Returns its outputs, or a single dead-letter output if it failed or ran out of time.
+    The handler runs in a worker thread of the stage's own, so the event loop stays free for
+    heartbeats and fetches while a page is parsed or analysed. A handler that runs past
+    ``timeout_s`` cannot be stopped (Python threads cannot be killed): its record becomes a
+    ``timeout`` dead letter, its thread is left to finish on its own, and the next record gets
+    a fresh thread, so one pathological page costs one dead letter instead of a queue of
+    timeouts behind it.
     """
-    metrics.EVENTS_IN.labels(stage=stage).inc()
-    loop = asyncio.get_running_loop()
-    started = time.perf_counter()
-    try:
-        outputs = await asyncio.wait_for(
-            loop.run_in_executor(executor, handler, incoming), timeout=timeout_s
-        )
-    except TimeoutError:
-        exc: BaseException = PipelineError(
-            f"{stage} took longer than {timeout_s:g}s", reason="timeout"
-        )
-    except Exception as error:  # every failure is a dead letter, never a dead agent
-        exc = error
-    else:
-        metrics.PROCESSING_SECONDS.labels(stage=stage).observe(time.perf_counter() - started)
-        metrics.EVENTS_OUT.labels(stage=stage).inc()
-        return outputs
-    metrics.DEAD_LETTERS.labels(stage=stage, reason=reason_of(exc)).inc()
-    return [dead_letter(stage, incoming, exc, _url_of(incoming.value))]
+
+    def __init__(self, stage: str, handler: Handler, timeout_s: float) -> None:
+        self.stage = stage
+        self.handler = handler
+        self.timeout_s = timeout_s
+        self.executor = self._fresh_executor()
+
+    def _fresh_executor(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.stage)
+
+    async def __call__(self, incoming: Incoming) -> Sequence[Output]:
+        """The handler's outputs, or a single dead-letter output if it failed or timed out."""
+        stage = self.stage
+        metrics.EVENTS_IN.labels(stage=stage).inc()
+        loop = asyncio.get_running_loop()
+        started = time.perf_counter()
+        try:
+            outputs = await asyncio.wait_for(
+                loop.run_in_executor(self.executor, self.handler, incoming),
+                timeout=self.timeout_s,
+            )
+        except TimeoutError:
+            self.executor.shutdown(wait=False)  # abandon the busy thread, not the stage
+            self.executor = self._fresh_executor()
+            exc: BaseException = PipelineError(
+                f"{stage} took longer than {self.timeout_s:g}s", reason="timeout"
+            )
+        except Exception as error:  # every failure is a dead letter, never a dead agent
+            exc = error
+        else:
+            metrics.PROCESSING_SECONDS.labels(stage=stage).observe(time.perf_counter() - started)
+            metrics.EVENTS_OUT.labels(stage=stage).inc()
+            return outputs
+        metrics.DEAD_LETTERS.labels(stage=stage, reason=reason_of(exc)).inc()
+        return [dead_letter(stage, incoming, exc, _url_of(incoming.value))]
