@@ -112,19 +112,15 @@ def cmd_broker(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _ingest(settings: Settings, paths: Sequence[str]) -> int:
-    from streams.ingest.replay import ingest_paths
-
-    return await ingest_paths(settings, paths)
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
     settings = Settings()
     if settings.embedded:
         print("ingest needs KAFKA_BOOTSTRAP_SERVERS (the embedded broker lives inside `run`)",
               file=sys.stderr)
         return 2
-    count = asyncio.run(_ingest(settings, args.paths))
+    from streams.ingest.replay import ingest_paths
+
+    count = asyncio.run(ingest_paths(settings, args.paths))
     print(f"replayed {count} page(s) into {RAW_HTML.name}")
     return 0
 
