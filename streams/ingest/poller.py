@@ -133,7 +133,12 @@ class Poller:
         unique: dict[str, Entry] = {}
         for entry in entries:
             unique.setdefault(seen_key(entry.url), entry)
-        fresh = [e for e in unique.values() if e.url not in self.seen]
+        fresh: list[Entry] = []
+        listed: list[Entry] = []
+        for entry in unique.values():
+            (listed if entry.url in self.seen else fresh).append(entry)
+        # still listed: stays remembered (the store writes only when its record is old)
+        await asyncio.gather(*(self.seen.refresh(e.url, feed.name) for e in listed))
         report.discovered, report.new = len(unique), len(fresh)
         metrics.INGEST_ITEMS.labels(feed=feed.name, result="discovered").inc(len(unique))
         metrics.INGEST_ITEMS.labels(feed=feed.name, result="new").inc(len(fresh))

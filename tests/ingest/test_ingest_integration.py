@@ -12,7 +12,7 @@ import pytest
 
 from streams.ingest.config import FeedConfig
 from streams.ingest.runner import run_feeds
-from streams.ingest.seen import KafkaSeen
+from streams.ingest.seen import DAY_S, KafkaSeen
 from streams.settings import Settings
 from streams.topics import DEADLETTER, ENRICHED, RAW_HTML
 from tests.conftest import Worker
@@ -57,6 +57,23 @@ async def test_feed_to_enriched_and_no_refetch_after_restart(worker: Worker, sit
     [again] = await run_feeds(settings, [feed], once=True)
     assert (again.discovered, again.new) == (3, 0)
     assert site.hits[f"/{tag}/a/story"] == 1
+
+
+async def test_seen_store_loads_only_unexpired_urls(worker: Worker, tag: str) -> None:
+    settings = dataclasses.replace(worker.settings, seen_ttl_days=1)
+    now = [1_750_000_000.0]
+    first = KafkaSeen(settings, topic=f"test-seen-{tag}", clock=lambda: now[0])
+    await first.start()
+    await first.add(f"https://example.com/{tag}/old", "feed", "ok")
+    now[0] += 0.8 * DAY_S
+    await first.add(f"https://example.com/{tag}/recent", "feed", "ok")
+    await first.stop()
+    now[0] += 0.5 * DAY_S  # old: 1.3 days, recent: 0.5 days
+    restarted = KafkaSeen(settings, topic=f"test-seen-{tag}", clock=lambda: now[0])
+    await restarted.start()
+    await restarted.stop()
+    assert f"https://example.com/{tag}/recent" in restarted
+    assert f"https://example.com/{tag}/old" not in restarted and len(restarted) == 1
 
 
 def post(worker: Worker, body: bytes, content_type: str) -> tuple[int, dict]:
