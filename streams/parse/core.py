@@ -18,13 +18,12 @@ from streams.parse.fields import (
     find_subtitle,
     has_structured_authors,
     has_structured_date,
-    headline_candidates,
     resolve_authors,
     resolve_dates,
-    resolve_title,
 )
 from streams.parse.limits import DEFAULT_LIMITS, ParseLimits
 from streams.parse.metadata import Meta, read_all
+from streams.parse.titles import headline_candidates, resolve_title
 from streams.records import Article, Author, Block, article_id
 from streams.urls import normalize_url
 
@@ -242,9 +241,10 @@ def parse_article(
     subtitle = find_subtitle(tree, headline, title)  # before any node is decomposed
     for node in body.css(sel.DROP_TAGS):
         node.decompose()
-    _drop_structural(body)
     lang_known = detect_language(meta.lang, "") is not None
+    # Read before <footer>s go: an article's own <footer> often holds its date.
     page_text = "" if lang_known and has_structured_date(meta) else body.text(separator=" ")
+    _drop_structural(body)
     captions = collect_captions(body)
     _remove_chrome(body)
     site = _site_root(body, url, limits.min_body_chars)

@@ -52,6 +52,9 @@ _EN_DMY = re.compile(
 #: ``23.07.2025``: day first, as printed in most of Europe (the dotted form is not used for
 #: month-first dates).
 _DMY_DOT = re.compile(r"(?<![\w.])(?P<d>\d\d?)\.(?P<m>\d\d?)\.(?P<y>(?:19|20)\d\d)(?![\w.])")
+#: ``2/24/2026`` or ``24/2/2026``: read only when one number is over 12, so the order is not in
+#: doubt (``03/10/2023`` is 10 March in the US and 3 October elsewhere: not read).
+_SLASHED = re.compile(r"(?<![\w/.])(?P<a>\d\d?)/(?P<b>\d\d?)/(?P<y>(?:19|20)\d\d)(?![\w/])")
 _URL_DATE = re.compile(
     r"/(?P<y>(?:19|20)\d\d)[/-]?(?P<m>0[1-9]|1[0-2])[/-]?(?P<d>0[1-9]|[12]\d|3[01])(?:[/_.+-]|\d{6}|$)"
 )
@@ -124,6 +127,11 @@ def parse_date(text: str | None, *, korean: bool = False) -> str | None:
     m = _DMY_DOT.search(text)
     if m:
         return _build(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    m = _SLASHED.search(text)
+    if m:
+        a, b = int(m.group("a")), int(m.group("b"))
+        if (a > 12) != (b > 12):
+            return _build(int(m.group("y")), min(a, b), max(a, b))
     for pattern in (_EN_MDY, _EN_DMY):
         m = pattern.search(text)
         if m:

@@ -1,11 +1,10 @@
 """Resolution of metadata fields from the readers' candidates: which source wins, in order of
-reliability, and how titles, names, dates and languages are cleaned."""
+reliability, and how subtitles, names, dates and languages are cleaned (titles:
+:mod:`streams.parse.titles`)."""
 
 from __future__ import annotations
 
-import html
 import re
-from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -13,18 +12,17 @@ from streams.parse import selectors as sel
 from streams.parse.authors import clean_name, english_byline, korean_byline, split_names
 from streams.parse.dates import date_in_url, month_day, parse_date
 from streams.parse.metadata import Meta
+from streams.parse.titles import norm as _norm
 from streams.records import Author, Image
 
-_TITLE_SEP = re.compile(r"\s+[|\-–—:·•»/]\s+|\s*[|｜]\s*")
-_NORM = re.compile(r"[\W_]+")
 _HANGUL = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]")
 _LATIN = re.compile(r"[A-Za-z]")
 _KANA = re.compile(r"[ぁ-ゟ゠-ヿ]")
 _HAN = re.compile(r"[一-鿿]")
 _LABELLED_DATE = re.compile(
-    r"(?:입력|등록|작성일?|기사입력|게재|발행|Published|Posted|Updated|Date|Last updated)"
-    r"\s*(?:on|:)?\s*[:：]?\s*"
-    r"((?:19|20)\d\d[-./년]\s*\d\d?[-./월]\s*\d\d?[^\n]{0,20}|"
+    rf"(?P<label>{sel.DATE_LABELS})"
+    r"\s*(?:[Oo]n|:)?\s*[:：]?\s*"
+    r"(?P<date>(?:19|20)\d\d[-./년]\s*\d\d?[-./월]\s*\d\d?[^\n]{0,20}|"
     r"[A-Z][a-z]{2,8}\.? \d{1,2},? (?:19|20)\d\d|\d{1,2} [A-Z][a-z]{2,8} (?:19|20)\d\d|"
     r"\d\d?[-.]\d\d?\b)"
 )
@@ -33,123 +31,11 @@ _LOOSE_DATE = re.compile(
     r"\d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\d\d|"
     r"\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"[a-z]*\.?,? (?:19|20)\d\d|(?:19|20)\d\d[-.년] ?\d\d?[-.월] ?\d\d?|"
-    r"(?<![\w.])\d\d?\.\d\d?\.(?:19|20)\d\d(?![\w.]))"
+    r"(?<![\w.])\d\d?\.\d\d?\.(?:19|20)\d\d(?![\w.])|"
+    r"(?<![\w/.])(?:1[3-9]|2\d|3[01])/\d\d?/(?:19|20)\d\d(?![\w/])|"
+    r"(?<![\w/.])\d\d?/(?:1[3-9]|2\d|3[01])/(?:19|20)\d\d(?![\w/]))"
 )
 _SOURCE_RANK = {"jsonld": 0, "fusion": 1, "meta": 2, "next_data": 3, "microdata": 4, "time": 5}
-
-
-def _norm(text: str) -> str:
-    return " ".join(_NORM.sub(" ", text.casefold()).split())
-
-
-def _strip_brand(title: str, brands: list[str]) -> str:
-    """``title`` without a leading/trailing site brand that has no separator before it
-    (``davidbau.com Vibe Coding``); unchanged when too little would remain."""
-    low = title.casefold()
-    for brand in brands:
-        b = brand.casefold().strip()
-        if len(b) < 3 or len(b) >= len(low) - 3:
-            continue
-        if low.startswith(b):
-            rest = title[len(b):].strip(" :-–—|·•»/")
-        elif low.endswith(b):
-            rest = title[: len(title) - len(b)].strip(" :-–—|·•»/")
-        else:
-            continue
-        if len(rest) >= 8:
-            return rest
-    return title
-
-
-def _strip_site(title: str, site: str | None, brands: list[str] | None = None) -> str:
-    parts = [p for p in _TITLE_SEP.split(title) if p.strip()]
-    if len(parts) < 2:
-        return _strip_brand(title, brands or [])
-    for brand in brands or []:
-        brand_n = _norm(brand)
-        kept = [p for p in parts if _norm(p) != brand_n]
-        if brand_n and kept and len(kept) < len(parts):
-            parts = kept
-            title = " - ".join(kept)
-            if len(parts) < 2:
-                return title
-    if site:
-        site_n = _norm(site)
-        kept = [p for p in parts if _norm(p) != site_n and site_n not in _norm(p)]
-        if kept and len(kept) < len(parts):
-            return " - ".join(kept) if len(kept) > 1 else kept[0]
-    longest = max(parts, key=len)
-    others = [p for p in parts if p is not longest]
-    if all(len(p.split()) <= 4 for p in others) and parts.index(longest) in (0, len(parts) - 1):
-        return longest.strip()
-    return title
-
-
-def _is_home_link(href: str | None, host: str) -> bool:
-    if not href:
-        return False
-    href = href.strip()
-    if href in ("/", "./", "#", "index.html", "/index.html"):
-        return True
-    parts = urlsplit(href)
-    return bool(parts.netloc) and parts.netloc.lower() == host and parts.path in ("", "/")
-
-
-def _h1_role(node: LexborNode, host: str) -> str | None:
-    """``"brand"`` for an ``<h1>`` that names the site (it links to the home page),
-    ``"chrome"`` for one in navigation, dialogs, widgets or footers, None for a headline."""
-    if node.attributes.get("rel") == "home":
-        return "brand"
-    for link in node.css("a[href]"):
-        href = link.attributes.get("href")
-        if link.attributes.get("rel") == "home" or _is_home_link(href, host):
-            return "brand"
-        other = urlsplit((href or "").strip()).netloc.lower()
-        if other and host and other != host and not other.endswith("." + host.split(".", 1)[-1]):
-            return "chrome"  # a heading that links off-site titles a quoted item, not the page
-    parent: LexborNode | None = node
-    depth = 0
-    while parent is not None and parent.tag not in ("body", "html") and depth < 25:
-        tag = parent.tag or ""
-        attrs = parent.attributes
-        if depth and tag == "a" and _is_home_link(attrs.get("href"), host):
-            return "brand"
-        if tag in ("article", "main"):
-            return None
-        if tag in sel.H1_CHROME_TAGS or (attrs.get("role") or "") in sel.H1_CHROME_ROLES:
-            return "chrome"
-        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-        if names.strip():
-            m = sel.H1_CHROME_NAMES.search(names)
-            if m:
-                return "chrome"
-        parent = parent.parent
-        depth += 1
-    return None
-
-
-def headline_candidates(
-    tree: LexborHTMLParser, url: str, h1_nodes: list[LexborNode] | None = None
-) -> tuple[list[str], list[str], LexborNode | None]:
-    """The texts of the page's ``<h1>`` elements that are not page chrome, in document order;
-    the texts of those that name the site (stripped from ``<title>`` later); the first
-    headline element itself (the subtitle is looked for next to it). ``h1_nodes``: the
-    ``<h1>`` elements when already found (:attr:`Meta.h1_nodes`)."""
-    host = urlsplit(url).netloc.lower()
-    out: list[str] = []
-    brands: list[str] = []
-    first: LexborNode | None = None
-    for node in (tree.css("h1") if h1_nodes is None else h1_nodes)[:8]:
-        text = " ".join(node.text(separator=" ").split())
-        if not text:
-            continue
-        role = _h1_role(node, host)
-        if role is None:
-            out.append(text)
-            first = first or node
-        elif role == "brand":
-            brands.append(text)
-    return out[:3], brands[:3], first
 
 
 def _clean_subtitle(node: LexborNode | None, title: str | None) -> str | None:
@@ -218,40 +104,6 @@ def find_subtitle(
             " ".join(parent.text().split())) > len(" ".join(node.text().split())) + 2:
             break
         node = parent
-    return None
-
-
-def resolve_title(
-    meta: Meta, h1s: list[str], leading: str | None, brands: list[str] | None = None
-) -> str | None:
-    title = _resolve_title(meta, h1s, leading, brands or [])
-    return " ".join(html.unescape(title).split()) if title else None
-
-
-def _resolve_title(
-    meta: Meta, h1s: list[str], leading: str | None, brands: list[str]
-) -> str | None:
-    cands = [t for t in (*meta.titles.values(), meta.html_title) if t and t.strip()]
-    cands = [" ".join(t.split()) for t in cands]
-    norms = [_norm(c) for c in cands]
-    site = _norm(meta.site_name or "")
-    h1s = [h for h in h1s if 5 <= len(h) < 300 and _norm(h) != site]
-    for h1 in h1s:
-        h = _norm(h1)
-        if h and any(h == n or (h in n) for n in norms):
-            return h1
-    if h1s:
-        return h1s[0]
-    for source in ("jsonld", "fusion", "next_data", "og", "meta", "microdata"):
-        if source in meta.titles and meta.titles[source].strip():
-            return _strip_site(" ".join(meta.titles[source].split()), meta.site_name, brands)
-    if meta.html_title:
-        return _strip_site(meta.html_title, meta.site_name, brands)
-    if h1s and h1s[0]:
-        return h1s[0]
-    if leading and len(leading) < 300:
-        title = sel.TITLE_END_MARKERS.sub("", leading).strip()
-        return title or None
     return None
 
 
@@ -338,6 +190,20 @@ def _first(cands: list[tuple[str, str]], korean: bool) -> tuple[str | None, str 
     return None, None
 
 
+def _dated_before_update(text: str, labelled: re.Match[str], korean: bool) -> str | None:
+    """The date printed right before an "Updated" label (``August 16, 2019 - Updated July 9,
+    2025``, ``April 26, 2024 | Updated on: …``): bylines that show both put the publication
+    date first, so it is the one wanted; None when the label is not an update label or no
+    date ends just before it."""
+    if not sel.UPDATE_LABEL.fullmatch(labelled.group("label")):
+        return None
+    before = text[max(0, labelled.start() - 40) : labelled.start()].rstrip(sel.DATE_JOINERS)
+    for loose in _LOOSE_DATE.finditer(before):
+        if loose.end() == len(before):
+            return parse_date(loose.group(0), korean=korean)
+    return None
+
+
 def resolve_dates(
     meta: Meta, page_text: str, url: str, images: list[Image], korean: bool,
     title: str | None = None,
@@ -347,13 +213,18 @@ def resolve_dates(
     at = page_text.find(title[:40]) if title else -1
     region = page_text[max(0, at - 1500) : at + 6000] if at >= 0 else page_text[:10_000]
     if published is None:
-        labelled = _LABELLED_DATE.search(region) or _LABELLED_DATE.search(page_text[:20_000])
+        text = region
+        labelled = _LABELLED_DATE.search(region)
+        if labelled is None:
+            text = page_text[:200_000]
+            labelled = _LABELLED_DATE.search(text)
         if labelled:
-            value = parse_date(labelled.group(1), korean=korean)
+            value = _dated_before_update(text, labelled, korean) or parse_date(
+                labelled.group("date"), korean=korean)
             if value:
                 published, p_source = value, "byline"
             else:
-                md = month_day(labelled.group(1))
+                md = month_day(labelled.group("date"))
                 for img in images:
                     day = date_in_url(img.src)
                     if md and day and (int(day[5:7]), int(day[8:10])) == md:

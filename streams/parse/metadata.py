@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from streams.parse import selectors as sel
 from streams.parse.dates import parse_date
 from streams.parse.limits import ParseLimits
 
@@ -177,15 +178,15 @@ def read_meta_tags(meta: Meta, metas: list[dict[str, str | None]]) -> None:
         if value and not value.startswith(("http", "@")):
             meta.authors.setdefault("meta", [value])
             break
-    for key in ("article:published_time", "og:published_time", "published_time",
-                "datepublished", "pubdate", "publishdate", "publish-date", "date",
-                "dc.date.issued", "dc.date", "sailthru.date", "parsely-pub-date",
-                "article.published", "dable:published_time", "ptime", "published",
-                "publication_date", "publish_date", "article:published"):
+    for key in sel.META_PUBLISHED_KEYS:
         if key in values:
             meta.published.append(("meta", values[key]))
-    for key in ("article:modified_time", "og:updated_time", "datemodified",
-                "last-modified", "dc.date.modified", "article.updated", "utime"):
+    # Other CMS spellings of the same field (``published-date``, ``w-published-date``,
+    # ``cXenseParse:recs:publishtime``), after the known ones.
+    for key, value in values.items():
+        if key not in sel.META_PUBLISHED_KEYS and sel.META_PUBLISHED_KEY.search(key):
+            meta.published.append(("meta", value))
+    for key in sel.META_MODIFIED_KEYS:
         if key in values:
             meta.modified.append(("meta", values[key]))
 
@@ -302,8 +303,6 @@ def read_fusion(meta: Meta, tree: LexborHTMLParser, limits: ParseLimits) -> None
                 if isinstance(tag, dict) and isinstance(tag.get("text"), str):
                     meta.tags.append(tag["text"])
         return
-
-
 
 
 def read_microdata_and_time(meta: Meta, found: _Found) -> None:

@@ -209,3 +209,39 @@ HASHTAG = re.compile(r"#([^\s#]+)")
 TITLE_END_MARKERS = re.compile(
     r"\s+(?:작성일|입력|기사입력|수정|업데이트|등록|Posted|Published|Updated|By)\b.*$"
 )
+
+# --- titles -------------------------------------------------------------------------------
+
+#: The share of words (Jaccard) an ``<h1>`` must have in common with a metadata title
+#: (``og:title``, JSON-LD ``headline``, ``<title>``) to be taken as the same headline; an
+#: ``<h1>`` below it for every metadata title is a section label, not the page's title.
+H1_TITLE_MIN_OVERLAP = 0.15
+#: An ``<h1>`` found inside a longer metadata title counts as that title only when it covers at
+#: least this share of it (``Our blog`` inside ``How we … our blog … in 2025``: a coincidence).
+H1_TITLE_MIN_SHARE = 0.15
+
+# --- dates --------------------------------------------------------------------------------
+
+#: ``<meta>`` names (``name``/``property``/``itemprop``, lower-cased) of the publication date,
+#: in order of preference.
+META_PUBLISHED_KEYS = (
+    "article:published_time", "og:published_time", "published_time", "datepublished",
+    "pubdate", "publishdate", "publish-date", "date", "dc.date.issued", "dc.date",
+    "sailthru.date", "parsely-pub-date", "article.published", "dable:published_time", "ptime",
+    "published", "publication_date", "publish_date", "article:published",
+)
+#: ``<meta>`` names of the last-modified date, in order of preference.
+META_MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified",
+                      "last-modified", "dc.date.modified", "article.updated", "utime")
+#: Other ``<meta>`` names of a publication date (``published-date``, ``w-published-date``,
+#: ``cxenseparse:recs:publishtime``), read after those of :data:`META_PUBLISHED_KEYS`.
+META_PUBLISHED_KEY = re.compile(r"(?:^|[-_.:])publish(?:ed)?[-_]?(?:date|time)$")
+#: Labels printed before a page's date (``Published on``, ``Updated:``, ``입력``), as a regex
+#: alternation (tried in this order at each position).
+DATE_LABELS = (
+    r"입력|등록|작성일?|기사입력|게재|발행|Published|Posted|Updated|Date|Last updated"
+)
+#: The labels of :data:`DATE_LABELS` that announce a later revision, not the publication.
+UPDATE_LABEL = re.compile(r"Updated|Last updated")
+#: What separates two dates printed side by side (``May 2, 2024 · Updated …``).
+DATE_JOINERS = " \t\n\xa0-–—|·•,;()"
