@@ -103,6 +103,9 @@ INGEST_BACKPRESSURE_SECONDS = Counter(
 INGEST_RAW_LAG = Gauge(
     "news_ingest_raw_html_lag", "Consumer lag of the pipeline group on news.raw-html.",
 )
+INGEST_FEEDS_OWNED = Gauge(
+    "news_ingest_feeds_owned", "Feeds this process polls now (feeds are shared by partition).",
+)
 INGEST_SEEN_URLS = Gauge(
     "news_ingest_seen_urls", "URLs the seen-URL store remembers (in memory, not yet expired).",
 )

@@ -6,6 +6,14 @@ does not know, at most ``page_concurrency`` at a time (the fetcher adds per-host
 Feed validators (ETag / Last-Modified) live in memory: after a restart the first poll is a full
 GET, but the seen store keeps the entries from being fetched again.
 
+Several pollers on one feeds file (``NEWSSTREAM_FEEDS_FILE`` on every worker) share the feeds
+instead of each polling all of them: ``owns`` says whether this process polls a feed now. The
+worker passes :func:`streams.ingest.runner.partition_owner`: a feed belongs to whoever holds
+partition :func:`owner_partition` of ``news.raw-html`` in the pipeline's consumer group, so the
+feeds move with the partitions on a rebalance and every feed has exactly one poller once the
+group is stable (during a rebalance a feed may be polled twice; the shared seen store and stable
+ids make that harmless). A feed not owned is looked at again every ``OWNERSHIP_RECHECK_S``.
+
 Backpressure (:class:`Backpressure`): before each feed poll and each page fetch the poller asks
 whether the pipeline keeps up. It pauses, with growing sleeps, while the consumer lag of the
 pipeline group on ``news.raw-html`` is above ``NEWSSTREAM_INGEST_MAX_LAG``, and after a produce
@@ -17,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -34,6 +43,14 @@ from streams.urls import normalize_url
 log = logging.getLogger(__name__)
 
 LagProbe = Callable[[], Awaitable[int]]
+OWNERSHIP_RECHECK_S = 5.0
+
+
+def owner_partition(feed_name: str, partitions: int) -> int:
+    """The partition whose holder polls ``feed_name`` (a stable hash: the same in every process,
+    unlike ``hash()``)."""
+    digest = hashlib.sha256(feed_name.encode()).digest()
+    return int.from_bytes(digest[:4], "big") % max(partitions, 1)
 
 
 class Backpressure:
@@ -93,7 +110,8 @@ class PollReport:
 
 class Poller:
     def __init__(self, feeds: list[FeedConfig], fetcher: Fetcher, sink: Sink, seen: SeenStore,
-                 backpressure: Backpressure | None = None, *, page_concurrency: int = 8) -> None:
+                 backpressure: Backpressure | None = None, *, page_concurrency: int = 8,
+                 owns: Callable[[FeedConfig], bool] | None = None) -> None:
         self.feeds = feeds
         self.fetcher = fetcher
         self.sink = sink
@@ -102,6 +120,7 @@ class Poller:
         self.page_slots = asyncio.Semaphore(page_concurrency)
         self.validators: dict[str, tuple[str | None, str | None]] = {}  # url -> etag, modified
         self.due = {f.name: 0.0 for f in feeds}
+        self.owns = owns or (lambda feed: True)
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Poll forever (or until ``stop`` is set). Never raises for a feed's failure."""
@@ -110,7 +129,12 @@ class Poller:
         self.due = {f.name: start for f in self.feeds}
         while not stop.is_set():
             now = time.monotonic()
+            owned = [feed for feed in self.feeds if self.owns(feed)]
+            metrics.INGEST_FEEDS_OWNED.set(len(owned))
             for feed in self.feeds:
+                if self.due[feed.name] <= now and feed not in owned:
+                    self.due[feed.name] = now + min(OWNERSHIP_RECHECK_S, feed.interval_s)
+                    continue
                 if self.due[feed.name] <= now:
                     metrics.INGEST_POLL_LAG.labels(feed=feed.name).set(now - self.due[feed.name])
                     await self.backpressure.wait()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 import faust
 from aiokafka import TopicPartition
@@ -15,7 +16,7 @@ from streams.ingest import push
 from streams.ingest.config import FeedConfig, load_config
 from streams.ingest.emit import FaustSink, ProducerSink, Sink
 from streams.ingest.fetch import Fetcher, FetchPolicy
-from streams.ingest.poller import Backpressure, Poller, PollReport
+from streams.ingest.poller import Backpressure, Poller, PollReport, owner_partition
 from streams.ingest.seen import KafkaSeen
 from streams.settings import Settings
 from streams.topics import RAW_HTML
@@ -49,9 +50,25 @@ class KafkaLag:
         return sum((await kafka.group_lag(self._admin, self.group, ends)).values())
 
 
+def partition_owner(app: faust.App) -> Callable[[FeedConfig], bool]:
+    """``owns`` for a worker's poller: the feed's :func:`owner_partition` of news.raw-html is
+    assigned to this worker (nothing is owned before the first assignment)."""
+
+    def owns(feed: FeedConfig) -> bool:
+        partitions = app.consumer.topic_partitions(RAW_HTML.name)
+        if not partitions:
+            return False
+        mine = {tp.partition for tp in app.consumer.assignment() if tp.topic == RAW_HTML.name}
+        return owner_partition(feed.name, partitions) in mine
+
+    return owns
+
+
 async def run_feeds(settings: Settings, feeds: list[FeedConfig], *, sink: Sink | None = None,
-                    once: bool = False, stop: asyncio.Event | None = None) -> list[PollReport]:
-    """Poll ``feeds`` into news.raw-html until ``stop`` (or one round with ``once``)."""
+                    once: bool = False, stop: asyncio.Event | None = None,
+                    owns: Callable[[FeedConfig], bool] | None = None) -> list[PollReport]:
+    """Poll ``feeds`` into news.raw-html until ``stop`` (or one round with ``once``); with
+    ``owns``, only the feeds it accepts at the time (see :mod:`streams.ingest.poller`)."""
     seen = KafkaSeen(settings)
     lag = KafkaLag(settings, settings.app_id)
     producer = None
@@ -64,7 +81,7 @@ async def run_feeds(settings: Settings, feeds: list[FeedConfig], *, sink: Sink |
     try:
         async with Fetcher(FetchPolicy.from_settings(settings)) as fetcher:
             poller = Poller(feeds, fetcher, sink, seen,
-                            Backpressure(lag, settings.ingest_max_lag))
+                            Backpressure(lag, settings.ingest_max_lag), owns=owns)
             if once:
                 return [await poller.poll(feed) for feed in feeds]
             await poller.run(stop)
@@ -87,7 +104,7 @@ def register(app: faust.App, settings: Settings) -> None:
     async def feed_poller() -> None:
         while True:  # a broker hiccup must not end polling for the life of the worker
             try:
-                await run_feeds(settings, feeds, sink=FaustSink(app))
+                await run_feeds(settings, feeds, sink=FaustSink(app), owns=partition_owner(app))
             except Exception:
                 log.exception("feed poller failed; restarting in 10 s")
                 await asyncio.sleep(10)

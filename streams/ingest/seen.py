@@ -21,6 +21,7 @@ loaded. A forgotten URL that shows up again is fetched again and gets the same a
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -29,7 +30,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 import orjson
-from aiokafka import TopicPartition
+from aiokafka import ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -144,52 +145,86 @@ def _stamp(value: bytes | None, default: float) -> float:
 
 
 class KafkaSeen(MemorySeen):
+    """The store on ``news.ingest-seen``: loaded from the beginning at start, then followed.
+
+    Following the topic (a consumer of our own, no group) makes the keys that other pollers write
+    known here too, so pollers sharing a feeds file (see :mod:`streams.ingest.poller`) never
+    refetch what another one handled, also after a feed moves between them on a rebalance.
+    """
+
     def __init__(self, settings: Settings, topic: str = INGEST_SEEN.name,
                  clock: Callable[[], float] = time.time) -> None:
         super().__init__(settings.seen_ttl_days * DAY_S, clock)
         self.settings = settings
         self.topic = topic
         self._producer = kafka.make_producer(settings)
+        self._consumer = kafka.make_consumer(settings)
+        self._follower: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await ensure_seen_topic(self.settings, self.topic)
+        await self._consumer.start()
         await self._load()
         await self._producer.start()
+        self._follower = asyncio.create_task(self._follow(), name="seen-store-follower")
 
     async def stop(self) -> None:
+        if self._follower is not None:
+            self._follower.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._follower
+        await self._consumer.stop()
         await self._producer.stop()
 
+    def _note(self, messages: list[ConsumerRecord[bytes, bytes]], now: float) -> None:
+        for message in messages:
+            if message.key:
+                key = message.key.decode()
+                stamp = _stamp(message.value, now)
+                if stamp > self.stamps.get(key, -1.0) and self._alive(stamp, now):
+                    self.stamps[key] = stamp
+
     async def _load(self) -> None:
-        consumer = kafka.make_consumer(self.settings)
-        await consumer.start()
+        """Read every partition from the beginning to the end offsets it has now."""
+        consumer = self._consumer
         now = self.clock()
-        try:
+        parts: list[TopicPartition] = []
+        for _ in range(20):  # a topic created a moment ago may not be in the metadata yet
             await consumer.topics()
             parts = [TopicPartition(self.topic, p)
                      for p in sorted(consumer.partitions_for_topic(self.topic) or ())]
-            if not parts:
-                return
-            consumer.assign(parts)
-            await consumer.seek_to_beginning(*parts)
-            ends = await consumer.end_offsets(parts)
-            remaining = {tp for tp in parts if ends[tp] > 0}
-            while remaining:
-                batch = await consumer.getmany(*remaining, timeout_ms=1000)
-                for messages in batch.values():
-                    for message in messages:
-                        if message.key:
-                            key = message.key.decode()
-                            stamp = _stamp(message.value, now)
-                            if stamp > self.stamps.get(key, -1.0):
-                                self.stamps[key] = stamp
-                for tp in list(remaining):
-                    if await consumer.position(tp) >= ends[tp]:
-                        remaining.discard(tp)
-        finally:
-            await consumer.stop()
-        self.stamps = {k: t for k, t in self.stamps.items() if self._alive(t, now)}
+            if parts:
+                break
+            await asyncio.sleep(0.5)
+        else:
+            raise RuntimeError(f"seen store: topic {self.topic} has no partitions")
+        consumer.assign(parts)
+        await consumer.seek_to_beginning(*parts)
+        ends = await consumer.end_offsets(parts)
+        remaining = {tp for tp in parts if ends[tp] > 0}
+        while remaining:
+            batch = await consumer.getmany(*remaining, timeout_ms=1000)
+            for messages in batch.values():
+                self._note(messages, now)
+            for tp in list(remaining):
+                if await consumer.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
         metrics.INGEST_SEEN_URLS.set(len(self.stamps))
         log.info("seen-URL store: %d URL(s) from %s", len(self.stamps), self.topic)
+
+    async def _follow(self) -> None:
+        """Keep reading what any poller appends (ours come back too: same key, same stamp)."""
+        while True:
+            try:
+                batch = await self._consumer.getmany(timeout_ms=1000)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a broker hiccup must not end following for the process's life
+                log.exception("seen store: reading %s failed; retrying in 5 s", self.topic)
+                await asyncio.sleep(5)
+                continue
+            for messages in batch.values():
+                self._note(messages, self.clock())
 
     async def _persist(self, key: str, url: str, source: str, outcome: str, now: float) -> None:
         value = {"url": normalize_url(url), "source": source, "outcome": outcome,

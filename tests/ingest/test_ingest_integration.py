@@ -3,6 +3,7 @@ store surviving a restart, dead letters with stage ``ingest``, and POST /ingest 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import urllib.error
 import urllib.request
@@ -74,6 +75,24 @@ async def test_seen_store_loads_only_unexpired_urls(worker: Worker, tag: str) ->
     await restarted.stop()
     assert f"https://example.com/{tag}/recent" in restarted
     assert f"https://example.com/{tag}/old" not in restarted and len(restarted) == 1
+
+
+async def test_seen_store_learns_what_another_poller_handled(worker: Worker, tag: str) -> None:
+    topic = f"test-seen-shared-{tag}"
+    first, second = KafkaSeen(worker.settings, topic), KafkaSeen(worker.settings, topic)
+    await first.start()
+    await second.start()
+    try:
+        await first.add(f"https://example.com/{tag}/handled-by-first", "feed", "ok")
+        for _ in range(300):  # the second store follows the topic
+            if f"https://example.com/{tag}/handled-by-first" in second:
+                break
+            await asyncio.sleep(0.05)
+        assert f"https://example.com/{tag}/handled-by-first" in second
+        assert f"https://example.com/{tag}/never-handled" not in second
+    finally:
+        await first.stop()
+        await second.stop()
 
 
 def post(worker: Worker, body: bytes, content_type: str) -> tuple[int, dict]:

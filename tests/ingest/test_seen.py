@@ -1,11 +1,19 @@
-"""The seen-URL store's expiry: in memory with a settable clock, and through the poller."""
+"""The seen-URL store's expiry (in memory with a settable clock, and through the poller) and
+the sharing of one feeds file by several pollers."""
 
 from __future__ import annotations
 
+import asyncio
+from types import SimpleNamespace
+
+from faust.types import TP
+
 from streams.ingest.config import FeedConfig
 from streams.ingest.fetch import Fetcher
-from streams.ingest.poller import Poller
+from streams.ingest.poller import Poller, owner_partition
+from streams.ingest.runner import partition_owner
 from streams.ingest.seen import DAY_S, MemorySeen
+from streams.topics import RAW_HTML
 from tests.ingest.site import Site
 from tests.ingest.test_poller import ListSink
 
@@ -84,3 +92,57 @@ async def test_poller_keeps_listed_urls_and_refetches_forgotten_ones(site: Site,
     site.feeds[tag] = [f"/{tag}/a/other", f"/{tag}/a/kept"]  # ... listed again after the TTL
     report = await poller.poll(feed)
     assert report.new == 1 and site.hits[f"/{tag}/a/kept"] == 2
+
+
+def test_owner_partition_is_stable_and_spreads_feeds() -> None:
+    names = [f"feed-{n}" for n in range(60)]
+    parts = [owner_partition(name, 4) for name in names]
+    assert parts == [owner_partition(name, 4) for name in names]  # no per-process salt
+    assert owner_partition("yonhap", 4) == 3  # fixed forever: a change would reshuffle feeds
+    assert set(parts) == {0, 1, 2, 3} and owner_partition("x", 0) == 0
+
+
+class FakeConsumer:
+    def __init__(self, partitions: int, mine: set[int]) -> None:
+        self.partitions, self.mine = partitions, mine
+
+    def topic_partitions(self, topic: str) -> int | None:
+        return self.partitions if topic == RAW_HTML.name else None
+
+    def assignment(self) -> set[TP]:
+        return {TP(RAW_HTML.name, p) for p in self.mine} | {TP("news.articles", 0)}
+
+
+def test_worker_owns_the_feeds_of_its_raw_html_partitions() -> None:
+    feeds = [FeedConfig(f"feed-{n}", f"https://example.com/{n}.xml") for n in range(20)]
+    workers = [SimpleNamespace(consumer=FakeConsumer(4, mine)) for mine in ({0, 1}, {2}, {3})]
+    owners = [[partition_owner(w)(feed) for w in workers] for feed in feeds]  # type: ignore[arg-type]
+    assert all(row.count(True) == 1 for row in owners)  # each feed: exactly one poller
+    unassigned = SimpleNamespace(consumer=FakeConsumer(0, set()))
+    assert not partition_owner(unassigned)(feeds[0])  # type: ignore[arg-type]
+
+
+async def test_pollers_sharing_a_feeds_file_poll_each_feed_once(site: Site, tag: str,
+                                                                fetcher: Fetcher) -> None:
+    feeds = []
+    for n in range(6):
+        site.feeds[f"{tag}-{n}"] = [f"/{tag}-{n}/a/page"]
+        feeds.append(FeedConfig(f"shared-{n}", f"{site.base}/{tag}-{n}/feed.xml", "feed", 3600))
+    seen = MemorySeen()
+    sinks = [ListSink(), ListSink()]
+    pollers = [Poller(feeds, fetcher, sinks[me], seen,
+                      owns=lambda feed, me=me: owner_partition(feed.name, 2) == me)
+               for me in (0, 1)]
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(p.run(stop)) for p in pollers]
+    try:
+        for _ in range(200):
+            if all(site.hits[f"/{tag}-{n}/a/page"] for n in range(6)):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks)
+    assert [site.hits[f"/{tag}-{n}/feed.xml"] for n in range(6)] == [1] * 6
+    assert [site.hits[f"/{tag}-{n}/a/page"] for n in range(6)] == [1] * 6
+    assert all(sink.on(RAW_HTML.name) for sink in sinks)  # both pollers had feeds to poll
