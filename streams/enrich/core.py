@@ -85,7 +85,7 @@ def enrich(article: Article) -> Enrichment:
             token_sets.append((segment, tokens))
             mentions = korean.extract(piece, lexicon, tokens)
         else:
-            mentions = english.extract(piece, lexicon)
+            mentions = english.extract(piece, lexicon, confirm=text if segment == "title" else None)
         for mention in generic.drop_generic(mentions, bodies=True):  # 정부, 경찰: not trackable
             offset = {"title": 0, "text": mention.start}.get(segment, len(text))
             located.append(Located(mention, segment, offset, part))

@@ -2,8 +2,14 @@
 
 A capitalised run is a name candidate; a single capitalised word at a sentence start is only
 kept when the same word also appears capitalised mid-sentence (so ``Shares`` or ``Analysts``
-opening a sentence are not names). Titles (``President``, ``Mr.``) and speech verbs (``said``)
-type a run as a person; suffixes (``Inc.``, ``University``, ``River``) as organisation or place.
+opening a sentence are not names). In a title-case headline (``How I Keep Sourdough Starter
+Alive``) capitals say nothing, so there a run is kept only when the lexicon knows it or the body
+uses it too. Titles (``President``, ``Mr.``), speech verbs (``said``) and a role written before
+the name (``writer Tom Becker``) type a run as a person; suffixes (``Inc.``, ``University``,
+``River``) as organisation or place, except that a "place" that speaks is a person (``Lisa Park
+said``); ``in``/``near``/``north of`` before an otherwise untyped run make it a place, and so
+does a wire dateline (``FLAGSTAFF, Ariz. (AP) —``). Two suffixed names joined by ``and``
+(``Main Street and Fifth Avenue``) are two names.
 """
 
 from __future__ import annotations
@@ -20,7 +26,11 @@ _WORD = (
     r"|[A-Z][A-Za-z0-9'’\-&]*)"
 )
 _SPAN_RE = re.compile(rf"{_WORD}(?:\s+(?:(?:of|for|the|and|de|von|van|der|du|la)\s+)?{_WORD})*")
-_SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\"“‘(\n]\s*|\n)$")
+_SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\"“‘(\n—–]\s*|\n)$")  # — ends a dateline
+_DATELINE_RE = re.compile(
+    r"(?m)^([A-Z][A-Z.'\- ]{2,30}?)(?:, ([A-Z][A-Za-z.]{1,14}?))?\s*"
+    r"\((?:AP|Reuters|AFP|UPI|Bloomberg)\)\s*[—–-]"
+)
 _TITLE_WORDS = rules.PERSON_CUES_EN | frozenset(
     words(
         "Prime Vice Chief Executive Foreign Finance Defense Defence Deputy Former Acting First"
@@ -37,8 +47,12 @@ _COMMON_STARTS = frozenset(
 )
 
 
-def extract(text: str, lexicon: Lexicon) -> list[Mention]:
-    """All name mentions in one piece of English text, sorted by position."""
+def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Mention]:
+    """All name mentions in one piece of English text, sorted by position.
+
+    ``confirm``: the article body, given for its title; when the title is in title case, an
+    unknown run must occur in it to count.
+    """
     if not text.strip():
         return []
     occupied = bytearray(len(text))
@@ -47,19 +61,68 @@ def extract(text: str, lexicon: Lexicon) -> list[Mention]:
         found.append(Mention(start, end, text[start:end], known.type, known.source,
                              known.confidence, known))
         occupy(occupied, start, end)
+    for dateline in _datelines(text, lexicon):
+        if not overlaps(occupied, dateline.start, dateline.end):
+            occupy(occupied, dateline.start, dateline.end)
+            found.append(dateline)
+    title_case = confirm is not None and _is_title_case(text)
     midsentence = {
         m.group(0).rstrip(".") for m in _SPAN_RE.finditer(text)
         if not _SENTENCE_START_RE.search(text[max(0, m.start() - 3):m.start()])
     }
     for match in _SPAN_RE.finditer(text):
-        mention = _candidate(text, match.start(), match.end(), midsentence, lexicon)
-        if mention is None or generic.is_generic(mention):
-            continue  # CEO, AI: a title or an acronym of a common noun
-        if not overlaps(occupied, mention.start, mention.end):
-            occupy(occupied, mention.start, mention.end)
-            found.append(mention)
+        for start, end in _split_joined(text, match.start(), match.end()):
+            mention = _candidate(text, start, end, midsentence, lexicon)
+            if mention is None or generic.is_generic(mention):
+                continue  # CEO, AI: a title or an acronym of a common noun
+            if title_case and mention.known is None and mention.surface not in (confirm or ""):
+                continue  # a capitalised headline word, not a name
+            if not overlaps(occupied, mention.start, mention.end):
+                occupy(occupied, mention.start, mention.end)
+                found.append(mention)
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _is_title_case(text: str) -> bool:
+    """Most words of four or more letters capitalised (``How I Keep Sourdough Starter Alive``)."""
+    long_words = re.findall(r"[A-Za-z]{4,}", text)
+    capitalised = sum(1 for w in long_words if w[0].isupper())
+    return len(long_words) >= 3 and capitalised >= 0.7 * len(long_words)
+
+
+def _datelines(text: str, lexicon: Lexicon) -> list[Mention]:
+    """The city (and state or country) of a wire dateline: ``FLAGSTAFF, Ariz. (AP) —``."""
+    out = []
+    for match in _DATELINE_RE.finditer(text):
+        for group in (1, 2):
+            if match.group(group) is None:
+                continue
+            start, end = match.span(group)
+            surface = text[start:end].rstrip(". ")
+            end = start + len(surface)
+            known = lexicon.lookup(surface)
+            if known is not None:
+                out.append(Mention(start, end, surface, known.type, known.source,
+                                   known.confidence, known))
+            elif len(surface) >= 2:
+                out.append(Mention(start, end, surface, "location", "rule", 0.6))
+    return out
+
+
+def _split_joined(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``Main Street and Fifth Avenue``: two spans when every part joined by ``and`` ends in an
+    organisation or place suffix; else the span itself (``Johnson and Johnson``)."""
+    surface = text[start:end]
+    if " and " not in surface:
+        return [(start, end)]
+    parts, at = [], start
+    for part in surface.split(" and "):
+        parts.append((at, at + len(part)))
+        at += len(part) + len(" and ")
+    if all(rules.suffix_type_en(text[s:e].rstrip(".").split()) for s, e in parts):
+        return parts
+    return [(start, end)]
 
 
 def _candidate(text: str, start: int, end: int, midsentence: set[str],
@@ -97,12 +160,17 @@ def _candidate(text: str, start: int, end: int, midsentence: set[str],
     if known is not None:
         return Mention(start, end, surface, known.type, known.source, known.confidence, known)
     by_suffix = rules.suffix_type_en(words)
-    if by_suffix is not None and not titled:  # Acme Corp. said: organisations speak too
+    if by_suffix == "organization" and not titled:  # Acme Corp. said: organisations speak too
         return Mention(start, end, surface, by_suffix, "rule", 0.6)
     following = text[end:end + 12].split()
-    if titled or (following and following[0].rstrip(",.") in rules.PERSON_VERBS_EN
-                  and len(words) in (2, 3)):
+    before = text[max(0, start - 24):start].split()
+    speaks = bool(following) and following[0].rstrip(",.") in rules.PERSON_VERBS_EN
+    role = bool(before) and before[-1] in rules.PERSON_ROLES_EN
+    if titled or ((speaks or role) and len(words) in (2, 3)):
         return Mention(start, end, surface, "person", "rule", 0.7)
     if by_suffix is not None:
         return Mention(start, end, surface, by_suffix, "rule", 0.6)
+    if before and (before[-1] in rules.PLACE_CUES_EN or (
+            before[-1] == "of" and len(before) > 1 and before[-2] in rules.PLACE_OF_CUES_EN)):
+        return Mention(start, end, surface, "location", "rule", 0.45)
     return Mention(start, end, surface, "other", "default", 0.3)

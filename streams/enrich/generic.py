@@ -1,12 +1,14 @@
 """Candidates that are generic words, not names, and bylines that glue an agency to a reporter.
 
 ``data/generic_names.tsv`` lists job titles (``CEO``, ``대표``), acronyms of common nouns
-(``AI``, ``IT``) and generic bodies (``정부``, ``경찰``). A candidate whose whole surface is one of
-them is dropped unless a curated source knows it (gazetteer, CLDR): titles and acronyms by the
-extraction itself (``korean.extract``, ``english.extract``, hence also ``ner_spans`` and the KLUE
-benchmark), generic bodies by ``enrich`` only, because KLUE-NER annotates a bare ``정부`` or
-``경찰`` as an organisation while a media-monitoring user cannot track "the government" or "the
-police" as one entity (``ner_spans(..., drop_generic_bodies=True)`` measures that filter on KLUE).
+(``AI``, ``IT``), generic bodies (``정부``, ``경찰``) and other common nouns a tagger takes for
+names (compass regions such as ``남부``, units such as ``kWh``). A candidate whose whole surface
+is one of them is dropped unless a curated source knows it (gazetteer, CLDR). Titles, acronyms
+and common nouns are dropped by the extraction itself (``korean.extract``, ``english.extract``,
+hence also ``ner_spans`` and the KLUE benchmark); generic bodies by ``enrich`` only, because
+KLUE-NER annotates a bare ``정부`` or ``경찰`` as an organisation while a media-monitoring user
+cannot track "the government" or "the police" as one entity (``ner_spans(...,
+drop_generic_bodies=True)`` measures that filter on KLUE).
 
 :func:`split_byline` separates a news agency or publisher from the reporter's name that follows
 it in bylines and photo credits (``ⓒ News1 오대일 기자`` -> ``News1`` + ``오대일``).
@@ -23,7 +25,7 @@ from streams.enrich.lexicon import Lexicon
 from streams.enrich.mention import Mention
 from streams.enrich.resources import read_tsv
 
-KINDS = frozenset({"title", "acronym", "body"})
+KINDS = frozenset({"title", "acronym", "body", "common"})
 # Words after a reporter's name in a byline or credit (``오대일 기자``, ``김민수 특파원``).
 BYLINE_TITLES_KO = frozenset(rules.words(
     "기자 특파원 선임기자 수석기자 전문기자 객원기자 인턴기자 수습기자 통신원 사진기자 영상기자"
@@ -36,7 +38,7 @@ _CURATED = frozenset({"gazetteer", "iso"})
 
 @functools.cache
 def stoplist() -> dict[str, str]:
-    """Normalised surface -> kind (``title``, ``acronym`` or ``body``)."""
+    """Normalised surface -> kind (``title``, ``acronym``, ``body`` or ``common``)."""
     table: dict[str, str] = {}
     for row in read_tsv("generic_names.tsv")[1:]:
         surface, kind = (cell.strip() for cell in row[:2])
@@ -47,7 +49,8 @@ def stoplist() -> dict[str, str]:
 
 
 def is_generic(mention: Mention, bodies: bool = False) -> bool:
-    """Whether ``mention`` is a generic word (a title or acronym; a body too when ``bodies``)."""
+    """Whether ``mention`` is a generic word (a title, acronym or common noun; a body too when
+    ``bodies``)."""
     if mention.known is not None and mention.known.source in _CURATED:
         return False
     kind = stoplist().get(normalise(mention.surface))

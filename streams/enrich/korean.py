@@ -26,6 +26,8 @@ _CUE_NAME_RE = re.compile(
     r"(기자|대표|대통령|회장|장관|사장|부회장|의원|위원장|교수|감독|총리|대변인|씨)"
     r"(?=$|[^가-힣]|(?:[은는이가의와과를을도께]|에게|에서|으로|로서|이다)(?:$|[^가-힣]))"
 )
+# A wire dateline: (세종=연합뉴스), [워싱턴=뉴스1]: where the story was filed, then the agency.
+_DATELINE_RE = re.compile(r"[(\[]([가-힣]{2,8}(?: [가-힣]{2,8})?)=([가-힣A-Za-z0-9]{2,12})[)\]]")
 _NOUN_TAGS = frozenset({"NNP"})
 _NOT_NAMES = frozenset(words(
     "이번 지난 한편 이날 오늘 당시 전날 다음 관련 해당 전체 우리 모든 국내 해외"
@@ -75,6 +77,7 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
                 occupy(occupied, mention.start, mention.end)
                 found.append(mention)
 
+    claim(_datelines(text, lexicon))
     claim(_quoted(text, lexicon, tokens, occupied))
     crf_names = _crf_names(text, lexicon, tokens, matches, model) if use_crf else []
     claim([m for m in crf_names if _contains_known(m, matches)])
@@ -88,6 +91,22 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
             _retype_by_context(text, mention, found)
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _datelines(text: str, lexicon: Lexicon) -> list[Mention]:
+    """The place and the agency of each wire dateline (``(세종=연합뉴스)`` -> 세종 + 연합뉴스)."""
+    out = []
+    for match in _DATELINE_RE.finditer(text):
+        for group, default in ((1, "location"), (2, "organization")):
+            start, end = match.span(group)
+            surface = match.group(group)
+            known = lexicon.lookup(surface)
+            if known is not None:
+                out.append(Mention(start, end, surface, known.type, known.source,
+                                   known.confidence, known))
+            else:
+                out.append(Mention(start, end, surface, default, "rule", 0.7))
+    return out
 
 
 def _quoted(
@@ -163,9 +182,10 @@ def _crf_names(
 ) -> list[Mention]:
     """Typed CRF spans (PS/OG/LC); a known surface keeps its entity, then multi.dict's class.
 
-    A trailing person title (``올트먼 CEO``) is cut off, leaving a person; a publisher glued to a
-    reporter's name in a byline (``News1 오대일 기자``) is split in two; a span with unbalanced
-    brackets (``파이낸셜뉴스] 오픈AI``) is dropped.
+    A trailing person title (``올트먼 CEO``) is cut off, leaving a person, and so is a trailing
+    credit word (``국립공원공단 제공``); a "person" named like a mountain or river (``지리산``) is a
+    place; a publisher glued to a reporter's name in a byline (``News1 오대일 기자``) is split in
+    two; a span with unbalanced brackets (``파이낸셜뉴스] 오픈AI``) is dropped.
     """
     out: list[Mention] = []
     for start, end, label in (model or crf.default_model()).spans(text, tokens, matches):
@@ -174,6 +194,10 @@ def _crf_names(
         head, _, last = text[start:end].rpartition(" ")
         if head and last in rules.PERSON_CUES_KO:
             end, label = start + len(head.rstrip()), "PS"
+        elif head and last in rules.CREDIT_WORDS_KO:
+            end = start + len(head.rstrip())  # 국립공원공단 제공: the source, not the credit line
+        if label == "PS" and rules.natural_place_ko(text[start:end]):
+            label = "LC"  # 지리산, 낙동강: a mountain or a river, whatever the context suggested
         byline = generic.split_byline(text, start, end, lexicon)
         if byline is not None:  # ⓒ News1 오대일 기자: the agency, then the reporter
             out += byline

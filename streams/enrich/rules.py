@@ -37,6 +37,18 @@ PERSON_CUES_EN = frozenset(
 PERSON_VERBS_EN = frozenset(words(
     "said says told wrote added noted argued warned stated announced"
 ))
+# Lower-case roles written right before a name (Associated Press writer Tom Becker).
+PERSON_ROLES_EN = frozenset(words(
+    "writer reporter correspondent photographer editor columnist spokesman spokeswoman "
+    "spokesperson analyst economist strategist researcher scientist resident official lawyer "
+    "attorney founder co-founder colleague actor actress singer author novelist player striker "
+    "goalkeeper pitcher candidate lawmaker senator congressman congresswoman"
+))
+# Words right before a run that make an otherwise untyped run a place (in Phoenix, near Flagstaff,
+# north of Taipei); only "in"/"near"-like words, never "at"/"from" (at Google, from Nvidia).
+PLACE_CUES_EN = frozenset(words("in near outside across throughout"))
+PLACE_OF_CUES_EN = frozenset(words("north south east west northeast northwest southeast "
+                                   "southwest outskirts"))
 
 ORG_SUFFIXES_KO = (
     "은행", "공사", "공단", "재단", "협회", "위원회", "연구원", "연구소", "대학교", "대학", "그룹",
@@ -61,9 +73,16 @@ ORG_SUFFIXES_EN = frozenset(
 LOC_SUFFIXES_EN = frozenset(
     words(
         "City County Province State River Island Islands Mountain Mountains Street Valley Lake "
-        "Sea Ocean Bay Airport Station Square Park Peninsula Strait Region District"
+        "Sea Ocean Bay Airport Station Square Park Peninsula Strait Region District Avenue Road "
+        "Boulevard Forest Desert Canyon Beach Coast Highway Bridge"
     )
 )
+# Words of a photo or data credit after the source's name (사진=국립공원공단 제공, 통계청 자료).
+CREDIT_WORDS_KO = frozenset(words("제공 촬영 자료 사진"))
+# Endings of natural features: mountains, rivers, islands... Korean given names practically never
+# end in these syllables (unlike 호, 만 or 해: 민호, 영만, 은해), so three or more syllables
+# ending in one name a place even where a tagger reads a person.
+NATURE_SUFFIXES_KO = ("산", "강", "섬", "계곡", "폭포", "평야", "고원", "반도", "해협", "산맥")
 # Cue nouns after a quoted name (‘SB 오픈AI 재팬’이라는 합작사) or before it (프로그램 ‘…’).
 QUOTE_CUES_KO: dict[str, str] = {
     **dict.fromkeys(words(
@@ -114,6 +133,13 @@ def suffix_type_ko(surface: str) -> str | None:
         if surface.endswith(suffix):
             return "location"
     return None
+
+
+def natural_place_ko(surface: str) -> bool:
+    """Three or more Hangul syllables ending in a natural feature (지리산, 낙동강, 한라산)."""
+    compact = surface.replace(" ", "")
+    return (len(compact) >= 3 and all("가" <= char <= "힣" for char in compact)
+            and compact.endswith(NATURE_SUFFIXES_KO))
 
 
 def suffix_type_en(words: list[str]) -> str | None:
