@@ -103,6 +103,9 @@ INGEST_BACKPRESSURE_SECONDS = Counter(
 INGEST_RAW_LAG = Gauge(
     "news_ingest_raw_html_lag", "Consumer lag of the pipeline group on news.raw-html.",
 )
+INGEST_FEEDS_CONFIGURED = Gauge(
+    "news_ingest_feeds_configured", "Feeds in this process's feeds file (polled or not).",
+)
 INGEST_FEEDS_OWNED = Gauge(
     "news_ingest_feeds_owned", "Feeds this process polls now (feeds are shared by partition).",
 )

@@ -126,6 +126,7 @@ class Poller:
         """Poll forever (or until ``stop`` is set). Never raises for a feed's failure."""
         stop = stop or asyncio.Event()
         start = time.monotonic()
+        metrics.INGEST_FEEDS_CONFIGURED.set(len(self.feeds))
         self.due = {f.name: start for f in self.feeds}
         while not stop.is_set():
             now = time.monotonic()
