@@ -19,7 +19,7 @@ DROP_TAGS = (
 )
 #: Structural chrome, dropped too unless one of them holds most of the page's text (broken
 #: markup: an unclosed ``<aside>`` swallows the rest of the page).
-DROP_STRUCTURAL = "nav, footer, aside, dialog, menu"
+DROP_STRUCTURAL = "nav, footer, aside, dialog, menu, form"
 
 #: Class/id substrings of page chrome (share bars, related lists, comments, newsletter boxes...).
 _CHROME_WORDS = (
@@ -167,11 +167,19 @@ SUBTITLE_CHROME_TEXT = re.compile(
 _CHROME_TEXT_LEAD = (
     r"(?:share( this)?|tweet|advertisement|related( articles| stories| posts)?|"
     r"read more|see also|sign up|subscribe|loading|skip to|관련\s*(?:기사|뉴스|자료)|"
-    r"많이 본 뉴스|추천 기사|기사 공유|공유하기|구독|광고)\b"
+    r"많이 본 뉴스|추천 기사|기사 공유|공유하기|구독|광고|"
+    # follow/pin calls, "more to read" list headings, comment counters, cookie banners
+    r"follow us|pin (?:this|it)? ?for later|you (?:might|may) (?:also )?like|"
+    r"recommended (?:posts|articles|stories|reading|for you)|more from|"
+    r"other posts you may enjoy|what others are reading|\d+ comments|cookie (?:consent|settings))"
+    r"(?!\w)"
 )
 _CHROME_TEXT_ANY = (
     r"등록된 댓글이 없습니다|댓글\s*\d+|로그인한 회원만|무단\s*전재|재배포\s*금지"
     r"|all rights reserved|sign up for (?:our|the) newsletter|subscribe to (?:our|the)"
+    # affiliate disclosures, which sites put in the article column
+    r"|(?:earn|receive|get) (?:a )?(?:small )?(?:commission|compensation)|qualifying purchases"
+    r"|reader-supported|supported by commissions"
 )
 CHROME_TEXT = re.compile(rf"(?i)^{_CHROME_TEXT_LEAD}|{_CHROME_TEXT_ANY}")
 _CHROME_TEXT_LEAD_RE = re.compile(rf"(?i){_CHROME_TEXT_LEAD}")
@@ -189,7 +197,8 @@ def chrome_text(text: str) -> bool:
     low = text.lower()
     if (
         "댓글" in text or "로그인한 회원만" in text or "무단" in text or "재배포" in text
-        or "erved" in low or "gn up for " in low or "be to " in low
+        or "erved" in low or "gn up for " in low or "be to " in low or "ommission" in low
+        or "ompensation" in low or "purchases" in low or "reader-" in low
     ):
         return bool(_CHROME_TEXT_ANY_RE.search(text))
     return False
