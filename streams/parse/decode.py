@@ -134,6 +134,27 @@ def decode_html(
     return decode_page(html, charset=charset, content_type=content_type, limits=limits)[0]
 
 
+#: C1 control characters: never in real text, always in UTF-8 that was read as Latin-1 and
+#: encoded again (``doesnâ\x80\x99t``); in UTF-8 bytes they are ``\xc2\x80``-``\xc2\x9f``.
+_C1 = re.compile(r"[\x80-\x9f]")
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def fix_mojibake(text: str) -> str:
+    """``text`` re-decoded when it is UTF-8 that was read as Latin-1 somewhere upstream (a
+    double-encoded page: ``doesnâ\x80\x99t`` for ``doesn’t``); any other text unchanged.
+
+    Only text with a C1 control character is tried, and only a strict round trip is kept, so a
+    page that merely contains ``â`` or a stray control character is left alone.
+    """
+    if not _C1.search(text):
+        return text
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
 def decode_page(
     html: str | bytes,
     *,
@@ -175,6 +196,10 @@ def decode_page(
         raise ParseError("mostly undecodable bytes", reason="undecodable")
     if not _TAG_START.search(text, 0, 65_536):
         raise ParseError("no markup in the page", reason="not_html")
+    if _C1_UTF8.search(data) if strict else _C1.search(text):
+        repaired = fix_mojibake(text)
+        if repaired is not text:
+            text, strict = repaired, False  # the fetched bytes no longer encode the text
     # In strictly decoded UTF-8 the byte 0 only ever encodes U+0000 (memchr on the bytes is
     # much faster than a search of a two- or four-byte-per-character str).
     if (b"\x00" in data) if strict else ("\x00" in text):

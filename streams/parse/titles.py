@@ -14,8 +14,6 @@ from streams.parse.metadata import Meta
 
 _TITLE_SEP = re.compile(r"\s+[|\-–—:·•»/]\s+|\s*[|｜]\s*")
 _NORM = re.compile(r"[\W_]+")
-#: C1 control characters: never in real text, always in UTF-8 read as Latin-1 (``â\x80\x99``).
-_C1 = re.compile(r"[\x80-\x9f]")
 
 
 def norm(text: str) -> str:
@@ -165,25 +163,13 @@ def related(headline: str, titles: list[str]) -> bool:
     return False
 
 
-def fix_mojibake(text: str) -> str:
-    """UTF-8 text that was read as Latin-1 (``Investorâ\x80\x99s``), decoded again; any other
-    text unchanged. Only text with a C1 control character is tried (those never occur in real
-    text but always do in this kind of damage), and only a strict re-decode is kept."""
-    if not _C1.search(text):
-        return text
-    try:
-        return text.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return text
-
-
 def resolve_title(
     meta: Meta, h1s: list[str], leading: str | None, brands: list[str] | None = None
 ) -> str | None:
-    """The page's title (see ``docs/extraction.md``, *Title*), unescaped, whitespace collapsed,
-    mojibake repaired."""
+    """The page's title (see ``docs/extraction.md``, *Title*), unescaped, whitespace
+    collapsed."""
     title = _resolve_title(meta, h1s, leading, brands or [])
-    return fix_mojibake(" ".join(html.unescape(title).split())) if title else None
+    return " ".join(html.unescape(title).split()) if title else None
 
 
 def _metadata_title(meta: Meta, brands: list[str], structured: bool = False) -> str | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from streams.parse import parse_article
 from streams.parse.dates import parse_date
-from streams.parse.titles import fix_mojibake, related
+from streams.parse.decode import fix_mojibake
+from streams.parse.titles import related
 from tests.parse.pages import PROSE, page
 
 URL = "https://notes.example.net/posts/slow-bread"
@@ -89,6 +90,15 @@ def test_mojibake_title_is_repaired() -> None:
     html = en_page("", f"<article><h1>A baker\u00e2\u0080\u0099s guide to rye</h1>{PROSE}"
                        "</article>")
     assert parse_article(html, URL).title == "A baker\u2019s guide to rye"
+
+
+def test_double_encoded_page_is_repaired_whole() -> None:
+    # A page whose UTF-8 was read as Latin-1 and saved as UTF-8 again, fetched as bytes.
+    good = en_page("", f"<article><h1>Rye doesn\u2019t rush</h1>{PROSE}"
+                       "<p>It isn\u2019t fast, but it\u2019s worth the wait.</p></article>")
+    article = parse_article(good.encode("utf-8").decode("latin-1").encode("utf-8"), URL)
+    assert article.title == "Rye doesn\u2019t rush"
+    assert "It isn\u2019t fast, but it\u2019s worth the wait." in article.text
 
 
 # --- dates --------------------------------------------------------------------------------
