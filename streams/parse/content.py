@@ -29,6 +29,8 @@ KIND_OF_TAG: dict[str, BlockKind] = {
     "h6": "heading", "li": "list_item", "blockquote": "quote",
 }
 BOLD_TAGS = frozenset({"b", "strong"})
+#: Table cells are read inline, separated by `` | ``, so that a table row is one block.
+CELL_TAGS = frozenset({"td", "th"})
 SKIP_NODES = frozenset({"-comment", "-doctype", "img", "picture", "source", "hr"})
 IMAGE_ATTRS = ("data-org-src", "data-src", "data-lazy-src", "data-original", "data-url", "src")
 
@@ -40,6 +42,7 @@ class RawBlock:
     links: int
     bold: int
     chrome: int = -1  #: memoised CHROME_TEXT match on short text: -1 unknown, 0 no, 1 yes
+    row: bool = False  #: the text of a table row (cells joined by `` | ``)
 
 
 def is_chrome_text(block: RawBlock) -> bool:
@@ -121,6 +124,10 @@ def walk(
     link_depth = bold_depth = 0
     kinds: list[BlockKind] = ["paragraph"]
     span_start: list[int] = []
+    # Per open block-level element: -1, or for a table row (<tr>) the number of its cells so
+    # far. Text flushed at the level of a row of two or more cells is a table row's text; a
+    # one-cell row is page layout (old sites set whole articles in <td>).
+    rows: list[int] = []
     visited = 0
     max_nodes, max_depth = limits.max_nodes, limits.max_depth
 
@@ -128,7 +135,8 @@ def walk(
         nonlocal link_chars, bold_chars
         text = " ".join("".join(buf).split())
         if text:
-            blocks.append(RawBlock(kinds[-1], text, min(link_chars, len(text)), bold_chars))
+            blocks.append(RawBlock(kinds[-1], text, min(link_chars, len(text)), bold_chars,
+                                   row=bool(rows) and rows[-1] >= 2))
         buf.clear()
         link_chars = bold_chars = 0
 
@@ -170,6 +178,11 @@ def walk(
                 link_depth += 1
             elif tag in BOLD_TAGS:
                 bold_depth += 1
+            elif tag in CELL_TAGS:
+                if rows and rows[-1] >= 0:
+                    rows[-1] += 1
+                if buf and not buf[-1].endswith(" | "):
+                    buf.append(" | ")
             elif tag not in INLINE_TAGS:
                 if buf:
                     flush()
@@ -177,6 +190,7 @@ def walk(
                 if kind is not None:
                     kinds.append("quote" if kinds[-1] == "quote" and kind == "paragraph" else kind)
                 span_start.append(len(blocks))
+                rows.append(0 if tag == "tr" else -1)
             opened.append((node, tag))
             iters.append(node.iter(include_text=True))
             depth += 1
@@ -191,11 +205,14 @@ def walk(
                 link_depth -= 1
             elif tag in BOLD_TAGS:
                 bold_depth -= 1
+            elif tag in CELL_TAGS:
+                pass
             elif tag not in INLINE_TAGS:
                 if buf:
                     flush()
                 if tag in KIND_OF_TAG:
                     kinds.pop()
+                rows.pop()
                 spans.append((elem, span_start.pop(), len(blocks)))
     if buf:
         flush()
@@ -220,6 +237,9 @@ def best_span(walk_: Walk) -> tuple[LexborNode, int, int]:
                 total += -float(length) - 20.0
                 prefix.append(total)
                 continue
+        if block.row and length < 300:  # a data table's row: content but not prose, neutral
+            prefix.append(total)
+            continue
         density = block.links / length
         if density > 0.5:
             total += -length * density * 0.5 - 10.0

@@ -1,6 +1,7 @@
-"""Boilerplate inside the article column: contact forms, affiliate disclosures, follow/pin calls
-and "you might also like" headings stay out of the body, while a page that a <form> wraps whole
-(ASP.NET WebForms) is still read. Synthetic pages, invented text."""
+"""What the body is made of: boilerplate inside the article column (contact forms, affiliate
+disclosures, follow/pin calls, "you might also like" headings) stays out, while a page that a
+<form> wraps whole (ASP.NET WebForms) is still read; data tables come out a row per block and do
+not split the article; layout tables do not hide it. Synthetic pages, invented text."""
 
 from __future__ import annotations
 
@@ -52,3 +53,32 @@ def test_prose_about_commissions_is_kept_when_long() -> None:
     )
     text = body_of(f"<article><h1>Slow bread</h1>{PROSE}{long_paragraph}</article>")
     assert "pay the shop a commission" in text
+
+
+RANKING = (
+    "<table><tr><th>Rank</th><th>State</th><th>Score</th></tr>"
+    + "".join(f"<tr><td>{n}</td><td>State {n}</td><td>{90 - n}.5</td></tr>" for n in range(1, 21))
+    + "</table>"
+)
+
+
+def test_data_table_rows_are_one_block_each_and_do_not_split_the_article() -> None:
+    # Twenty short rows used to weigh against the container holding the table, so only the
+    # section before or after it was taken.
+    text = body_of(
+        f"<article><h1>Slow bread</h1><section>{PROSE}</section><section>{RANKING}</section>"
+        "<section><p>After the ranking, the same bakers explained how they keep a starter "
+        "alive through a hot summer without losing its sourness or its strength.</p></section>"
+        "</article>"
+    )
+    assert "Slow fermentation" in text and "keep a starter alive" in text
+    assert "Rank | State | Score" in text and "7 | State 7 | 83.5" in text
+
+
+def test_article_set_in_a_two_column_layout_table_is_read() -> None:
+    text = body_of(
+        "<table><tr><td class='left'><a href='/'>Home</a><br><a href='/news'>News</a></td>"
+        f"<td class='main'><h1>Slow bread</h1>{PROSE}</td></tr></table>"
+    )
+    assert "Slow fermentation" in text and "enzymes break starch" in text
+    assert "Home" not in text
