@@ -88,9 +88,31 @@ def _remove_chrome(body: LexborNode) -> None:
         return
     total = len(body.text())
     for node in doomed:
-        if node.tag in sel.PROTECTED_TAGS or (total and len(node.text()) > 0.3 * total):
+        size = len(node.text())
+        if node.tag in sel.PROTECTED_TAGS or (total and size > 0.3 * total):
+            continue
+        if size >= sel.LAYOUT_PROSE_CHARS and _layout_prose(node):
             continue
         node.decompose()
+
+
+def _layout_prose(node: LexborNode) -> bool:
+    """Whether ``node`` is named as chrome only by layout words (sidebar, nav, menu) and holds
+    runs of long paragraphs: then it is a layout container around the article, not chrome."""
+    attrs = node.attributes
+    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+    if not sel.LAYOUT_CHROME_WORDS.search(names):
+        return False
+    if sel.CHROME_NAMES.search(sel.LAYOUT_CHROME_WORDS.sub(" ", names)):
+        return False  # also named by a content kind (comments, related, newsletter...)
+    prose = 0
+    for paragraph in node.css("p"):
+        length = len(paragraph.text())
+        if length >= 100:
+            prose += length
+            if prose >= sel.LAYOUT_PROSE_CHARS:
+                return True
+    return False
 
 
 def _drop_structural(body: LexborNode) -> None:

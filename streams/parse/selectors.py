@@ -71,6 +71,13 @@ CHROME_SELECTOR = ", ".join(
 #: only describes a layout as a BEM modifier (``m-article--sidebar-right``).
 CHROME_NEGATED = re.compile(r"(?:(?:no|has|with|without|hide)[-_]|--)(?:[a-z]+[-_])?(?:" + "|".join(
     re.escape(w) for w in _CHROME_WORDS) + ")")
+#: Chrome words that name a place in the layout rather than a kind of content: an element named
+#: only by these (``inline-and-sidebar-container``, ``content-nav-section``) is kept when it
+#: holds runs of long paragraphs (:data:`LAYOUT_PROSE_CHARS`), which navigation and sidebars
+#: never do. Comments, related lists and newsletters are judged by name alone.
+LAYOUT_CHROME_WORDS = re.compile(r"sidebar|navbar|nav-|menu|dropdown|toolbar")
+#: Characters in paragraphs of 100 or more characters that make a layout-named element content.
+LAYOUT_PROSE_CHARS = 800
 #: Elements never removed as chrome (their classes often name what they contain).
 PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
 

@@ -82,3 +82,38 @@ def test_article_set_in_a_two_column_layout_table_is_read() -> None:
     )
     assert "Slow fermentation" in text and "enzymes break starch" in text
     assert "Home" not in text
+
+
+LONG = (
+    "<p>Bakers who keep a starter for years say the routine matters more than the recipe: "
+    "feed it at the same hour, keep it at the same warmth, and it rewards you with a steady "
+    "rise and a flavour that slowly deepens from one season to the next.</p>"
+)
+
+
+def test_layout_container_named_like_a_sidebar_keeps_its_article() -> None:
+    text = body_of(
+        "<main><section class='inline-and-sidebar-container'><h1>Slow bread</h1>"
+        f"<div class='text-layout'>{PROSE}{LONG}{LONG}{LONG}</div>"
+        "<div class='sidebar-links'><a href='/a'>Rye</a> <a href='/b'>Spelt</a></div>"
+        "</section><div class='mega-menu'>" + "<a href='/x'>Menu item</a> " * 400 + "</div></main>"
+    )
+    assert "Slow fermentation" in text and "feed it at the same hour" in text
+    assert "Menu item" not in text
+
+
+def test_article_split_into_nav_named_sections_is_kept_whole() -> None:
+    sections = "".join(
+        f"<div class='content-nav-section' id='part{n}'><h2>Part {n}</h2>{LONG}{LONG}{LONG}{LONG}"
+        "</div>" for n in range(1, 4)
+    )
+    text = body_of(f"<main><h1>Slow bread</h1>{PROSE}{sections}</main>")
+    assert "Slow fermentation" in text and "Part 1" in text and "Part 3" in text
+    assert text.count("feed it at the same hour") == 1  # repeated paragraphs are kept once
+
+
+def test_comments_with_long_paragraphs_are_still_chrome() -> None:
+    # Long paragraphs, but under a content kind's name (comments), not a layout word.
+    comments = "<div class='comments-area'>" + LONG.replace("Bakers", "Reader") * 3 + "</div>"
+    text = body_of(f"<article><h1>Slow bread</h1>{PROSE}{LONG * 6}{comments}</article>")
+    assert "Slow fermentation" in text and "Reader who keep" not in text
