@@ -66,7 +66,7 @@ def _is_chrome_name(names: str) -> bool:
     and so do the pages of one site)."""
     found = _CHROME_CACHE.get(names)
     if found is None:
-        low = names.lower()
+        low = sel.CAMEL_HUMP.sub("-", names).lower()  # articleRelated -> article-related
         found = bool(sel.CHROME_NAMES.search(low)) and not sel.CHROME_NEGATED.search(low)
         if len(_CHROME_CACHE) >= 100_000:
             _CHROME_CACHE.clear()
@@ -100,7 +100,7 @@ def _layout_prose(node: LexborNode) -> bool:
     """Whether ``node`` is named as chrome only by layout words (sidebar, nav, menu) and holds
     runs of long paragraphs: then it is a layout container around the article, not chrome."""
     attrs = node.attributes
-    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+    names = sel.CAMEL_HUMP.sub("-", f"{attrs.get('class') or ''} {attrs.get('id') or ''}").lower()
     if not sel.LAYOUT_CHROME_WORDS.search(names):
         return False
     if sel.CHROME_NAMES.search(sel.LAYOUT_CHROME_WORDS.sub(" ", names)):

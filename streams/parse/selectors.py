@@ -55,9 +55,12 @@ def _literal_trie(words: tuple[str, ...]) -> str:
     return build(trie)
 
 
-#: Matched (case-insensitively: on the lower-cased string) against ``class`` + ``id`` of every
-#: element that has one; a search finds any of the words.
-CHROME_NAMES = re.compile(_literal_trie(_CHROME_WORDS))
+#: Matched against ``class`` + ``id`` of every element that has one, lower-cased after a ``-``
+#: is put at each camelCase hump (:data:`CAMEL_HUMP`); a word counts only at the start of a
+#: name or after a separator (``comments-area``, ``post-sidebar``, ``relatedPosts``), not inside
+#: another word (``contextmenu`` on paragraphs, ``commentary``).
+CHROME_NAMES = re.compile(r"(?<![a-z0-9])" + _literal_trie(_CHROME_WORDS))
+CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 #: Chrome recognised by role or visibility rather than by name.
 CHROME_SELECTOR = ", ".join(
     [
@@ -75,7 +78,7 @@ CHROME_NEGATED = re.compile(r"(?:(?:no|has|with|without|hide)[-_]|--)(?:[a-z]+[-
 #: only by these (``inline-and-sidebar-container``, ``content-nav-section``) is kept when it
 #: holds runs of long paragraphs (:data:`LAYOUT_PROSE_CHARS`), which navigation and sidebars
 #: never do. Comments, related lists and newsletters are judged by name alone.
-LAYOUT_CHROME_WORDS = re.compile(r"sidebar|navbar|nav-|menu|dropdown|toolbar")
+LAYOUT_CHROME_WORDS = re.compile(r"sidebar|navbar|nav-|menu|dropdown|toolbar|toc-")
 #: Characters in paragraphs of 100 or more characters that make a layout-named element content.
 LAYOUT_PROSE_CHARS = 800
 #: Elements never removed as chrome (their classes often name what they contain).

@@ -117,3 +117,15 @@ def test_comments_with_long_paragraphs_are_still_chrome() -> None:
     comments = "<div class='comments-area'>" + LONG.replace("Bakers", "Reader") * 3 + "</div>"
     text = body_of(f"<article><h1>Slow bread</h1>{PROSE}{LONG * 6}{comments}</article>")
     assert "Slow fermentation" in text and "Reader who keep" not in text
+
+
+def test_chrome_words_count_only_as_whole_name_parts() -> None:
+    extra = ("<p class='contextmenu Body'>Rye needs a wetter dough and a longer proof than "
+             "wheat, and its crumb stays dense whatever the baker does to it.</p>")
+    text = body_of(  # the article is long enough that no one part is 30% of the page
+        f"<article><h1>Slow bread</h1>{PROSE}<div>{LONG}</div>{extra}<div>{LONG * 2}</div>"
+        "<div class='articleRelated'><div>Ten rye recipes to try this week, and the other "
+        "links our readers liked most.</div></div></article>"
+    )
+    assert "Rye needs a wetter dough" in text  # "menu" inside "contextmenu" is not a menu
+    assert "Ten rye recipes" not in text  # camelCase "articleRelated" is still "related"

@@ -40,7 +40,8 @@ def test_chrome_text_matches_the_regex() -> None:
 
 
 def test_chrome_names_trie_matches_the_word_list() -> None:
-    plain = re.compile("|".join(re.escape(w) for w in sel._CHROME_WORDS))
+    plain = re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in sel._CHROME_WORDS)
+                       + ")")
     rng = random.Random(3)
     names = [f"{w} x" for w in sel._CHROME_WORDS] + [w[:-1] for w in sel._CHROME_WORDS]
     names += ["".join(rng.choice("abcdeghilmnoprstuvy-_ ") for _ in range(rng.randint(3, 40)))
