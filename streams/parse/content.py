@@ -219,8 +219,57 @@ def walk(
     return out
 
 
-def best_span(walk_: Walk) -> tuple[LexborNode, int, int]:
-    """The element whose blocks weigh most (deepest on ties)."""
+#: A sibling of the best element joins the body when its blocks weigh at least this share of
+#: the best element's (and at least :data:`SIBLING_MIN`): readability's sibling rule, for
+#: articles split into sections between which sit link lists or widgets that keep the common
+#: parent from winning.
+SIBLING_SHARE = 0.2
+SIBLING_MIN = 50.0
+
+
+def body_ranges(walk_: Walk) -> list[tuple[int, int]]:
+    """The block ranges of the body: the element whose blocks weigh most (deepest on ties) and
+    those of its block-level siblings that weigh enough (:data:`SIBLING_SHARE`), in order."""
+    prefix = _prefix_weights(walk_)
+    spans = walk_.spans
+    best_index = -1
+    best_score = float("-inf")
+    # spans are recorded in post-order (children before parents): keep the first maximum.
+    for index, (_, start, end) in enumerate(spans):
+        score = prefix[end] - prefix[start]
+        if score > best_score:
+            best_index, best_score = index, score
+    if best_index < 0:
+        raise ParseError("no content", reason="not_article")
+    node, start, end = spans[best_index]
+    ranges = [(start, end)]
+    parent = node.parent
+    if parent is None or best_score <= 0:
+        return ranges
+    # The parent's span comes later in post-order; its direct block-level children are found
+    # by walking back from it, skipping each child's own descendants (just before the child).
+    parent_id = parent.mem_id
+    at = next((i for i in range(best_index + 1, len(spans))
+               if spans[i][0].mem_id == parent_id), -1)
+    if at < 0:
+        return ranges
+    parent_start = spans[at][1]
+    floor = max(SIBLING_MIN, SIBLING_SHARE * best_score)
+    j = at - 1
+    while j >= 0 and spans[j][1] >= parent_start:
+        _, child_start, child_end = spans[j]
+        if child_end > child_start and (child_start, child_end) != (start, end) and (
+                prefix[child_end] - prefix[child_start] >= floor):
+            ranges.append((child_start, child_end))
+        j -= 1
+        while j >= 0 and spans[j][1] >= child_start and spans[j][2] <= child_end:
+            j -= 1  # a descendant of this child
+    ranges.sort()
+    return ranges
+
+
+def _prefix_weights(walk_: Walk) -> list[float]:
+    """Running sums of the block weights (``prefix[i]``: blocks before ``i``)."""
     prefix = [0.0]
     total = 0.0
     chrome_text, copyright_ = sel.chrome_text, sel.COPYRIGHT.match
@@ -248,14 +297,4 @@ def best_span(walk_: Walk) -> tuple[LexborNode, int, int]:
         else:
             total += 0.0
         prefix.append(total)
-    best: tuple[LexborNode, int, int] | None = None
-    best_score = float("-inf")
-    # spans are recorded in post-order (children before parents): keep the first maximum.
-    for span in walk_.spans:
-        _, start, end = span
-        score = prefix[end] - prefix[start]
-        if score > best_score:
-            best, best_score = span, score
-    if best is None:
-        raise ParseError("no content", reason="not_article")
-    return best
+    return prefix

@@ -11,7 +11,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from streams.errors import ParseError
 from streams.parse import selectors as sel
 from streams.parse.authors import english_byline, is_byline, korean_byline
-from streams.parse.content import RawBlock, best_span, collect_captions, is_chrome_text, walk
+from streams.parse.content import RawBlock, body_ranges, collect_captions, is_chrome_text, walk
 from streams.parse.decode import decode_page
 from streams.parse.fields import (
     detect_language,
@@ -271,13 +271,12 @@ def parse_article(
     _remove_chrome(body)
     site = _site_root(body, url, limits.min_body_chars)
     walked = walk(site or body, url, captions, limits)
-    if site is not None:
-        start, end = 0, len(walked.blocks)
-    elif walked.blocks:
-        _, start, end = best_span(walked)
+    if site is not None or not walked.blocks:
+        ranges = [(0, len(walked.blocks))]
     else:
-        start, end = 0, 0
-    parsed = _filter_blocks(walked.blocks[start:end], title)
+        ranges = body_ranges(walked)
+    start, end = ranges[0][0], ranges[-1][1]
+    parsed = _filter_blocks([b for s, e in ranges for b in walked.blocks[s:e]], title)
     korean = detect_language(meta.lang, page_text) == "ko"
     body_text = "\n\n".join(b.text for b in parsed.blocks)
     for source, alt_blocks in meta.body_texts:

@@ -129,3 +129,14 @@ def test_chrome_words_count_only_as_whole_name_parts() -> None:
     )
     assert "Rye needs a wetter dough" in text  # "menu" inside "contextmenu" is not a menu
     assert "Ten rye recipes" not in text  # camelCase "articleRelated" is still "related"
+
+
+def test_sections_split_by_a_link_list_are_both_kept() -> None:
+    links = "<ul>" + "".join(f"<li><a href='/p{n}'>Another bread story number {n}</a></li>"
+                             for n in range(40)) + "</ul>"
+    second = ("<p>In the second part the bakers compare rye and spelt starters, and most of them "
+              "prefer rye for its forgiving nature when a feeding is late by a day or two.</p>")
+    text = body_of(f"<main><h1>Slow bread</h1><div>{PROSE}{LONG}</div>{links}"
+                   f"<div>{second}</div></main>")
+    assert "Slow fermentation" in text and "compare rye and spelt" in text
+    assert "Another bread story" not in text
