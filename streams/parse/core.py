@@ -220,6 +220,25 @@ def _filter_blocks(raw: list[RawBlock], title: str | None) -> _Body:
     return out
 
 
+def _without_author_bio(blocks: list[Block], authors: list[Author]) -> list[Block]:
+    """``blocks`` without a closing author bio: one of the last four blocks that starts with
+    an author's name, full or first, followed by a verb that introduces a bio (``Jane Doe is a
+    food writer``, ``Karina holds an MBA``), and everything after it. Only authors named like
+    people count (two or three capitalised words, no ``Official``/``Team``/``Inc``): a brand
+    as author starts many a paragraph of its own article."""
+    people = [a.name for a in authors if a.name and sel.PERSON_NAME.fullmatch(a.name)
+              and not sel.NOT_A_PERSON.search(a.name)]
+    names = {part for name in people for part in (name, name.split()[0]) if len(part) >= 3}
+    if not names:
+        return blocks
+    for index in range(max(0, len(blocks) - 4), len(blocks)):
+        text = blocks[index].text
+        for name in names:
+            if text.startswith(name) and sel.BIO_VERB.match(text, len(name)):
+                return blocks[:index]
+    return blocks
+
+
 def _lead_publisher(lead: str) -> tuple[str | None, list[Author]]:
     part = lead.split("=")[-1].strip()
     authors = korean_byline(part)
@@ -305,6 +324,10 @@ def parse_article(
         publisher = publisher or lead_pub
     publisher = publisher or parsed.publisher
     authors = resolve_authors(meta, parsed.authors + lead_authors, byline_texts)
+    kept = _without_author_bio(parsed.blocks, authors)
+    if len(kept) < len(parsed.blocks) and kept:
+        parsed.blocks = kept
+        body_text = "\n\n".join(b.text for b in kept)
     published, published_source, modified, modified_source = resolve_dates(
         meta, page_text, url, images, korean, title
     )

@@ -221,6 +221,17 @@ COPYRIGHT = re.compile(
 )
 #: Korean news lead dateline: ``[파이낸셜뉴스]``, ``[서울=뉴시스]``, ``[이데일리 홍길동 기자]``.
 LEAD_DATELINE = re.compile(r"^\s*[\[【(]([^\]】)]{2,30})[\]】)]")
+#: What follows an author's name at the start of a closing bio (``Jane Doe is a food writer``).
+BIO_VERB = re.compile(
+    r",? (?:is|was|has|holds|started|founded|co-founded|writes|covers|joined|lives|leads|"
+    r"teaches|specializes|specialises|serves)\b"
+)
+#: An author name shaped like a person's: two or three capitalised words (``Jean-Luc Aufranc``).
+PERSON_NAME = re.compile(r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,2}")
+#: Words in an author field that name an organisation or a team, not a person.
+NOT_A_PERSON = re.compile(
+    r"\b(?:Official|Team|Staff|Editors?|Editorial|Inc|LLC|Ltd|Group|Media|News|From|By)\b"
+)
 #: A line that is only hashtags.
 HASHTAG_LINE = re.compile(r"^(?:#[^\s#]+\s*){2,}$")
 HASHTAG = re.compile(r"#([^\s#]+)")

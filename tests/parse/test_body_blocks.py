@@ -140,3 +140,23 @@ def test_sections_split_by_a_link_list_are_both_kept() -> None:
                    f"<div>{second}</div></main>")
     assert "Slow fermentation" in text and "compare rye and spelt" in text
     assert "Another bread story" not in text
+
+
+def test_closing_author_bio_is_not_body() -> None:
+    html = page(
+        '<title>Slow bread</title><meta name="author" content="Marta Ellison">',
+        f"<article><h1>Slow bread</h1>{PROSE}{LONG}"
+        "<p>Marta Ellison is a food writer who has baked in Lisbon and Leeds for twenty years."
+        "</p></article>", lang="en")
+    article = parse_article(html, URL)
+    assert [a.name for a in article.authors] == ["Marta Ellison"]
+    assert "food writer" not in article.text and "Slow fermentation" in article.text
+
+
+def test_brand_as_author_keeps_its_paragraphs() -> None:
+    html = page(
+        '<title>Slow bread</title><meta name="author" content="Crumb Official">',
+        f"<article><h1>Slow bread</h1>{PROSE}{LONG}"
+        "<p>Crumb is a bakery brand that has sold sourdough kits since 2012 in three countries."
+        "</p></article>", lang="en")
+    assert "bakery brand" in parse_article(html, URL).text
