@@ -181,7 +181,10 @@ _CHROME_TEXT_LEAD = (
     # follow/pin calls, "more to read" list headings, comment counters, cookie banners
     r"follow us|pin (?:this|it)? ?for later|you (?:might|may) (?:also )?like|"
     r"recommended (?:posts|articles|stories|reading|for you)|more from|"
-    r"other posts you may enjoy|what others are reading|\d+ comments|cookie (?:consent|settings))"
+    r"other posts you may enjoy|what others are reading|\d+ comments|cookie (?:consent|settings)|"
+    # comment threads and post footers
+    r"reply|leave a (?:comment|reply)|recent posts|(?:previous|next) (?:post|article)|"
+    r"thanks? (?:you )?for reading)"
     r"(?!\w)"
 )
 _CHROME_TEXT_ANY = (

@@ -37,10 +37,12 @@ def test_affiliate_disclosure_and_follow_calls_stay_out() -> None:
         f"<article><h1>Slow bread</h1>"
         "<p>We may earn a commission when you buy through links on our site.</p>"
         f"{PROSE}<p>Pin this for later!</p><h3>You might also like</h3>"
-        "<p>Follow us on Instagram for more bakes.</p></article>"
+        "<p>Follow us on Instagram for more bakes.</p><p>Thanks for reading!</p>"
+        "<h3>Recent Posts</h3><p>Reply</p></article>"
     )
     assert "Slow fermentation" in text
-    for boilerplate in ("earn a commission", "Pin this", "You might also like", "Follow us"):
+    for boilerplate in ("earn a commission", "Pin this", "You might also like", "Follow us",
+                        "Thanks for reading", "Recent Posts", "Reply"):
         assert boilerplate not in text, boilerplate
 
 
