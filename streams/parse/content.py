@@ -125,8 +125,9 @@ def walk(
     kinds: list[BlockKind] = ["paragraph"]
     span_start: list[int] = []
     # Per open block-level element: -1, or for a table row (<tr>) the number of its cells so
-    # far. Text flushed at the level of a row of two or more cells is a table row's text; a
-    # one-cell row is page layout (old sites set whole articles in <td>).
+    # far. Text flushed at the level of a row of two or more cells, spanning cells (it holds a
+    # `` | ``), is a table row's text; one cell's text is page layout (old sites set whole
+    # articles in a <td>, in paragraphs broken by <br>).
     rows: list[int] = []
     visited = 0
     max_nodes, max_depth = limits.max_nodes, limits.max_depth
@@ -136,7 +137,7 @@ def walk(
         text = " ".join("".join(buf).split())
         if text:
             blocks.append(RawBlock(kinds[-1], text, min(link_chars, len(text)), bold_chars,
-                                   row=bool(rows) and rows[-1] >= 2))
+                                   row=bool(rows) and rows[-1] >= 2 and " | " in text))
         buf.clear()
         link_chars = bold_chars = 0
 

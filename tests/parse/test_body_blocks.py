@@ -162,3 +162,13 @@ def test_brand_as_author_keeps_its_paragraphs() -> None:
         "<p>Crumb is a bakery brand that has sold sourdough kits since 2012 in three countries."
         "</p></article>", lang="en")
     assert "bakery brand" in parse_article(html, URL).text
+
+
+def test_article_as_br_separated_text_in_a_two_cell_layout_row_is_read() -> None:
+    # Old sites: a menu cell, then the article as loose text broken by <br>, in one row.
+    story = "<br><br>".join(
+        f"Paragraph {n}: bakers who keep a starter for years say the routine matters more "
+        "than the recipe, and a steady rise rewards a steady hand." for n in range(1, 7))
+    text = body_of(f"<table><tr><td><a href='/'>Home</a></td><td><h1>Slow bread</h1>{story}"
+                   "</td></tr></table>")
+    assert "Paragraph 1:" in text and "Paragraph 6:" in text
