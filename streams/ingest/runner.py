@@ -45,30 +45,45 @@ class KafkaLag:
         await self._consumer.stop()
         await self._admin.close()
 
+    @property
+    def partitions(self) -> int:
+        """Partitions of news.raw-html, from cluster metadata read at start."""
+        return len(self._parts)
+
     async def __call__(self) -> int:
         ends = await self._consumer.end_offsets(self._parts)
         return sum((await kafka.group_lag(self._admin, self.group, ends)).values())
 
 
-def partition_owner(app: faust.App) -> Callable[[FeedConfig], bool]:
-    """``owns`` for a worker's poller: the feed's :func:`owner_partition` of news.raw-html is
-    assigned to this worker (nothing is owned before the first assignment)."""
+Assigned = Callable[[], set[int]]
+
+
+def raw_html_assignment(app: faust.App) -> Assigned:
+    """The news.raw-html partitions assigned to this worker now (none before the first
+    assignment). Faust's ``consumer.topic_partitions`` is not used for the count: aiokafka
+    keeps that metadata on the group leader only, so the other workers would own nothing."""
+    return lambda: {tp.partition for tp in app.consumer.assignment()
+                    if tp.topic == RAW_HTML.name}
+
+
+def partition_owner(assigned: Assigned, partitions: Callable[[], int]
+                    ) -> Callable[[FeedConfig], bool]:
+    """``owns`` for a poller: the feed's :func:`owner_partition` of news.raw-html (out of
+    ``partitions()``) is among the ``assigned()`` ones."""
 
     def owns(feed: FeedConfig) -> bool:
-        partitions = app.consumer.topic_partitions(RAW_HTML.name)
-        if not partitions:
-            return False
-        mine = {tp.partition for tp in app.consumer.assignment() if tp.topic == RAW_HTML.name}
-        return owner_partition(feed.name, partitions) in mine
+        count = partitions()
+        return count > 0 and owner_partition(feed.name, count) in assigned()
 
     return owns
 
 
 async def run_feeds(settings: Settings, feeds: list[FeedConfig], *, sink: Sink | None = None,
                     once: bool = False, stop: asyncio.Event | None = None,
-                    owns: Callable[[FeedConfig], bool] | None = None) -> list[PollReport]:
+                    assigned: Assigned | None = None) -> list[PollReport]:
     """Poll ``feeds`` into news.raw-html until ``stop`` (or one round with ``once``); with
-    ``owns``, only the feeds it accepts at the time (see :mod:`streams.ingest.poller`)."""
+    ``assigned`` (a worker's raw-html partitions), only the feeds those partitions own (see
+    :mod:`streams.ingest.poller`)."""
     seen = KafkaSeen(settings)
     lag = KafkaLag(settings, settings.app_id)
     producer = None
@@ -80,6 +95,8 @@ async def run_feeds(settings: Settings, feeds: list[FeedConfig], *, sink: Sink |
     await lag.start()
     try:
         async with Fetcher(FetchPolicy.from_settings(settings)) as fetcher:
+            owns = None if assigned is None else partition_owner(assigned,
+                                                                 lambda: lag.partitions)
             poller = Poller(feeds, fetcher, sink, seen,
                             Backpressure(lag, settings.ingest_max_lag), owns=owns)
             if once:
@@ -104,7 +121,8 @@ def register(app: faust.App, settings: Settings) -> None:
     async def feed_poller() -> None:
         while True:  # a broker hiccup must not end polling for the life of the worker
             try:
-                await run_feeds(settings, feeds, sink=FaustSink(app), owns=partition_owner(app))
+                await run_feeds(settings, feeds, sink=FaustSink(app),
+                                assigned=raw_html_assignment(app))
             except Exception:
                 log.exception("feed poller failed; restarting in 10 s")
                 await asyncio.sleep(10)

@@ -11,7 +11,7 @@ from faust.types import TP
 from streams.ingest.config import FeedConfig
 from streams.ingest.fetch import Fetcher
 from streams.ingest.poller import Poller, owner_partition
-from streams.ingest.runner import partition_owner
+from streams.ingest.runner import partition_owner, raw_html_assignment
 from streams.ingest.seen import DAY_S, MemorySeen
 from streams.topics import RAW_HTML
 from tests.ingest.site import Site
@@ -103,11 +103,8 @@ def test_owner_partition_is_stable_and_spreads_feeds() -> None:
 
 
 class FakeConsumer:
-    def __init__(self, partitions: int, mine: set[int]) -> None:
-        self.partitions, self.mine = partitions, mine
-
-    def topic_partitions(self, topic: str) -> int | None:
-        return self.partitions if topic == RAW_HTML.name else None
+    def __init__(self, mine: set[int]) -> None:
+        self.mine = mine
 
     def assignment(self) -> set[TP]:
         return {TP(RAW_HTML.name, p) for p in self.mine} | {TP("news.articles", 0)}
@@ -115,11 +112,12 @@ class FakeConsumer:
 
 def test_worker_owns_the_feeds_of_its_raw_html_partitions() -> None:
     feeds = [FeedConfig(f"feed-{n}", f"https://example.com/{n}.xml") for n in range(20)]
-    workers = [SimpleNamespace(consumer=FakeConsumer(4, mine)) for mine in ({0, 1}, {2}, {3})]
-    owners = [[partition_owner(w)(feed) for w in workers] for feed in feeds]  # type: ignore[arg-type]
-    assert all(row.count(True) == 1 for row in owners)  # each feed: exactly one poller
-    unassigned = SimpleNamespace(consumer=FakeConsumer(0, set()))
-    assert not partition_owner(unassigned)(feeds[0])  # type: ignore[arg-type]
+    apps = [SimpleNamespace(consumer=FakeConsumer(mine)) for mine in ({0, 1}, {2}, {3})]
+    owns = [partition_owner(raw_html_assignment(app), lambda: 4)  # type: ignore[arg-type]
+            for app in apps]
+    assert all([o(feed) for o in owns].count(True) == 1 for feed in feeds)  # one poller each
+    assert raw_html_assignment(apps[0])() == {0, 1}  # type: ignore[arg-type]
+    assert not partition_owner(lambda: {0, 1, 2, 3}, lambda: 0)(feeds[0])  # no metadata yet
 
 
 async def test_pollers_sharing_a_feeds_file_poll_each_feed_once(site: Site, tag: str,
