@@ -37,6 +37,10 @@ class KafkaLag:
     async def start(self) -> None:
         await self._admin.start()
         await self._consumer.start()
+        await self.refresh()
+
+    async def refresh(self) -> None:
+        """Read news.raw-html's partitions from the cluster metadata again."""
         await self._consumer.topics()
         self._parts = [TopicPartition(RAW_HTML.name, p)
                        for p in sorted(self._consumer.partitions_for_topic(RAW_HTML.name) or ())]
@@ -95,8 +99,12 @@ async def run_feeds(settings: Settings, feeds: list[FeedConfig], *, sink: Sink |
     await lag.start()
     try:
         async with Fetcher(FetchPolicy.from_settings(settings)) as fetcher:
-            owns = None if assigned is None else partition_owner(assigned,
-                                                                 lambda: lag.partitions)
+            owns = None
+            if assigned is not None:
+                while not lag.partitions:  # a fresh cluster: the worker is creating the topic
+                    await asyncio.sleep(1)
+                    await lag.refresh()
+                owns = partition_owner(assigned, lambda: lag.partitions)
             poller = Poller(feeds, fetcher, sink, seen,
                             Backpressure(lag, settings.ingest_max_lag), owns=owns)
             if once:
