@@ -225,6 +225,8 @@ class KafkaSeen(MemorySeen):
                 continue
             for messages in batch.values():
                 self._note(messages, self.clock())
+            if batch:
+                metrics.INGEST_SEEN_URLS.set(len(self.stamps))
 
     async def _persist(self, key: str, url: str, source: str, outcome: str, now: float) -> None:
         value = {"url": normalize_url(url), "source": source, "outcome": outcome,

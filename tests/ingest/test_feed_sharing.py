@@ -24,9 +24,9 @@ pytestmark = pytest.mark.integration
 FEEDS = 8
 
 
-def owned(worker: Worker) -> float | None:
+def gauge(worker: Worker, name: str) -> float | None:
     try:
-        return worker.metrics().get("news_ingest_feeds_owned")
+        return worker.metrics().get(name)
     except OSError:
         return None
 
@@ -55,14 +55,19 @@ async def test_two_workers_share_one_feeds_file(site: Site, tag: str, tmp_path: 
                 process = await asyncio.to_thread(start_worker, settings, log)
                 workers.append(Worker(settings, process, log))
             shares: list[float | None] = []
+            seen: list[float | None] = []
             for _ in range(600):  # until the group is stable and both pollers report
-                shares = [await asyncio.to_thread(owned, w) for w in workers]
-                pages = [site.hits[f"/{tag}-{n}/a/page"] for n in range(FEEDS)]
-                if all(shares) and sum(shares) == FEEDS and all(pages):  # type: ignore[arg-type]
+                shares = [await asyncio.to_thread(gauge, w, "news_ingest_feeds_owned")
+                          for w in workers]
+                seen = [await asyncio.to_thread(gauge, w, "news_ingest_seen_urls")
+                        for w in workers]
+                if all(shares) and sum(shares) == FEEDS and seen == [FEEDS, FEEDS]:  # type: ignore[arg-type]
                     break  # (the first worker owns every feed until the second one joins)
                 await asyncio.sleep(0.1)
             assert sum(shares) == FEEDS, shares  # type: ignore[arg-type]
             assert all(share and share > 0 for share in shares), shares  # both poll some
+            # Each store holds every page, its own and the other worker's (it follows the topic).
+            assert seen == [FEEDS, FEEDS], seen
             assert all(1 <= site.hits[f"/{tag}-{n}/a/page"] <= 2 for n in range(FEEDS))
         finally:
             for worker in workers:
