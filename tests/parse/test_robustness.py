@@ -119,7 +119,11 @@ def test_binary_garbage() -> None:
 @given(st.one_of(st.binary(max_size=3000), st.text(max_size=3000),
                  st.lists(st.sampled_from(["<div>", "</div>", "<p>", "</p>", "<br>", "<a href=x>",
                                            "text ", "기사 본문 ", "<script>", "<!--", "<h1>",
-                                           "<meta charset=euc-kr>", "\x00", "&amp;", "<table>"]),
+                                           "<meta charset=euc-kr>", "\x00", "&amp;", "<table>",
+                                           "<tr>", "<td>", "</td>", "</tr>", "<th>", "<form>",
+                                           "</form>", "<div class='sidebar-x'>",
+                                           "<div class=contextmenu>", "<li>", "<ul>",
+                                           "Jane Doe is a writer. ", "doesn\u00e2\u0080\u0099t "]),
                           max_size=400).map("".join)))
 def test_fuzz_only_article_or_parse_error(payload: str | bytes) -> None:
     try:
