@@ -23,11 +23,20 @@ _PREFIX = re.compile(
 #: Not a byline: a comment widget's "NAME says", a reading-time label.
 _NOT_BYLINE = re.compile(r"(?i)\ssays:?$|\bmins? read$|^\d+\s*min")
 _TRAILER = re.compile(r"\s*(?:기자|특파원|선임기자|객원기자)$")
-_BAD_NAME = re.compile(r"https?:|www\.|\d{3,}|[<>{}=]")
+_BAD_NAME = re.compile(r"https?:|www\.|\d{3,}|[<>{}=*]|\d:\d\d")  # links, form labels, times
+#: Debris around a name in byline widgets: a leading month-day (``Jun 2``), a trailing "Written
+#: By" (the label printed after the date), a trailing footnote number (``Jane Doe 1``).
+_MONTH_DAY = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? "
+              r"\d{1,2}(?:st|nd|rd|th)?")
+_NAME_DEBRIS = re.compile(
+    rf"^{_MONTH_DAY},?\s+|[\s\-–—●·,|]+(?:at |on )?{_MONTH_DAY}$"
+    r"|(?:^|\s+)(?:(?:written|posted|reviewed) )?by$|\s+\d$",
+    re.IGNORECASE,
+)
 _NOT_NAMES = frozenset({"by", "author", "authors", "posted by", "written by", "admin", "staff",
                         "share", "about the author", "reporter", "기자", "editor", "the author",
                         "website", "insights from", "article by", "authors of this article",
-                        "authored by"})
+                        "authored by", "article", "written", "posted", "reviewed", "name"})
 _DATE_TAIL = re.compile(
     r"\s*(?:[|•·,]|\b(?:on|updated|published|posted)\b).*$", re.IGNORECASE
 )
@@ -38,6 +47,8 @@ def clean_name(raw: str) -> str | None:
     name = EMAIL.sub("", name)
     name = _PREFIX.sub("", name)
     name = _TRAILER.sub("", name).strip(" ,;:-–—|·")
+    while (trimmed := _PREFIX.sub("", _NAME_DEBRIS.sub("", name)).strip(" ,;:-–—|·")) != name:
+        name = trimmed  # "May 28 Written By Jane Roe": the date, then the label
     if not name or len(name) > 60 or _BAD_NAME.search(name):
         return None
     if name.casefold() in _NOT_NAMES or not any(ch.isalpha() for ch in name):

@@ -172,3 +172,15 @@ def test_byline_labels_and_comment_authors_are_not_names() -> None:
     assert clean_name("Lori Campbell says") is None
     assert clean_name("10 mins read") is None
     assert clean_name("The Author") is None
+
+
+def test_name_debris_from_byline_widgets_is_trimmed() -> None:
+    from streams.parse.authors import clean_name
+
+    assert clean_name("Summer Swann - June 12") == "Summer Swann"
+    assert clean_name("Elaine Chen Dec. 18") == "Elaine Chen"
+    assert clean_name("May 28 Written By Isabella Tabacchi") == "Isabella Tabacchi"
+    assert clean_name("Jennifer Huberty 1") == "Jennifer Huberty"  # a footnote mark
+    assert clean_name("Meaghan Weeden ● December 23") == "Meaghan Weeden"
+    for junk in ("Name *", "Sat, - 06:36", "Jun 2 Written By", "Article by"):
+        assert clean_name(junk) is None, junk
