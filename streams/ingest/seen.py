@@ -105,6 +105,10 @@ class MemorySeen:
         now = self.clock()
         await self._persist(key, url, source, outcome, now)
         self.stamps[key] = now
+        self._prune(now)
+
+    def _prune(self, now: float) -> None:
+        """Drop expired keys (at most once per hour) and report the size."""
         if self.ttl_s and now - self._pruned_at >= min(self.ttl_s, _PRUNE_EVERY_S):
             self.stamps = {k: t for k, t in self.stamps.items() if self._alive(t, now)}
             self._pruned_at = now
@@ -223,10 +227,10 @@ class KafkaSeen(MemorySeen):
                 log.exception("seen store: reading %s failed; retrying in 5 s", self.topic)
                 await asyncio.sleep(5)
                 continue
+            now = self.clock()
             for messages in batch.values():
-                self._note(messages, self.clock())
-            if batch:
-                metrics.INGEST_SEEN_URLS.set(len(self.stamps))
+                self._note(messages, now)
+            self._prune(now)  # a poller that owns no feed writes nothing, but learns and forgets
 
     async def _persist(self, key: str, url: str, source: str, outcome: str, now: float) -> None:
         value = {"url": normalize_url(url), "source": source, "outcome": outcome,

@@ -144,3 +144,14 @@ async def test_pollers_sharing_a_feeds_file_poll_each_feed_once(site: Site, tag:
     assert [site.hits[f"/{tag}-{n}/feed.xml"] for n in range(6)] == [1] * 6
     assert [site.hits[f"/{tag}-{n}/a/page"] for n in range(6)] == [1] * 6
     assert all(sink.on(RAW_HTML.name) for sink in sinks)  # both pollers had feeds to poll
+
+
+def test_a_store_that_only_learns_still_forgets() -> None:
+    # A worker that owns no feed writes nothing; what it learns by following the topic must
+    # still expire (pruning is not tied to writing).
+    clock = Clock()
+    seen = MemorySeen(ttl_s=DAY_S, clock=clock)
+    seen.stamps = {"old": clock.now - 2 * DAY_S, "new": clock.now}
+    clock.now += 2 * 3600
+    seen._prune(clock.now)
+    assert set(seen.stamps) == {"new"}
