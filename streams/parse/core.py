@@ -221,7 +221,11 @@ def _filter_blocks(raw: list[RawBlock], title: str | None) -> _Body:
 
 
 def _without_author_bio(blocks: list[Block], authors: list[Author]) -> list[Block]:
-    """``blocks`` without a closing author bio: one of the last four blocks that starts with
+    """``blocks`` without a closing author box or bio.
+
+    An author box is a short heading in the second half of the last ten blocks (``About the
+    author``, ``Written by``: :data:`selectors.AUTHOR_BOX`); it and all after it go. A bio is one of
+    the last four blocks that starts with
     an author's name, full or first, followed by a verb that introduces a bio (``Jane Doe is a
     food writer``, ``Karina holds an MBA``), and everything after it. Only authors named like
     people count (two or three capitalised words, no ``Official``/``Team``/``Inc``): a brand
@@ -229,6 +233,11 @@ def _without_author_bio(blocks: list[Block], authors: list[Author]) -> list[Bloc
     people = [a.name for a in authors if a.name and sel.PERSON_NAME.fullmatch(a.name)
               and not sel.NOT_A_PERSON.search(a.name)]
     names = {part for name in people for part in (name, name.split()[0]) if len(part) >= 3}
+    for index in range(max(3, len(blocks) // 2, len(blocks) - 10), len(blocks)):
+        text = blocks[index].text
+        if len(text) < 40 and sel.AUTHOR_BOX.match(text):
+            blocks = blocks[:index]
+            break
     if not names:
         return blocks
     for index in range(max(0, len(blocks) - 4), len(blocks)):

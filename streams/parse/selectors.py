@@ -229,6 +229,8 @@ BIO_VERB = re.compile(
     r",? (?:is|was|has|holds|started|founded|co-founded|writes|covers|joined|lives|leads|"
     r"teaches|specializes|specialises|serves)\b"
 )
+#: The heading of a closing author box.
+AUTHOR_BOX = re.compile(r"(?i)(?:about the (?:author|writer)|meet the author|written by)\b")
 #: An author name shaped like a person's: two or three capitalised words (``Jean-Luc Aufranc``).
 PERSON_NAME = re.compile(r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,2}")
 #: Words in an author field that name an organisation or a team, not a person.

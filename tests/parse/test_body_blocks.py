@@ -172,3 +172,13 @@ def test_article_as_br_separated_text_in_a_two_cell_layout_row_is_read() -> None
     text = body_of(f"<table><tr><td><a href='/'>Home</a></td><td><h1>Slow bread</h1>{story}"
                    "</td></tr></table>")
     assert "Paragraph 1:" in text and "Paragraph 6:" in text
+
+
+def test_closing_author_box_is_not_body() -> None:
+    text = body_of(
+        f"<article><h1>Slow bread</h1>{PROSE}{LONG}<h3>About the author</h3>"
+        "<p>Sam Reyes bakes, writes and teaches sourdough workshops on weekends.</p>"
+        "</article>"
+    )
+    assert "Slow fermentation" in text
+    assert "About the author" not in text and "teaches sourdough" not in text
