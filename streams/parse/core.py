@@ -28,6 +28,7 @@ from streams.records import Article, Author, Block, article_id
 from streams.urls import normalize_url
 
 _WORD = re.compile(r"\w+")
+_HAS_WORD = re.compile(r"\w")
 #: Characters that are never ``\w`` and often stick to words (``end.``, ``"quoted"``).
 _EDGE_PUNCT = ".,;:!?()[]\"'“”‘’«»…-–—"
 
@@ -193,6 +194,8 @@ def _filter_blocks(raw: list[RawBlock], title: str | None) -> _Body:
             continue
         if len(text) < 200 and is_chrome_text(block):
             continue
+        if len(text) < 60 and (sel.LABEL_LINE.match(text) or not _HAS_WORD.search(text)):
+            continue  # "Table of contents", "Dec 4, 2025", a lone "•" or zero-width joiner
         if (i < 3 or i >= n - 4) and is_byline(text):
             out.authors.extend(korean_byline(text) or english_byline(text))
             continue

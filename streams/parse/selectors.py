@@ -184,7 +184,9 @@ _CHROME_TEXT_LEAD = (
     r"other posts you may enjoy|what others are reading|\d+ comments|cookie (?:consent|settings)|"
     # comment threads and post footers
     r"reply|leave a (?:comment|reply)|recent posts|(?:previous|next) (?:post|article)|"
-    r"thanks? (?:you )?for reading)"
+    r"thanks? (?:you )?for reading|"
+    # reading-time labels, the US government site banner
+    r"\d+ min(?:ute)?s? read|official websites use \.gov|secure \.gov websites)"
     r"(?!\w)"
 )
 _CHROME_TEXT_ANY = (
@@ -193,6 +195,8 @@ _CHROME_TEXT_ANY = (
     # affiliate disclosures, which sites put in the article column
     r"|(?:earn|receive|get) (?:a )?(?:small )?(?:commission|compensation)|qualifying purchases"
     r"|reader-supported|supported by commissions"
+    # the success and failure notes of embedded forms (hidden until submitted)
+    r"|your submission has been received|something went wrong while submitting"
 )
 CHROME_TEXT = re.compile(rf"(?i)^{_CHROME_TEXT_LEAD}|{_CHROME_TEXT_ANY}")
 _CHROME_TEXT_LEAD_RE = re.compile(rf"(?i){_CHROME_TEXT_LEAD}")
@@ -211,12 +215,22 @@ def chrome_text(text: str) -> bool:
     if (
         "댓글" in text or "로그인한 회원만" in text or "무단" in text or "재배포" in text
         or "erved" in low or "gn up for " in low or "be to " in low or "ommission" in low
-        or "ompensation" in low or "purchases" in low or "reader-" in low
+        or "ompensation" in low or "purchases" in low or "reader-" in low or "submi" in low
     ):
         return bool(_CHROME_TEXT_ANY_RE.search(text))
     return False
 
 
+#: A whole short block that only labels what follows or what the page is (a table of contents,
+#: a tag list, a reading time, a bare date): never article text.
+LABEL_LINE = re.compile(
+    r"(?i)^(?:table of contents|contents|in this article|on this page|tags|disclaimer|"
+    r"(?:last )?updated:?|published:?|"
+    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}|"
+    r"\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,? \d{4}|"
+    r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}[-.]\d{1,2}[-.]\d{1,2}\.?)"
+    r"(?: ?[⋅·•|] ?\d+ min(?:ute)?s? read)?)$"
+)
 #: A copyright line; group 1 is the holder (used as publisher when nothing better exists).
 COPYRIGHT = re.compile(
     r"(?i)^\s*(?:copyright\s*(?:©|ⓒ|\(c\))?|©|ⓒ|\(c\))\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?"
