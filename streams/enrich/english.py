@@ -18,7 +18,7 @@ import re
 
 from streams.enrich import generic, rules
 from streams.enrich.lexicon import Lexicon
-from streams.enrich.mention import Mention, occupy, overlaps
+from streams.enrich.mention import Mention, known_or, occupy, overlaps
 from streams.enrich.rules import words
 
 _WORD = (
@@ -98,15 +98,11 @@ def _datelines(text: str, lexicon: Lexicon) -> list[Mention]:
         for group in (1, 2):
             if match.group(group) is None:
                 continue
-            start, end = match.span(group)
-            surface = text[start:end].rstrip(". ")
-            end = start + len(surface)
-            known = lexicon.lookup(surface)
-            if known is not None:
-                out.append(Mention(start, end, surface, known.type, known.source,
-                                   known.confidence, known))
-            elif len(surface) >= 2:
-                out.append(Mention(start, end, surface, "location", "rule", 0.6))
+            start = match.start(group)
+            surface = match.group(group).rstrip(". ")
+            if len(surface) >= 2:
+                out.append(known_or(lexicon, start, start + len(surface), surface, "location",
+                                    0.6))
     return out
 
 

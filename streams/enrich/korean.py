@@ -15,7 +15,7 @@ from typing import Any
 
 from streams.enrich import crf, generic, rules
 from streams.enrich.lexicon import Known, Lexicon, is_hangul
-from streams.enrich.mention import Mention, occupy, overlaps
+from streams.enrich.mention import Mention, known_or, occupy, overlaps
 from streams.enrich.resources import kiwi, wikidata_types
 from streams.enrich.rules import words
 
@@ -95,18 +95,9 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
 
 def _datelines(text: str, lexicon: Lexicon) -> list[Mention]:
     """The place and the agency of each wire dateline (``(세종=연합뉴스)`` -> 세종 + 연합뉴스)."""
-    out = []
-    for match in _DATELINE_RE.finditer(text):
-        for group, default in ((1, "location"), (2, "organization")):
-            start, end = match.span(group)
-            surface = match.group(group)
-            known = lexicon.lookup(surface)
-            if known is not None:
-                out.append(Mention(start, end, surface, known.type, known.source,
-                                   known.confidence, known))
-            else:
-                out.append(Mention(start, end, surface, default, "rule", 0.7))
-    return out
+    return [known_or(lexicon, *match.span(group), match.group(group), default, 0.7)
+            for match in _DATELINE_RE.finditer(text)
+            for group, default in ((1, "location"), (2, "organization"))]
 
 
 def _quoted(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from streams.enrich.lexicon import Known
+from streams.enrich.lexicon import Known, Lexicon
 
 
 @dataclass(slots=True)
@@ -18,6 +18,15 @@ class Mention:
     source: str
     confidence: float
     known: Known | None = None
+
+
+def known_or(lexicon: Lexicon, start: int, end: int, surface: str, etype: str,
+             confidence: float) -> Mention:
+    """The mention of the entity ``lexicon`` knows as ``surface``; else a rule-typed one."""
+    known = lexicon.lookup(surface)
+    if known is not None:
+        return Mention(start, end, surface, known.type, known.source, known.confidence, known)
+    return Mention(start, end, surface, etype, "rule", confidence)
 
 
 def overlaps(occupied: bytearray, start: int, end: int) -> bool:
