@@ -8,7 +8,7 @@ GET, but the seen store keeps the entries from being fetched again.
 
 Several pollers on one feeds file (``NEWSSTREAM_FEEDS_FILE`` on every worker) share the feeds
 instead of each polling all of them: ``owns`` says whether this process polls a feed now. The
-worker passes :func:`streams.ingest.runner.partition_owner`: a feed belongs to whoever holds
+worker's comes from :func:`streams.ingest.runner.partition_owner`: a feed belongs to whoever holds
 partition :func:`owner_partition` of ``news.raw-html`` in the pipeline's consumer group, so the
 feeds move with the partitions on a rebalance and every feed has exactly one poller once the
 group is stable (during a rebalance a feed may be polled twice; the shared seen store and stable
@@ -130,10 +130,10 @@ class Poller:
         self.due = {f.name: start for f in self.feeds}
         while not stop.is_set():
             now = time.monotonic()
-            owned = [feed for feed in self.feeds if self.owns(feed)]
+            owned = {feed.name for feed in self.feeds if self.owns(feed)}
             metrics.INGEST_FEEDS_OWNED.set(len(owned))
             for feed in self.feeds:
-                if self.due[feed.name] <= now and feed not in owned:
+                if self.due[feed.name] <= now and feed.name not in owned:
                     self.due[feed.name] = now + min(OWNERSHIP_RECHECK_S, feed.interval_s)
                     continue
                 if self.due[feed.name] <= now:
