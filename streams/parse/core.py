@@ -67,12 +67,18 @@ def _is_chrome_name(names: str) -> bool:
     and so do the pages of one site)."""
     found = _CHROME_CACHE.get(names)
     if found is None:
-        low = sel.CAMEL_HUMP.sub("-", names).lower()  # articleRelated -> article-related
+        low = _normal_names(names)
         found = bool(sel.CHROME_NAMES.search(low)) and not sel.CHROME_NEGATED.search(low)
         if len(_CHROME_CACHE) >= 100_000:
             _CHROME_CACHE.clear()
         _CHROME_CACHE[names] = found
     return found
+
+
+def _normal_names(names: str) -> str:
+    """``class id`` lower-cased with a ``-`` at each camelCase hump (``articleRelated`` ->
+    ``article-related``), so that chrome words are found at the start of a name part."""
+    return sel.CAMEL_HUMP.sub("-", names).lower()
 
 
 def _remove_chrome(body: LexborNode) -> None:
@@ -101,7 +107,7 @@ def _layout_prose(node: LexborNode) -> bool:
     """Whether ``node`` is named as chrome only by layout words (sidebar, nav, menu) and holds
     runs of long paragraphs: then it is a layout container around the article, not chrome."""
     attrs = node.attributes
-    names = sel.CAMEL_HUMP.sub("-", f"{attrs.get('class') or ''} {attrs.get('id') or ''}").lower()
+    names = _normal_names(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
     if not sel.LAYOUT_CHROME_WORDS.search(names):
         return False
     if sel.CHROME_NAMES.search(sel.LAYOUT_CHROME_WORDS.sub(" ", names)):
@@ -224,15 +230,14 @@ def _filter_blocks(raw: list[RawBlock], title: str | None) -> _Body:
 
 
 def _without_author_bio(blocks: list[Block], authors: list[Author]) -> list[Block]:
-    """``blocks`` without a closing author box or bio.
+    """``blocks`` without a closing author box or bio, and without what follows them.
 
-    An author box is a short heading in the second half of the last ten blocks (``About the
-    author``, ``Written by``: :data:`selectors.AUTHOR_BOX`); it and all after it go. A bio is one of
-    the last four blocks that starts with
-    an author's name, full or first, followed by a verb that introduces a bio (``Jane Doe is a
-    food writer``, ``Karina holds an MBA``), and everything after it. Only authors named like
-    people count (two or three capitalised words, no ``Official``/``Team``/``Inc``): a brand
-    as author starts many a paragraph of its own article."""
+    A box starts at a short heading in the second half of the last ten blocks (``About the
+    author``, ``Written by``: :data:`selectors.AUTHOR_BOX`). A bio is one of the last four
+    blocks that starts with an author's full or first name followed by a verb that introduces a
+    bio (``Jane Doe is a food writer``, ``Karina holds an MBA``). Only authors named like people
+    count (two or three capitalised words, no ``Official``/``Team``/``Inc``): a brand as author
+    starts many a paragraph of its own article."""
     people = [a.name for a in authors if a.name and sel.PERSON_NAME.fullmatch(a.name)
               and not sel.NOT_A_PERSON.search(a.name)]
     names = {part for name in people for part in (name, name.split()[0]) if len(part) >= 3}
