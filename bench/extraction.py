@@ -7,7 +7,7 @@ directory's README.md (``html/NNNN.html.gz`` and ``ground-truth/NNNN.json``).
 Run::
 
     .venv/bin/python bench/extraction.py [DATA_DIR] [--limit N] [--passes N] [--no-trafilatura]
-                                         [--dump FILE.jsonl]
+                                         [--dump FILE.jsonl] [--halves]
 
 Metrics (the same for both extractors, computed in one run, single process):
 
@@ -260,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--passes", type=int, default=3,
                     help="timed passes per extractor (interleaved); the best one counts")
     ap.add_argument("--dump", type=Path, default=None, help="write per-page scores (JSONL)")
+    ap.add_argument("--halves", action="store_true",
+                    help="also score each half of the set (even / odd page ids): a rule worth "
+                         "keeping helps, or is neutral, on both")
     args = ap.parse_args(argv)
 
     pages = load_pages(args.data_dir, args.limit)
@@ -292,6 +295,15 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"data_dir": str(args.data_dir), "passes": max(1, args.passes)}
     for name in extractors:
         results[name] = evaluate(name, first[name], pages, cpu[name], wall[name])
+        if args.halves:
+            for half, parity in (("even", 0), ("odd", 1)):
+                chosen = [i for i, page in enumerate(pages)
+                          if page.file_id.isdigit() and int(page.file_id) % 2 == parity]
+                results[name][half] = {key: value for key, value in evaluate(
+                    name, [first[name][i] for i in chosen], [pages[i] for i in chosen],
+                    cpu[name], wall[name]).items()
+                    if key in ("f1", "title_acc", "author_acc", "date_acc")}
+                print(f"{name} {half} half: {results[name][half]}")
     keys = ["precision", "recall", "f1", "with_rate", "without_rate", "title_acc",
             "author_acc", "date_acc", "date_acc_published_or_modified", "pages_per_s"]
     names = [n for n in ("ours", "trafilatura") if n in results]
