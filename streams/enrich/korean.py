@@ -32,7 +32,8 @@ _NOUN_TAGS = frozenset({"NNP"})
 _NOT_NAMES = frozenset(words(
     "이번 지난 한편 이날 오늘 당시 전날 다음 관련 해당 전체 우리 모든 국내 해외"
 ))
-_TOKEN_CACHE_KEY = "_tokens"
+# Between a person and the organisation whose title follows (``김중겸 전 현대건설 사장``).
+_AFTER_PERSON_RE = re.compile(r"\s+(?:(?:전|현|前)\s+)?")
 
 
 def tokenize(text: str) -> list[Any]:
@@ -82,7 +83,13 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
     crf_names = _crf_names(text, lexicon, tokens, matches, model) if use_crf else []
     claim([m for m in crf_names if _contains_known(m, matches)])
     claim([Mention(s, e, text[s:e], k.type, k.source, k.confidence, k) for s, e, k in matches])
-    claim(_cue_names(text, lexicon, tokens, occupied))
+    # A cue name inside a longer CRF person (조스 웨던 감독: the cue rule takes one word before
+    # the title) gives way to it, and so does one right after a CRF person (김중겸 전 현대건설
+    # 사장: the title is the person's, 현대건설 is the company).
+    people = [(m.start, m.end) for m in crf_names if m.type == "person"]
+    claim([m for m in _cue_names(text, lexicon, tokens, occupied)
+           if not any((s <= m.start and m.end <= e and e - s > m.end - m.start)
+                      or _AFTER_PERSON_RE.fullmatch(text, e, m.start) for s, e in people)])
     claim(crf_names)
     runs = _kiwi_runs(text, lexicon, tokens, occupied)
     claim([m for m in runs if m.source != "default"] if use_crf else runs)
@@ -297,15 +304,23 @@ def _type_unknown(surface: str, start: int, end: int, lexicon: Lexicon) -> Menti
         return Mention(start, end, surface, by_suffix, "rule", 0.55)
     if rules.looks_like_korean_name(surface):
         return Mention(start, end, surface, "person", "rule", 0.45)
-    if surface.isascii() and surface.isupper() and 2 <= len(surface) <= 6:
-        return Mention(start, end, surface, "organization", "rule", 0.4)
     return Mention(start, end, surface, "other", "default", 0.3)
 
 
 def _retype_by_context(text: str, mention: Mention, found: list[Mention]) -> None:
-    """Title words next to a name make it a person (트럼프 전 대통령, 사무국장 크리스 레헨)."""
+    """Title words next to a name make it a person (트럼프 전 대통령, 사무국장 크리스 레헨).
+
+    Not a name the CRF typed as an organisation or place: its features include the next word
+    and whether it is a title, and in ``김무성 새누리당 대표`` the title belongs to the person
+    before the party, which the CRF learnt from KLUE.
+    """
     if mention.source == "rule" and mention.type == "person":
         return
+    if mention.source == "crf" and mention.type in ("organization", "location"):
+        return
+    if any(other.type == "person" and _AFTER_PERSON_RE.fullmatch(text, other.end, mention.start)
+           for other in found):
+        return  # 김중겸 전 현대건설 사장: the title after the company is the person's
     after = text[mention.end:mention.end + 16]
     if after[:1] == "씨" and (len(after) < 2 or not is_hangul(after[1])):
         _set_person(mention)

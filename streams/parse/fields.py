@@ -35,6 +35,12 @@ _LOOSE_DATE = re.compile(
     r"(?<![\w/.])(?:1[3-9]|2\d|3[01])/\d\d?/(?:19|20)\d\d(?![\w/])|"
     r"(?<![\w/.])\d\d?/(?:1[3-9]|2\d|3[01])/(?:19|20)\d\d(?![\w/]))"
 )
+#: A byline that prints the date after the names (``Written by Moses Kim and Kate Shokurova
+#: April 8, 2024``, ``By Jane Doe · March 3, 2025``).
+_BYLINE_DATE = re.compile(
+    r"\b(?:[Ww]ritten by|By)\s+(?:[A-Z][\w'.-]*(?:,|\s+and|\s+&)?\s+){1,8}?"
+    r"[·|•,–—-]?\s*(?P<date>(?i:" + _LOOSE_DATE.pattern[4:] + "))"
+)
 _SOURCE_RANK = {"jsonld": 0, "fusion": 1, "meta": 2, "next_data": 3, "microdata": 4, "time": 5}
 
 
@@ -230,6 +236,10 @@ def resolve_dates(
                     if md and day and (int(day[5:7]), int(day[8:10])) == md:
                         published, p_source = day, "text"
                         break
+    if published is None:
+        byline = _BYLINE_DATE.search(page_text[:200_000])
+        published = parse_date(byline.group("date"), korean=korean) if byline else None
+        p_source = "byline" if published else None
     if published is None:
         loose = _LOOSE_DATE.search(region)
         value = parse_date(loose.group(0), korean=korean) if loose else None

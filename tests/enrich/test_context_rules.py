@@ -59,6 +59,35 @@ def test_wire_dateline_gives_place_and_agency() -> None:
     assert "춘천=연합뉴스" not in found
 
 
+def test_title_after_a_person_and_an_organisation_is_the_persons() -> None:
+    # 김무성 새누리당 대표 in KLUE: the party stayed an organisation only when no rule retyped it.
+    text = "검찰은 박도윤 전 한빛건설 사장을 기소했고 최정민 미래연대당 대표는 회견을 열었다."
+    found = crf_types(text, ("박도윤", "PS"), ("한빛건설", "OG"), ("최정민", "PS"),
+                      ("미래연대당", "OG"))
+    assert found["한빛건설"] == found["미래연대당"] == "organization"
+    assert found["박도윤"] == found["최정민"] == "person"
+    # The cue-name rule (a name before a title) must not claim the college before the CRF does.
+    found = {m.surface: m.type for m in korean.extract("표창원 전 경찰대 교수는 방송에 출연했다.",
+                                                        base_lexicon())}
+    assert found == {"표창원": "person", "경찰대": "organization"}
+
+
+def test_cue_name_gives_way_to_a_longer_crf_person() -> None:
+    found = crf_types("이날 시사회에는 조스 웨던 감독과 배우들이 참석했다.", ("조스 웨던", "PS"))
+    assert found == {"조스 웨던": "person"}
+
+
+def test_unknown_acronyms_are_not_organisations() -> None:
+    found = names(enrich(article("새 스마트폰 출시", "새 스마트폰은 QHD 화질의 화면과 ATM 결제 "
+                                 "기능을 갖췄다.")))
+    assert "QHD" not in found and "ATM" not in found
+
+
+def test_the_presidential_office_is_an_organisation() -> None:
+    found = names(enrich(article("차관 인사", "청와대는 13일 새 정부 차관 인사를 발표했다.")))
+    assert found["청와대"] == "organization"
+
+
 # --- English -------------------------------------------------------------------------------
 
 

@@ -150,3 +150,14 @@ def test_numeric_slashed_dates_only_when_unambiguous() -> None:
     assert parse_article(html, URL).published == "2024-10-31"
     html = en_page("", f"<article><h1>{TITLE}</h1><span>03/10/2023</span>{PROSE}</article>")
     assert parse_article(html, URL).published is None
+
+
+def test_date_after_the_names_of_a_byline_far_below_the_headline() -> None:
+    # The byline sits under the article, more than the usual 6,000 characters from the title.
+    html = en_page("", f"<article><h1>{TITLE}</h1>{PROSE * 30}<div class='author-box'>"
+                       "Written by Mira Holt and Dan Osei April 8, 2024</div></article>")
+    assert parse_article(html, URL).published == "2024-04-08"
+    # "by" in running text before a date is not a byline.
+    html = en_page("", f"<article><h1>{TITLE}</h1>{PROSE * 30}<p>Prices were cut by the "
+                       "bakery on April 8, 2024.</p></article>")
+    assert parse_article(html, URL).published is None
