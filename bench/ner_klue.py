@@ -71,8 +71,31 @@ def read_klue(path: Path) -> list[tuple[str, str, Gold]]:
     return out
 
 
+_NO_SPACE_BEFORE = frozenset({",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "'s", "'S", "n't",
+                              "N'T", "'re", "'ve", "'ll", "'d", "'m", "''"})
+_NO_SPACE_AFTER = frozenset({"(", "[", "{", "$", "``"})
+
+
+def _spaced(tokens: list[str]) -> list[bool]:
+    """Whether a space goes before each token when a tokenised sentence is written out as text
+    (``Nvidia 's shares , he said`` -> ``Nvidia's shares, he said``), as the extractor sees
+    running text; straight double quotes alternate between opening and closing."""
+    out, quoted = [], False
+    for index, token in enumerate(tokens):
+        space = index > 0 and token not in _NO_SPACE_BEFORE and \
+            tokens[index - 1] not in _NO_SPACE_AFTER
+        if token == '"':
+            space = space and not quoted
+            quoted = not quoted
+        elif index and tokens[index - 1] == '"' and quoted:
+            space = False
+        out.append(space)
+    return out
+
+
 def read_conll(path: Path) -> list[tuple[str, str, Gold]]:
-    """Sentences of a CoNLL-2003 style file (token first column, BIO/IOB tag last column)."""
+    """Sentences of a CoNLL-2003 style file (token first column, BIO or IOB1 tag last column),
+    detokenised into running text (see :func:`_spaced`); a space inside an entity belongs to it."""
     out: list[tuple[str, str, Gold]] = []
     tokens: list[tuple[str, str]] = []
     for raw in [*path.read_text(encoding="utf-8").split("\n"), ""]:
@@ -81,21 +104,17 @@ def read_conll(path: Path) -> list[tuple[str, str, Gold]]:
             tokens.append((parts[0], parts[-1]))
             continue
         if tokens:
-            text, tags = "", []
-            for index, (token, tag) in enumerate(tokens):
-                if index:
+            text, tags, previous = "", [], ""
+            for (token, tag), space in zip(tokens, _spaced([t for t, _ in tokens]), strict=True):
+                label = tag[2:] if tag[:2] in ("B-", "I-") else ""
+                inside = bool(label) and tag.startswith("I-") and label == previous
+                if space:
                     text += " "
-                    tags.append("O")
-                inside = tag[:2] in ("B-", "I-") and index and tags[-2:-1] != ["O"]
-                for position in range(len(token)):
-                    label = tag[2:] if tag != "O" else ""
-                    if not label:
-                        tags.append("O")
-                    elif position == 0 and (tag.startswith("B-") or not inside):
-                        tags.append("B-" + label)
-                    else:
-                        tags.append("I-" + label)
+                    tags.append("I-" + label if inside else "O")
+                tags += [("I-" if inside else "B-") + label] + ["I-" + label] * (len(token) - 1) \
+                    if label else ["O"] * len(token)
                 text += token
+                previous = label
             out.append((f"conll-{len(out)}", text, _spans(tags, CONLL)))
             tokens = []
     return out

@@ -101,10 +101,12 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
 
 
 def _datelines(text: str, lexicon: Lexicon) -> list[Mention]:
-    """The place and the agency of each wire dateline (``(세종=연합뉴스)`` -> 세종 + 연합뉴스)."""
+    """The place and the agency of each wire dateline (``(세종=연합뉴스)`` -> 세종 + 연합뉴스);
+    only the agency of a credit written the same way (``(출처=연합뉴스)``)."""
     return [known_or(lexicon, *match.span(group), match.group(group), default, 0.7)
             for match in _DATELINE_RE.finditer(text)
-            for group, default in ((1, "location"), (2, "organization"))]
+            for group, default in ((1, "location"), (2, "organization"))
+            if group == 2 or match.group(1) not in rules.CREDIT_LABELS_KO]
 
 
 def _quoted(

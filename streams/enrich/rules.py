@@ -79,6 +79,11 @@ LOC_SUFFIXES_EN = frozenset(
 )
 # Words of a photo or data credit after the source's name (사진=국립공원공단 제공, 통계청 자료).
 CREDIT_WORDS_KO = frozenset(words("제공 촬영 자료 사진"))
+# Labels of a credit written like a dateline, ``(출처=연합뉴스)``, ``[사진=뉴스1]``: the part
+# before ``=`` says what is credited, not where the story was filed.
+CREDIT_LABELS_KO = frozenset(words(
+    "출처 사진 자료 자료사진 사진제공 제공 그래픽 영상 일러스트 디자인 편집 촬영 글 그림 캡처"
+))
 # Endings of natural features: mountains, rivers, islands... Korean given names practically never
 # end in these syllables (unlike 호, 만 or 해: 민호, 영만, 은해), so three or more syllables
 # ending in one name a place even where a tagger reads a person.

@@ -59,6 +59,14 @@ def test_wire_dateline_gives_place_and_agency() -> None:
     assert "춘천=연합뉴스" not in found
 
 
+def test_credit_written_like_a_dateline_names_only_the_source() -> None:
+    result = enrich(article("제목", "강원도가 새 사업을 발표했다.",
+                            captions=["(출처=연합뉴스)", "[사진=뉴스1]"]))
+    found = names(result)
+    assert found.get("연합뉴스") == "organization"
+    assert "출처" not in found and "사진" not in found
+
+
 def test_title_after_a_person_and_an_organisation_is_the_persons() -> None:
     # 김무성 새누리당 대표 in KLUE: the party stayed an organisation only when no rule retyped it.
     text = "검찰은 박도윤 전 한빛건설 사장을 기소했고 최정민 미래연대당 대표는 회견을 열었다."

@@ -1,0 +1,57 @@
+"""bench/ner_klue.py's CoNLL reader: tokenised sentences become running text with exact gold
+spans, multi-token entities stay whole (BIO and IOB1), and adjacent entities stay apart."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+NER_KLUE = Path(__file__).resolve().parents[2] / "bench" / "ner_klue.py"
+
+
+def _ner_klue() -> Any:
+    spec = importlib.util.spec_from_file_location("ner_klue", NER_KLUE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+CONLL = """-DOCSTART- -X- -X- O
+
+Mira B-PER
+Holt I-PER
+'s O
+firm O
+, O
+Brightline B-ORG
+Labs I-ORG
+, O
+moved O
+to O
+New B-LOC
+York I-LOC
+( O
+" O
+finally O
+" O
+) O
+. O
+
+Oslo I-LOC
+and O
+Bergen I-LOC
+Bergen B-LOC
+"""
+
+
+def test_conll_sentences_read_as_running_text_with_whole_entities(tmp_path: Path) -> None:
+    path = tmp_path / "sample.conll"
+    path.write_text(CONLL, encoding="utf-8")
+    (_, first, gold1), (_, second, gold2) = _ner_klue().read_conll(path)
+    assert first == 'Mira Holt\'s firm, Brightline Labs, moved to New York ("finally").'
+    assert sorted((first[s:e], label) for s, e, label in gold1) == [
+        ("Brightline Labs", "OG"), ("Mira Holt", "PS"), ("New York", "LC")]
+    assert second == "Oslo and Bergen Bergen"
+    assert sorted((s, e) for s, e, _ in gold2) == [(0, 4), (9, 15), (16, 22)]
