@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from streams.enrich import crf, generic, rules
@@ -81,7 +82,8 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
     claim(_datelines(text, lexicon))
     claim(_quoted(text, lexicon, tokens, occupied))
     crf_names = _crf_names(text, lexicon, tokens, matches, model) if use_crf else []
-    claim([m for m in crf_names if _contains_known(m, matches)])
+    ends = [end for _, end, _ in matches]
+    claim([m for m in crf_names if _contains_known(m, matches, ends)])
     claim([Mention(s, e, text[s:e], k.type, k.source, k.confidence, k) for s, e, k in matches])
     # A cue name inside a longer CRF person (조스 웨던 감독: the cue rule takes one word before
     # the title) gives way to it, and so does one right after a CRF person (김중겸 전 현대건설
@@ -114,6 +116,7 @@ def _quoted(
 ) -> list[Mention]:
     """Quoted names typed by a neighbouring cue noun (``‘…’이라는 합작사``, ``프로그램 ‘…’``)."""
     out = []
+    starts = [token.start for token in tokens]
     for match in _QUOTE_RE.finditer(text):
         inner = match.group(1)
         start = match.start(1)
@@ -125,7 +128,7 @@ def _quoted(
         if not inner or len(inner.split()) > 5 or (known is not None and known.source != "alias"):
             continue
         has_name = any(char.isupper() for char in inner)
-        if not has_name and not _has_nnp(tokens, start, start + len(inner)):
+        if not has_name and not _has_nnp(tokens, starts, start, start + len(inner)):
             continue
         after = _AFTER_QUOTE_RE.match(text, match.end())
         before = text[max(0, match.start() - 12):match.start()].split()
@@ -146,21 +149,25 @@ def _cue_type(word: str) -> str | None:
     return None
 
 
-def _has_nnp(tokens: list[Any], start: int, end: int) -> bool:
-    return any(t.tag == "NNP" and start <= t.start < end for t in tokens)
+def _has_nnp(tokens: list[Any], starts: list[int], start: int, end: int) -> bool:
+    """Whether a proper noun starts in ``[start, end)`` (``starts``: the tokens' starts)."""
+    first = bisect_left(starts, start)
+    return any(t.tag == "NNP" for t in tokens[first:bisect_left(starts, end, first)])
 
 
-def _contains_known(mention: Mention, matches: list[tuple[int, int, Known]]) -> bool:
+def _contains_known(mention: Mention, matches: list[tuple[int, int, Known]],
+                    ends: list[int]) -> bool:
     """A CRF name that is longer than the known names inside it and cuts none of them.
 
     ``서울고등법원 형사10부`` or ``광주 광산구청`` name something else than the ``서울`` or
     ``광주`` inside them, so they are claimed before the lexicon's shorter matches. A span that
-    cuts a known name in two is not (the lexicon's boundary wins).
+    cuts a known name in two is not (the lexicon's boundary wins). ``matches`` are the lexicon's,
+    in order and not overlapping; ``ends`` their ends.
     """
     inside = False
-    for start, end, _ in matches:
-        if end <= mention.start or start >= mention.end:
-            continue
+    for start, end, _ in matches[bisect_right(ends, mention.start):]:
+        if start >= mention.end:
+            break
         if start < mention.start or end > mention.end:
             return False
         inside = True
