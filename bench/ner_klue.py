@@ -28,7 +28,7 @@ The bars (typed F1 >= 70, untyped F1 >= 78 on news) are checked on ``combined_cv
 line: one JSON object with every figure.
 
 Usage: .venv/bin/python bench/ner_klue.py [PATH] [--limit N] [--folds K] [--seed S] [--no-cv]
-       .venv/bin/python bench/ner_klue.py --conll PATH   (English, PER/ORG/LOC, rules only)
+       .venv/bin/python bench/ner_klue.py --conll PATH   (English, PER/ORG/LOC + MISC, rules only)
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ from streams.enrich.crf import CrfModel, decode  # noqa: E402
 
 DEFAULT = Path("/work/shared/data/klue-ner/klue-ner-v1.1_dev_part.tsv")
 OURS = {"person": "PS", "organization": "OG", "location": "LC"}
-CONLL = {"PER": "PS", "ORG": "OG", "LOC": "LC"}
+# CoNLL MISC (products, events, works, nationalities...) is scored as our other types (XX).
+CONLL = {"PER": "PS", "ORG": "OG", "LOC": "LC", "MISC": "XX"}
 Gold = set[tuple[int, int, str]]
 
 
@@ -71,9 +72,11 @@ def read_klue(path: Path) -> list[tuple[str, str, Gold]]:
     return out
 
 
-_NO_SPACE_BEFORE = frozenset({",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "'s", "'S", "n't",
-                              "N'T", "'re", "'ve", "'ll", "'d", "'m", "''"})
-_NO_SPACE_AFTER = frozenset({"(", "[", "{", "$", "``"})
+_NO_SPACE_BEFORE = frozenset({",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "''", "”", "’",
+                              *(f"{a}{b}" for a in "'’" for b in ("s", "S", "re", "ve", "ll", "d",
+                                                                  "m", "t")),
+                              "n't", "N'T", "n’t", "N’T"})
+_NO_SPACE_AFTER = frozenset({"(", "[", "{", "$", "``", "“", "‘"})
 
 
 def _spaced(tokens: list[str]) -> list[bool]:
@@ -134,12 +137,15 @@ def _spans(tags: list[str], mapping: dict[str, str]) -> Gold:
 
 
 def score(pairs: list[tuple[Gold, Gold]]) -> dict[str, float]:
-    """Precision/recall/F1 (percent), typed and untyped, over (gold, predicted) pairs."""
+    """Precision/recall/F1 (percent), typed and untyped, over (gold, predicted) pairs.
+
+    Typed: PS/OG/LC spans with their types (other types, ours or CoNLL's MISC, left out);
+    untyped: every span, whatever its type."""
     result: dict[str, float] = {}
     for name, strip in (("typed", False), ("untyped", True)):
         tp = fp = fn = 0
         for gold, pred in pairs:
-            g = {(s, e) for s, e, _ in gold} if strip else gold
+            g = {(s, e) for s, e, _ in gold} if strip else {x for x in gold if x[2] != "XX"}
             p = {(s, e) for s, e, _ in pred} if strip else {x for x in pred if x[2] != "XX"}
             tp += len(g & p)
             fp += len(p - g)

@@ -5,20 +5,24 @@ kept when the same word also appears capitalised mid-sentence (so ``Shares`` or 
 opening a sentence are not names). In a title-case headline (``How I Keep Sourdough Starter
 Alive``) capitals say nothing, so there a run is kept only when the lexicon knows it or the body
 uses it too. Titles (``President``, ``Mr.``), speech verbs (``said``) and a role written before
-the name (``writer Tom Becker``) type a run as a person; suffixes (``Inc.``, ``University``,
-``River``) as organisation or place, except that a "place" that speaks is a person (``Lisa Park
-said``); ``in``/``near``/``north of`` before an otherwise untyped run make it a place, and so
-does a wire dateline (``FLAGSTAFF, Ariz. (AP) —``). Two suffixed names joined by ``and``
-(``Main Street and Fifth Avenue``) are two names.
+the name (``writer Tom Becker``) and a common given name first (``David Glanzman``) type a run
+as a person; head words (``Inc.``, ``River``, ``University of``) as organisation or place, except
+that a "place" that speaks is a person (``Lisa Park said``); ``in``/``near``/``north of`` before
+an otherwise untyped run make it a place, and so does a wire dateline (``FLAGSTAFF, Ariz. (AP)
+—``). Two suffixed names joined by ``and`` (``Main Street and Fifth Avenue``) are two names. A
+known place right after a given name is a surname (``Michael Jordan``), and one inside a longer
+run with a head word is part of that name (``University of California``).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from streams.enrich import generic, rules
 from streams.enrich.lexicon import Lexicon
 from streams.enrich.mention import Mention, known_or, occupy, overlaps
+from streams.enrich.resources import read_tsv
 from streams.enrich.rules import words
 
 _WORD = (
@@ -36,8 +40,11 @@ _TITLE_WORDS = rules.PERSON_CUES_EN | frozenset(
         "Prime Vice Chief Executive Foreign Finance Defense Defence Deputy Former Acting First"
     )
 )
+# A clitic after a name or pronoun: Nvidia's, I’m, they’ll.
+_CLITIC_RE = re.compile(r"['’](?:s|m|d|ll|ve|re)$")
 _COMMON_STARTS = frozenset(
     words(
+        "Is Are Was Were Do Does Did Can Could Will Would Should Has Have Had "
         "The A An In On At He She It They We I You This That These Those But And Or If When While "
         "After Before As For With By From Its His Her Their Our Then There Here What Why How Who "
         "Where Some Many Most More Such Also Yet So Still Now Last Next Over Under Since Despite "
@@ -57,7 +64,14 @@ def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Men
         return []
     occupied = bytearray(len(text))
     found: list[Mention] = []
+    headed = [match.span() for match in _SPAN_RE.finditer(text)
+              if rules.suffix_type_en(match.group(0).rstrip(".").split())]
     for start, end, known in lexicon.scan(text):
+        if known.type == "location" and (_after_given_name(text, start) or any(
+                s <= start and end <= e and e - s > end - start for s, e in headed)):
+            # Michael Jordan: a person's surname; University of California, Texas Department of
+            # Transportation: part of a longer name with its own head word
+            continue
         found.append(Mention(start, end, text[start:end], known.type, known.source,
                              known.confidence, known))
         occupy(occupied, start, end)
@@ -82,6 +96,20 @@ def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Men
                 found.append(mention)
     found.sort(key=lambda m: m.start)
     return found
+
+
+@functools.cache
+def given_names() -> frozenset[str]:
+    """Common English given names (``data/given_names_en.tsv``)."""
+    return frozenset(row[0] for row in read_tsv("given_names_en.tsv"))
+
+
+_LAST_WORD_RE = re.compile(r"(?:^|\s)([A-Z][a-z]+) $")
+
+
+def _after_given_name(text: str, start: int) -> bool:
+    before = _LAST_WORD_RE.search(text, max(0, start - 16), start)
+    return before is not None and before.group(1) in given_names()
 
 
 def _is_title_case(text: str) -> bool:
@@ -126,13 +154,14 @@ def _candidate(text: str, start: int, end: int, midsentence: set[str],
     surface = text[start:end]
     if surface.endswith(".") and surface[:-1].split()[-1] not in rules.ORG_SUFFIXES_EN:
         surface = surface[:-1]
-    for suffix in ("'s", "’s"):
-        if surface.endswith(suffix):
-            surface = surface[: -len(suffix)]
+    surface = _CLITIC_RE.sub("", surface)  # Nvidia's, I’m
     words = surface.split()
     titled = False
-    while words and (words[0] in _TITLE_WORDS or words[0] in _COMMON_STARTS):
-        titled = titled or words[0] in _TITLE_WORDS
+    with_title: tuple[int, list[str]] | None = None
+    while words and (words[0] in _TITLE_WORDS or words[0] in _COMMON_STARTS
+                     or (words[0].islower() and len(words) > 1 and not titled)):  # Is the X
+        if words[0] in _TITLE_WORDS and not titled:
+            titled, with_title = True, (start, words)
         start += len(words[0]) + 1
         words = words[1:]
     if titled and words and words[0].islower():
@@ -140,6 +169,9 @@ def _candidate(text: str, start: int, end: int, midsentence: set[str],
         while words and words[0].islower():
             start += len(words[0]) + 1
             words = words[1:]
+    if titled and with_title and rules.suffix_type_en(words) == "organization":
+        # Queen Mary University of London: the "title" starts the organisation's name
+        (start, words), titled = with_title, False
     if not words:
         return None
     surface = " ".join(words)
@@ -166,6 +198,8 @@ def _candidate(text: str, start: int, end: int, midsentence: set[str],
         return Mention(start, end, surface, "person", "rule", 0.7)
     if by_suffix is not None:
         return Mention(start, end, surface, by_suffix, "rule", 0.6)
+    if len(words) in (2, 3) and words[0] in given_names() and words[-1][0].isupper():
+        return Mention(start, end, surface, "person", "rule", 0.6)  # David Glanzman
     if before and (before[-1] in rules.PLACE_CUES_EN or (
             before[-1] == "of" and len(before) > 1 and before[-2] in rules.PLACE_OF_CUES_EN)):
         return Mention(start, end, surface, "location", "rule", 0.45)

@@ -1,7 +1,8 @@
 """Sentence-level NER entry point (used by ``bench/ner_klue.py``): spans with coarse types.
 
 Runs the same Korean/English extraction as ``enrich`` on one plain sentence, without article
-context (no alias learning, no coreference), and returns ``(start, end, type)`` character spans.
+context (no alias learning, no coreference beyond the sentence), and returns
+``(start, end, type)`` character spans.
 For Korean, ``model`` swaps in another CRF model (cross-validation) and ``use_crf=False`` gives
 the rules alone. Titles and acronyms of common nouns (``CEO``, ``AI``) are dropped here as in the
 product; generic bodies (``정부``, ``경찰``) are dropped by ``enrich`` only (KLUE annotates them as
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from streams.enrich import crf, english, generic, korean
+from streams.enrich.ids import normalise
 from streams.enrich.lexicon import base_lexicon, is_hangul
 
 
@@ -32,4 +34,8 @@ def ner_spans(sentence: str, model: crf.CrfModel | None = None,
         mentions = english.extract(sentence, base_lexicon())
     if drop_generic_bodies:
         mentions = generic.drop_generic(mentions, bodies=True)
+    # As ``enrich`` resolves them: a weak mention (an unknown word opening an English sentence)
+    # counts only when it names what a full mention names.
+    named = {normalise(m.surface) for m in mentions if m.source != "weak"}
+    mentions = [m for m in mentions if m.source != "weak" or normalise(m.surface) in named]
     return [Span(m.start, m.end, m.type) for m in mentions]

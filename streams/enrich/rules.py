@@ -8,6 +8,8 @@ the WikiData classes and the ISO country names, and before the low-confidence de
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 
 def words(text: str) -> list[str]:
     """Whitespace-separated word list (keeps long vocabularies compact and readable)."""
@@ -67,14 +69,14 @@ ORG_SUFFIXES_EN = frozenset(
         "Technologies Labs Foundation Fund Commission Court Union Federation League Club FC "
         "Airlines Motors Electronics Systems Partners Capital News Times Post Journal Reserve "
         "Office Service Army Navy Forces Police Parliament Assembly Congress Senate Organization "
-        "Organisation"
+        "Organisation Academy College School Hospital Society Bureau Authority Board Studios"
     )
 )
 LOC_SUFFIXES_EN = frozenset(
     words(
         "City County Province State River Island Islands Mountain Mountains Street Valley Lake "
         "Sea Ocean Bay Airport Station Square Park Peninsula Strait Region District Avenue Road "
-        "Boulevard Forest Desert Canyon Beach Coast Highway Bridge"
+        "Boulevard Forest Desert Canyon Beach Coast Highway Bridge Gulf Isle Cape Trail Trails"
     )
 )
 # Words of a photo or data credit after the source's name (사진=국립공원공단 제공, 통계청 자료).
@@ -148,10 +150,15 @@ def natural_place_ko(surface: str) -> bool:
 
 
 def suffix_type_en(words: list[str]) -> str | None:
-    if words and words[-1] in ORG_SUFFIXES_EN:
-        return "organization"
-    if words and words[-1] in LOC_SUFFIXES_EN:
-        return "location"
+    """Organisation/location by the head word: the last one (``Acme Corp.``, ``Hudson River``),
+    or one followed by ``of`` (``University of California``, ``Gulf of Mexico``)."""
+    heads = [words[-1]] if words else []
+    heads += [word for word, after in pairwise(words) if after == "of"]
+    for head in heads:
+        if head in ORG_SUFFIXES_EN:
+            return "organization"
+        if head in LOC_SUFFIXES_EN:
+            return "location"
     return None
 
 

@@ -1,0 +1,64 @@
+"""English name rules added with the hand-annotated WCXB sentence set (bench/data/en-ner-wcxb):
+head words before ``of``, given names, places inside longer names, clitics, sentence-initial
+words, US states and world cities. The examples are invented."""
+
+from __future__ import annotations
+
+from streams.enrich import enrich, ner_spans
+from streams.enrich.lexicon import base_lexicon
+
+from .test_generic import article
+
+
+def spans(sentence: str) -> dict[str, str]:
+    return {sentence[s.start:s.end]: s.type for s in ner_spans(sentence)}
+
+
+def test_a_head_word_before_of_types_the_name() -> None:
+    assert spans("She joined the University of California in May.") == {
+        "University of California": "organization"}
+    assert spans("Storms crossed the Gulf of Mexico overnight.") == {
+        "Gulf of Mexico": "location"}
+
+
+def test_a_known_place_inside_a_longer_headed_name_is_part_of_it() -> None:
+    assert spans("Officials at the Texas Department of Transportation closed it.") == {
+        "Texas Department of Transportation": "organization"}
+    assert spans("Researchers at Queen Mary University of London found it.") == {
+        "Queen Mary University of London": "organization"}
+
+
+def test_a_common_given_name_first_makes_a_person() -> None:
+    assert spans("A study by David Glanzman found the effect.") == {"David Glanzman": "person"}
+    # ... and a known place right after a given name is a surname, not the place.
+    assert spans("Michael Jordan visited Virginia last week.") == {
+        "Michael Jordan": "person", "Virginia": "location"}
+
+
+def test_sentence_initial_words_and_clitics_are_not_names() -> None:
+    assert spans("Just check the fit before you buy. I’m sure it works, and I'd buy it.") == {}
+    assert spans("Is the Osprey Atmos easy to pack?") == {"Osprey Atmos": "other"}
+
+
+def test_common_noun_acronyms_are_not_names() -> None:
+    assert spans("Pages need clean HTML, good SEO and a sharp DSLR photo.") == {}
+
+
+def test_us_states_and_world_cities_have_ids_in_both_languages() -> None:
+    english = enrich(article("Trip", "Prices rose in Bangkok and in Massachusetts, Conn. officials "
+                             "said.", language="en"))
+    korean = enrich(article("여행", "방콕과 매사추세츠에서 물가가 올랐다."))
+    ids_en = {e.name_en: e.id for e in english.entities}
+    ids_ko = {e.name_en: e.id for e in korean.entities}
+    assert ids_en["Bangkok"] == ids_ko["Bangkok"] == "loc:bangkok"
+    assert ids_en["Massachusetts"] == ids_ko["Massachusetts"] == "loc:massachusetts"
+    assert ids_en["Connecticut"] == "loc:connecticut"  # from the AP abbreviation Conn.
+
+
+def test_state_abbreviations_do_not_capture_acronyms_or_words() -> None:
+    # Lookups drop punctuation, so an alias such as "N.C." would make every "NC" (NC소프트, NC
+    # Dinos) North Carolina; only abbreviations that no word shares are listed.
+    lexicon = base_lexicon()
+    for word in ("NC", "SC", "SD", "PA", "MD", "KY", "VA", "Ark", "Ore", "Ill", "Tex", "Penn"):
+        assert lexicon.lookup(word) is None, word
+    assert (known := lexicon.lookup("Ariz.")) is not None and known.id == "loc:arizona"
