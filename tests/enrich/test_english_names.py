@@ -62,3 +62,10 @@ def test_state_abbreviations_do_not_capture_acronyms_or_words() -> None:
     for word in ("NC", "SC", "SD", "PA", "MD", "KY", "VA", "Ark", "Ore", "Ill", "Tex", "Penn"):
         assert lexicon.lookup(word) is None, word
     assert (known := lexicon.lookup("Ariz.")) is not None and known.id == "loc:arizona"
+
+
+def test_a_camel_case_word_is_a_company_but_not_a_mc_surname() -> None:
+    found = spans("Shares of BlackRock and HarperCollins rose, analyst Amy McDonald wrote.")
+    assert found["BlackRock"] == found["HarperCollins"] == "organization"
+    assert found["Amy McDonald"] == "person"
+    assert spans("The report cited McCarthy twice.").get("McCarthy") != "organization"
