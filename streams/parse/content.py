@@ -266,7 +266,39 @@ def body_ranges(walk_: Walk) -> list[tuple[int, int]]:
         while j >= 0 and spans[j][1] >= child_start and spans[j][2] <= child_end:
             j -= 1  # a descendant of this child
     ranges.sort()
-    return ranges
+    return _article_ranges(walk_, node, ranges)
+
+
+#: An ``<article>`` (or ``itemprop=articleBody``) around the best element replaces the chosen
+#: ranges when it holds at least this many times their prose: link lists inside a post (a
+#: changelog of linked items) can outweigh its paragraphs in the scorer, leaving one paragraph.
+ARTICLE_PROSE_RATIO = 2.0
+
+
+def _prose(walk_: Walk, start: int, end: int) -> float:
+    """Characters of unlinked text in the non-chrome blocks of ``[start, end)``."""
+    total = 0.0
+    for block in walk_.blocks[start:end]:
+        if block.chrome != 1 and block.kind != "heading" and block.text:
+            total += len(block.text) * max(0.0, 1.0 - block.links / len(block.text))
+    return total
+
+
+def _article_ranges(walk_: Walk, node: LexborNode, ranges: list[tuple[int, int]]
+                    ) -> list[tuple[int, int]]:
+    ancestor = node.parent
+    while ancestor is not None and ancestor.tag not in ("article", "body", "html"):
+        if ancestor.attributes.get("itemprop") == "articleBody":
+            break
+        ancestor = ancestor.parent
+    if ancestor is None or ancestor.tag in ("body", "html") or (
+            ancestor.tag == "article" and sum(n.tag == "article" for n, _, _ in walk_.spans) > 1):
+        return ranges  # a listing: each teaser is an <article>
+    span = next(((s, e) for n, s, e in walk_.spans if n.mem_id == ancestor.mem_id), None)
+    if span is None:
+        return ranges
+    chosen = sum(_prose(walk_, s, e) for s, e in ranges)
+    return [span] if _prose(walk_, *span) >= ARTICLE_PROSE_RATIO * chosen else ranges
 
 
 def _prefix_weights(walk_: Walk) -> list[float]:

@@ -194,3 +194,29 @@ def test_label_lines_and_empty_marks_are_not_body() -> None:
     for label in ("Table of contents", "min read", "\u200d", "•", "Tags", "submission",
                   "submitting"):
         assert label not in text, label
+
+
+def test_post_whose_linked_lists_outweigh_its_paragraphs_is_read_whole() -> None:
+    # A changelog-style post (Asciidoc/Jekyll markup): each section has a short paragraph and a
+    # long list of linked items, which the scorer counts against the section.
+    def section(number: int, prose: str) -> str:
+        items = "".join(f"<li><p><a href='/pr/{number}{n}'>Fix the oven timer bug number "
+                        f"{number}{n} in the scheduler</a></p></li>" for n in range(12))
+        return (f"<div class='sect1'><h2>Part {number}</h2><div class='sectionbody'>"
+                f"<div class='paragraph'><p>{prose}</p></div><div class='ulist'><ul>{items}</ul>"
+                "</div></div></div>")
+
+    parts = [
+        "The first part of this report covers the changes merged upstream this month, most of "
+        "them small fixes to the timer code that bakers asked for after the spring release.",
+        "The second part lists the patches still under review, which mostly touch the proofing "
+        "schedule and how the scheduler recovers when the oven loses power in the night.",
+        "In the last part I explain what comes next: a rewrite of the scheduler so that several "
+        "ovens can share one queue, which should land before the summer if reviews go well, "
+        "together with better documentation of every flag and a test suite for the recovery.",
+    ]
+    text = body_of("<nav><a href='/'>Home</a></nav><main><article id='post-page'><h2>Report</h2>"
+                   f"<div class='content'>{''.join(section(n, p) for n, p in enumerate(parts))}"
+                   "</div></article></main><footer>Built with Jekyll</footer>")
+    assert all(part[:40] in text for part in parts)
+    assert "Built with Jekyll" not in text
