@@ -90,7 +90,10 @@ def _remove_chrome(body: LexborNode) -> None:
         found = cache.get(names)
         if found or (found is None and _is_chrome_name(names)):
             doomed.append(node)  # protected tags are skipped below
-    doomed.extend(body.css(sel.CHROME_SELECTOR))
+    # A collapsed accordion or tab panel is hidden until its heading is clicked, but it is
+    # the article's text (a step-by-step guide, an FAQ): only its visibility says "chrome".
+    doomed.extend(node for node in body.css(sel.CHROME_SELECTOR)
+                  if node.attributes.get("role") not in sel.PANEL_ROLES)
     if not doomed:
         return
     total = len(body.text())

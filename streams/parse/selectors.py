@@ -70,6 +70,8 @@ CHROME_SELECTOR = ", ".join(
         'header',
     ]
 )
+#: Roles of collapsible content panels, kept although hidden (:data:`CHROME_SELECTOR`).
+PANEL_ROLES = frozenset({"region", "tabpanel"})
 #: A chrome word in a class/id that says the opposite (``ast-no-sidebar``, ``has-comments``) or
 #: only describes a layout as a BEM modifier (``m-article--sidebar-right``).
 CHROME_NEGATED = re.compile(r"(?:(?:no|has|with|without|hide)[-_]|--)(?:[a-z]+[-_])?(?:" + "|".join(

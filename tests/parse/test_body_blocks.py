@@ -220,3 +220,17 @@ def test_post_whose_linked_lists_outweigh_its_paragraphs_is_read_whole() -> None
                    "</div></article></main><footer>Built with Jekyll</footer>")
     assert all(part[:40] in text for part in parts)
     assert "Built with Jekyll" not in text
+
+
+def test_collapsed_accordion_panels_are_read_but_other_hidden_boxes_are_not() -> None:
+    steps = "".join(
+        f"<div class='accordion'><a role='button' aria-controls='s{n}'>Step {n}</a>"
+        f"<div id='s{n}' style='display:none;' role='region' aria-labelledby='h{n}'><p>In step "
+        f"{n} the baker folds the dough again, waits forty minutes and checks how far it has "
+        "risen against the mark drawn on the side of the tub before going on.</p></div></div>"
+        for n in range(1, 4))
+    hidden = ("<div style='display:none'><p>Sign up now and get twenty per cent off your first "
+              "order of flour, starter kits and proofing baskets from our partner shop.</p></div>")
+    text = body_of(f"<article><h1>Slow bread</h1>{PROSE}{steps}{hidden}</article>")
+    assert "In step 1 the baker" in text and "In step 3 the baker" in text
+    assert "Sign up now" not in text
