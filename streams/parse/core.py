@@ -92,8 +92,11 @@ def _remove_chrome(body: LexborNode) -> None:
             doomed.append(node)  # protected tags are skipped below
     # A collapsed accordion or tab panel is hidden until its heading is clicked, but it is
     # the article's text (a step-by-step guide, an FAQ): only its visibility says "chrome".
+    # React's streamed segments (<div hidden id="S:1f">) are hidden only until a script moves
+    # them into place: server-rendered Next.js pages carry whole article sections that way.
     doomed.extend(node for node in body.css(sel.CHROME_SELECTOR)
-                  if node.attributes.get("role") not in sel.PANEL_ROLES)
+                  if node.attributes.get("role") not in sel.PANEL_ROLES
+                  and not sel.STREAMED_SEGMENT_ID.fullmatch(node.attributes.get("id") or ""))
     if not doomed:
         return
     total = len(body.text())
@@ -123,6 +126,22 @@ def _layout_prose(node: LexborNode) -> bool:
             if prose >= sel.LAYOUT_PROSE_CHARS:
                 return True
     return False
+
+
+def _place_streamed_segments(body: LexborNode) -> None:
+    """Move React's streamed segments (``<div hidden id="S:1f">``, sent after the page's layout)
+    to their placeholders (``<template id="B:1f">``), as the page's script does in a browser, so
+    that the article's sections come out in reading order."""
+    segments = body.css(sel.STREAMED_SEGMENTS)
+    if not segments:
+        return
+    slots = {node.attributes.get("id"): node for node in body.css(sel.STREAMED_SLOTS)}
+    for segment in segments:
+        slot = slots.get("B:" + (segment.attributes.get("id") or "")[2:])
+        if slot is not None:
+            slot.insert_before(segment)  # inserts a copy
+            slot.decompose()
+            segment.decompose()
 
 
 def _drop_structural(body: LexborNode) -> None:
@@ -300,6 +319,7 @@ def parse_article(
     leading = _leading_text(body)
     title = resolve_title(meta, h1s, leading, brands)
     subtitle = find_subtitle(tree, headline, title)  # before any node is decomposed
+    _place_streamed_segments(body)
     for node in body.css(sel.DROP_TAGS):
         node.decompose()
     lang_known = detect_language(meta.lang, "") is not None

@@ -72,6 +72,11 @@ CHROME_SELECTOR = ", ".join(
 )
 #: Roles of collapsible content panels, kept although hidden (:data:`CHROME_SELECTOR`).
 PANEL_ROLES = frozenset({"region", "tabpanel"})
+#: The id of a React streaming segment (``<div hidden id="S:1f">``), kept although hidden;
+#: segments and their placeholders (``<template id="B:1f">``), where they are moved first.
+STREAMED_SEGMENT_ID = re.compile(r"S:[0-9a-z]+")
+STREAMED_SEGMENTS = 'div[hidden][id^="S:"]'
+STREAMED_SLOTS = 'template[id^="B:"]'
 #: A chrome word in a class/id that says the opposite (``ast-no-sidebar``, ``has-comments``) or
 #: only describes a layout as a BEM modifier (``m-article--sidebar-right``).
 CHROME_NEGATED = re.compile(r"(?:(?:no|has|with|without|hide)[-_]|--)(?:[a-z]+[-_])?(?:" + "|".join(

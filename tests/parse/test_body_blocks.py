@@ -234,3 +234,19 @@ def test_collapsed_accordion_panels_are_read_but_other_hidden_boxes_are_not() ->
     text = body_of(f"<article><h1>Slow bread</h1>{PROSE}{steps}{hidden}</article>")
     assert "In step 1 the baker" in text and "In step 3 the baker" in text
     assert "Sign up now" not in text
+
+
+def test_react_streamed_segments_are_read_in_their_placeholders_order() -> None:
+    # Next.js streaming: the server sends the layout with <template id="B:n"> placeholders and
+    # the sections later, hidden, as <div hidden id="S:n">; a script moves them into place.
+    first = ("<p>The first section explains why a cold retard gives the crumb a deeper flavour "
+             "and a more open structure than a warm, fast rise ever manages to produce.</p>")
+    second = ("<p>The second section covers shaping: a tight skin on the loaf holds the gas in "
+              "and lets the scoring open evenly once the tin goes into the hot oven.</p>")
+    html = (f"<article><h1>Slow bread</h1>{PROSE}<!--$?--><template id='B:1'></template><!--/$-->"
+            "<!--$?--><template id='B:2'></template><!--/$--></article>"
+            f"<div hidden id='S:2'>{second}</div><div hidden id='S:1'>{first}</div>")
+    text = body_of(html)
+    assert "The first section" in text and "The second section" in text
+    assert text.index("Slow fermentation") < text.index("The first section") < text.index(
+        "The second section")
