@@ -213,6 +213,8 @@ def _filter_blocks(raw: list[RawBlock], title: str | None) -> _Body:
     n = len(raw)
     for i, block in enumerate(raw):
         text = block.text
+        if _opens_tail(raw, i):
+            break  # "Related Posts", "More Videos", "Testimonials": the article has ended
         if sel.HASHTAG_LINE.match(text):
             out.tags.extend(sel.HASHTAG.findall(text))
             continue
@@ -249,6 +251,19 @@ def _filter_blocks(raw: list[RawBlock], title: str | None) -> _Body:
         if cut > 0:  # "(서울=연합뉴스) 홍길동 기자 = 본문"
             out.authors.extend(korean_byline(lead[:cut]))
     return out
+
+
+def _opens_tail(raw: list[RawBlock], i: int) -> bool:
+    """Whether block ``i`` heads what follows the article: a heading (or a bold line) in the last
+    third that is only a teaser-list label (:data:`selectors.TAIL_SECTION`), with no long
+    unlinked paragraph after it (teaser excerpts are short; an article that goes on is not)."""
+    block = raw[i]
+    text = block.text
+    if 3 * i < 2 * len(raw) or len(text) >= 60 or not sel.TAIL_SECTION.fullmatch(text):
+        return False
+    if block.kind != "heading" and block.bold < len(text):
+        return False
+    return not any(len(b.text) >= 300 and b.links < 0.1 * len(b.text) for b in raw[i + 1:])
 
 
 def _without_author_bio(blocks: list[Block], authors: list[Author]) -> list[Block]:

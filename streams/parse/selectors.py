@@ -251,6 +251,16 @@ BIO_VERB = re.compile(
     r"teaches|specializes|specialises|serves)\b"
 )
 #: The heading of a closing author box.
+#: A short block in the second half of the body that is only the heading of what follows the
+#: article (teasers, video lists, testimonials): the body ends there (``core._filter_blocks``).
+#: A whole-block match: "Read more: <title>" links and calls to action inside articles differ.
+TAIL_SECTION = re.compile(
+    r"(?i)(?:(?:latest|recent|more|related|popular|trending|recommended|other|similar)"
+    r"(?: blog)? (?:news|articles|posts|stories|videos|reads|guides|blogs?)|"
+    r"you (?:might|may) (?:also )?(?:like|enjoy)|read next|keep reading|testimonials|"
+    r"what (?:our )?(?:patients|clients|customers|readers|people) (?:are )?say(?:ing)?|"
+    r"관련\s*기사|많이 본 (?:뉴스|기사)|추천 기사|최신 기사|인기 기사)[\s:.!…]*"
+)
 AUTHOR_BOX = re.compile(r"(?i)(?:about the (?:author|writer)|meet the author|written by)\b")
 #: An author name shaped like a person's: two or three capitalised words (``Jean-Luc Aufranc``).
 PERSON_NAME = re.compile(r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,2}")

@@ -250,3 +250,17 @@ def test_react_streamed_segments_are_read_in_their_placeholders_order() -> None:
     assert "The first section" in text and "The second section" in text
     assert text.index("Slow fermentation") < text.index("The first section") < text.index(
         "The second section")
+
+
+def test_teaser_list_heading_at_the_end_closes_the_body() -> None:
+    teasers = "".join(
+        f"<h3>Another loaf, part {n}</h3><p>A short excerpt of another post about bread and its "
+        f"crust, number {n}, with a link to read on.</p>" for n in range(3))
+    article = f"<h1>Slow bread</h1>{PROSE}{LONG * 12}"
+    text = body_of(f"<div class='post'>{article}<h2>Related Posts</h2>{teasers}</div>")
+    assert "Slow fermentation" in text and "Another loaf" not in text
+    # An article that goes on after such a heading with long prose keeps it.
+    more = ("<p>" + "The last section returns to the starter and how to keep it alive while "
+            "the baker is away, which matters more than any flour, " * 3 + "</p>")
+    text = body_of(f"<div class='post'>{article}<h2>Recent posts</h2>{more}</div>")
+    assert "The last section returns" in text
