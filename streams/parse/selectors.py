@@ -77,10 +77,11 @@ PANEL_ROLES = frozenset({"region", "tabpanel"})
 STREAMED_SEGMENT_ID = re.compile(r"S:[0-9a-z]+")
 STREAMED_SEGMENTS = 'div[hidden][id^="S:"]'
 STREAMED_SLOTS = 'template[id^="B:"]'
-#: A chrome word in a class/id that says the opposite (``ast-no-sidebar``, ``has-comments``) or
-#: only describes a layout as a BEM modifier (``m-article--sidebar-right``).
+#: A chrome word in a class/id that says the opposite (``ast-no-sidebar``, ``has-comments``),
+#: only describes a layout as a BEM modifier (``m-article--sidebar-right``), or is a syntax
+#: highlighter's token class inside a code sample (``hljs-comment``, Prism's ``token comment``).
 CHROME_NEGATED = re.compile(r"(?:(?:no|has|with|without|hide)[-_]|--)(?:[a-z]+[-_])?(?:" + "|".join(
-    re.escape(w) for w in _CHROME_WORDS) + ")")
+    re.escape(w) for w in _CHROME_WORDS) + r")|(?:hljs-|cm-|token )comment")
 #: Chrome words that name a place in the layout rather than a kind of content: an element named
 #: only by these (``inline-and-sidebar-container``, ``content-nav-section``) is kept when it
 #: holds runs of long paragraphs (:data:`LAYOUT_PROSE_CHARS`), which navigation and sidebars

@@ -264,3 +264,12 @@ def test_teaser_list_heading_at_the_end_closes_the_body() -> None:
             "the baker is away, which matters more than any flour, " * 3 + "</p>")
     text = body_of(f"<div class='post'>{article}<h2>Recent posts</h2>{more}</div>")
     assert "The last section returns" in text
+
+
+def test_comments_inside_highlighted_code_samples_are_kept() -> None:
+    code = ("<pre><code><span class='hljs-comment'># stage every changed file</span>\ngit add -A\n"
+            "<span class='token comment'># record the change</span>\ngit commit</code></pre>")
+    text = body_of(f"<article><h1>Slow bread</h1>{PROSE}{code}{LONG}"
+                   "<div class='comments'><p>Great post, thanks!</p></div></article>")
+    assert "# stage every changed file" in text and "# record the change" in text
+    assert "Great post" not in text
