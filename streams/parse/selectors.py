@@ -233,7 +233,8 @@ def chrome_text(text: str) -> bool:
 #: a tag list, a reading time, a bare date): never article text.
 LABEL_LINE = re.compile(
     r"(?i)^(?:table of contents|contents|in this article|on this page|tags|disclaimer|"
-    r"(?:last )?updated:?|published:?|"
+    r"(?:last )?updated:?|published:?|advertising|advertisement|sponsored|"
+    r"(?:an? |\d+ )(?:second|minute|hour|day|week|month|year)s? ago|"
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}|"
     r"\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,? \d{4}|"
     r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}[-.]\d{1,2}[-.]\d{1,2}\.?)"
