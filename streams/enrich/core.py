@@ -94,8 +94,11 @@ def enrich(article: Article) -> Enrichment:
                 if not generic.is_generic(item.mention, bodies=True)]
     entities = resolve(located, lead_span(article, text), language)
     covered = {"title": bytearray(len(title)), "text": bytearray(len(text))}
+    surviving = {surface for entity in entities for surface in entity.surface_forms}
     for item in located:
-        if item.segment in covered:
+        # a weak mention that named nothing (``Wildfire`` opening a headline) stays a word
+        if item.segment in covered and (item.mention.source != "weak"
+                                        or item.mention.surface in surviving):
             occupy(covered[item.segment], item.mention.start, item.mention.end)
     in_body = Counter(item.mention.surface for item in located if item.segment in covered)
     names = {

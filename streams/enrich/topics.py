@@ -54,7 +54,9 @@ _EN_STOP = frozenset(
         "after before their there they them than then which while what when where said says also "
         "into over more most been being other some such only just like than its his her our your "
         "who whom whose are not but can may might must very many much new year years last first "
-        "one two three four five week month today yesterday according told including since"
+        "one two three four five week month today yesterday according told including since "
+        "near along across among within without between through during against toward towards "
+        "around behind beyond despite upon onto amid"
     )
 )
 
@@ -159,8 +161,11 @@ def _keywords(title: str, text: str, token_sets: Sequence[tuple[str, list[Any]]]
                     first.setdefault(form, position)
                     position += 1
     else:
-        for weight, piece in ((3, title), (1, text)):
+        for weight, piece, segment in ((3, title, "title"), (1, text, "text")):
+            mask = covered.get(segment, bytearray())
             for match in _EN_WORD_RE.finditer(piece):
+                if match.start() < len(mask) and mask[match.start()]:
+                    continue  # a word of a name, which competes whole (Flagstaff, not flagstaff)
                 word = match.group(0).lower()
                 if len(word) > 3 and word not in _EN_STOP:
                     weights[word] += weight

@@ -69,3 +69,15 @@ def test_a_camel_case_word_is_a_company_but_not_a_mc_surname() -> None:
     assert found["BlackRock"] == found["HarperCollins"] == "organization"
     assert found["Amy McDonald"] == "person"
     assert spans("The report cited McCarthy twice.").get("McCarthy") != "organization"
+
+
+def test_english_keywords_name_an_entity_once_and_keep_headline_words() -> None:
+    result = enrich(article(
+        "Wildfire forces evacuations near Flagstaff",
+        "A wildfire forced hundreds of residents to leave their homes north of Flagstaff on "
+        "Wednesday. The wildfire had burned about 8 square miles near Flagstaff by evening.",
+        language="en"))
+    lowered = [keyword.casefold() for keyword in result.keywords]
+    assert lowered.count("flagstaff") == 1 and "Flagstaff" in result.keywords
+    assert "wildfire" in result.keywords  # "Wildfire" opening the headline is a word, not a name
+    assert "near" not in lowered
