@@ -89,6 +89,44 @@ def english_byline(text: str) -> list[Author]:
     return [Author(n) for n in names if n[:1].isupper()]
 
 
+#: A byline inside running page text: a label (``Written by``, ``Article by``, a capitalised
+#: ``By``) and a name: a given name or initials, optional particles or initials, and one
+#: surname (``Sofia Gonzalez``, ``A. J. Neal``, ``Marna van der Merwe``). Running text goes on
+#: with capitalised words (``By Sofia Gonzalez December 2``), so the name stops at the surname.
+#: Photo, review and edit credits are not bylines.
+_TEXT_BYLINE = re.compile(
+    r"(?:\b(?:[Ww]ritten|[Aa]rticle|[Pp]osted|[Ss]tory|[Ww]ords|[Rr]eporting|[Aa]uthored) by"
+    r"|(?<![\w-])By)[:\s]+"
+    r"(?P<name>(?:[A-Z][a-z][\w'’-]*|(?:[A-Z]\.\s?)+)"
+    r"(?: (?:[A-Z]\.|van|von|de|der|da|di|le|la|del))*"
+    r" [A-Z][a-z][\w'’-]*)"
+)
+_NOT_PERSON_WORD = re.compile(
+    r"\b(?:Team|Staff|Editors?|Editorial|Inc|LLC|Ltd|Group|Media|News|Blog|Admin|Press|The|"
+    r"Contributor|Writer|Desk|Company|Agency|University|Institute|Clinic|Online|January|"
+    r"February|March|April|May|June|July|August|September|October|November|December)\b"
+)
+
+
+_CREDITS = frozenset({"photo", "photos", "image", "images", "illustration", "video", "graphic",
+                      "edited", "reviewed", "fact-checked", "hosted", "sponsored", "powered",
+                      "designed", "created", "built", "produced", "presented", "supported"})
+
+
+def text_byline(text: str) -> list[Author]:
+    """The first byline in page text (``... Written by Edzel Tabing Table of contents``,
+    ``By Sofia Gonzalez December 2, 2025``): a last resort when no element or metadata names
+    the author."""
+    for match in _TEXT_BYLINE.finditer(text):
+        before = text[max(0, match.start() - 16):match.start()].split()
+        if before and before[-1].casefold().strip(":|") in _CREDITS:
+            continue  # "Photo By Dan Osei", "Reviewed By ...": not the author
+        name = clean_name(match.group("name"))
+        if name and not _NOT_PERSON_WORD.search(name):
+            return [Author(name)]
+    return []
+
+
 def is_byline(text: str) -> bool:
     """A short block that only names reporters (kept out of the body)."""
     if len(text) > 100:

@@ -10,7 +10,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from streams.errors import ParseError
 from streams.parse import selectors as sel
-from streams.parse.authors import english_byline, is_byline, korean_byline
+from streams.parse.authors import english_byline, is_byline, korean_byline, text_byline
 from streams.parse.content import RawBlock, body_ranges, collect_captions, is_chrome_text, walk
 from streams.parse.decode import decode_page
 from streams.parse.fields import (
@@ -20,6 +20,7 @@ from streams.parse.fields import (
     has_structured_date,
     resolve_authors,
     resolve_dates,
+    title_region,
 )
 from streams.parse.limits import DEFAULT_LIMITS, ParseLimits
 from streams.parse.metadata import Meta, read_all
@@ -340,6 +341,10 @@ def parse_article(
     lang_known = detect_language(meta.lang, "") is not None
     # Read before <footer>s go: an article's own <footer> often holds its date.
     page_text = "" if lang_known and has_structured_date(meta) else body.text(separator=" ")
+    # Where no metadata or byline element names the author, the page text may ("Written by
+    # Jane Roe" under the headline), read before chrome removal takes the header with it.
+    text_authors = [] if has_structured_authors(meta) or byline_texts else text_byline(
+        title_region(page_text, title))
     _drop_structural(body)
     captions = collect_captions(body)
     _remove_chrome(body)
@@ -378,7 +383,7 @@ def parse_article(
         lead_pub, lead_authors = _lead_publisher(parsed.lead_publisher)
         publisher = publisher or lead_pub
     publisher = publisher or parsed.publisher
-    authors = resolve_authors(meta, parsed.authors + lead_authors, byline_texts)
+    authors = resolve_authors(meta, parsed.authors + lead_authors, byline_texts, text_authors)
     kept = _without_author_bio(parsed.blocks, authors)
     if len(kept) < len(parsed.blocks) and kept:
         parsed.blocks = kept

@@ -126,9 +126,11 @@ def has_structured_date(meta: Meta) -> bool:
     return any(parse_date(raw) for _source, raw in meta.published)
 
 
-def resolve_authors(meta: Meta, body_authors: list[Author], bylines: list[str]) -> list[Author]:
-    """Structured data first, then bylines in the body, then byline elements, then <meta>;
-    e-mails found alone in the body are attached to the names found elsewhere."""
+def resolve_authors(meta: Meta, body_authors: list[Author], bylines: list[str],
+                    text_authors: list[Author] | None = None) -> list[Author]:
+    """Structured data first, then bylines in the body, then byline elements, then <meta>, then
+    a byline found in the page text (``text_authors``); e-mails found alone in the body are
+    attached to the names found elsewhere."""
     named = [a for a in body_authors if a.name]
     emails = [a.email for a in body_authors if a.email and not a.name]
     site = _norm(meta.site_name or meta.publisher or "")
@@ -154,6 +156,8 @@ def resolve_authors(meta: Meta, body_authors: list[Author], bylines: list[str]) 
                 break
     if not result:
         result = _from_meta(meta.authors.get("meta"), site)
+    if not result:
+        result = list(text_authors or [])
     if not result:
         # Only the site itself is named as the author (a personal blog, a company's own
         # posts): the author fields still say who wrote it, so they are used, in order.
@@ -210,14 +214,20 @@ def _dated_before_update(text: str, labelled: re.Match[str], korean: bool) -> st
     return None
 
 
+def title_region(page_text: str, title: str | None) -> str:
+    """The page text around the title's first occurrence, where bylines and dates are printed;
+    the page's start when the title is not in it."""
+    at = page_text.find(title[:40]) if title else -1
+    return page_text[max(0, at - 1500) : at + 6000] if at >= 0 else page_text[:10_000]
+
+
 def resolve_dates(
     meta: Meta, page_text: str, url: str, images: list[Image], korean: bool,
     title: str | None = None,
 ) -> tuple[str | None, str | None, str | None, str | None]:
     published, p_source = _first(meta.published, korean)
     modified, m_source = _first(meta.modified, korean)
-    at = page_text.find(title[:40]) if title else -1
-    region = page_text[max(0, at - 1500) : at + 6000] if at >= 0 else page_text[:10_000]
+    region = title_region(page_text, title)
     if published is None:
         text = region
         labelled = _LABELLED_DATE.search(region)

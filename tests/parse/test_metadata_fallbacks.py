@@ -66,3 +66,16 @@ def test_day_first_dotted_dates_and_plus_separated_url_dates() -> None:
                      f"{PROSE}</article>")
     assert parse_article(html, URL).published == "2021-05-17"
     assert date_in_url("https://b.example/articles/2025-12-15+Rust+notes") == "2025-12-15"
+
+
+def test_byline_in_the_page_text_names_the_author_when_nothing_else_does() -> None:
+    head = "<title>Slow bread</title>"
+    html = en_page(head, "<div class='top'><h1>Slow bread</h1><span>Last updated Aug 4, 2025 "
+                         f"Written by Mira Holt Table of contents</span></div>{PROSE}")
+    assert [a.name for a in parse_article(html, URL).authors] == ["Mira Holt"]
+    html = en_page(head, "<h1>Slow bread</h1><p>By Sofia Gonzalez December 2, 2025</p>" + PROSE)
+    assert [a.name for a in parse_article(html, URL).authors] == ["Sofia Gonzalez"]
+    # Photo credits and team bylines are not a person's byline.
+    html = en_page(head, "<h1>Slow bread</h1><p>Photo By Dan Osei. By The Editorial Team</p>"
+                         + PROSE)
+    assert parse_article(html, URL).authors == []
