@@ -96,7 +96,7 @@ def english_byline(text: str) -> list[Author]:
 #: Photo, review and edit credits are not bylines.
 _TEXT_BYLINE = re.compile(
     r"(?:\b(?:[Ww]ritten|[Aa]rticle|[Pp]osted|[Ss]tory|[Ww]ords|[Rr]eporting|[Aa]uthored) by"
-    r"|(?<![\w-])By)[:\s]+"
+    r"|(?<![\w-])(?:By|Authors?|Author\(s\)|Contributors?))[:\s]+"
     r"(?P<name>(?:[A-Z][a-z][\w'’-]*|(?:[A-Z]\.\s?)+)"
     r"(?: (?:[A-Z]\.|van|von|de|der|da|di|le|la|del))*"
     r" [A-Z][a-z][\w'’-]*)"

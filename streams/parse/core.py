@@ -342,7 +342,9 @@ def parse_article(
     # Read before <footer>s go: an article's own <footer> often holds its date.
     page_text = "" if lang_known and has_structured_date(meta) else body.text(separator=" ")
     # Where no metadata or byline element names the author, the page text may ("Written by
-    # Jane Roe" under the headline), read before chrome removal takes the header with it.
+    # Jane Roe" under the headline), read before chrome removal takes the header with it. It is
+    # only there when no structured date was found: reading it for the other pages too found
+    # no more authors on the development set and cost 3% of the speed.
     text_authors = [] if has_structured_authors(meta) or byline_texts else text_byline(
         title_region(page_text, title))
     _drop_structural(body)
