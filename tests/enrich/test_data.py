@@ -5,22 +5,10 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from pathlib import Path
-from typing import Any
 
 from streams.enrich.lexicon import base_lexicon
 from streams.enrich.resources import read_tsv
-
-TOPICS_EVAL = Path(__file__).resolve().parents[2] / "bench" / "topics_eval.py"
-
-
-def _topics_eval() -> Any:
-    """bench/topics_eval.py as a module (bench/ is scripts, not a package)."""
-    spec = importlib.util.spec_from_file_location("topics_eval", TOPICS_EVAL)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.bench_scripts import bench_script
 
 PREFIX = {"per": "person", "org": "organization", "loc": "location", "evt": "event",
           "prd": "product", "oth": "other"}
@@ -50,6 +38,6 @@ def test_import_does_not_load_kiwi() -> None:
 
 
 def test_topic_accuracy_floor() -> None:
-    result = _topics_eval().evaluate()
+    result = bench_script("topics_eval").evaluate()
     assert result["articles"] >= 60 and result["topics"] >= 8
     assert result["top1_accuracy"] >= 0.7

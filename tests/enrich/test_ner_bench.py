@@ -3,20 +3,9 @@ spans, multi-token entities stay whole (BIO and IOB1), and adjacent entities sta
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from typing import Any
 
-NER_KLUE = Path(__file__).resolve().parents[2] / "bench" / "ner_klue.py"
-
-
-def _ner_klue() -> Any:
-    spec = importlib.util.spec_from_file_location("ner_klue", NER_KLUE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
+from tests.bench_scripts import bench_script
 
 CONLL = """-DOCSTART- -X- -X- O
 
@@ -49,7 +38,7 @@ Bergen B-LOC
 def test_conll_sentences_read_as_running_text_with_whole_entities(tmp_path: Path) -> None:
     path = tmp_path / "sample.conll"
     path.write_text(CONLL, encoding="utf-8")
-    (_, first, gold1), (_, second, gold2) = _ner_klue().read_conll(path)
+    (_, first, gold1), (_, second, gold2) = bench_script("ner_klue").read_conll(path)
     assert first == 'Mira Holt\'s firm, Brightline Labs, moved to New York ("finally").'
     assert sorted((first[s:e], label) for s, e, label in gold1) == [
         ("Brightline Labs", "OG"), ("Mira Holt", "PS"), ("New York", "LC")]
