@@ -4,6 +4,7 @@ English (``By Jane Doe and John Roe``), plus cleaning of names from metadata."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from streams.records import Author
 
@@ -94,13 +95,37 @@ def english_byline(text: str) -> list[Author]:
 #: surname (``Sofia Gonzalez``, ``A. J. Neal``, ``Marna van der Merwe``). Running text goes on
 #: with capitalised words (``By Sofia Gonzalez December 2``), so the name stops at the surname.
 #: Photo, review and edit credits are not bylines.
-_TEXT_BYLINE = re.compile(
-    r"(?:\b(?:[Ww]ritten|[Aa]rticle|[Pp]osted|[Ss]tory|[Ww]ords|[Rr]eporting|[Aa]uthored) by"
-    r"|(?<![\w-])(?:By|Authors?|Author\(s\)|Contributors?))[:\s]+"
-    r"(?P<name>(?:[A-Z][a-z][\w'’-]*|(?:[A-Z]\.\s?)+)"
+_TEXT_BYLINE_LABELS = (
+    "By", "Written by", "written by", "Article by", "article by", "Posted by", "posted by",
+    "Story by", "Words by", "Reporting by", "Authored by", "Author", "Authors", "Author(s)",
+    "Contributor", "Contributors",
+)
+_TEXT_BYLINE_NAME = re.compile(
+    r"[:\s]+(?P<name>(?:[A-Z][a-z][\w'’-]*|(?:[A-Z]\.\s?)+)"
     r"(?: (?:[A-Z]\.|van|von|de|der|da|di|le|la|del))*"
     r" [A-Z][a-z][\w'’-]*)"
 )
+
+
+def after_labels(text: str, labels: tuple[str, ...], pattern: re.Pattern[str]
+                 ) -> Iterator[tuple[int, re.Match[str]]]:
+    """(label start, match) for each match of ``pattern`` right after one of ``labels`` that
+    starts a word, in text order.
+    The labels are found with ``str.find``: a regex alternation scanned over a page's text
+    costs about a millisecond where this costs a tenth of one."""
+    starts = []
+    for label in labels:
+        at = text.find(label)
+        while at >= 0:
+            if not at or not (text[at - 1].isalnum() or text[at - 1] in "_-"):
+                starts.append((at, at + len(label)))
+            at = text.find(label, at + 1)
+    for at, end in sorted(starts):
+        found = pattern.match(text, end)
+        if found:
+            yield at, found
+
+
 _NOT_PERSON_WORD = re.compile(
     r"\b(?:Team|Staff|Editors?|Editorial|Inc|LLC|Ltd|Group|Media|News|Blog|Admin|Press|The|"
     r"Contributor|Writer|Desk|Company|Agency|University|Institute|Clinic|Online|January|"
@@ -117,8 +142,8 @@ def text_byline(text: str) -> list[Author]:
     """The first byline in page text (``... Written by Edzel Tabing Table of contents``,
     ``By Sofia Gonzalez December 2, 2025``): a last resort when no element or metadata names
     the author."""
-    for match in _TEXT_BYLINE.finditer(text):
-        before = text[max(0, match.start() - 16):match.start()].split()
+    for label_start, match in after_labels(text, _TEXT_BYLINE_LABELS, _TEXT_BYLINE_NAME):
+        before = text[max(0, label_start - 16):label_start].split()
         if before and before[-1].casefold().strip(":|") in _CREDITS:
             continue  # "Photo By Dan Osei", "Reviewed By ...": not the author
         name = clean_name(match.group("name"))

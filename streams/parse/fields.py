@@ -9,7 +9,13 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from streams.parse import selectors as sel
-from streams.parse.authors import clean_name, english_byline, korean_byline, split_names
+from streams.parse.authors import (
+    after_labels,
+    clean_name,
+    english_byline,
+    korean_byline,
+    split_names,
+)
 from streams.parse.dates import date_in_url, month_day, parse_date
 from streams.parse.metadata import Meta
 from streams.parse.titles import norm as _norm
@@ -38,9 +44,10 @@ _LOOSE_DATE = re.compile(
 #: A byline that prints the date after the names (``Written by Moses Kim and Kate Shokurova
 #: April 8, 2024``, ``By Jane Doe · March 3, 2025``).
 _BYLINE_DATE = re.compile(
-    r"\b(?:[Ww]ritten by|By)\s+(?:[A-Z][\w'.-]*(?:,|\s+and|\s+&)?\s+){1,8}?"
+    r"\s+(?:[A-Z][\w'.-]*(?:,|\s+and|\s+&)?\s+){1,8}?"
     r"[·|•,–—-]?\s*(?P<date>(?i:" + _LOOSE_DATE.pattern[4:] + "))"
 )
+_BYLINE_LABELS = ("By", "Written by", "written by")
 _SOURCE_RANK = {"jsonld": 0, "fusion": 1, "meta": 2, "next_data": 3, "microdata": 4, "time": 5}
 
 
@@ -247,8 +254,8 @@ def resolve_dates(
                         published, p_source = day, "text"
                         break
     if published is None:
-        byline = _BYLINE_DATE.search(page_text[:200_000])
-        published = parse_date(byline.group("date"), korean=korean) if byline else None
+        byline = next(after_labels(page_text[:200_000], _BYLINE_LABELS, _BYLINE_DATE), None)
+        published = parse_date(byline[1].group("date"), korean=korean) if byline else None
         p_source = "byline" if published else None
     if published is None:
         loose = _LOOSE_DATE.search(region)
