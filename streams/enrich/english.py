@@ -69,8 +69,9 @@ def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Men
     headed = [match.span() for match in _SPAN_RE.finditer(text)
               if rules.suffix_type_en(match.group(0).rstrip(".").split())]
     for start, end, known in lexicon.scan(text):
-        if known.type == "location" and (_after_given_name(text, start) or any(
-                s <= start and end <= e and e - s > end - start for s, e in headed)):
+        if known.type == "location" and (_after_given_name(text, start) or (
+                text[end:end + 1] not in "'’" and any(  # South Korea's Samsung Electronics
+                    s <= start and end <= e and e - s > end - start for s, e in headed))):
             # Michael Jordan: a person's surname; University of California, Texas Department of
             # Transportation: part of a longer name with its own head word
             continue
@@ -88,6 +89,7 @@ def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Men
     }
     for match in _SPAN_RE.finditer(text):
         for start, end in _split_joined(text, match.start(), match.end()):
+            start = _after_known_prefix(text, start, end, occupied)
             mention = _candidate(text, start, end, midsentence, lexicon)
             if mention is None or generic.is_generic(mention):
                 continue  # CEO, AI: a title or an acronym of a common noun
@@ -98,6 +100,19 @@ def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Men
                 found.append(mention)
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _after_known_prefix(text: str, start: int, end: int, occupied: bytearray) -> int:
+    """Where a run's own candidate starts: after a lexicon name that opens it when a title
+    follows (``NATO Secretary General Mark Rutte``: NATO is claimed, the person is still to be
+    read); else the run's start (``Georgia Tech`` stays whole rather than leave ``Tech``)."""
+    at = start
+    while at < end and occupied[at]:
+        at += 1
+    if at == start:
+        return start
+    rest = text[at:end].split()
+    return text.index(rest[0], at) if rest and rest[0] in _TITLE_WORDS else start
 
 
 @functools.cache

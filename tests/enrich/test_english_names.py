@@ -81,3 +81,15 @@ def test_english_keywords_name_an_entity_once_and_keep_headline_words() -> None:
     assert lowered.count("flagstaff") == 1 and "Flagstaff" in result.keywords
     assert "wildfire" in result.keywords  # "Wildfire" opening the headline is a word, not a name
     assert "near" not in lowered
+
+
+def test_a_known_name_then_a_title_then_a_person() -> None:
+    assert spans("NATO Secretary General Mark Rutte spoke in Brussels.") == {
+        "NATO": "organization", "Mark Rutte": "person", "Brussels": "location"}
+    # ... while a known name that merely starts a longer one leaves no fragment behind.
+    assert "Tech" not in spans("Founded in 2014 by Georgia Tech students, the club grew.")
+
+
+def test_a_possessive_place_is_not_part_of_the_next_name() -> None:
+    assert spans("South Korea's Samsung Electronics posted record profits.") == {
+        "South Korea": "location", "Samsung Electronics": "organization"}
