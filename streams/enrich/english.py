@@ -88,7 +88,7 @@ def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Men
         if not _SENTENCE_START_RE.search(text[max(0, m.start() - 3):m.start()])
     }
     for match in _SPAN_RE.finditer(text):
-        for start, end in _split_joined(text, match.start(), match.end()):
+        for start, end in _split_possessive(text, match.start(), match.end()):
             start = _after_known_prefix(text, start, end, occupied)
             mention = _candidate(text, start, end, midsentence, lexicon)
             if mention is None or generic.is_generic(mention):
@@ -100,6 +100,18 @@ def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Men
                 found.append(mention)
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _company_context(text: str, start: int, end: int) -> bool:
+    """``shares of X``, ``chief executive of X`` before the run, or ``X's shares``, ``X's CEO``
+    after it: what news writes around companies (not after a given name: ``Maria's shares``)."""
+    before = text[max(0, start - 24):start].split()
+    if len(before) > 1 and before[-1] == "of" and before[-2].lower() in rules.ORG_OF_CUES_EN:
+        return True
+    if text[end:end + 2] not in ("'s", "’s"):
+        return False
+    after = text[end + 2:end + 24].split()
+    return bool(after) and after[0].lower().rstrip(",.") in rules.ORG_POSSESSIVE_CUES_EN
 
 
 def _after_known_prefix(text: str, start: int, end: int, occupied: bytearray) -> int:
@@ -154,10 +166,34 @@ def _datelines(text: str, lexicon: Lexicon) -> list[Mention]:
     return out
 
 
+def _named_part(words: list[str]) -> bool:
+    """Whether one side of an ``and`` reads as a name of its own: a head word (``Main Street``),
+    a camel-case word (``BlackRock``) or a given name and a surname (``Danny Penman``)."""
+    return bool(words) and bool(
+        rules.suffix_type_en(words) or _CAMEL_RE.fullmatch(words[-1])
+        or (len(words) in (2, 3) and words[0] in given_names()))
+
+
+def _split_possessive(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """:func:`_split_joined` parts, each cut after a possessive inside it: ``Zentrix's CEO``
+    is ``Zentrix`` (then its title), not one name."""
+    out = []
+    for s, e in _split_joined(text, start, end):
+        at = s
+        for clitic in _POSSESSIVE_RE.finditer(text, s, e):
+            out.append((at, clitic.start()))
+            at = clitic.end()
+        out.append((at, e))
+    return [(s, e) for s, e in out if e > s]
+
+
+_POSSESSIVE_RE = re.compile(r"['’]s\s+")
+
+
 def _split_joined(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """``Main Street and Fifth Avenue``, ``BlackRock and HarperCollins``: two spans when every part
-    joined by ``and`` ends in an organisation or place suffix or a camel-case word; else the span
-    itself (``Johnson and Johnson``)."""
+    """``Main Street and Fifth Avenue``, ``BlackRock and HarperCollins``, ``Mark Williams and
+    Danny Penman``: two spans when every part joined by ``and`` reads as a name of its own
+    (:func:`_named_part`); else the span itself (``Johnson and Johnson``)."""
     surface = text[start:end]
     if " and " not in surface:
         return [(start, end)]
@@ -165,8 +201,7 @@ def _split_joined(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for part in surface.split(" and "):
         parts.append((at, at + len(part)))
         at += len(part) + len(" and ")
-    if all(rules.suffix_type_en(text[s:e].rstrip(".").split())
-           or _CAMEL_RE.fullmatch(text[s:e].split()[-1]) for s, e in parts):
+    if all(_named_part(text[s:e].rstrip(".").split()) for s, e in parts):
         return parts
     return [(start, end)]
 
@@ -209,6 +244,9 @@ def _candidate(text: str, start: int, end: int, midsentence: set[str],
     end = start + len(surface)
     if text[start:end] != surface:  # irregular spacing; fall back to the raw slice
         return None
+    if _company_context(text, start, end) and words[0] not in given_names() and (
+            lexicon.lookup(surface) is None):
+        return Mention(start, end, surface, "organization", "rule", 0.5)  # Zentrix's CEO
     at_sentence_start = bool(_SENTENCE_START_RE.search(text[max(0, start - 3):start]))
     if len(words) == 1 and at_sentence_start and surface not in midsentence:
         # Kept only as a weak mention: it survives if it corefers with a full name.

@@ -51,6 +51,13 @@ PERSON_ROLES_EN = frozenset(words(
 PLACE_CUES_EN = frozenset(words("in near outside across throughout"))
 PLACE_OF_CUES_EN = frozenset(words("north south east west northeast northwest southeast "
                                    "southwest outskirts"))
+# Words around an otherwise untyped run that make it a company: before it (shares of Nvidia,
+# chief executive of Arm) or after its possessive (Nvidia's shares, Arm's CEO).
+ORG_OF_CUES_EN = frozenset(words("shares stock stake subsidiary unit rival acquisition owner"))
+ORG_POSSESSIVE_CUES_EN = frozenset(words(
+    "shares stock ceo cfo chairman chairwoman board subsidiary unit earnings revenue profit "
+    "spokesperson spokesman spokeswoman headquarters"
+))
 
 ORG_SUFFIXES_KO = (
     "은행", "공사", "공단", "재단", "협회", "위원회", "연구원", "연구소", "대학교", "대학", "그룹",

@@ -93,3 +93,11 @@ def test_a_known_name_then_a_title_then_a_person() -> None:
 def test_a_possessive_place_is_not_part_of_the_next_name() -> None:
     assert spans("South Korea's Samsung Electronics posted record profits.") == {
         "South Korea": "location", "Samsung Electronics": "organization"}
+
+
+def test_company_context_and_possessives() -> None:
+    found = spans("Shares of Zentrix rose 5% after Zentrix's CEO spoke, and Kellogg's board met.")
+    assert found == {"Zentrix": "organization", "Kellogg": "organization"}
+    assert spans("Maria's shares were sold.") == {}  # a person's shares
+    found = spans("A great book is Mark Williams and Danny Penman's Mindfulness, she said.")
+    assert found["Mark Williams"] == found["Danny Penman"] == "person"
