@@ -48,6 +48,9 @@ _KO_STOP = frozenset(
         "방안 입장 의견 생각 이야기 모습 정도 모두 기존 현재 각국 단순 본격"
     )
 )
+# Without an English tagger, the endings that mark adverbs and past participles (quickly,
+# expected) keep the commonest non-nouns out of the keywords; -ing words are often nouns.
+_EN_NOT_NOUN = re.compile(r"^\w{3,}ly$|^\w{4,}ed$")
 _EN_STOP = frozenset(
     words(
         "the and for that with this from have has had was were will would could should about "
@@ -167,7 +170,7 @@ def _keywords(title: str, text: str, token_sets: Sequence[tuple[str, list[Any]]]
                 if match.start() < len(mask) and mask[match.start()]:
                     continue  # a word of a name, which competes whole (Flagstaff, not flagstaff)
                 word = match.group(0).lower()
-                if len(word) > 3 and word not in _EN_STOP:
+                if len(word) > 3 and word not in _EN_STOP and not _EN_NOT_NOUN.search(word):
                     weights[word] += weight
                     first.setdefault(word, position)
                     position += 1

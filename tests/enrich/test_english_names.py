@@ -75,12 +75,13 @@ def test_english_keywords_name_an_entity_once_and_keep_headline_words() -> None:
     result = enrich(article(
         "Wildfire forces evacuations near Flagstaff",
         "A wildfire forced hundreds of residents to leave their homes north of Flagstaff on "
-        "Wednesday. The wildfire had burned about 8 square miles near Flagstaff by evening.",
+        "Wednesday. The wildfire had burned about 8 square miles near Flagstaff by evening. "
+        "Officials expected the wildfire to spread quickly, and expected more evacuations.",
         language="en"))
     lowered = [keyword.casefold() for keyword in result.keywords]
     assert lowered.count("flagstaff") == 1 and "Flagstaff" in result.keywords
     assert "wildfire" in result.keywords  # "Wildfire" opening the headline is a word, not a name
-    assert "near" not in lowered
+    assert not {"near", "expected", "quickly"} & set(lowered)
 
 
 def test_a_known_name_then_a_title_then_a_person() -> None:
