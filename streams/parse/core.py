@@ -335,7 +335,8 @@ def parse_article(
     leading = _leading_text(body)
     title = resolve_title(meta, h1s, leading, brands)
     subtitle = find_subtitle(tree, headline, title)  # before any node is decomposed
-    _place_streamed_segments(body)
+    if any(marker in text for marker in sel.STREAMED_MARKERS):  # spares a 0.2 ms query
+        _place_streamed_segments(body)
     for node in body.css(sel.DROP_TAGS):
         node.decompose()
     lang_known = detect_language(meta.lang, "") is not None

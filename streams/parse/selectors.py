@@ -77,6 +77,8 @@ PANEL_ROLES = frozenset({"region", "tabpanel"})
 STREAMED_SEGMENT_ID = re.compile(r"S:[0-9a-z]+")
 STREAMED_SEGMENTS = 'div[hidden][id^="S:"]'
 STREAMED_SLOTS = 'template[id^="B:"]'
+#: Substrings of a page that has streamed segments (their id's start, however it is quoted).
+STREAMED_MARKERS = ('"S:', "'S:", "=S:")
 #: A chrome word in a class/id that says the opposite (``ast-no-sidebar``, ``has-comments``),
 #: only describes a layout as a BEM modifier (``m-article--sidebar-right``), or is a syntax
 #: highlighter's token class inside a code sample (``hljs-comment``, Prism's ``token comment``).
