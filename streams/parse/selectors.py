@@ -236,6 +236,12 @@ def chrome_text(text: str) -> bool:
 LABEL_LINE = re.compile(
     r"(?i)^(?:table of contents|contents|in this article|on this page|tags|disclaimer|"
     r"(?:last )?updated:?|published:?|advertising|advertisement|sponsored|"
+    # calls to action and site links that stand alone as a line
+    r"contact us(?: today)?!?|privacy policy|terms (?:&|and) conditions|terms of (?:use|service)|"
+    r"log ?in|sign ?in|sign up|register|home|newsletters?|subscribe|"
+    r"join (?:our|the) (?:newsletter|mailing list)|stay connected(?: with (?:me|us))?!?|"
+    r"follow (?:me|us) on \w+|article continues below|advertise with us|add a comment|"
+    r"request a (?:free )?(?:quote|demo|consultation)|get started(?: today)?!?|"
     r"(?:an? |\d+ )(?:second|minute|hour|day|week|month|year)s? ago|"
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}|"
     r"\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,? \d{4}|"

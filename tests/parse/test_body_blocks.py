@@ -189,11 +189,13 @@ def test_label_lines_and_empty_marks_are_not_body() -> None:
         "<article><h1>Slow bread</h1><p>Table of contents</p><p>Dec 4, 2025 · 7 min read</p>"
         f"<p>\u200d</p>{PROSE}<p>Advertising</p><p>•</p>{LONG}<p>3 days ago</p><p>Tags</p><p>Thank "
         "you! Your submission has been received!</p><p>Oops! Something went wrong while "
-        "submitting the form.</p></article>"
+        "submitting the form.</p><p>Contact Us</p><p>Join our newsletter</p><p>Privacy Policy</p>"
+        "</article>"
     )
     assert "Slow fermentation" in text and "feed it at the same hour" in text
     for label in ("Table of contents", "min read", "\u200d", "•", "Tags", "submission",
-                  "submitting", "Advertising", "days ago"):
+                  "submitting", "Advertising", "days ago", "Contact Us", "newsletter",
+                  "Privacy"):
         assert label not in text, label
 
 
