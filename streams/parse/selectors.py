@@ -72,13 +72,10 @@ CHROME_SELECTOR = ", ".join(
 )
 #: Roles of collapsible content panels, kept although hidden (:data:`CHROME_SELECTOR`).
 PANEL_ROLES = frozenset({"region", "tabpanel"})
-#: The id of a React streaming segment (``<div hidden id="S:1f">``), kept although hidden;
-#: segments and their placeholders (``<template id="B:1f">``), where they are moved first.
+#: The id of a React streaming segment (``<div hidden id="S:1f">``), kept although hidden, and
+#: the segments, moved first to their placeholders (``<template id="B:1f">``).
 STREAMED_SEGMENT_ID = re.compile(r"S:[0-9a-z]+")
 STREAMED_SEGMENTS = 'div[hidden][id^="S:"]'
-STREAMED_SLOTS = 'template[id^="B:"]'
-#: Substrings of a page that has streamed segments (their id's start, however it is quoted).
-STREAMED_MARKERS = ('"S:', "'S:", "=S:")
 #: A chrome word in a class/id that says the opposite (``ast-no-sidebar``, ``has-comments``),
 #: only describes a layout as a BEM modifier (``m-article--sidebar-right``), or is a syntax
 #: highlighter's token class inside a code sample (``hljs-comment``, Prism's ``token comment``).
