@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(PY) bench/enrich_speed.py
 	$(PY) bench/topics_eval.py
 	$(PY) bench/ner_klue.py
+	$(PY) bench/ner_klue.py --conll bench/data/en-ner-wcxb/en_ner_wcxb.conll
 	$(PY) bench/ingest.py
 
 clean:
