@@ -156,9 +156,23 @@ def natural_place_ko(surface: str) -> bool:
             and compact.endswith(NATURE_SUFFIXES_KO))
 
 
+# Head words of events: the last word (G20 Summit, World Cup) or a storm's first (Hurricane
+# Milton). "Games", "Forum" and "Conference" are left out: Epic Games, the World Economic Forum
+# and a sports conference are organisations.
+EVENT_SUFFIXES_EN = frozenset(words(
+    "Summit Festival Olympics Paralympics Cup Championship Championships Election Elections War "
+    "Expo Awards Marathon Tournament Open"
+))
+EVENT_PREFIXES_EN = frozenset(words("Hurricane Typhoon Cyclone Storm"))
+
+
 def suffix_type_en(words: list[str]) -> str | None:
-    """Organisation/location by the head word: the last one (``Acme Corp.``, ``Hudson River``),
-    or one followed by ``of`` (``University of California``, ``Gulf of Mexico``)."""
+    """Organisation/location/event by the head word: the last one (``Acme Corp.``, ``Hudson
+    River``, ``G20 Summit``), one followed by ``of`` (``University of California``, ``Gulf of
+    Mexico``), or a storm's first word (``Hurricane Milton``)."""
+    if words and (words[-1] in EVENT_SUFFIXES_EN or (
+            len(words) == 2 and words[0] in EVENT_PREFIXES_EN)):
+        return "event"
     heads = [words[-1]] if words else []
     heads += [word for word, after in pairwise(words) if after == "of"]
     for head in heads:

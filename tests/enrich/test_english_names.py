@@ -102,3 +102,11 @@ def test_company_context_and_possessives() -> None:
     assert spans("Maria's shares were sold.") == {}  # a person's shares
     found = spans("A great book is Mark Williams and Danny Penman's Mindfulness, she said.")
     assert found["Mark Williams"] == found["Danny Penman"] == "person"
+
+
+def test_event_head_words() -> None:
+    assert spans("Hurricane Milton hit Florida, forcing millions to flee.") == {
+        "Hurricane Milton": "event", "Florida": "location"}
+    assert spans("Athletes arrived for the Paris Olympics on Friday.") == {
+        "Paris Olympics": "event"}
+    assert spans("Epic Games sued the studio.").get("Epic Games") != "event"
