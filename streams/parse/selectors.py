@@ -186,7 +186,7 @@ _CHROME_TEXT_LEAD = (
     r"read more|see also|sign up|subscribe|loading|skip to|관련\s*(?:기사|뉴스|자료)|"
     r"많이 본 뉴스|추천 기사|기사 공유|공유하기|구독|광고|"
     # follow/pin calls, "more to read" list headings, comment counters, cookie banners
-    r"follow us|pin (?:this|it)? ?for later|you (?:might|may) (?:also )?like|"
+    r"follow (?:us|me)|pin (?:this|it)? ?for later|you (?:might|may) (?:also )?like|"
     r"recommended (?:posts|articles|stories|reading|for you)|more from|"
     r"other posts you may enjoy|what others are reading|\d+ comments|cookie (?:consent|settings)|"
     # comment threads and post footers
@@ -232,12 +232,13 @@ def chrome_text(text: str) -> bool:
 #: a tag list, a reading time, a bare date): never article text.
 LABEL_LINE = re.compile(
     r"(?i)^(?:table of contents|contents|in this article|on this page|tags|disclaimer|"
-    r"(?:last )?updated:?|published:?|advertising|advertisement|sponsored|"
-    # calls to action and site links that stand alone as a line
+    r"(?:last )?updated:?|published:?|advertising|sponsored|"
+    # calls to action and site links that stand alone as a line (those that open with a
+    # CHROME_TEXT phrase, "Sign up", "Subscribe", "Follow us", are dropped by it already)
     r"contact us(?: today)?!?|privacy policy|terms (?:&|and) conditions|terms of (?:use|service)|"
-    r"log ?in|sign ?in|sign up|register|home|newsletters?|subscribe|"
+    r"log ?in|sign ?in|register|home|newsletters?|"
     r"join (?:our|the) (?:newsletter|mailing list)|stay connected(?: with (?:me|us))?!?|"
-    r"follow (?:me|us) on \w+|article continues below|advertise with us|add a comment|"
+    r"article continues below|advertise with us|add a comment|"
     r"request a (?:free )?(?:quote|demo|consultation)|get started(?: today)?!?|"
     r"(?:an? |\d+ )(?:second|minute|hour|day|week|month|year)s? ago|"
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}|"
@@ -257,7 +258,6 @@ BIO_VERB = re.compile(
     r",? (?:is|was|has|holds|started|founded|co-founded|writes|covers|joined|lives|leads|"
     r"teaches|specializes|specialises|serves)\b"
 )
-#: The heading of a closing author box.
 #: A short block in the second half of the body that is only the heading of what follows the
 #: article (teasers, video lists, testimonials): the body ends there (``core._filter_blocks``).
 #: A whole-block match: "Read more: <title>" links and calls to action inside articles differ.
@@ -268,6 +268,7 @@ TAIL_SECTION = re.compile(
     r"what (?:our )?(?:patients|clients|customers|readers|people) (?:are )?say(?:ing)?|"
     r"관련\s*기사|많이 본 (?:뉴스|기사)|추천 기사|최신 기사|인기 기사)[\s:.!…]*"
 )
+#: The heading of a closing author box.
 AUTHOR_BOX = re.compile(r"(?i)(?:about the (?:author|writer)|meet the author|written by)\b")
 #: An author name shaped like a person's: two or three capitalised words (``Jean-Luc Aufranc``).
 PERSON_NAME = re.compile(r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,2}")

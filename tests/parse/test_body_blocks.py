@@ -190,12 +190,13 @@ def test_label_lines_and_empty_marks_are_not_body() -> None:
         f"<p>\u200d</p>{PROSE}<p>Advertising</p><p>•</p>{LONG}<p>3 days ago</p><p>Tags</p><p>Thank "
         "you! Your submission has been received!</p><p>Oops! Something went wrong while "
         "submitting the form.</p><p>Contact Us</p><p>Join our newsletter</p><p>Privacy Policy</p>"
+        "<p>Follow me on Instagram</p>"
         "</article>"
     )
     assert "Slow fermentation" in text and "feed it at the same hour" in text
     for label in ("Table of contents", "min read", "\u200d", "•", "Tags", "submission",
                   "submitting", "Advertising", "days ago", "Contact Us", "newsletter",
-                  "Privacy"):
+                  "Privacy", "Follow me"):
         assert label not in text, label
 
 
