@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from streams.parse import selectors as sel
 from streams.records import Author
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -95,7 +96,7 @@ def english_byline(text: str) -> list[Author]:
 #: surname (``Sofia Gonzalez``, ``A. J. Neal``, ``Marna van der Merwe``). Running text goes on
 #: with capitalised words (``By Sofia Gonzalez December 2``), so the name stops at the surname.
 #: Photo, review and edit credits are not bylines.
-_TEXT_BYLINE_LABELS = (
+BYLINE_LABELS = (
     "By", "Written by", "written by", "Article by", "article by", "Posted by", "posted by",
     "Story by", "Words by", "Reporting by", "Authored by", "Author", "Authors", "Author(s)",
     "Contributor", "Contributors",
@@ -126,10 +127,9 @@ def after_labels(text: str, labels: tuple[str, ...], pattern: re.Pattern[str]
             yield at, found
 
 
-_NOT_PERSON_WORD = re.compile(
-    r"\b(?:Team|Staff|Editors?|Editorial|Inc|LLC|Ltd|Group|Media|News|Blog|Admin|Press|The|"
-    r"Contributor|Writer|Desk|Company|Agency|University|Institute|Clinic|Online|January|"
-    r"February|March|April|May|June|July|August|September|October|November|December)\b"
+_MONTH_WORD = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b"
 )
 
 
@@ -142,12 +142,12 @@ def text_byline(text: str) -> list[Author]:
     """The first byline in page text (``... Written by Edzel Tabing Table of contents``,
     ``By Sofia Gonzalez December 2, 2025``): a last resort when no element or metadata names
     the author."""
-    for label_start, match in after_labels(text, _TEXT_BYLINE_LABELS, _TEXT_BYLINE_NAME):
+    for label_start, match in after_labels(text, BYLINE_LABELS, _TEXT_BYLINE_NAME):
         before = text[max(0, label_start - 16):label_start].split()
         if before and before[-1].casefold().strip(":|") in _CREDITS:
             continue  # "Photo By Dan Osei", "Reviewed By ...": not the author
         name = clean_name(match.group("name"))
-        if name and not _NOT_PERSON_WORD.search(name):
+        if name and not sel.NOT_A_PERSON.search(name) and not _MONTH_WORD.search(name):
             return [Author(name)]
     return []
 

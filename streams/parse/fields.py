@@ -10,6 +10,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from streams.parse import selectors as sel
 from streams.parse.authors import (
+    BYLINE_LABELS,
     after_labels,
     clean_name,
     english_byline,
@@ -47,7 +48,6 @@ _BYLINE_DATE = re.compile(
     r"\s+(?:[A-Z][\w'.-]*(?:,|\s+and|\s+&)?\s+){1,8}?"
     r"[·|•,–—-]?\s*(?P<date>(?i:" + _LOOSE_DATE.pattern[4:] + "))"
 )
-_BYLINE_LABELS = ("By", "Written by", "written by")
 _SOURCE_RANK = {"jsonld": 0, "fusion": 1, "meta": 2, "next_data": 3, "microdata": 4, "time": 5}
 
 
@@ -254,7 +254,7 @@ def resolve_dates(
                         published, p_source = day, "text"
                         break
     if published is None:
-        byline = next(after_labels(page_text[:200_000], _BYLINE_LABELS, _BYLINE_DATE), None)
+        byline = next(after_labels(page_text[:200_000], BYLINE_LABELS, _BYLINE_DATE), None)
         published = parse_date(byline[1].group("date"), korean=korean) if byline else None
         p_source = "byline" if published else None
     if published is None:

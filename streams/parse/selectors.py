@@ -274,7 +274,9 @@ AUTHOR_BOX = re.compile(r"(?i)(?:about the (?:author|writer)|meet the author|wri
 PERSON_NAME = re.compile(r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,2}")
 #: Words in an author field that name an organisation or a team, not a person.
 NOT_A_PERSON = re.compile(
-    r"\b(?:Official|Team|Staff|Editors?|Editorial|Inc|LLC|Ltd|Group|Media|News|From|By)\b"
+    r"\b(?:Official|Team|Staff|Editors?|Editorial|Inc|LLC|Ltd|Group|Media|News|From|By|Blog|"
+    r"Admin|Press|The|Contributor|Writer|Desk|Company|Agency|University|Institute|Clinic|"
+    r"Online)\b"
 )
 #: A line that is only hashtags.
 HASHTAG_LINE = re.compile(r"^(?:#[^\s#]+\s*){2,}$")
