@@ -28,6 +28,7 @@ The bars (typed F1 >= 70, untyped F1 >= 78 on news) are checked on ``combined_cv
 line: one JSON object with every figure.
 
 Usage: .venv/bin/python bench/ner_klue.py [PATH] [--limit N] [--folds K] [--seed S] [--no-cv]
+       [--iterations N]
        .venv/bin/python bench/ner_klue.py --conll PATH   (English, PER/ORG/LOC + MISC, rules only)
 """
 
@@ -178,7 +179,8 @@ def by_group(sentences: Sentences, predictions: Predictions, conll: bool = False
                     **score(pairs)} for group, pairs in sorted(groups.items())}
 
 
-def cross_validate(sentences: Sentences, k: int, seed: int
+def cross_validate(sentences: Sentences, k: int, seed: int,
+                   params: dict[str, object] | None = None
                    ) -> tuple[Predictions, Predictions, Predictions, list[dict[str, float]]]:
     """(CRF-alone, combined and product predictions, per-fold news scores), every sentence
     predicted by the model of the fold that left it out."""
@@ -195,7 +197,7 @@ def cross_validate(sentences: Sentences, k: int, seed: int
         for fold in range(k):
             started = time.perf_counter()
             chosen = [x for x, f, u in zip(items, fold_of, use, strict=True) if u and f != fold]
-            path = train(chosen, Path(tmp) / f"fold{fold}.crfsuite")
+            path = train(chosen, Path(tmp) / f"fold{fold}.crfsuite", params)
             model = CrfModel(path)
             held = [i for i, f in enumerate(fold_of) if f == fold]
             for i in held:
@@ -234,6 +236,8 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--no-cv", action="store_true", help="rules only (no CRF training)")
+    parser.add_argument("--iterations", type=int, default=None,
+                        help="L-BFGS iterations of the fold models (default: the shipped model's)")
     args = parser.parse_args()
     sentences = read_conll(args.conll) if args.conll else read_klue(args.path)
     if args.limit:
@@ -243,13 +247,15 @@ def main() -> None:
     report("rules", rules)
     figures: dict[str, object] = {"file": str(args.conll or args.path), "rules": rules}
     if not (args.conll or args.no_cv):
-        crf_only, combined, product, per_fold = cross_validate(sentences, args.folds, args.seed)
+        params = {} if args.iterations is None else {"max_iterations": args.iterations}
+        crf_only, combined, product, per_fold = cross_validate(sentences, args.folds, args.seed,
+                                                               params)
         crf_cv, combined_cv = by_group(sentences, crf_only), by_group(sentences, combined)
         product_cv = by_group(sentences, product)
         report("crf_cv", crf_cv)
         report("combined_cv", combined_cv)
         report("product_cv", product_cv)
-        figures |= {"folds": args.folds, "seed": args.seed, "crf_params": PARAMS,
+        figures |= {"folds": args.folds, "seed": args.seed, "crf_params": PARAMS | params,
                     "crf_cv": crf_cv, "combined_cv": combined_cv, "product_cv": product_cv,
                     "per_fold": per_fold}
         news = combined_cv.get("wikitree")
