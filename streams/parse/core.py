@@ -20,6 +20,7 @@ from streams.parse.fields import (
     has_structured_date,
     resolve_authors,
     resolve_dates,
+    text_after,
     title_region,
 )
 from streams.parse.limits import DEFAULT_LIMITS, ParseLimits
@@ -397,7 +398,8 @@ def parse_article(
         parsed.blocks = kept
         body_text = "\n\n".join(b.text for b in kept)
     published, published_source, modified, modified_source = resolve_dates(
-        meta, page_text, url, images, korean, title
+        meta, page_text, url, images, korean, title,
+        text_after(headline, sel.HEADLINE_DATE_WINDOW),
     )
     tags = list(dict.fromkeys(t.strip().lstrip("#") for t in [*meta.tags, *parsed.tags]
                               if t.strip().lstrip("#")))

@@ -39,10 +39,11 @@ _MONTHS = {
     )
     for m in names
 }
-_MONTH_RE = (
+_MONTH_NAME = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+_MONTH_RE = _MONTH_NAME + r"\.?"
 _EN_MDY = re.compile(
     rf"(?i)\b{_MONTH_RE}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b"
 )
@@ -60,6 +61,10 @@ _URL_DATE = re.compile(
 )
 _URL_DATE_SLASHED = re.compile(
     r"/(?P<y>(?:19|20)\d\d)/(?P<m>0?[1-9]|1[0-2])/(?P<d>0?[1-9]|[12]\d|3[01])/"
+)
+#: ``/2023/oct/03/`` (The Guardian), ``/2023/october/03/`` (Umbraco blogs): a month name.
+_URL_DATE_NAMED = re.compile(
+    rf"(?i)/(?P<y>(?:19|20)\d\d)/{_MONTH_NAME}/(?P<d>0?[1-9]|[12]\d|3[01])/"
 )
 _MONTH_DAY = re.compile(
     r"(?<![\d.:-])(?P<m>0?[1-9]|1[0-2])[-./](?P<d>0?[1-9]|[12]\d|3[01])(?![\d.:-])"
@@ -147,12 +152,16 @@ def parse_date(text: str | None, *, korean: bool = False) -> str | None:
 
 
 def date_in_url(url: str) -> str | None:
-    """A ``YYYY/MM/DD``, ``YYYY-MM-DD``, ``YYYYMMDD`` or ``YYYYMM/DD`` date in a URL path."""
+    """A ``YYYY/MM/DD``, ``YYYY-MM-DD``, ``YYYYMMDD``, ``YYYYMM/DD`` or ``YYYY/mon/DD`` date in
+    a URL path."""
     path = url.split("?", 1)[0]
     for pattern in (_URL_DATE_SLASHED, _URL_DATE):
         m = pattern.search(path)
         if m:
             return _build(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    m = _URL_DATE_NAMED.search(path)
+    if m:
+        return _build(int(m.group("y")), _MONTHS[m.group("mon").lower()], int(m.group("d")))
     return None
 
 

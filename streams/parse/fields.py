@@ -221,6 +221,38 @@ def _dated_before_update(text: str, labelled: re.Match[str], korean: bool) -> st
     return None
 
 
+def text_after(node: LexborNode | None, limit: int) -> str:
+    """Up to ``limit`` characters of the text that follows ``node`` in the page: its next
+    siblings, then those of its parent and grandparent (the byline line under a headline is
+    often a sibling of the headline's wrapper). Read locally: no page-wide text is needed."""
+    parts: list[str] = []
+    size = 0
+    for _ in range(3):
+        if node is None:
+            break
+        sibling = node.next
+        while sibling is not None and size < limit:
+            text = sibling.text(separator=" ")
+            parts.append(text)
+            size += len(text)
+            sibling = sibling.next
+        node = node.parent
+    return " ".join(" ".join(parts).split())[:limit]
+
+
+def _printed_earlier(printed: str, published: str, korean: bool) -> str | None:
+    """The first date printed under the headline when it is earlier than the metadata's
+    ``published`` (a migrated or republished page keeps its printed date and gets a new
+    ``datePublished``; a UTC timestamp can fall on the next day of the printed local date).
+    A date after an update label is skipped."""
+    for loose in _LOOSE_DATE.finditer(printed):
+        if sel.UPDATE_LABEL.search(printed, max(0, loose.start() - 25), loose.start()):
+            continue
+        value = parse_date(loose.group(0), korean=korean)
+        return value if value and value[:10] < published[:10] else None
+    return None
+
+
 def title_region(page_text: str, title: str | None) -> str:
     """The page text around the title's first occurrence, where bylines and dates are printed;
     the page's start when the title is not in it."""
@@ -230,10 +262,17 @@ def title_region(page_text: str, title: str | None) -> str:
 
 def resolve_dates(
     meta: Meta, page_text: str, url: str, images: list[Image], korean: bool,
-    title: str | None = None,
+    title: str | None = None, after_headline: str = "",
 ) -> tuple[str | None, str | None, str | None, str | None]:
+    """Published and modified datetimes with their sources: metadata first, unless the date
+    printed under the headline (``after_headline``, see :func:`text_after`) is earlier; then a
+    labelled date, a byline's date, a loose date near the title, the URL, image paths."""
     published, p_source = _first(meta.published, korean)
     modified, m_source = _first(meta.modified, korean)
+    if published is not None:
+        printed = _printed_earlier(after_headline, published, korean)
+        if printed:
+            published, p_source = printed, "text"
     region = title_region(page_text, title)
     if published is None:
         text = region

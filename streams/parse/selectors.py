@@ -319,5 +319,8 @@ DATE_LABELS = (
 )
 #: The labels of :data:`DATE_LABELS` that announce a later revision, not the publication.
 UPDATE_LABEL = re.compile(r"Updated|Last updated")
+#: How much of the text under the headline is read for its printed date (a byline line:
+#: names, a date, a reading time); longer reaches the first paragraph, whose dates are events.
+HEADLINE_DATE_WINDOW = 200
 #: What separates two dates printed side by side (``May 2, 2024 · Updated …``).
 DATE_JOINERS = " \t\n\xa0-–—|·•,;()"

@@ -68,6 +68,13 @@ def test_day_first_dotted_dates_and_plus_separated_url_dates() -> None:
     assert date_in_url("https://b.example/articles/2025-12-15+Rust+notes") == "2025-12-15"
 
 
+def test_url_dates_with_a_month_name() -> None:
+    assert date_in_url("https://news.example/world/2023/oct/03/flood-aid") == "2023-10-03"
+    assert date_in_url("https://wine.example/blog/2023/october/3/styles/") == "2023-10-03"
+    assert date_in_url("https://wine.example/blog/2023/maybe/03/styles/") is None
+    assert date_in_url("https://wine.example/blog/2023/oct/32/styles/") is None
+
+
 def test_byline_in_the_page_text_names_the_author_when_nothing_else_does() -> None:
     head = "<title>Slow bread</title>"
     html = en_page(head, "<div class='top'><h1>Slow bread</h1><span>Last updated Aug 4, 2025 "

@@ -161,3 +161,30 @@ def test_date_after_the_names_of_a_byline_far_below_the_headline() -> None:
     html = en_page("", f"<article><h1>{TITLE}</h1>{PROSE * 30}<p>Prices were cut by the "
                        "bakery on April 8, 2024.</p></article>")
     assert parse_article(html, URL).published is None
+
+
+def _with_jsonld_date(day: str, under_headline: str) -> str:
+    head = ('<script type="application/ld+json">{"@type": "BlogPosting", '
+            f'"datePublished": "{day}"}}</script>')
+    return en_page(head, f"<article><div class='post-title'><h1>{TITLE}</h1></div>"
+                         f"<div class='meta'>{under_headline}</div>{PROSE}</article>")
+
+
+def test_earlier_date_printed_under_the_headline_beats_a_republished_metadata_date() -> None:
+    # A migrated post: the CMS stamped a new datePublished, the byline keeps the original day.
+    article = parse_article(_with_jsonld_date("2025-11-05T10:00:00+00:00",
+                                              "Ann Baker · January 31, 2024 · 5 min read"), URL)
+    assert (article.published, article.published_source) == ("2024-01-31", "text")
+    # A UTC timestamp past midnight: the printed local day is the publication day.
+    article = parse_article(_with_jsonld_date("2025-12-19T02:41:00+00:00", "Dec 18, 2025"), URL)
+    assert article.published == "2025-12-18"
+
+
+def test_metadata_date_stays_when_the_printed_date_is_later_or_an_update() -> None:
+    article = parse_article(_with_jsonld_date("2024-01-31T10:00:00+00:00",
+                                              "Ann Baker · March 2, 2025"), URL)
+    assert (article.published, article.published_source) == ("2024-01-31T10:00:00+00:00",
+                                                             "jsonld")
+    article = parse_article(_with_jsonld_date("2025-06-01T10:00:00+00:00",
+                                              "Updated May 3, 2024"), URL)
+    assert article.published_source == "jsonld"
