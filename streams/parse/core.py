@@ -345,6 +345,8 @@ def parse_article(
         dropped = body.css(sel.DROP_TAGS)  # the moved segments are new nodes
     for node in dropped:
         node.decompose()
+    # The byline line under the headline, read before chrome removal can take it away.
+    under_headline = text_after(headline, sel.HEADLINE_DATE_WINDOW)
     lang_known = detect_language(meta.lang, "") is not None
     # Read before <footer>s go: an article's own <footer> often holds its date.
     page_text = "" if lang_known and has_structured_date(meta) else body.text(separator=" ")
@@ -398,8 +400,7 @@ def parse_article(
         parsed.blocks = kept
         body_text = "\n\n".join(b.text for b in kept)
     published, published_source, modified, modified_source = resolve_dates(
-        meta, page_text, url, images, korean, title,
-        text_after(headline, sel.HEADLINE_DATE_WINDOW),
+        meta, page_text, url, images, korean, title, under_headline
     )
     tags = list(dict.fromkeys(t.strip().lstrip("#") for t in [*meta.tags, *parsed.tags]
                               if t.strip().lstrip("#")))

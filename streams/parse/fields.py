@@ -5,6 +5,7 @@ reliability, and how subtitles, names, dates and languages are cleaned (titles:
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -241,15 +242,19 @@ def text_after(node: LexborNode | None, limit: int) -> str:
 
 
 def _printed_earlier(printed: str, published: str, korean: bool) -> str | None:
-    """The first date printed under the headline when it is earlier than the metadata's
-    ``published`` (a migrated or republished page keeps its printed date and gets a new
-    ``datePublished``; a UTC timestamp can fall on the next day of the printed local date).
+    """The first date printed under the headline when it is at least two days before the
+    metadata's ``published`` (a migrated or republished page keeps its printed date and gets a
+    new ``datePublished``). One day earlier is the same instant seen from another time zone
+    (``2025-12-19T02:41+00:00`` printed as Dec 18 in New York): the precise timestamp is kept.
     A date after an update label is skipped."""
     for loose in _LOOSE_DATE.finditer(printed):
         if sel.UPDATE_LABEL.search(printed, max(0, loose.start() - 25), loose.start()):
             continue
         value = parse_date(loose.group(0), korean=korean)
-        return value if value and value[:10] < published[:10] else None
+        if not value:
+            return None
+        gap = date.fromisoformat(published[:10]) - date.fromisoformat(value[:10])
+        return value if gap.days >= 2 else None
     return None
 
 

@@ -175,9 +175,6 @@ def test_earlier_date_printed_under_the_headline_beats_a_republished_metadata_da
     article = parse_article(_with_jsonld_date("2025-11-05T10:00:00+00:00",
                                               "Ann Baker · January 31, 2024 · 5 min read"), URL)
     assert (article.published, article.published_source) == ("2024-01-31", "text")
-    # A UTC timestamp past midnight: the printed local day is the publication day.
-    article = parse_article(_with_jsonld_date("2025-12-19T02:41:00+00:00", "Dec 18, 2025"), URL)
-    assert article.published == "2025-12-18"
 
 
 def test_metadata_date_stays_when_the_printed_date_is_later_or_an_update() -> None:
@@ -188,3 +185,7 @@ def test_metadata_date_stays_when_the_printed_date_is_later_or_an_update() -> No
     article = parse_article(_with_jsonld_date("2025-06-01T10:00:00+00:00",
                                               "Updated May 3, 2024"), URL)
     assert article.published_source == "jsonld"
+    # A UTC timestamp past midnight printed as the previous local day is the same instant:
+    # the precise timestamp stays.
+    article = parse_article(_with_jsonld_date("2025-12-19T02:41:00+00:00", "Dec 18, 2025"), URL)
+    assert article.published == "2025-12-19T02:41:00+00:00"
