@@ -13,6 +13,7 @@ from streams.parse import selectors as sel
 from streams.parse.metadata import Meta
 
 _TITLE_SEP = re.compile(r"\s+[|\-–—:·•»/]\s+|\s*[|｜]\s*")
+_SENTENCE_END = re.compile(r"[.?!]\s+[A-Z]")
 _NORM = re.compile(r"[\W_]+")
 
 
@@ -184,6 +185,12 @@ def _metadata_title(meta: Meta, brands: list[str], structured: bool = False) -> 
     return None
 
 
+def _is_prose(h1: str) -> bool:
+    """Whether an ``<h1>`` is a paragraph set as a heading: over 150 characters and two or more
+    sentences (a landing page's pitch above the article), not a headline."""
+    return len(h1) > 150 and len(_SENTENCE_END.findall(h1)) >= 2
+
+
 def _resolve_title(
     meta: Meta, h1s: list[str], leading: str | None, brands: list[str]
 ) -> str | None:
@@ -193,7 +200,7 @@ def _resolve_title(
              for t in (*meta.titles.values(), meta.html_title) if t and t.strip()]
     norms = [norm(c) for c in cands]
     site = norm(meta.site_name or "")
-    h1s = [h for h in h1s if 5 <= len(h) < 300 and norm(h) != site]
+    h1s = [h for h in h1s if 5 <= len(h) < 300 and norm(h) != site and not _is_prose(h)]
     for h1 in h1s:
         if _contained(norm(h1), norms):
             return h1

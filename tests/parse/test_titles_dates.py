@@ -78,6 +78,20 @@ def test_capitalised_h1_gives_way_to_the_written_case_metadata_title() -> None:
     assert parse_article(html, URL).title == "Slow Bread: Why It Tastes Better"
 
 
+def test_an_h1_of_several_sentences_is_a_pitch_not_the_headline() -> None:
+    pitch = ("Learn which breads rise best at home? Get baker tips on flour, water and time. "
+             "We will help you learn everything you need to know about the slow rise of dough.")
+    html = en_page(f'<meta property="og:title" content="{TITLE}">',
+                   f"<article><h1>{pitch}</h1>{PROSE}</article>")
+    assert parse_article(html, URL).title == TITLE
+    # A long one-sentence headline (a paper's title) stays.
+    paper = ("Effects of slow fermentation on the flavour of wheat bread: a randomised blind "
+             "tasting trial among ninety home bakers in three European countries")
+    html = en_page('<meta property="og:title" content="Slow fermentation and the flavour of '
+                   'wheat bread">', f"<article><h1>{paper}</h1>{PROSE}</article>")
+    assert parse_article(html, URL).title == paper
+
+
 def test_related_and_mojibake_helpers() -> None:
     assert related("Why slow bread tastes better", ["Slow bread: why it is better"])
     assert not related("Conclusions", ["Advent of baking, week 2"])
