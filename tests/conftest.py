@@ -60,11 +60,12 @@ class Worker:
 @pytest.fixture(scope="session")
 def worker(broker: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:
     """One pipeline worker process (``newsstream worker``) on the session broker."""
+    folder = tmp_path_factory.mktemp("worker")
     settings = dataclasses.replace(
         broker, app_id=f"test-{uuid.uuid4().hex[:8]}", web_port=free_port(),
-        max_page_bytes=300_000,
+        max_page_bytes=300_000, data_dir=str(folder / "data"),
     )
-    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    log = folder / "worker.log"
     process = start_worker(settings, log)
     try:
         yield Worker(settings, process, log)

@@ -50,7 +50,8 @@ async def test_two_workers_share_one_feeds_file(site: Site, tag: str, tmp_path: 
         workers: list[Worker] = []
         try:
             for n in range(2):
-                settings = dataclasses.replace(base, web_port=free_port())
+                settings = dataclasses.replace(base, web_port=free_port(),
+                                               data_dir=str(tmp_path / f"data{n}"))
                 log = tmp_path / f"worker{n}.log"
                 process = await asyncio.to_thread(start_worker, settings, log)
                 workers.append(Worker(settings, process, log))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import orjson
 import pytest
@@ -17,6 +18,12 @@ def test_livez_and_readyz(worker: Worker, flowed: Records) -> None:
     assert orjson.loads(worker.get("/livez")) == {"live": True}
     ready = orjson.loads(worker.get("/readyz"))
     assert ready["ready"] is True and ready["partitions"] > 0
+
+
+def test_worker_state_lives_in_the_configured_data_dir(worker: Worker, flowed: Records) -> None:
+    # NEWSSTREAM_DATA_DIR: nothing is left in the working directory (Faust's default place).
+    assert Path(worker.settings.data_dir).is_dir()
+    assert not (Path.cwd() / f"{worker.settings.app_id}-data").exists()
 
 
 def test_consumer_lag_is_measured_per_partition(worker: Worker, flowed: Records) -> None:

@@ -47,9 +47,10 @@ def gone(pid: int, limit_s: float = 20) -> bool:
 
 
 @pytest.fixture
-def run_process() -> Iterator[subprocess.Popen[str]]:
+def run_process(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
     env = {k: v for k, v in os.environ.items() if "BOOTSTRAP" not in k}
-    env.update(NEWSSTREAM_WEB_PORT=str(free_port()), NEWSSTREAM_APP_ID="run-test")
+    env.update(NEWSSTREAM_WEB_PORT=str(free_port()), NEWSSTREAM_APP_ID="run-test",
+               NEWSSTREAM_DATA_DIR=str(tmp_path / "data"))
     proc = subprocess.Popen(
         [sys.executable, "-m", "streams.cli", "run", "samples"], cwd=ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
