@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from streams.enrich import aliases, en_model, english, generic, korean, topics
+from streams.enrich import aliases, english, generic, korean, topics
 from streams.enrich.ids import normalise
 from streams.enrich.lexicon import Known, Lexicon, base_lexicon, is_hangul
 from streams.enrich.mention import Mention, occupy
@@ -78,7 +78,6 @@ def enrich(article: Article) -> Enrichment:
     token_sets = []
     pieces = [mask(raw) for _, raw in parts]
     analysed = korean.tokenize_many(pieces) if korean_mode else []
-    modelled = None if korean_mode else en_model.spans_many(pieces)
     for part, (segment, _) in enumerate(parts):
         piece = pieces[part]
         if korean_mode:
@@ -86,8 +85,7 @@ def enrich(article: Article) -> Enrichment:
             token_sets.append((segment, tokens))
             mentions = korean.extract(piece, lexicon, tokens)
         else:
-            mentions = english.extract(piece, lexicon, confirm=text if segment == "title" else None,
-                                       model_spans=modelled[part] if modelled else [])
+            mentions = english.extract(piece, lexicon, confirm=text if segment == "title" else None)
         for mention in generic.drop_generic(mentions, bodies=True):  # 정부, 경찰: not trackable
             offset = {"title": 0, "text": mention.start}.get(segment, len(text))
             located.append(Located(mention, segment, offset, part))

@@ -56,21 +56,18 @@ _COMMON_STARTS = frozenset(
 )
 
 
-def extract(text: str, lexicon: Lexicon, confirm: str | None = None,
-            model_spans: list[en_model.Span] | None = None) -> list[Mention]:
+def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Mention]:
     """All name mentions in one piece of English text, sorted by position.
 
     Passes, each claiming its characters: the lexicon, wire datelines, capitalised runs that a
     rule types (a title, a head word, a given name...), the statistical model's spans where it is
-    installed (:mod:`streams.enrich.en_model`), then the remaining capitalised runs, untyped.
-    ``confirm``: the article body, given for its title; when the title is in title case, an
-    unknown name must occur in it to count. ``model_spans``: the model's spans of ``text`` when
-    already computed (:func:`streams.enrich.en_model.spans_many`); None: computed here.
+    turned on (:mod:`streams.enrich.en_model`; it reads only the sentences that hold a run no rule
+    could type), then the remaining capitalised runs, untyped. ``confirm``: the article body,
+    given for its title; when the title is in title case, an unknown name must occur in it to
+    count.
     """
     if not text.strip():
         return []
-    if model_spans is None:
-        model_spans = (en_model.spans_many([text]) or [[]])[0]
     occupied = bytearray(len(text))
     found: list[Mention] = []
     headed = [match.span() for match in _SPAN_RE.finditer(text)
@@ -110,8 +107,11 @@ def extract(text: str, lexicon: Lexicon, confirm: str | None = None,
             if (mention := _candidate(text, _after_known_prefix(text, start, end, occupied), end,
                                       midsentence, lexicon)) is not None]
     claim([m for m in runs if m.source != "default"])
-    claim([m for s, e, t in model_spans if (m := _model_mention(text, s, e, t, lexicon))])
-    claim([m for m in runs if m.source == "default"])
+    untyped = [m for m in runs if m.source == "default"]
+    if untyped:
+        claim([m for s, e, t in en_model.spans_around(text, [m.start for m in untyped])
+               if (m := _model_mention(text, s, e, t, lexicon))])
+        claim(untyped)
     found.sort(key=lambda m: m.start)
     return found
 
