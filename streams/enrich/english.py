@@ -107,7 +107,8 @@ def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Men
             if (mention := _candidate(text, _after_known_prefix(text, start, end, occupied), end,
                                       midsentence, lexicon)) is not None]
     claim([m for m in runs if m.source != "default"])
-    untyped = [m for m in runs if m.source == "default"]
+    untyped = [m for m in runs if m.source == "default"
+               and not overlaps(occupied, m.start, m.end)]  # "Amazon and Oracle": both known
     if untyped:
         claim([m for s, e, t in en_model.spans_around(text, [m.start for m in untyped])
                if (m := _model_mention(text, s, e, t, lexicon))])

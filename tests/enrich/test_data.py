@@ -30,6 +30,16 @@ def test_countries_use_iso_codes() -> None:
     assert lexicon.lookup("Germany").id == "loc:DE"  # type: ignore[union-attr]
 
 
+def test_world_business_names_are_one_entity_in_both_languages() -> None:
+    lexicon = base_lexicon()
+    for korean, english, entity_id in (("골드만삭스", "Goldman Sachs", "org:goldman-sachs"),
+                                       ("JP모건", "JPMorgan Chase", "org:jpmorgan-chase"),
+                                       ("화이자", "Pfizer", "org:pfizer")):
+        assert lexicon.lookup(korean).id == lexicon.lookup(english).id == entity_id  # type: ignore[union-attr]
+    # Ambiguous short forms are left out: Nvidia's RTX cards, the common word "visa".
+    assert lexicon.lookup("RTX") is None and lexicon.lookup("비자") is None
+
+
 def test_import_does_not_load_kiwi() -> None:
     for name in [m for m in sys.modules if m.startswith("streams.enrich")]:
         del sys.modules[name]
