@@ -5,6 +5,7 @@ weight subtree) is taken as the article body.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -109,6 +110,12 @@ def collect_captions(root: LexborNode) -> dict[int, str]:
     return captions
 
 
+def _preformatted(raw: str) -> str:
+    """The text of a ``<pre>`` (a code sample, a poem, a table in monospace): lines kept, common
+    indentation and trailing spaces removed, blank lines at either end dropped."""
+    return textwrap.dedent("\n".join(line.rstrip() for line in raw.split("\n"))).strip("\n")
+
+
 def walk(
     root: LexborNode, base_url: str, captions: dict[int, str], limits: ParseLimits
 ) -> Walk:
@@ -131,12 +138,13 @@ def walk(
     # `` | ``), is a table row's text; one cell's text is page layout (old sites set whole
     # articles in a <td>, in paragraphs broken by <br>).
     rows: list[int] = []
+    pre_depth = 0  # inside <pre>: the text's line breaks and indentation are kept
     visited = 0
     max_nodes, max_depth = limits.max_nodes, limits.max_depth
 
     def flush() -> None:
         nonlocal link_chars, bold_chars
-        text = " ".join("".join(buf).split())
+        text = _preformatted("".join(buf)) if pre_depth else " ".join("".join(buf).split())
         if text:
             blocks.append(RawBlock(kinds[-1], text, min(link_chars, len(text)), bold_chars,
                                    row=bool(rows) and rows[-1] >= 2 and " | " in text))
@@ -174,7 +182,9 @@ def walk(
                         images.append((len(blocks), image))
                 continue
             if tag == "br":
-                if buf:
+                if pre_depth:
+                    buf.append("\n")
+                elif buf:
                     flush()
                 continue
             if tag == "a":
@@ -189,6 +199,7 @@ def walk(
             elif tag not in INLINE_TAGS:
                 if buf:
                     flush()
+                pre_depth += tag == "pre"
                 kind = KIND_OF_TAG.get(tag)
                 if kind is not None:
                     kinds.append("quote" if kinds[-1] == "quote" and kind == "paragraph" else kind)
@@ -213,6 +224,7 @@ def walk(
             elif tag not in INLINE_TAGS:
                 if buf:
                     flush()
+                pre_depth -= tag == "pre"
                 if tag in KIND_OF_TAG:
                     kinds.pop()
                 rows.pop()

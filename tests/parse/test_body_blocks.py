@@ -1,7 +1,8 @@
 """What the body is made of: boilerplate inside the article column (contact forms, affiliate
 disclosures, follow/pin calls, "you might also like" headings) stays out, while a page that a
 <form> wraps whole (ASP.NET WebForms) is still read; data tables come out a row per block and do
-not split the article; layout tables do not hide it. Synthetic pages, invented text."""
+not split the article; layout tables do not hide it; code samples keep their lines. Synthetic
+pages, invented text."""
 
 from __future__ import annotations
 
@@ -277,3 +278,12 @@ def test_comments_inside_highlighted_code_samples_are_kept() -> None:
                    "<div class='comments'><p>Great post, thanks!</p></div></article>")
     assert "# stage every changed file" in text and "# record the change" in text
     assert "Great post" not in text
+
+
+def test_preformatted_code_keeps_its_lines_and_indentation() -> None:
+    text = body_of(f"<article><h1>Slow bread</h1>{PROSE}<pre><code>    def rise(dough):\n"
+                   "        while not dough.ready:\n            wait(60)\n\n        return dough\n"
+                   "</code></pre><pre>first line<br>second line</pre></article>")
+    assert ("def rise(dough):\n    while not dough.ready:\n        wait(60)\n\n    return dough"
+            in text)
+    assert "first line\nsecond line" in text
