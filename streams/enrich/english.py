@@ -1,4 +1,5 @@
-"""English name extraction without a statistical model: lexicon scan plus capitalised spans.
+"""English name extraction: lexicon scan plus capitalised spans, and the optional statistical
+model (:mod:`streams.enrich.en_model`) for the runs these rules cannot type.
 
 A capitalised run is a name candidate (one camel-case word, ``BlackRock``, an organisation); a
 single capitalised word at a sentence start is only kept when the same word also appears
