@@ -85,3 +85,19 @@ def test_seed_has_no_generic_entities(seed: Enrichment) -> None:
     assert not surfaces & {"AI", "CEO", "정부", "News1 오대일"}
     assert by_surface(seed, "오대일").type == "person"
     assert "News1" in by_id(seed)["org:news1"].surface_forms
+
+
+def test_homographs_do_not_make_economy_or_science_news_sport() -> None:
+    # 경기: the economy and Gyeonggi province as well as a match; 감독: supervision as well as
+    # a coach; "team": a research team.
+    text = ("한국은행은 경기 침체 우려에 기준금리를 동결했다. 금융감독원은 경기도 내 저축은행에 대한 "
+            "감독을 강화한다고 밝혔다. 경기 회복이 늦어지면서 가계대출 연체율도 올랐다.")
+    topics = [t.label_en for t in enrich(article("한은, 경기 침체 우려에 기준금리 동결", text,
+                                                 language="ko")).topics]
+    assert topics == ["economy, business and finance"]
+    text = ("A research team of scientists mapped the seabed with sonar. The team says the "
+            "study will guide new research.")
+    topics = [t.label_en for t in enrich(article("Scientists map the seabed", text)).topics]
+    assert topics == ["science and technology"]
+    text = "경기 종료 직전 선수들이 결승골을 넣었고, 사령탑은 리그 우승을 자신했다."
+    assert enrich(article("극적인 결승골", text, language="ko")).topics[0].label_en == "sport"
