@@ -87,7 +87,7 @@ def test_seed_has_no_generic_entities(seed: Enrichment) -> None:
     assert "News1" in by_id(seed)["org:news1"].surface_forms
 
 
-def test_homographs_do_not_make_economy_or_science_news_sport() -> None:
+def test_homographs_do_not_give_economy_or_science_news_other_topics() -> None:
     # 경기: the economy and Gyeonggi province as well as a match; 감독: supervision as well as
     # a coach; "team": a research team.
     text = ("한국은행은 경기 침체 우려에 기준금리를 동결했다. 금융감독원은 경기도 내 저축은행에 대한 "
@@ -101,3 +101,12 @@ def test_homographs_do_not_make_economy_or_science_news_sport() -> None:
     assert topics == ["science and technology"]
     text = "경기 종료 직전 선수들이 결승골을 넣었고, 사령탑은 리그 우승을 자신했다."
     assert enrich(article("극적인 결승골", text, language="ko")).topics[0].label_en == "sport"
+    # 구조: structure (구조조정) as well as a rescue; 협상: trade talks as well as a ceasefire's.
+    text = ("정부는 조선업 구조조정을 마무리하고 미국과의 관세 협상에서 타결을 기대한다고 밝혔다. "
+            "산업 구조 개편으로 수출이 늘었다.")
+    topics = [t.label_en for t in enrich(article("조선업 구조조정 마무리", text,
+                                                 language="ko")).topics]
+    assert topics == ["economy, business and finance"]
+    text = "낚싯배가 전복돼 해경이 2명을 구조했다. 실종자 1명에 대한 구조 작업이 이어지고 있다."
+    topics = [t.label_en for t in enrich(article("낚싯배 전복", text, language="ko")).topics]
+    assert topics == ["disaster, accident and emergency incident"]
