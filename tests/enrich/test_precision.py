@@ -90,8 +90,9 @@ def test_seed_has_no_generic_entities(seed: Enrichment) -> None:
 def test_homographs_do_not_give_economy_or_science_news_other_topics() -> None:
     # 경기: the economy and Gyeonggi province as well as a match; 감독: supervision as well as
     # a coach; "team": a research team.
-    text = ("한국은행은 경기 침체 우려에 기준금리를 동결했다. 금융감독원은 경기도 내 저축은행에 대한 "
-            "감독을 강화한다고 밝혔다. 경기 회복이 늦어지면서 가계대출 연체율도 올랐다.")
+    text = ("한국은행은 경기 침체 우려에 기준금리를 동결했다. "
+            "금융감독원은 경기도 내 저축은행에 대한 감독을 강화한다고 밝혔다. "
+            "경기 회복이 늦어지면서 가계대출 연체율도 올랐다.")
     topics = [t.label_en for t in enrich(article("한은, 경기 침체 우려에 기준금리 동결", text,
                                                  language="ko")).topics]
     assert topics == ["economy, business and finance"]
