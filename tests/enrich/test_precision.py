@@ -111,3 +111,11 @@ def test_homographs_do_not_give_economy_or_science_news_other_topics() -> None:
     text = "낚싯배가 전복돼 해경이 2명을 구조했다. 실종자 1명에 대한 구조 작업이 이어지고 있다."
     topics = [t.label_en for t in enrich(article("낚싯배 전복", text, language="ko")).topics]
     assert topics == ["disaster, accident and emergency incident"]
+
+
+def test_local_government_is_politics() -> None:
+    text = ("The city council voted 6-1 to approve the bike lanes, and the mayor said the "
+            "municipal budget would cover the $2 million cost without new parking spaces.")
+    topics = enrich(article("City council approves new bike lanes", text)).topics
+    assert topics[0].label_en == "politics"
+    assert "science and technology" not in {t.label_en for t in topics}  # parking spaces
