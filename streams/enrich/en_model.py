@@ -6,8 +6,8 @@ Explosion publishes its models outside PyPI); ``NEWSSTREAM_EN_NER_MODEL`` names 
 load. Only its ``tok2vec`` and ``ner`` components run. Its spans are one pass of
 :func:`streams.enrich.english.extract`, after the lexicon and the rules that type a name, so a
 gazetteer name keeps its id and type (``Kakao``, which the model calls a place) and the model
-mostly types what the capitalisation rules would have left untyped. It costs about 30 ms per
-2,000-character article on one core, against about 2.7 ms for the rest of English enrichment
+mostly types what the capitalisation rules would have left untyped. It costs about 20 ms per
+2,000-character article on one core, against about 3 ms for the rest of English enrichment
 (docs/enrichment.md has the accuracy it buys).
 """
 
