@@ -71,6 +71,7 @@ class _TopicTerms:
     label_ko: str
     long_ko: tuple[str, ...]
     short_ko: frozenset[str]
+    not_ko: tuple[str, ...]  # longer words holding a term in another sense (서울시장: a mayor)
     pattern_en: re.Pattern[str]
 
 
@@ -86,6 +87,7 @@ def _lexicon() -> tuple[_TopicTerms, ...]:
             code, spec["en"], spec["ko"],
             tuple(t for t in terms_ko if len(t) > 1),
             frozenset(t for t in terms_ko if len(t) == 1),
+            tuple(spec.get("not_ko", ())),
             pattern,
         ))
     return tuple(out)
@@ -116,6 +118,7 @@ def classify(title: str, text: str, token_sets: Sequence[tuple[str, list[Any]]],
             hits = len(topic.pattern_en.findall(lowered + " "))
             if korean_mode:
                 hits += sum(piece.count(term) for term in topic.long_ko if term[:2] in bigrams)
+                hits -= sum(piece.count(word) for word in topic.not_ko if word[:2] in bigrams)
                 hits += sum(nouns[term] for term in topic.short_ko)
             if hits:
                 raw[topic.code] += weight * hits

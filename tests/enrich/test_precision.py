@@ -119,3 +119,13 @@ def test_local_government_is_politics() -> None:
     topics = enrich(article("City council approves new bike lanes", text)).topics
     assert topics[0].label_en == "politics"
     assert "science and technology" not in {t.label_en for t in topics}  # parking spaces
+
+
+def test_a_mayor_is_not_a_market() -> None:
+    text = ("오세훈 서울시장이 다음 시장 선거 출마를 선언했다. 서울시장 재임 중 성과를 강조하며 "
+            "시의회와 협력하겠다고 밝혔다.")
+    topics = enrich(article("서울시장, 시장 선거 출마 선언", text, language="ko")).topics
+    assert [t.label_en for t in topics] == ["politics"]
+    text = "주식시장이 급락했다. 전통시장 상인들도 시장 상황을 우려했다."
+    assert enrich(article("주식시장 급락", text, language="ko")).topics[0].label_en == (
+        "economy, business and finance")
