@@ -75,6 +75,17 @@ class _TopicTerms:
     pattern_en: re.Pattern[str]
 
 
+def _english_term(term: str) -> str:
+    """Regex of one English term: ``stem*`` matches any word starting so (``prosecut*``:
+    prosecutor, prosecuted); any other term is a whole word, plural or possessive allowed
+    (``policy``: policies), so ``war`` is not found in "warning" nor ``final`` in "finally"."""
+    if term.endswith("*"):
+        return re.escape(term[:-1])
+    if term.endswith("y") and term[-2:-1] not in ("", "a", "e", "o", "u", " "):
+        return re.escape(term[:-1]) + r"(?:y|ies|y's|y’s)\b"
+    return re.escape(term) + r"(?:s|es|'s|’s)?\b"
+
+
 @functools.cache
 def _lexicon() -> tuple[_TopicTerms, ...]:
     raw: dict[str, Any] = json.loads((DATA / "topics.json").read_text(encoding="utf-8"))
@@ -82,7 +93,7 @@ def _lexicon() -> tuple[_TopicTerms, ...]:
     for code, spec in sorted(raw["topics"].items()):
         terms_ko = [t for t in spec["terms_ko"] if t]
         english = sorted({t.lower() for t in spec["terms_en"] if t}, key=lambda t: (-len(t), t))
-        pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in english) + ")")
+        pattern = re.compile(r"\b(?:" + "|".join(map(_english_term, english)) + ")")
         out.append(_TopicTerms(
             code, spec["en"], spec["ko"],
             tuple(t for t in terms_ko if len(t) > 1),

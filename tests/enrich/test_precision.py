@@ -129,3 +129,11 @@ def test_a_mayor_is_not_a_market() -> None:
     text = "주식시장이 급락했다. 전통시장 상인들도 시장 상황을 우려했다."
     assert enrich(article("주식시장 급락", text, language="ko")).topics[0].label_en == (
         "economy, business and finance")
+
+
+def test_english_terms_are_whole_words_unless_marked_as_stems() -> None:
+    # Before, "war" was found in warning and warm, and "final" in finally: conflict came first.
+    text = ("Forecasters issued a warning as warm, humid air moved in; the heat finally broke "
+            "and the storm passed.")
+    topics = enrich(article("Heat warning lifted", text)).topics
+    assert [t.label_en for t in topics] == ["weather"]  # forecast*, humid*: stems
