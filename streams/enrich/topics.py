@@ -73,6 +73,7 @@ class _TopicTerms:
     short_ko: frozenset[str]
     not_ko: tuple[str, ...]  # longer words holding a term in another sense (서울시장: a mayor)
     pattern_en: re.Pattern[str]
+    not_en: re.Pattern[str] | None  # the same for English (European Union: not a trade union)
 
 
 def _english_term(term: str) -> str:
@@ -100,6 +101,8 @@ def _lexicon() -> tuple[_TopicTerms, ...]:
             frozenset(t for t in terms_ko if len(t) == 1),
             tuple(spec.get("not_ko", ())),
             pattern,
+            re.compile(r"\b(?:" + "|".join(map(re.escape, spec["not_en"])) + r")\b")
+            if spec.get("not_en") else None,
         ))
     return tuple(out)
 
@@ -127,6 +130,8 @@ def classify(title: str, text: str, token_sets: Sequence[tuple[str, list[Any]]],
         bigrams = set(map(add, piece, piece[1:])) if korean_mode else set()
         for topic in _lexicon():
             hits = len(topic.pattern_en.findall(lowered + " "))
+            if topic.not_en is not None:
+                hits -= len(topic.not_en.findall(lowered))
             if korean_mode:
                 hits += sum(piece.count(term) for term in topic.long_ko if term[:2] in bigrams)
                 hits -= sum(piece.count(word) for word in topic.not_ko if word[:2] in bigrams)

@@ -137,3 +137,11 @@ def test_english_terms_are_whole_words_unless_marked_as_stems() -> None:
             "and the storm passed.")
     topics = enrich(article("Heat warning lifted", text)).topics
     assert [t.label_en for t in topics] == ["weather"]  # forecast*, humid*: stems
+
+
+def test_european_union_is_not_a_trade_union_and_data_security_is_not_war() -> None:
+    text = ("The European Union agreed new sanctions as its leaders met in Brussels. Security "
+            "researchers warned of a data security flaw in the software.")
+    labels = {t.label_en for t in enrich(article("EU leaders agree sanctions", text)).topics}
+    assert "labour" not in labels and "conflict, war and peace" not in labels
+    assert "politics" in labels
