@@ -307,6 +307,20 @@ def _lead_publisher(lead: str) -> tuple[str | None, list[Author]]:
     return part, authors
 
 
+def _outside(node: LexborNode | None, dropped: list[LexborNode]) -> LexborNode | None:
+    """``node``, or None when it lies inside one of the ``dropped`` nodes (an ``<h1>`` in a
+    ``<button>``): those are decomposed, and reading a destroyed node is undefined."""
+    if node is None or not dropped:
+        return node
+    inside = {drop.mem_id for drop in dropped}
+    parent: LexborNode | None = node
+    while parent is not None:
+        if parent.mem_id in inside:
+            return None
+        parent = parent.parent
+    return node
+
+
 def parse_article(
     html: str | bytes,
     url: str,
@@ -343,6 +357,7 @@ def parse_article(
              and (key := node.attributes.get("id") or "").startswith("B:")}
     if slots and _place_streamed_segments(body, slots):
         dropped = body.css(sel.DROP_TAGS)  # the moved segments are new nodes
+    headline = _outside(headline, dropped)  # a decomposed node must not be read again
     for node in dropped:
         node.decompose()
     # The byline line under the headline, read before chrome removal can take it away.

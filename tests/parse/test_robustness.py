@@ -133,3 +133,14 @@ def test_fuzz_only_article_or_parse_error(payload: str | bytes) -> None:
                               "not_article"}
     else:
         assert isinstance(result, Article)
+
+
+def test_headline_inside_a_dropped_element_is_not_read_after_it_is_destroyed() -> None:
+    # An <h1> inside a <button> (dropped with its contents): the date search under the headline
+    # must not touch the destroyed node.
+    prose = "<p>" + "Bread needs time and warmth to rise well in any kitchen today. " * 6 + "</p>"
+    page = ('<html><head><meta property="og:title" content="Slow bread"></head><body><button>'
+            f"<h1>Slow bread</h1><span>May 2, 2020</span></button><article>{prose}</article>"
+            "</body></html>")
+    article = parse_article(page, URL)
+    assert article.title == "Slow bread" and article.published is None
