@@ -10,7 +10,7 @@ import faust
 
 from streams import metrics
 from streams.agent import register_stage
-from streams.enrich import enrich
+from streams.enrich import en_model, enrich
 from streams.records import Article, article_from_dict
 from streams.settings import Settings
 from streams.stage import Incoming, Output, decode_json, encode, now_iso
@@ -63,11 +63,13 @@ def handle(incoming: Incoming) -> Sequence[Output]:
 
 
 def warm_up() -> None:
-    """Load Kiwi, the CRF model and the gazetteer now, once per worker, by enriching a tiny
-    article: loading takes seconds of CPU, and done inside the first record it would stall the
-    consumer thread's heartbeats and hold up that record past its latency budget."""
+    """Load Kiwi, the CRF model, the gazetteer and (when turned on) the English model now, once
+    per worker, by enriching a tiny article: loading takes seconds of CPU, and done inside the
+    first record it would stall the consumer thread's heartbeats and hold up that record past
+    its latency budget."""
     enrich(Article(id="0" * 32, url="about:warm-up", canonical_url="about:warm-up",
                    title="샘 올트먼 OpenAI 대표", text="서울에서 오픈AI와 카카오가 만났다."))
+    en_model.model()
 
 
 def register(app: faust.App, settings: Settings) -> None:
