@@ -55,3 +55,11 @@ def test_enrich_uses_the_model(with_model: None) -> None:
     types = {entity.name: entity.type for entity in result.entities}
     assert types.get("Huang") == "person"
     assert types.get("Taipei") == "location"
+
+
+def test_the_worker_warm_up_loads_the_model(with_model: None) -> None:
+    from streams.enrich import agent
+
+    assert en_model.model.cache_info().currsize == 0
+    agent.warm_up()
+    assert en_model.model.cache_info().currsize == 1 and en_model.model() is not None
