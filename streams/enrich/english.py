@@ -32,7 +32,8 @@ _WORD = (
     r"(?:(?:Inc|Corp|Ltd|Co|Jr|Sr|St|Mr|Mrs|Ms|Dr|Gen|Gov|Sen|Rep|Prof)\.|(?:[A-Z]\.)+"
     r"|[A-Z][A-Za-z0-9'’\-&]*)"
 )
-_SPAN_RE = re.compile(rf"{_WORD}(?:\s+(?:(?:of|for|the|and|de|von|van|der|du|la)\s+)?{_WORD})*")
+_SPAN_RE = re.compile(
+    rf"{_WORD}(?:\s+(?:(?:of|for|the|and|de|von|van|der|du|la)\s+|&\s+)?{_WORD})*")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\"“‘(\n—–]\s*|\n)$")  # — ends a dateline
 _DATELINE_RE = re.compile(
     r"(?m)^([A-Z][A-Z.'\- ]{2,30}?)(?:, ([A-Z][A-Za-z.]{1,14}?))?\s*"
@@ -295,6 +296,8 @@ def _candidate(text: str, start: int, end: int, midsentence: set[str],
     by_suffix = rules.suffix_type_en(words)
     if by_suffix == "organization" and not titled:  # Acme Corp. said: organisations speak too
         return Mention(start, end, surface, by_suffix, "rule", 0.6)
+    if "&" in words and not titled:  # Bowers & Wilkins, Marks & Spencer: firms' names
+        return Mention(start, end, surface, "organization", "rule", 0.55)
     following = text[end:end + 12].split()
     before = text[max(0, start - 24):start].split()
     speaks = bool(following) and following[0].rstrip(",.") in rules.PERSON_VERBS_EN

@@ -60,6 +60,9 @@ def test_enrich_uses_the_model(with_model: None) -> None:
 def test_the_worker_warm_up_loads_the_model(with_model: None) -> None:
     from streams.enrich import agent
 
-    assert en_model.model.cache_info().currsize == 0
+    # The agent's own reference: test_data re-imports streams.enrich to check it loads lazily.
+    loader = agent.en_model.model
+    loader.cache_clear()
     agent.warm_up()
-    assert en_model.model.cache_info().currsize == 1 and en_model.model() is not None
+    assert loader.cache_info().currsize == 1 and loader() is not None
+    loader.cache_clear()

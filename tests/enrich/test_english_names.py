@@ -110,3 +110,10 @@ def test_event_head_words() -> None:
     assert spans("Athletes arrived for the Paris Olympics on Friday.") == {
         "Paris Olympics": "event"}
     assert spans("Epic Games sued the studio.").get("Epic Games") != "event"
+
+
+def test_names_joined_by_an_ampersand_are_one_firm() -> None:
+    assert spans("Speakers from Bowers & Wilkins were on sale.") == {
+        "Bowers & Wilkins": "organization"}
+    assert spans("Shares of Marks & Spencer rose on Tuesday.") == {
+        "Marks & Spencer": "organization"}
