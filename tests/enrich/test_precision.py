@@ -145,3 +145,11 @@ def test_european_union_is_not_a_trade_union_and_data_security_is_not_war() -> N
     labels = {t.label_en for t in enrich(article("EU leaders agree sanctions", text)).topics}
     assert "labour" not in labels and "conflict, war and peace" not in labels
     assert "politics" in labels
+
+
+def test_korean_keywords_keep_nouns_written_together_whole() -> None:
+    text = ("정부가 전통시장에서 쓰는 온누리상품권 할인율을 올린다. 전통시장 상인들은 "
+            "온누리상품권 판매가 늘고 지방 소멸 대응 기금 집행률도 오를 것으로 기대했다.")
+    keywords = enrich(article("전통시장 온누리상품권 할인 확대", text, language="ko")).keywords
+    assert {"전통시장", "온누리상품권"} <= set(keywords)
+    assert "누리" not in keywords and "상품권" not in keywords
