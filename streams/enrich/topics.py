@@ -61,7 +61,16 @@ _EN_STOP = frozenset(
         "near along across among within without between through during against toward towards "
         "around behind beyond despite upon onto amid"
     )
-)
+) | frozenset(words(
+    # Headline and reporting verbs: with no English tagger here they would pass for nouns
+    # ("City council approves new bike lanes"); their -ed forms are already left out.
+    "approve approves back backs call calls face faces find finds found give gives goes going "
+    "keep keeps learn learns leave leaves make makes made plan plans raise raises rise rises "
+    "rose fall falls fell see sees seek seeks sets show shows take takes took tell tells urge "
+    "urges vow vows warn warns want wants open opens unveil unveils reveal reveals expect "
+    "expects need needs help helps begin begins start starts become becomes remain remains "
+    "continue continues move moves come comes gets"
+))
 
 
 @dataclass(frozen=True, slots=True)

@@ -153,3 +153,11 @@ def test_korean_keywords_keep_nouns_written_together_whole() -> None:
     keywords = enrich(article("전통시장 온누리상품권 할인 확대", text, language="ko")).keywords
     assert {"전통시장", "온누리상품권"} <= set(keywords)
     assert "누리" not in keywords and "상품권" not in keywords
+
+
+def test_english_headline_verbs_are_not_keywords() -> None:
+    text = ("The city council approves the bike lanes plan. Council members said the bike "
+            "lanes would open next spring, and the council approves funding in May.")
+    keywords = enrich(article("City council approves new bike lanes", text)).keywords
+    assert "approves" not in keywords
+    assert {"council", "bike", "lanes"} <= set(keywords)
