@@ -161,3 +161,10 @@ def test_english_headline_verbs_are_not_keywords() -> None:
     keywords = enrich(article("City council approves new bike lanes", text)).keywords
     assert "approves" not in keywords
     assert {"council", "bike", "lanes"} <= set(keywords)
+
+
+def test_families_alone_do_not_make_human_interest() -> None:
+    text = ("The number of families living in temporary accommodation rose to a record, "
+            "charities said, blaming rising rents and a shortage of social housing.")
+    labels = [t.label_en for t in enrich(article("Homelessness hits record high", text)).topics]
+    assert "human interest" not in labels
