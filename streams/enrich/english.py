@@ -132,11 +132,7 @@ def _model_mention(text: str, start: int, end: int, etype: str,
     if len(surface) < 2 or not (surface[0].isupper() or surface[0].isdigit()) or (
             surface in rules.LATIN_STOP):
         return None
-    end = start + len(surface)
-    known = lexicon.lookup(surface)
-    if known is not None:
-        return Mention(start, end, surface, known.type, known.source, known.confidence, known)
-    return Mention(start, end, surface, etype, "model", 0.6)
+    return known_or(lexicon, start, start + len(surface), surface, etype, 0.6, "model")
 
 
 def _company_context(text: str, start: int, end: int) -> bool:

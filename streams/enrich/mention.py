@@ -21,12 +21,13 @@ class Mention:
 
 
 def known_or(lexicon: Lexicon, start: int, end: int, surface: str, etype: str,
-             confidence: float) -> Mention:
-    """The mention of the entity ``lexicon`` knows as ``surface``; else a rule-typed one."""
+             confidence: float, source: str = "rule") -> Mention:
+    """The mention of the entity ``lexicon`` knows as ``surface``; else one typed ``etype`` by
+    ``source`` (a rule, the English model)."""
     known = lexicon.lookup(surface)
     if known is not None:
         return Mention(start, end, surface, known.type, known.source, known.confidence, known)
-    return Mention(start, end, surface, etype, "rule", confidence)
+    return Mention(start, end, surface, etype, source, confidence)
 
 
 def overlaps(occupied: bytearray, start: int, end: int) -> bool:
