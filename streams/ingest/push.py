@@ -6,10 +6,17 @@
                                               the fetch policy (SSRF guard, robots, limits)
     -> 202 {"id": "<article id>", "url": "<normalised url>", "mode": "html" | "fetch"}
 
-Errors are JSON ``{"error": "..."}``: 415 when the body is not JSON, 413 when it is larger than
-``NEWSSTREAM_MAX_PAGE_BYTES`` (plus room for the JSON around the page), 400 for invalid JSON,
-a missing or non-http(s) URL, a URL the SSRF guard refuses outright, unknown fields or a
-non-string ``html``. A fetch that fails later ends as a skip or dead letter, like a feed entry.
+Limits: ``html``, decoded and measured as UTF-8, may be up to ``NEWSSTREAM_MAX_PAGE_BYTES``
+(5 MB by default). The body is read whole, up to :func:`body_limit` (3x the page limit + 64 KiB,
+about 15 MB by default) so the largest page still fits after any client's JSON escaping. The
+page is produced as ``html``, or as ``content_b64`` when that record would be too large for Kafka
+(:func:`~streams.ingest.emit.raw_from_push`).
+
+Errors are JSON ``{"error": "..."}``: 415 when the body is not JSON, 413 when the body is over
+:func:`body_limit` (by Content-Length before anything is read, or as soon as a chunked body runs
+over) or ``html`` is over the page limit, 400 for invalid JSON, a missing or non-http(s) URL, a
+URL the SSRF guard refuses outright, unknown fields or a non-string ``html``. A fetch that fails
+later ends as a skip or dead letter, like a feed entry.
 :func:`validate` is pure; :func:`make_handler` is a plain aiohttp handler, so both are testable
 without Faust; :func:`register` mounts it as a Faust view.
 """
@@ -38,7 +45,8 @@ from streams.urls import normalize_url
 
 log = logging.getLogger(__name__)
 
-JSON_OVERHEAD = 64 * 1024  # room for the JSON around the page (url, escapes)
+URL_ROOM = 64 * 1024  # the URL, the field names and whitespace around the page
+ESCAPE_FACTOR = 3  # JSON-escaped bytes per UTF-8 byte of a page, at most (see body_limit)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -58,12 +66,39 @@ class PushRequest:
         return article_id(normalize_url(self.url))
 
 
+def body_limit(max_page_bytes: int) -> int:
+    """The largest push body: the largest allowed page after JSON escaping, plus the URL.
+
+    A client's escaping at most triples a page's UTF-8 bytes: quotes and backslashes take 2 bytes
+    for 1 (``\\"``), a Hangul syllable 6 for 3 and an emoji 12 for 4 when non-ASCII is written as
+    ``\\uXXXX`` (``json.dumps``' default), and a 2-byte character (é, Cyrillic) 6 for 2. Only C0
+    control characters (``\\u0001``, 6 bytes for 1) escape worse; pages do not carry them in
+    bulk, and buffering 6x the page limit (30 MB by default) per push is not worth it for them.
+    """
+    return ESCAPE_FACTOR * max_page_bytes + URL_ROOM
+
+
+async def read_body(request: web.Request, limit: int) -> bytes:
+    """The whole body, read to EOF; 413 as soon as it is over ``limit``, so at most ``limit``
+    bytes are ever buffered. One ``content.read(n)`` returns only what has arrived so far, which
+    cut large pages short."""
+    if (request.content_length or 0) > limit:
+        raise PushError(413, f"body is over the limit of {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.content.iter_any():
+        size += len(chunk)
+        if size > limit:
+            raise PushError(413, f"body is over the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def validate(content_type: str, body: bytes, max_bytes: int, guard: HostGuard) -> PushRequest:
-    """The push request in ``body``, or :class:`PushError` with the HTTP status and message."""
+    """The push request in the whole ``body``, or :class:`PushError` with the HTTP status and
+    message; the body's size is :func:`read_body`'s to check, the page's (413) is checked here."""
     if content_type.split(";", 1)[0].strip().lower() != "application/json":
         raise PushError(415, f"Content-Type must be application/json, not {content_type!r}")
-    if len(body) > max_bytes + JSON_OVERHEAD:
-        raise PushError(413, f"body is {len(body)} bytes, limit is {max_bytes + JSON_OVERHEAD}")
     try:
         data: Any = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
@@ -91,15 +126,13 @@ def make_handler(sink: Sink, fetcher: Callable[[], Awaitable[Fetcher]],
                  max_bytes: int, guard: HostGuard) -> Handler:
     """An aiohttp handler for POST /ingest; ``fetcher`` returns the started shared fetcher."""
     tasks: set[asyncio.Task[str]] = set()
+    limit = body_limit(max_bytes)
 
     async def handle(request: web.Request) -> web.StreamResponse:
         if request.method != "POST":
             return web.json_response({"error": "use POST"}, status=405)
-        if (request.content_length or 0) > max_bytes + JSON_OVERHEAD:
-            return web.json_response(
-                {"error": f"body is over {max_bytes + JSON_OVERHEAD} bytes"}, status=413)
         try:
-            body = await request.content.read(max_bytes + JSON_OVERHEAD + 1)
+            body = await read_body(request, limit)
             push = validate(request.headers.get("Content-Type", ""), body, max_bytes, guard)
         except PushError as exc:
             return web.json_response({"error": str(exc)}, status=exc.status)

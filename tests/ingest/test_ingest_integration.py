@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import urllib.error
 import urllib.request
 
@@ -118,3 +119,24 @@ async def test_push_endpoint_on_the_worker(worker: Worker, seed_html: str, tag: 
     got = await collect(worker.settings, [ENRICHED.name], done)
     event = next(v for k, v in got[ENRICHED.name] if k == body["id"].encode())
     assert event["article"]["source"] == "push"
+
+
+async def test_a_large_escaped_push_is_read_whole_and_enriched(worker: Worker, seed_html: str,
+                                                               tag: str) -> None:
+    """A page at the worker's page limit, padded with quotes and Hangul that ``json.dumps``
+    escapes (\\" and \\uXXXX): its body is almost twice the page, far over one partial read."""
+    url = f"https://v.daum.net/v/{tag}-large"
+    room = worker.settings.max_page_bytes - len(seed_html.encode()) - len("<!---->")
+    page = seed_html + "<!--" + '"인용" ' * (room // 9) + "-->"  # 9 UTF-8 bytes, 17 escaped
+    body = json.dumps({"url": url, "html": page}).encode()
+    assert len(page.encode()) <= worker.settings.max_page_bytes < len(body)
+    status, answer = post(worker, body, "application/json")
+    assert status == 202
+
+    def done(got: Records) -> bool:
+        return any(k == answer["id"].encode() for k, _ in got[ENRICHED.name])
+
+    got = await collect(worker.settings, [ENRICHED.name], done)
+    event = next(v for k, v in got[ENRICHED.name] if k == answer["id"].encode())
+    assert event["article"]["title"].startswith("샘 올트먼의")
+    assert '"인용"' not in event["article"]["text"]
