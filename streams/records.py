@@ -14,6 +14,9 @@ from typing import Any, Literal
 
 BlockKind = Literal["paragraph", "heading", "quote", "list_item"]
 EntityType = Literal["person", "organization", "location", "product", "event", "other"]
+#: How the UTC offset of an article's date is known (``Article.published_tz_source``; the
+#: vocabulary is documented in ``schemas/article.schema.json`` and docs/extraction.md).
+ZoneSource = Literal["explicit", "page", "domain", "language", "date_only"]
 
 
 @dataclass(slots=True)
@@ -55,8 +58,10 @@ class Article:
     publisher: str | None = None
     published: str | None = None
     published_source: str | None = None
+    published_tz_source: ZoneSource | None = None
     modified: str | None = None
     modified_source: str | None = None
+    modified_tz_source: ZoneSource | None = None
     images: list[Image] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     word_count: int = 0

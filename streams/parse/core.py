@@ -12,8 +12,10 @@ from streams.errors import ParseError
 from streams.parse import selectors as sel
 from streams.parse.authors import english_byline, is_byline, korean_byline, text_byline
 from streams.parse.content import RawBlock, body_ranges, collect_captions, is_chrome_text, walk
+from streams.parse.dates import resolve_zone, zone_evidence
 from streams.parse.decode import decode_page
 from streams.parse.fields import (
+    date_stamps,
     detect_language,
     find_subtitle,
     has_structured_authors,
@@ -382,7 +384,6 @@ def parse_article(
         ranges = body_ranges(walked)
     start, end = ranges[0][0], ranges[-1][1]
     parsed = _filter_blocks([b for s, e in ranges for b in walked.blocks[s:e]], title)
-    korean = detect_language(meta.lang, page_text) == "ko"
     body_text = "\n\n".join(b.text for b in parsed.blocks)
     for source, alt_blocks in meta.body_texts:
         alt_text = "\n\n".join(t for _, t in alt_blocks)
@@ -415,17 +416,22 @@ def parse_article(
         parsed.blocks = kept
         body_text = "\n\n".join(b.text for b in kept)
     published, published_source, modified, modified_source = resolve_dates(
-        meta, page_text, url, images, korean, title, under_headline
+        meta, page_text, url, images, title, under_headline
     )
     tags = list(dict.fromkeys(t.strip().lstrip("#") for t in [*meta.tags, *parsed.tags]
                               if t.strip().lstrip("#")))
     canonical = _canonical(meta, url)
+    language = detect_language(meta.lang, body_text or page_text)
+    # Local times become instants from the page's own evidence (or only their day is kept).
+    zones = zone_evidence(date_stamps(meta), canonical, language)
+    published, published_tz_source = resolve_zone(published, zones)
+    modified, modified_tz_source = resolve_zone(modified, zones)
     return Article(
         id=article_id(canonical),
         url=url,
         canonical_url=canonical,
         title=title,
-        language=detect_language(meta.lang, body_text or page_text),
+        language=language,
         subtitle=subtitle,
         headings=[b.text for b in parsed.blocks if b.kind == "heading"],
         blocks=parsed.blocks,
@@ -434,8 +440,10 @@ def parse_article(
         publisher=publisher,
         published=published,
         published_source=published_source,
+        published_tz_source=published_tz_source,
         modified=modified,
         modified_source=modified_source,
+        modified_tz_source=modified_tz_source,
         images=images,
         tags=tags[:50],
         word_count=_word_count(body_text),

@@ -200,15 +200,15 @@ def _dedupe(authors: list[Author]) -> list[Author]:
     return out[:10]
 
 
-def _first(cands: list[tuple[str, str]], korean: bool) -> tuple[str | None, str | None]:
+def _first(cands: list[tuple[str, str]]) -> tuple[str | None, str | None]:
     for source, raw in sorted(cands, key=lambda c: _SOURCE_RANK.get(c[0], 9)):
-        value = parse_date(raw, korean=korean)
+        value = parse_date(raw)
         if value:
             return value, source
     return None, None
 
 
-def _dated_before_update(text: str, labelled: re.Match[str], korean: bool) -> str | None:
+def _dated_before_update(text: str, labelled: re.Match[str]) -> str | None:
     """The date printed right before an "Updated" label (``August 16, 2019 - Updated July 9,
     2025``, ``April 26, 2024 | Updated on: …``): bylines that show both put the publication
     date first, so it is the one wanted; None when the label is not an update label or no
@@ -218,7 +218,7 @@ def _dated_before_update(text: str, labelled: re.Match[str], korean: bool) -> st
     before = text[max(0, labelled.start() - 40) : labelled.start()].rstrip(sel.DATE_JOINERS)
     for loose in _LOOSE_DATE.finditer(before):
         if loose.end() == len(before):
-            return parse_date(loose.group(0), korean=korean)
+            return parse_date(loose.group(0))
     return None
 
 
@@ -241,7 +241,7 @@ def text_after(node: LexborNode | None, limit: int) -> str:
     return " ".join(" ".join(parts).split())[:limit]
 
 
-def _printed_earlier(printed: str, published: str, korean: bool) -> str | None:
+def _printed_earlier(printed: str, published: str) -> str | None:
     """The first date printed under the headline when it is at least two days before the
     metadata's ``published`` (a migrated or republished page keeps its printed date and gets a
     new ``datePublished``). One day earlier is the same instant seen from another time zone
@@ -250,7 +250,7 @@ def _printed_earlier(printed: str, published: str, korean: bool) -> str | None:
     for loose in _LOOSE_DATE.finditer(printed):
         if sel.UPDATE_LABEL.search(printed, max(0, loose.start() - 25), loose.start()):
             continue
-        value = parse_date(loose.group(0), korean=korean)
+        value = parse_date(loose.group(0))
         if not value:
             return None
         gap = date.fromisoformat(published[:10]) - date.fromisoformat(value[:10])
@@ -266,16 +266,17 @@ def title_region(page_text: str, title: str | None) -> str:
 
 
 def resolve_dates(
-    meta: Meta, page_text: str, url: str, images: list[Image], korean: bool,
+    meta: Meta, page_text: str, url: str, images: list[Image],
     title: str | None = None, after_headline: str = "",
 ) -> tuple[str | None, str | None, str | None, str | None]:
     """Published and modified datetimes with their sources: metadata first, unless the date
     printed under the headline (``after_headline``, see :func:`text_after`) is earlier; then a
-    labelled date, a byline's date, a loose date near the title, the URL, image paths."""
-    published, p_source = _first(meta.published, korean)
-    modified, m_source = _first(meta.modified, korean)
+    labelled date, a byline's date, a loose date near the title, the URL, image paths. Times
+    are as written: a local one has no zone yet (see :func:`date_stamps`)."""
+    published, p_source = _first(meta.published)
+    modified, m_source = _first(meta.modified)
     if published is not None:
-        printed = _printed_earlier(after_headline, published, korean)
+        printed = _printed_earlier(after_headline, published)
         if printed:
             published, p_source = printed, "text"
     region = title_region(page_text, title)
@@ -286,8 +287,7 @@ def resolve_dates(
             text = page_text[:200_000]
             labelled = _LABELLED_DATE.search(text)
         if labelled:
-            value = _dated_before_update(text, labelled, korean) or parse_date(
-                labelled.group("date"), korean=korean)
+            value = _dated_before_update(text, labelled) or parse_date(labelled.group("date"))
             if value:
                 published, p_source = value, "byline"
             else:
@@ -299,11 +299,11 @@ def resolve_dates(
                         break
     if published is None:
         byline = next(after_labels(page_text[:200_000], BYLINE_LABELS, _BYLINE_DATE), None)
-        published = parse_date(byline[1].group("date"), korean=korean) if byline else None
+        published = parse_date(byline[1].group("date")) if byline else None
         p_source = "byline" if published else None
     if published is None:
         loose = _LOOSE_DATE.search(region)
-        value = parse_date(loose.group(0), korean=korean) if loose else None
+        value = parse_date(loose.group(0)) if loose else None
         if value:
             published, p_source = value, "text"
     if published is None:
@@ -317,6 +317,13 @@ def resolve_dates(
                 published, p_source = day, "url"
                 break
     return published, p_source, modified, m_source
+
+
+def date_stamps(meta: Meta) -> list[str]:
+    """Every date the metadata readers found on the page, raw: where one is written with its
+    UTC offset, that offset is the best evidence of the zone of the page's local times
+    (:func:`~streams.parse.dates.zone_evidence`)."""
+    return [raw for _source, raw in (*meta.published, *meta.modified)] + meta.time_stamps
 
 
 def detect_language(lang: str | None, text: str) -> str | None:

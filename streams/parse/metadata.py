@@ -44,6 +44,9 @@ class Meta:
     authors: dict[str, list[str]] = field(default_factory=dict)  # source -> names
     published: list[tuple[str, str]] = field(default_factory=list)  # (source, raw)
     modified: list[tuple[str, str]] = field(default_factory=list)
+    #: Every ``<time datetime>`` value (the first 20): besides the one date read from them,
+    #: their offsets tell the zone of the page's local times.
+    time_stamps: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     body_texts: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
     #: The page's ``<h1>`` elements (found by the readers' query, for the headline step).
@@ -316,6 +319,7 @@ def read_microdata_and_time(meta: Meta, found: _Found) -> None:
     node = found.headline
     if node is not None and node.tag != "meta":
         meta.titles.setdefault("microdata", node.text(separator=" "))
+    meta.time_stamps = [stamp for stamp in found.times[:20] if stamp]
     for stamp in found.times[:5]:
         # The first stamp that reads as a date ("02-12-2025" in a datetime attribute does not).
         if stamp and parse_date(stamp):
