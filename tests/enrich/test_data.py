@@ -1,4 +1,4 @@
-"""Packaged data: gazetteer shape and id scheme, lazy analyser, topic evaluation floor."""
+"""Packaged data: gazetteer shape and id scheme, lazy analyser, topic evaluation floors."""
 
 from __future__ import annotations
 
@@ -51,3 +51,14 @@ def test_topic_accuracy_floor() -> None:
     result = bench_script("topics_eval").evaluate()
     assert result["articles"] >= 60 and result["topics"] >= 8
     assert result["top1_accuracy"] >= 0.7
+
+
+def test_topic_accuracy_floor_on_real_style_articles() -> None:
+    # tests/enrich/data/topics_real.jsonl: 165 real-style articles labelled blind (README there);
+    # the issue's bar: top-1 >= 0.85 (each half), at most 2% confidently wrong (score >= 0.8).
+    bench = bench_script("topics_eval")
+    result = bench.evaluate(bench.REAL)
+    assert result["articles"] >= 160 and result["topics"] >= 14
+    assert result["top1_accuracy_dev"] >= 0.85 and result["top1_accuracy_heldout"] >= 0.85
+    assert result["top1_accuracy_ko"] >= 0.85 and result["top1_accuracy_en"] >= 0.8
+    assert result["confident_wrong"] <= 0.02
