@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import faust
 
 from streams.settings import Settings
-from streams.stage import Handler, Incoming, Output, StageRunner
+from streams.stage import Handler, Incoming, Output, StageRunner, deliver
 from streams.topics import TopicSpec
 
 
@@ -24,13 +24,16 @@ def register_stage(
     run = StageRunner(stage, handler, settings.stage_timeout_s)
     topic = app.topic(source.name, key_type=bytes, value_type=bytes)
 
+    async def send(outputs: Sequence[Output]) -> None:
+        await send_all(app, outputs)
+
     async def agent(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
             message = event.message
             incoming = Incoming(
                 message.topic, message.partition, message.offset, event.key, event.value
             )
-            await send_all(app, await run(incoming))
+            await deliver(send, stage, incoming, await run(incoming))
 
     app.agent(topic, name=stage)(agent)
 

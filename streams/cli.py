@@ -27,7 +27,7 @@ import orjson
 from streams import kafka
 from streams.app import create_app
 from streams.broker import EmbeddedBroker
-from streams.ingest.replay import page_files, raw_record
+from streams.ingest.replay import page_files, path_records
 from streams.settings import Settings
 from streams.topics import ENRICHED, RAW_HTML
 
@@ -73,8 +73,7 @@ def add_replay(app: faust.App, paths: Sequence[str]) -> None:
 
     @app.task
     async def replay() -> None:
-        for path in files:
-            key, value = raw_record(path, source="samples")
+        for key, value in path_records(files, source="samples"):
             await raw.send(key=key, value=value)
         print(f"replayed {len(files)} page(s) into {RAW_HTML.name}", flush=True)
 

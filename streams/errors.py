@@ -9,7 +9,11 @@ from __future__ import annotations
 
 # Every reason a stage can give, so metrics can expose each (stage, reason) series at zero from
 # the start: a series born at its first increment hides that increment from rate().
-COMMON_REASONS = ("invalid_record", "timeout", "internal_error")
+COMMON_REASONS = (
+    "invalid_record", "timeout", "internal_error",
+    # the stage's output is over the message limit / the broker refused to take it
+    "output_too_large", "produce_failed",
+)
 STAGE_REASONS = {
     "parse": (*COMMON_REASONS, "too_large", "too_complex", "empty", "not_html", "undecodable",
               "not_article", "parse_error"),

@@ -33,7 +33,14 @@ from streams.topics import ALL_TOPICS
 
 log = logging.getLogger(__name__)
 
-MAX_REQUEST_BYTES = 8 * 1024 * 1024  # above the default page limit plus JSON/base64 overhead
+#: The producers' request limit, and the ``max.message.bytes`` of every topic we create (a real
+#: cluster's default is 1 MB). It is above the default page limit plus JSON/base64 overhead.
+MAX_REQUEST_BYTES = 8 * 1024 * 1024
+#: The largest key plus value any of our producers sends: the request limit less room for the
+#: record batch framing and headers. Dead letters are cut to fit it (streams/stage.py).
+MAX_RECORD_BYTES = MAX_REQUEST_BYTES - 16 * 1024
+#: Topic configuration of every topic :func:`ensure_topics` creates.
+TOPIC_CONFIGS = {"max.message.bytes": str(MAX_REQUEST_BYTES)}
 
 
 def producer_config(settings: Settings) -> dict[str, Any]:
@@ -124,7 +131,8 @@ async def ensure_topics(settings: Settings, retries: int = 20) -> list[str]:
         for name in missing:
             try:
                 await admin.create_topics(
-                    [NewTopic(name, settings.partitions, settings.replication)]
+                    [NewTopic(name, settings.partitions, settings.replication,
+                              topic_configs=TOPIC_CONFIGS)]
                 )
             except TopicAlreadyExistsError:  # another worker won the race
                 continue

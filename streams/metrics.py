@@ -24,6 +24,12 @@ DEAD_LETTERS = Counter(
     "Records a stage sent to news.deadletter, by error reason.",
     ["stage", "reason"],
 )
+RECORDS_LOST = Counter(
+    "news_stage_records_lost",
+    "Records a stage could neither process nor dead-letter, because the broker refused even "
+    "the dead letter (each is logged with its topic, partition, offset and key).",
+    ["stage"],
+)
 PROCESSING_SECONDS = Histogram(
     "news_stage_processing_seconds",
     "Time a stage's pure core spent on one record.",
@@ -68,6 +74,7 @@ for _stage in STAGES:  # expose zero-valued series from the start so rates are d
     EVENTS_IN.labels(stage=_stage)
     EVENTS_OUT.labels(stage=_stage)
     PROCESSING_SECONDS.labels(stage=_stage)
+    RECORDS_LOST.labels(stage=_stage)
     for _reason in STAGE_REASONS[_stage]:
         DEAD_LETTERS.labels(stage=_stage, reason=_reason)
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
+import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +24,7 @@ import orjson
 
 from streams import metrics
 from streams.errors import InvalidRecord, PipelineError
+from streams.kafka import MAX_RECORD_BYTES
 from streams.schemas import validation_errors
 from streams.topics import DEADLETTER, TopicSpec
 
@@ -43,6 +46,10 @@ class Output:
 
 
 Handler = Callable[[Incoming], Sequence[Output]]
+#: Produces outputs and returns once the broker has acknowledged every one (raises otherwise).
+Send = Callable[[Sequence[Output]], Awaitable[None]]
+
+log = logging.getLogger(__name__)
 
 
 def now_iso() -> str:
@@ -71,23 +78,45 @@ def reason_of(exc: BaseException) -> str:
     return exc.reason if isinstance(exc, PipelineError) else "internal_error"
 
 
+#: Longest ``url`` and ``message`` a dead letter carries (the original bytes hold the rest).
+MAX_DEAD_LETTER_TEXT = 4000
+
+
 def dead_letter(stage: str, incoming: Incoming, exc: BaseException, url: str | None) -> Output:
+    """The ``news.deadletter`` output for ``incoming``: always small enough to be produced.
+
+    The original value goes whole when it fits the message limit beside the other fields; a
+    larger one (a raw record near the page limit is base64 again here, a third larger) keeps its
+    first bytes and says so: ``original_truncated``, with ``original_size`` and
+    ``original_sha256`` of the whole value so the record can be found and checked at its source.
+    """
     reason = reason_of(exc)
     message = str(exc) or exc.__class__.__name__
+    original = incoming.value
     record = {
         "stage": stage,
         "reason": reason,
         "error_type": exc.__class__.__name__,
-        "message": message[:2000],
+        "message": message[:MAX_DEAD_LETTER_TEXT],
         "topic": incoming.topic,
         "partition": incoming.partition,
         "offset": incoming.offset,
-        "url": url,
+        "url": url[:MAX_DEAD_LETTER_TEXT] if url else url,
         "original_key_b64": base64.b64encode(incoming.key).decode() if incoming.key else None,
-        "original_value_b64": base64.b64encode(incoming.value).decode(),
+        "original_value_b64": "",
+        "original_size": len(original),
+        "original_sha256": hashlib.sha256(original).hexdigest(),
+        "original_truncated": False,
         "failed_at": now_iso(),
     }
-    return Output(DEADLETTER, incoming.key or b"", orjson.dumps(record))
+    key = incoming.key or b""
+    room = MAX_RECORD_BYTES - len(key) - len(orjson.dumps(record))
+    keep = max(0, room) // 4 * 3  # base64 turns each 3 bytes into 4
+    if len(original) > keep:
+        original = original[:keep]
+        record["original_truncated"] = True
+    record["original_value_b64"] = base64.b64encode(original).decode()
+    return Output(DEADLETTER, key, orjson.dumps(record))
 
 
 def _url_of(value: bytes) -> str | None:
@@ -140,7 +169,47 @@ class StageRunner:
             exc = error
         else:
             metrics.PROCESSING_SECONDS.labels(stage=stage).observe(time.perf_counter() - started)
-            metrics.EVENTS_OUT.labels(stage=stage).inc()
-            return outputs
+            oversized = [out for out in outputs if _size(out) > MAX_RECORD_BYTES]
+            if not oversized:
+                metrics.EVENTS_OUT.labels(stage=stage).inc()
+                return outputs
+            exc = PipelineError(
+                f"{stage} made a {oversized[0].topic.name} record of {_size(oversized[0])} "
+                f"bytes, over the {MAX_RECORD_BYTES}-byte message limit",
+                reason="output_too_large",
+            )
         metrics.DEAD_LETTERS.labels(stage=stage, reason=reason_of(exc)).inc()
         return [dead_letter(stage, incoming, exc, _url_of(incoming.value))]
+
+
+def _size(output: Output) -> int:
+    return len(output.key) + len(output.value)
+
+
+async def deliver(send: Send, stage: str, incoming: Incoming, outputs: Sequence[Output]) -> None:
+    """Produce a record's outputs; if the broker refuses them, its dead letter instead.
+
+    A produce error never ends the agent and never skips a record silently: the record becomes
+    a ``produce_failed`` dead letter (outputs sent before the error stay sent: delivery is
+    at-least-once). When even the dead letter cannot be produced, the record is logged with its
+    topic, partition, offset and key and counted in ``news_stage_records_lost``, which alerts.
+    """
+    try:
+        await send(outputs)
+        return
+    except Exception as error:  # whatever the producer raises: the broker did not take it
+        failure = error
+    exc = PipelineError(
+        f"could not produce {stage} output: {failure.__class__.__name__}: {failure}",
+        reason="produce_failed",
+    )
+    try:
+        await send([dead_letter(stage, incoming, exc, _url_of(incoming.value))])
+        metrics.DEAD_LETTERS.labels(stage=stage, reason="produce_failed").inc()
+    except Exception as error:
+        metrics.RECORDS_LOST.labels(stage=stage).inc()
+        log.error(
+            "%s: record %s[%s]@%s key=%r lost: its dead letter could not be produced either "
+            "(%s: %s; first error %s)", stage, incoming.topic, incoming.partition,
+            incoming.offset, incoming.key, error.__class__.__name__, error, failure,
+        )

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import threading
 import time
 from collections.abc import Sequence
 
 import orjson
 import pytest
+from aiokafka.errors import KafkaError
 
 from streams import metrics
 from streams.errors import ParseError
+from streams.kafka import MAX_RECORD_BYTES
 from streams.schemas import validation_errors
-from streams.stage import Incoming, Output, StageRunner, encode
+from streams.stage import Incoming, Output, StageRunner, deliver, encode
 from streams.topics import ARTICLES, DEADLETTER
 
 INCOMING = Incoming("news.raw-html", 1, 42, b"key", b'{"url": "https://example.com/a"}')
@@ -81,3 +84,73 @@ async def test_a_record_after_a_timeout_gets_a_fresh_thread() -> None:
         assert [o.topic for o in outputs] == [ARTICLES]
     finally:
         release.set()
+
+
+@pytest.mark.parametrize("size", [6_500_000, 10_000_000])
+async def test_a_dead_letter_fits_the_message_limit_whatever_the_original_size(size: int) -> None:
+    original = orjson.dumps({"url": "https://example.com/big", "html": "x" * size})
+    big = Incoming("news.raw-html", 0, 7, b"key", original)
+    (letter,) = await StageRunner("parse", too_large, timeout_s=5)(big)
+    value = orjson.loads(letter.value)
+    assert len(letter.key) + len(letter.value) <= MAX_RECORD_BYTES
+    assert not validation_errors(DEADLETTER, value)
+    kept = base64.b64decode(value["original_value_b64"])
+    assert value["original_truncated"] is True and original.startswith(kept)
+    assert len(kept) > 5_000_000  # as much as fits, not a token prefix
+    assert value["original_size"] == len(original)
+    assert value["original_sha256"] == hashlib.sha256(original).hexdigest()
+    assert value["url"] == "https://example.com/big"
+
+
+async def test_a_small_original_is_kept_whole() -> None:
+    (letter,) = await StageRunner("test", too_large, timeout_s=5)(INCOMING)
+    value = orjson.loads(letter.value)
+    assert base64.b64decode(value["original_value_b64"]) == INCOMING.value
+    assert value["original_truncated"] is False and value["original_size"] == len(INCOMING.value)
+
+
+async def test_an_output_over_the_message_limit_becomes_a_dead_letter() -> None:
+    def huge(incoming: Incoming) -> Sequence[Output]:
+        return [encode(ARTICLES, "id", {"text": "x" * MAX_RECORD_BYTES})]
+
+    before = counter("test", "output_too_large")
+    (letter,) = await StageRunner("test", huge, timeout_s=5)(INCOMING)
+    assert letter.topic == DEADLETTER
+    assert orjson.loads(letter.value)["reason"] == "output_too_large"
+    assert counter("test", "output_too_large") == before + 1
+
+
+class Broker:
+    """A stand-in for the producer: records what it took, refuses what it is told to."""
+
+    def __init__(self, refuse: int) -> None:
+        self.refuse = refuse  # how many sends to refuse before taking one
+        self.taken: list[Output] = []
+
+    async def send(self, outputs: Sequence[Output]) -> None:
+        if self.refuse:
+            self.refuse -= 1
+            raise KafkaError("MessageSizeTooLargeError")
+        self.taken += outputs
+
+
+async def test_outputs_the_broker_refuses_become_a_dead_letter() -> None:
+    broker = Broker(refuse=1)
+    before = counter("test", "produce_failed")
+    await deliver(broker.send, "test", INCOMING, ok(INCOMING))
+    (letter,) = broker.taken
+    value = orjson.loads(letter.value)
+    assert letter.topic == DEADLETTER and value["reason"] == "produce_failed"
+    assert "MessageSizeTooLargeError" in value["message"]
+    assert base64.b64decode(value["original_value_b64"]) == INCOMING.value
+    assert counter("test", "produce_failed") == before + 1
+
+
+async def test_a_record_that_cannot_even_be_dead_lettered_is_counted_and_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    lost = metrics.RECORDS_LOST.labels(stage="test")
+    before = lost._value.get()
+    await deliver(Broker(refuse=2).send, "test", INCOMING, ok(INCOMING))  # does not raise
+    assert lost._value.get() == before + 1
+    assert "news.raw-html[1]@42 key=b'key' lost" in caplog.text

@@ -7,7 +7,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from streams.ingest.replay import page_files, raw_record
+from streams.ingest.replay import page_files, path_records, raw_record
 from streams.records import article_id
 from streams.schemas import validation_errors
 from streams.topics import RAW_HTML
@@ -50,3 +50,14 @@ def test_replay_walks_folders_and_reads_gzip(tmp_path: Path) -> None:
 def test_replay_names_missing_paths(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="nope"):
         list(page_files([tmp_path / "nope"]))
+
+
+def test_replay_refuses_a_page_too_large_for_one_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small, huge = tmp_path / "a.html", tmp_path / "b.html"
+    small.write_text("<p>fine</p>")
+    huge.write_bytes(b"<p>" + b"x" * 6_500_000 + b"</p>")  # 8.7 MB once base64
+    records = list(path_records([tmp_path]))
+    assert [orjson.loads(v)["url"] for _, v in records] == [small.resolve().as_uri()]
+    assert f"skipped a page of {huge}" in capsys.readouterr().err

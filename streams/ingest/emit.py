@@ -24,15 +24,13 @@ from aiokafka import AIOKafkaProducer
 
 from streams import metrics
 from streams.ingest.fetch import Fetcher, FetchError, FetchResult
-from streams.kafka import MAX_REQUEST_BYTES
+from streams.kafka import MAX_RECORD_BYTES
 from streams.records import article_id
 from streams.stage import Incoming, dead_letter
 from streams.topics import DEADLETTER, RAW_HTML
 from streams.urls import normalize_url
 
 SKIP_REASONS = frozenset({"robots", "refused", "http_4xx"})
-#: A pushed page's record, JSON included, stays this far under the producer's message size.
-MAX_RAW_RECORD_BYTES = MAX_REQUEST_BYTES - MAX_REQUEST_BYTES // 16  # 7.5 MiB
 
 
 class Sink(Protocol):
@@ -81,7 +79,7 @@ def raw_from_fetch(result: FetchResult, source: str) -> tuple[bytes, bytes]:
 
 def raw_from_push(url: str, html: str, fetched_at: str) -> tuple[bytes, bytes]:
     """The raw-html record of a pushed page: the page as ``html`` text, unless JSON-escaping it
-    would put the record over :data:`MAX_RAW_RECORD_BYTES` (a 5 MB page of quotes is 10 MB as a
+    would put the record over :data:`MAX_RECORD_BYTES` (a 5 MB page of quotes is 10 MB as a
     JSON string). Then it goes as ``content_b64`` of its UTF-8 bytes with charset ``utf-8``,
     which the parse stage reads like a fetched page: base64 is a fixed 4/3, so the largest
     allowed page (5 MB by default) stays under the Kafka producer's message size."""
@@ -90,7 +88,7 @@ def raw_from_push(url: str, html: str, fetched_at: str) -> tuple[bytes, bytes]:
         "headers": {}, "fetched_at": fetched_at, "source": "push",
     }
     key, record = raw_key(url), orjson.dumps(value)
-    if len(key) + len(record) > MAX_RAW_RECORD_BYTES:
+    if len(key) + len(record) > MAX_RECORD_BYTES:
         del value["html"]
         value["content_b64"] = base64.b64encode(html.encode("utf-8")).decode("ascii")
         value["charset"] = "utf-8"

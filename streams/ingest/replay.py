@@ -103,15 +103,33 @@ def _warc_date(value: str | None) -> str:
         return datetime.now(UTC).isoformat()
 
 
+def fitting(
+    records: Iterable[tuple[bytes, bytes]], where: str
+) -> Iterator[tuple[bytes, bytes]]:
+    """``records`` without those over the message limit, each refused with a line on stderr.
+
+    Such a page (over about 6 MB once base64) could not be produced at all; refusing it here,
+    with its file named, beats a producer error that ends the whole replay.
+    """
+    from streams.kafka import MAX_RECORD_BYTES
+
+    for key, value in records:
+        if len(key) + len(value) > MAX_RECORD_BYTES:
+            print(f"skipped a page of {where}: {len(value)} bytes as a raw-html record, over "
+                  f"the {MAX_RECORD_BYTES}-byte message limit", file=sys.stderr, flush=True)
+            continue
+        yield key, value
+
+
 def path_records(
     paths: Iterable[str | Path], source: str = "replay"
 ) -> Iterator[tuple[bytes, bytes]]:
     """Every (key, value) under ``paths``: one per page file, one per WARC response record."""
     for path in page_files(paths):
         if path.name.endswith(WARC_SUFFIXES):
-            yield from warc_records(path, source)
+            yield from fitting(warc_records(path, source), str(path))
         else:
-            yield raw_record(path, source)
+            yield from fitting([raw_record(path, source)], str(path))
 
 
 async def ingest_paths(
@@ -131,9 +149,7 @@ async def ingest_paths(
     try:
         with tqdm(total=len(files), unit="file", disable=not show, file=sys.stderr) as bar:
             for path in files:
-                records = warc_records(path) if path.name.endswith(WARC_SUFFIXES) else [
-                    raw_record(path)]
-                for key, value in records:
+                for key, value in path_records([path]):
                     await producer.send(RAW_HTML.name, key=key, value=value)
                     count += 1
                     bar.set_postfix(records=count, refresh=False)

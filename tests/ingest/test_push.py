@@ -13,10 +13,11 @@ import orjson
 import pytest
 from aiohttp import web
 
-from streams.ingest.emit import MAX_RAW_RECORD_BYTES, raw_from_push
+from streams.ingest.emit import raw_from_push
 from streams.ingest.fetch import Fetcher
 from streams.ingest.guard import HostGuard
 from streams.ingest.push import body_limit, make_handler
+from streams.kafka import MAX_RECORD_BYTES
 from streams.parse.agent import page_of
 from streams.parse.decode import decode_html
 from streams.parse.limits import ParseLimits
@@ -167,7 +168,7 @@ async def test_bodies_up_to_the_limit_are_read_whole(big_push: tuple[str, ListSi
     [(_, key, value)] = sink.records
     assert key.decode() == answer["id"]
     assert page_in(value) == page
-    assert sink.sizes[0] <= MAX_RAW_RECORD_BYTES
+    assert sink.sizes[0] <= MAX_RECORD_BYTES
 
 
 async def test_a_chunked_body_is_refused_as_soon_as_it_runs_over_the_limit(
@@ -218,7 +219,7 @@ async def test_pages_at_the_limit_that_escaping_doubles_are_accepted(
     [(_, _, value)] = sink.records
     assert encoding in value
     assert page_in(value) == page
-    assert sink.sizes[0] <= MAX_RAW_RECORD_BYTES
+    assert sink.sizes[0] <= MAX_RECORD_BYTES
 
 
 def test_a_push_record_too_large_as_html_carries_the_utf8_bytes_as_base64() -> None:
@@ -227,7 +228,7 @@ def test_a_push_record_too_large_as_html_carries_the_utf8_bytes_as_base64() -> N
     record = orjson.loads(value)
     assert "html" not in record
     assert (record["charset"], record["content_type"]) == ("utf-8", "text/html")
-    assert len(key) + len(value) <= MAX_RAW_RECORD_BYTES
+    assert len(key) + len(value) <= MAX_RECORD_BYTES
     assert page_of(record) == page.encode("utf-8")
     assert page_in(record) == page
 

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import base64
+import uuid
 
 import pytest
+from aiokafka import AIOKafkaProducer
 
+from streams import kafka
 from streams.schemas import validation_errors
 from streams.topics import (
     ALL_TOPICS,
     DEADLETTER,
     ENRICHED,
     ENTITY_MENTIONS,
+    RAW_HTML,
     TOPIC_EVENTS,
 )
 from tests.conftest import Worker
 from tests.integration.conftest import BAD, SEED_URL, url_of_dead_letter
-from tests.kafka_helpers import Records
+from tests.kafka_helpers import Records, collect, raw_page
 
 pytestmark = pytest.mark.integration
 
@@ -81,3 +85,39 @@ def test_metrics_endpoint_counts_stages(worker: Worker, flowed: Records) -> None
     assert samples['news_stage_dead_letters_total{reason="invalid_record",stage="parse"}'] >= 3
     assert any(k.startswith("faust_messages_received_total") for k in samples), "Faust sensor"
     assert samples['news_stage_processing_seconds_count{stage="parse"}'] >= 1
+
+
+async def test_records_too_large_for_a_dead_letter_still_get_one(worker: Worker) -> None:
+    """Raw records of 6.5 and 10 MB (a page near the limit, base64, and a record no producer of
+    ours would send): each comes out as one dead letter that fits the message limit, its
+    original cut and marked so. Before, the dead letter itself was refused and the record
+    vanished."""
+    run = uuid.uuid4().hex[:8]
+    sizes = {f"https://example.com/{run}/huge-{size}": size for size in (6_500_000, 10_000_000)}
+    records = [
+        raw_page(url, content_b64=base64.b64encode(b"<p>" + b"x" * (size * 3 // 4)).decode())
+        for url, size in sizes.items()
+    ]
+    assert all(len(value) > size for (_, value), size in zip(records, sizes.values(), strict=True))
+    # a client of its own: ours refuse records over the message limit before sending
+    producer = AIOKafkaProducer(**{**kafka.producer_config(worker.settings),
+                                   "max_request_size": 16 * 1024 * 1024})
+    await producer.start()
+    try:
+        for key, value in records:
+            await producer.send_and_wait(RAW_HTML.name, key=key, value=value)
+    finally:
+        await producer.stop()
+
+    def letters_of(got: Records) -> dict[str, dict]:
+        return {url: v for _, v in got[DEADLETTER.name]
+                if (url := v.get("url")) in sizes}
+
+    got = await collect(worker.settings, [DEADLETTER.name], lambda g: len(letters_of(g)) == 2)
+    letters = letters_of(got)
+    assert set(letters) == set(sizes)
+    for (_, value), letter in zip(records, letters.values(), strict=True):
+        assert letter["reason"] == "too_large" and letter["stage"] == "parse"
+        assert letter["original_truncated"] is True and letter["original_size"] == len(value)
+        assert value.startswith(base64.b64decode(letter["original_value_b64"]))
+        assert not validation_errors(DEADLETTER, letter)
