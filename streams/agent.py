@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import faust
 
 from streams.settings import Settings
-from streams.stage import Handler, Incoming, Output, StageRunner, deliver
+from streams.stage import Handler, Incoming, Output, StageRunner, checked, deliver
 from streams.topics import TopicSpec
 
 
@@ -21,7 +21,9 @@ def register_stage(
 ) -> None:
     """Add the agent of ``stage`` to ``app``: ``source`` -> ``handler`` -> output topics
     (the handler runs off the event loop, with a time limit: see :class:`StageRunner`)."""
-    run = StageRunner(stage, handler, settings.stage_timeout_s)
+    run = StageRunner(
+        stage, checked(handler) if settings.check_outputs else handler, settings.stage_timeout_s
+    )
     topic = app.topic(source.name, key_type=bytes, value_type=bytes)
 
     async def send(outputs: Sequence[Output]) -> None:

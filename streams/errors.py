@@ -11,8 +11,9 @@ from __future__ import annotations
 # the start: a series born at its first increment hides that increment from rate().
 COMMON_REASONS = (
     "invalid_record", "timeout", "internal_error",
-    # the stage's output is over the message limit / the broker refused to take it
-    "output_too_large", "produce_failed",
+    # the stage's output is over the message limit / breaks its schema (NEWSSTREAM_CHECK_OUTPUTS)
+    # / the broker refused to take it
+    "output_too_large", "invalid_output", "produce_failed",
 )
 STAGE_REASONS = {
     "parse": (*COMMON_REASONS, "too_large", "too_complex", "empty", "not_html", "undecodable",

@@ -29,6 +29,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
         NEWSSTREAM_WEB_PORT=str(settings.web_port),
         NEWSSTREAM_MAX_PAGE_BYTES=str(settings.max_page_bytes),
         NEWSSTREAM_LOG_LEVEL=settings.log_level,
+        NEWSSTREAM_CHECK_OUTPUTS=str(int(settings.check_outputs)),
         NEWSSTREAM_DATA_DIR=settings.data_dir,
     )
     return env

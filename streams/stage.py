@@ -73,6 +73,29 @@ def decode_json(incoming: Incoming, schema_of: TopicSpec) -> dict[str, Any]:
     return value
 
 
+def checked(handler: Handler) -> Handler:
+    """``handler`` with every output validated against its topic's schema first.
+
+    A record that breaks its topic's contract is a bug of the producing stage; caught here it
+    becomes an ``invalid_output`` dead letter instead of a record every subscriber rejects.
+    Turned on by ``NEWSSTREAM_CHECK_OUTPUTS`` (the test session's workers run with it).
+    """
+
+    def check(incoming: Incoming) -> Sequence[Output]:
+        outputs = handler(incoming)
+        for out in outputs:
+            errors = validation_errors(out.topic, orjson.loads(out.value))
+            if errors:
+                raise PipelineError(
+                    f"{out.topic.name} output does not match {out.topic.schema}: "
+                    + "; ".join(errors[:5]),
+                    reason="invalid_output",
+                )
+        return outputs
+
+    return check
+
+
 def reason_of(exc: BaseException) -> str:
     """The dead-letter reason code: the error's own, or ``internal_error`` for a bug."""
     return exc.reason if isinstance(exc, PipelineError) else "internal_error"

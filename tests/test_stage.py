@@ -15,8 +15,8 @@ from aiokafka.errors import KafkaError
 from streams import metrics
 from streams.errors import ParseError
 from streams.kafka import MAX_RECORD_BYTES
-from streams.schemas import validation_errors
-from streams.stage import Incoming, Output, StageRunner, deliver, encode
+from streams.schemas import load_schema, validation_errors
+from streams.stage import Incoming, Output, StageRunner, checked, deliver, encode
 from streams.topics import ARTICLES, DEADLETTER
 
 INCOMING = Incoming("news.raw-html", 1, 42, b"key", b'{"url": "https://example.com/a"}')
@@ -154,3 +154,18 @@ async def test_a_record_that_cannot_even_be_dead_lettered_is_counted_and_logged(
     await deliver(Broker(refuse=2).send, "test", INCOMING, ok(INCOMING))  # does not raise
     assert lost._value.get() == before + 1
     assert "news.raw-html[1]@42 key=b'key' lost" in caplog.text
+
+
+async def test_checked_outputs_that_break_their_schema_become_dead_letters() -> None:
+    example = load_schema(ARTICLES.schema)["examples"][0]
+
+    def off_contract(incoming: Incoming) -> Sequence[Output]:  # a local time without an offset
+        return [encode(ARTICLES, "id", {**example, "published": "2026-03-11T09:35:00"})]
+
+    (letter,) = await StageRunner("parse", checked(off_contract), timeout_s=5)(INCOMING)
+    value = orjson.loads(letter.value)
+    assert value["reason"] == "invalid_output" and "published" in value["message"]
+    # valid outputs pass through the check unchanged
+    valid = encode(ARTICLES, "id", example)
+    out = await StageRunner("parse", checked(lambda _: [valid]), timeout_s=5)(INCOMING)
+    assert out == [valid]
