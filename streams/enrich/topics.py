@@ -1,19 +1,23 @@
 """IPTC Media Topics (top level) and keywords from a packaged term lexicon.
 
 ``data/topics.json`` lists, per top-level Media Topic, Korean and English terms written from the
-IPTC definitions (see its ``_provenance``). Scoring counts term hits (title hits weigh double):
-Korean terms of two or more characters as substrings (robust to Kiwi's compound splitting),
-one-character Korean terms only as whole Kiwi nouns (``비`` rain, not ``비판``), English terms as
-word prefixes. A topic's score is its share of all hits; the best topic is always returned when
-anything matched, others when they reach half its score. No model, no randomness.
+IPTC definitions (see its ``_provenance``). Korean terms of two or more characters are found as
+substrings (robust to Kiwi's compound splitting), one-character Korean terms only as whole Kiwi
+nouns (``비`` rain, not ``비판``), English terms as whole words or marked stems. Where they count:
+the title double, photo captions half, bylines, sign-offs, e-mail addresses, URLs and copyright
+lines not at all. A topic's evidence is the sum over its terms of log2(1 + weighted count), so
+repeats add less and less; its score is its share of all topics' evidence. The best topic is
+always returned when anything matched, others when they reach half its score. No model, no
+randomness.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import add
@@ -116,6 +120,72 @@ def _lexicon() -> tuple[_TopicTerms, ...]:
     return tuple(out)
 
 
+# Where a page's words weigh: the title double, photo captions half; bylines, sign-offs,
+# e-mail addresses, URLs and copyright lines not at all (a lead weighing more than the rest of
+# the body did not help on tests/enrich/data/topics_real.jsonl, so the body weighs evenly).
+TITLE_WEIGHT = 2.0
+BODY_WEIGHT = 1.0
+CAPTION_WEIGHT = 0.5
+
+_EMAIL_URL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+")
+_COPYRIGHT_RE = re.compile(r"ⓒ|©|copyright|무단\s*전재|재배포\s*금지|all rights reserved", re.I)
+# "(서울=뉴스온) 홍길동 기자 =", "[스타뉴스 박서윤 기자]", "[한빛일보=이현우 기자]" opening a line
+_KO_BYLINE_OPEN_RE = re.compile(
+    r"^\s*[(\[【][^()\[\]【】\n]{0,40}(?:기자|특파원|=)[^()\[\]【】\n]{0,40}[)\]】]"
+    r"(?:\s*[가-힣]{2,4}\s*(?:기자|특파원)\s*=)?")
+# a sign-off line: "박서윤 기자 seoyoon@...", "연예팀 이수진 기자", "문예린 기상전문기자"
+_KO_SIGNOFF_RE = re.compile(
+    r"^\s*(?:[가-힣]+\s+){0,2}[가-힣]{2,4}\s*(?:[가-힣]{0,6}기자|특파원)(?:\s+\S+@\S+)?\s*$")
+# "By Hannah Cole", "By Hannah Cole, Entertainment Reporter", "Reporting by ...; editing by ..."
+_EN_BYLINE_RE = re.compile(
+    r"^\s*(?:By\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3}(?:,[^\n]{0,60})?"
+    r"|[Rr]eporting by [^\n]*)\s*$")
+_CAPTION_RE = re.compile(
+    r"^\s*(?:[\[(]?\s*사진\s*=|▲|△|photo\s*:|photo caption|caption\s*:|pictured\s*:)|"
+    r"\((?:사진\s*=|photo\s*[:/]|credit\s*:|AP Photo|[^()\n]{0,40}/(?:getty|ap|reuters|afp)"
+    r"[^()\n]{0,20})[^()\n]*\)\s*$", re.I)
+
+
+def _zones(text: str) -> list[tuple[float, int, int]]:
+    """(weight, start, end) spans of a body, line by line: boilerplate lines are left out (and a
+    byline opening a line), captions weigh :data:`CAPTION_WEIGHT`, the rest :data:`BODY_WEIGHT`."""
+    zones: list[tuple[float, int, int]] = []
+    position = 0
+    for line in text.splitlines(keepends=True):
+        start, end = position, position + len(line)
+        position = end
+        stripped = line.strip()
+        if not stripped or _COPYRIGHT_RE.search(line) or _KO_SIGNOFF_RE.match(line) or (
+                len(stripped) < 90 and _EN_BYLINE_RE.match(line)):
+            continue
+        if opener := _KO_BYLINE_OPEN_RE.match(line):
+            start += opener.end()
+        weight = CAPTION_WEIGHT if _CAPTION_RE.search(line) else BODY_WEIGHT
+        if zones and zones[-1][0] == weight and zones[-1][2] == start:
+            zones[-1] = (weight, zones[-1][1], end)  # one span per run of plain lines
+        else:
+            zones.append((weight, start, end))
+    return zones
+
+
+def _blank(text: str, pattern: re.Pattern[str]) -> str:
+    """``text`` with the matches of ``pattern`` replaced by spaces (offsets hold)."""
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _term_key(match: str) -> str:
+    """One key per English term however it was inflected (policy, policies, policy's)."""
+    key = match.rstrip("'’s")
+    return key[:-2] if key.endswith("ie") else key
+
+
+def _damp(count: float) -> float:
+    """A term's weight from its (weighted) count: repeats add less and less (1 -> 1, 3 -> 2,
+    7 -> 3), so one word said many times (coffee in a coffee-price story) does not outvote the
+    several different words of the story's topic."""
+    return math.log2(1 + count)
+
+
 def classify(title: str, text: str, token_sets: Sequence[tuple[str, list[Any]]],
              korean_mode: bool, names: dict[str, int] | None = None,
              covered: dict[str, bytearray] | None = None) -> tuple[list[Topic], list[str]]:
@@ -124,31 +194,48 @@ def classify(title: str, text: str, token_sets: Sequence[tuple[str, list[Any]]],
     ``names`` (entity name -> mentions) compete as keywords; ``covered`` marks, per segment, the
     characters inside entity mentions, whose Kiwi pieces (오픈 of 오픈AI) are not keywords.
     """
-    raw: Counter[str] = Counter()
-    for weight, piece, segment in ((2, title, "title"), (1, text, "text")):
+    found: dict[str, defaultdict[str, float]] = {}
+    for segment, piece in (("title", title), ("text", text)):
         if not piece:
             continue
-        # In Korean text the English terms are looked for in its ASCII skeleton, with the same
-        # matches (17 topic patterns over a 2,000-character Korean body were about 1 ms).
-        lowered = _ascii_skeleton(piece.lower()) if korean_mode else piece.lower()
-        nouns = Counter(
-            t.form for seg, tokens in token_sets if seg == segment for t in tokens
-            if t.tag.startswith("NN")
-        )
-        # a term can only occur if its first two characters do: count only those terms
-        bigrams = set(map(add, piece, piece[1:])) if korean_mode else set()
-        for topic in _lexicon():
-            hits = len(topic.pattern_en.findall(lowered + " "))
-            if topic.not_en is not None:
-                hits -= len(topic.not_en.findall(lowered))
-            if korean_mode:
-                hits += sum(piece.count(term) for term in topic.long_ko if term[:2] in bigrams)
-                hits -= sum(piece.count(word) for word in topic.not_ko if word[:2] in bigrams)
-                hits += sum(nouns[term] for term in topic.short_ko)
-            if hits:
-                raw[topic.code] += weight * hits
+        clean = _blank(piece, _EMAIL_URL_RE)
+        zones = [(TITLE_WEIGHT, 0, len(clean))] if segment == "title" else _zones(clean)
+        nouns = [
+            (t.start, t.form) for seg, tokens in token_sets if seg == segment for t in tokens
+            if t.tag.startswith("NN") and len(t.form) == 1
+        ]
+        for weight, start, end in zones:
+            zone = clean[start:end]
+            # In Korean text the English terms are looked for in its ASCII skeleton, with the
+            # same matches (17 topic patterns over a 2,000-character Korean body were ~1 ms).
+            lowered = _ascii_skeleton(zone.lower()) if korean_mode else zone.lower()
+            # a term can only occur if its first two characters do: count only those terms
+            bigrams = set(map(add, zone, zone[1:])) if korean_mode else set()
+            short = Counter(form for at, form in nouns if start <= at < end)
+            for topic in _lexicon():
+                counts = found.setdefault(topic.code, defaultdict(float))
+                for match in topic.pattern_en.findall(lowered + " "):
+                    counts[_term_key(match)] += weight
+                if topic.not_en is not None:
+                    for phrase in topic.not_en.findall(lowered):
+                        for match in topic.pattern_en.findall(phrase + " "):
+                            counts[_term_key(match)] -= weight
+                if korean_mode:
+                    for term in topic.long_ko:
+                        if term[:2] in bigrams and (n := zone.count(term)):
+                            counts[term] += weight * n
+                    for word in topic.not_ko:
+                        if word[:2] in bigrams and (n := zone.count(word)):
+                            for term in topic.long_ko:
+                                if term in word:
+                                    counts[term] -= weight * n
+                    for term in topic.short_ko:
+                        if short[term]:
+                            counts[term] += weight * short[term]
+    raw = Counter({code: sum(_damp(c) for c in counts.values() if c > 0)
+                   for code, counts in found.items()})
     keywords = _keywords(title, text, token_sets, korean_mode, names or {}, covered or {})
-    return _topics(raw), keywords
+    return _topics(+raw), keywords
 
 
 def _topics(raw: Counter[str]) -> list[Topic]:

@@ -168,3 +168,15 @@ def test_families_alone_do_not_make_human_interest() -> None:
             "charities said, blaming rising rents and a shortage of social housing.")
     labels = [t.label_en for t in enrich(article("Homelessness hits record high", text)).topics]
     assert "human interest" not in labels
+
+
+def test_bylines_sign_offs_and_copyright_lines_do_not_count_for_topics() -> None:
+    # Sports papers publish much of the entertainment news: their name in the byline, the
+    # sign-off and the copyright line is not the story's topic, nor is "example" in an address.
+    text = ("[스포츠조선 김민수 기자] 배우 한소율이 새 드라마 '봄의 정원' 주연을 맡았다.\n"
+            "제작사는 \"한소율이 tvN 새 드라마에서 꽃집을 운영하는 주인공을 연기한다\"고 밝혔다. "
+            "드라마는 다음 달 촬영을 시작해 가을 방송된다.\n"
+            "스포츠조선 김민수 기자 minsu@sports.example\n"
+            "ⓒ 스포츠조선, 무단전재 및 재배포 금지")
+    topics = enrich(article("한소율, 새 드라마 '봄의 정원' 주연", text, language="ko")).topics
+    assert [t.label_en for t in topics] == ["arts, culture, entertainment and media"]
