@@ -180,3 +180,15 @@ def test_bylines_sign_offs_and_copyright_lines_do_not_count_for_topics() -> None
             "ⓒ 스포츠조선, 무단전재 및 재배포 금지")
     topics = enrich(article("한소율, 새 드라마 '봄의 정원' 주연", text, language="ko")).topics
     assert [t.label_en for t in topics] == ["arts, culture, entertainment and media"]
+
+
+def test_one_weak_term_does_not_give_a_confident_topic() -> None:
+    # Scores were shares of all hits: a page whose only topic word was 비 got weather 1.00.
+    text = ("팬미팅은 오후 2시부터 진행되며 비가 와도 예정대로 열린다. "
+            "입장권은 현장에서도 살 수 있다.")
+    topics = enrich(article("팬미팅 안내", text, language="ko")).topics
+    assert topics and all(t.score < 0.5 for t in topics)
+    text = ("Dressed in a long coat, she waved to fans and signed autographs for an hour in the "
+            "rain before leaving.")
+    topics = enrich(article("Star signs autographs outside hotel", text)).topics
+    assert all(t.score < 0.5 for t in topics)
