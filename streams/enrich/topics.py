@@ -146,6 +146,17 @@ _CAPTION_RE = re.compile(
     r"\((?:사진\s*=|photo\s*[:/]|credit\s*:|AP Photo|[^()\n]{0,40}/(?:getty|ap|reuters|afp)"
     r"[^()\n]{0,20})[^()\n]*\)\s*$", re.I)
 
+# An expert's affiliation in a quote ("양무진 북한대학원대학교 교수는", "a professor of economics at
+# Yale University") says who speaks, not what the story is about: it gave an inter-Korean story
+# an education topic. Such phrases are blanked before counting.
+_ATTRIBUTION_RE = re.compile(
+    r"(?:[가-힣A-Za-z]+(?:대학교|대학원|대)\s*(?:[가-힣]+(?:학과|학부|전공|대학원)\s*)?"
+    r"|[가-힣]+(?:학과|학부)\s*)(?:명예|객원|겸임|석좌|초빙|부|조|연구)?교수"
+    r"|\b(?:(?:assistant|associate|emeritus|visiting|adjunct)\s+)?(?:professor|lecturer|"
+    r"researcher|scientist|economist|historian|analyst|expert|fellow|dean|psychologist|"
+    r"sociologist)s?(?:\s+of\s+[a-z ,&-]{2,60}?)?\s+(?:at|from)\s+(?:the\s+)?"
+    r"(?:[a-z.'&-]+\s+){0,4}?(?:universit(?:y|ies)|college)(?:\s+of\s+[a-z]+(?:\s+[a-z]+)?)?\b",
+    re.I)
 
 def _zones(text: str) -> list[tuple[float, int, int]]:
     """(weight, start, end) spans of a body, line by line: boilerplate lines are left out (and a
@@ -200,6 +211,8 @@ def classify(title: str, text: str, token_sets: Sequence[tuple[str, list[Any]]],
         if not piece:
             continue
         clean = _blank(piece, _EMAIL_URL_RE)
+        if segment == "text":
+            clean = _blank(clean, _ATTRIBUTION_RE)
         zones = [(TITLE_WEIGHT, 0, len(clean))] if segment == "title" else _zones(clean)
         nouns = [
             (t.start, t.form) for seg, tokens in token_sets if seg == segment for t in tokens
