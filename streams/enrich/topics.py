@@ -216,7 +216,7 @@ def classify(title: str, text: str, token_sets: Sequence[tuple[str, list[Any]]],
         zones = [(TITLE_WEIGHT, 0, len(clean))] if segment == "title" else _zones(clean)
         nouns = [
             (t.start, t.form) for seg, tokens in token_sets if seg == segment for t in tokens
-            if t.tag.startswith("NN") and len(t.form) == 1
+            if t.tag == "NNG" and len(t.form) == 1  # a common noun: 비 rain, not the singer
         ]
         for weight, start, end in zones:
             zone = clean[start:end]

@@ -192,3 +192,32 @@ def test_one_weak_term_does_not_give_a_confident_topic() -> None:
             "rain before leaving.")
     topics = enrich(article("Star signs autographs outside hotel", text)).topics
     assert all(t.score < 0.5 for t in topics)
+
+
+def topic_labels(title: str, text: str, language: str | None = None) -> set[str]:
+    return {t.label_en for t in enrich(article(title, text, language=language)).topics}
+
+
+def test_more_homographs_do_not_give_topics() -> None:
+    # 미사 (Mass) is in 미사일, 무기 (weapon) in 무기한 (indefinite), 판다 (panda) is also "sells",
+    # exam* matched "example", and a one-character 눈 is as often an eye (눈을 사로잡다) as snow.
+    text = ("북한이 동해상으로 탄도미사일 두 발을 발사했다. 합참은 미사일이 약 300㎞를 비행했다며 "
+            "추가 도발에 대비해 경계를 강화했다고 밝혔다.")
+    labels = topic_labels("北, 탄도미사일 발사", text, "ko")
+    assert "religion" not in labels and "conflict, war and peace" in labels
+    text = ("철도노조가 임금 인상을 요구하며 무기한 파업에 들어갔다. 노조는 사측과의 교섭이 "
+            "결렬됐다며 근로자 처우 개선을 촉구했다.")
+    labels = topic_labels("철도노조 무기한 파업", text, "ko")
+    assert labels == {"labour"}
+    text = ("편의점들이 설 선물세트를 온라인으로 판다. 업계는 고물가에 실속형 상품 매출이 "
+            "늘었다고 밝혔다.")
+    labels = topic_labels("편의점 설 선물세트", text, "ko")
+    assert "human interest" not in labels
+    text = ("Shares rose after the company beat forecasts; for example, revenue from cloud "
+            "services grew 30 percent. Investors cheered the results.")
+    labels = topic_labels("Shares rise on results", text)
+    assert "education" not in labels
+    text = ("신인 걸그룹이 데뷔 쇼케이스에서 청량한 비주얼로 팬들의 눈을 사로잡았다. 멤버들은 "
+            "타이틀곡 무대를 처음 공개했다.")
+    labels = topic_labels("신인 걸그룹 데뷔", text, "ko")
+    assert "weather" not in labels
