@@ -1,13 +1,21 @@
 """End-to-end throughput and latency: raw page -> parse -> enrich -> news.enriched.
 
-Starts the embedded broker and one ``newsstream worker`` process, replays the bundled sample
-pages N times (each copy under its own URL, so each is a distinct article), and reads
-``news.enriched`` until every copy has come out. Throughput comes from a burst (all copies
+Starts the embedded broker and one ``newsstream worker`` process, replays a page set N times
+(each copy under its own URL, so each is a distinct article), and reads ``news.enriched`` (and
+``news.deadletter``) until every copy has come out. Throughput comes from a burst (all copies
 produced at once); latency from a second, paced run at half that throughput, so that it
 measures the pipeline rather than the backlog: p50/p99 from ``fetched_at`` (stamped when the
 record is produced) to the moment the enriched event is read.
 
-    .venv/bin/python bench/e2e.py [--copies N] [--samples PATH...]
+Page sets: the bundled samples and parse fixtures (default, what ``make run`` replays), or
+``--real``: the WCXB development pages of ``../shared/data`` (English, 711) and the labelled
+Korean pages of tests/enrich/pages, which look like what feeds bring. ``--baseline REF`` also
+runs the worker of another commit (a temporary git worktree, same virtualenv), alternating
+with this checkout's round by round, on a fresh broker each time, so that the two are compared
+on the same machine in the same run; figures are medians over ``--rounds``.
+
+    .venv/bin/python bench/e2e.py [--copies N] [--pages PATH... | --real] [--baseline REF]
+                                  [--rounds R]
 
 The last output line is one JSON object with every figure.
 """
@@ -17,10 +25,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import dataclasses
+import gzip
 import statistics
+import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -114,15 +126,19 @@ async def measure(settings: Settings, pages: list[bytes], copies: int, run: str)
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--copies", type=int, default=500)
-    root = Path(__file__).parent.parent
-    parser.add_argument("--samples", nargs="+",
-                        default=[str(root / "samples"), str(root / "tests/parse/fixtures")],
-                        help="page files or folders (default: what `make run` replays)")
-    args = parser.parse_args()
-    pages = [p.read_bytes() for p in page_files(args.samples)]
+ROOT = Path(__file__).resolve().parent.parent
+REAL = [ROOT.parent / "shared" / "data" / "wcxb-dev-articles" / "html",
+        ROOT / "tests" / "enrich" / "pages"]
+
+
+def read_page(path: Path) -> bytes:
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.name.endswith(".gz") else data
+
+
+def run_once(pages: list[bytes], copies: int, checkout: Path | None) -> dict:
+    """One measurement on a fresh embedded broker, with the worker of ``checkout`` (None: this
+    one)."""
     with EmbeddedBroker() as broker, tempfile.TemporaryDirectory() as tmp:
         settings = dataclasses.replace(
             Settings(), bootstrap_servers=broker.bootstrap, embedded=False,
@@ -130,17 +146,83 @@ def main() -> None:
             log_level="warning", data_dir=str(Path(tmp) / "data"),
         )
         asyncio.run(kafka.ensure_topics(settings))
-        worker = start_worker(settings, Path(tmp) / "worker.log")
+        worker = start_worker(settings, Path(tmp) / "worker.log", checkout=checkout)
         try:
-            result = asyncio.run(measure(settings, pages, args.copies, str(time.time_ns())))
+            result = asyncio.run(measure(settings, pages, copies, str(time.time_ns())))
         finally:
             stop_process(worker, limit_s=30)
-    result["broker"] = "embedded tansu (memory)"
     result["partitions"] = settings.partitions
-    print(f"{result['articles']} articles ({result['sample_pages']} sample pages replayed) "
-          f"in {result['seconds']} s: {result['articles_per_s']} articles/s, "
-          f"raw->enriched latency at {result['paced_rate_per_s']}/s: "
-          f"p50 {result['latency_p50_ms']} ms, p99 {result['latency_p99_ms']} ms")
+    return result
+
+
+@contextlib.contextmanager
+def worktree(ref: str) -> Iterator[Path]:
+    """A temporary detached git worktree of ``ref``, removed afterwards."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "baseline"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet",
+                        str(path), ref], check=True)
+        try:
+            yield path
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)],
+                           check=False)
+
+
+FIGURES = ("articles_per_s", "latency_p50_ms", "latency_p99_ms", "dead_lettered")
+
+
+def medians(runs: list[dict]) -> dict:
+    summary = dict(runs[0])
+    for name in FIGURES:
+        summary[name] = round(statistics.median(r[name] for r in runs), 1)
+    summary["rounds"] = len(runs)
+    summary["articles_per_s_each"] = [r["articles_per_s"] for r in runs]
+    return summary
+
+
+def line(label: str, r: dict) -> str:
+    return (f"{label}: {r['articles']} articles ({r['sample_pages']} pages, "
+            f"{r['dead_lettered']} dead-lettered) {r['articles_per_s']} articles/s "
+            f"(rounds: {r['articles_per_s_each']}), raw->enriched latency at "
+            f"{r['paced_rate_per_s']}/s: p50 {r['latency_p50_ms']} ms, "
+            f"p99 {r['latency_p99_ms']} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--copies", type=int, default=500)
+    parser.add_argument("--pages", "--samples", nargs="+", dest="pages",
+                        default=[str(ROOT / "samples"), str(ROOT / "tests/parse/fixtures")],
+                        help="page files or folders (default: what `make run` replays)")
+    parser.add_argument("--real", action="store_true",
+                        help="the real page sets: " + ", ".join(map(str, REAL)))
+    parser.add_argument("--baseline", metavar="REF",
+                        help="also measure the worker of this commit, alternating")
+    parser.add_argument("--rounds", type=int, default=None,
+                        help="measurements of each (default 1, or 2 with --baseline)")
+    args = parser.parse_args()
+    paths = [str(p) for p in REAL if p.exists()] if args.real else args.pages
+    pages = [read_page(p) for p in page_files(paths)]
+    rounds = args.rounds or (2 if args.baseline else 1)
+    runs: dict[str, list[dict]] = {"current": [], "baseline": []}
+    with contextlib.ExitStack() as stack:
+        base = stack.enter_context(worktree(args.baseline)) if args.baseline else None
+        for _ in range(rounds):
+            if base is not None:
+                runs["baseline"].append(run_once(pages, args.copies, base))
+            runs["current"].append(run_once(pages, args.copies, None))
+    result = medians(runs["current"])
+    result["broker"] = "embedded tansu (memory)"
+    result["page_sets"] = paths
+    print(line("this checkout", result))
+    if args.baseline:
+        baseline = medians(runs["baseline"])
+        print(line(f"baseline {args.baseline}", baseline))
+        result["baseline"] = {"ref": args.baseline, **{k: baseline[k] for k in (
+            *FIGURES, "articles_per_s_each")}}
+        result["speedup"] = round(result["articles_per_s"] / baseline["articles_per_s"], 2)
+        print(f"throughput ratio (this checkout / baseline): {result['speedup']}")
     print(orjson.dumps(result).decode())
 
 

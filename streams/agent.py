@@ -3,21 +3,70 @@
 Processing is at-least-once: outputs are produced and acknowledged by the broker before the
 input event is acknowledged (and so before its offset can be committed). A crash in between
 re-delivers the input; consumers recognise the duplicate by its stable key (the article id).
+Outputs go through Faust's producer, except, on the embedded broker, those of the fan-out topics
+(:class:`FanOutProducer`, see streams/kafka.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
+from typing import Any
 
 import faust
+from aiokafka import AIOKafkaProducer
 
+from streams import kafka
 from streams.settings import Settings
 from streams.stage import Handler, Incoming, Output, StageRunner, checked, deliver
-from streams.topics import TopicSpec
+from streams.topics import FAN_OUT, TopicSpec
+
+
+class Outputs:
+    """How a worker's stages produce their outputs, built once per app by :func:`create_app`.
+
+    Everything goes through Faust's producer, except, in the tansu profile, the fan-out topics:
+    those go through one batching aiokafka producer of the worker's own (streams/kafka.py says
+    why that is sound), started on first use and stopped when the app stops.
+    """
+
+    def __init__(self, app: faust.App, settings: Settings) -> None:
+        self.app = app
+        self.fan_out_config = kafka.fan_out_producer_config(settings) if settings.tansu else None
+        self.fan_out: AIOKafkaProducer | None = None
+        self.starting = asyncio.Lock()
+        app.on_before_shutdown.connect(self.on_shutdown)
+
+    async def _fan_out_producer(self) -> AIOKafkaProducer:
+        async with self.starting:
+            if self.fan_out is None:
+                producer = AIOKafkaProducer(**self.fan_out_config or {})
+                await producer.start()
+                self.fan_out = producer
+        return self.fan_out
+
+    async def send(self, outputs: Sequence[Output]) -> None:
+        """Produce ``outputs`` and wait until the broker has acknowledged every one."""
+        pending = []
+        for out in outputs:
+            if self.fan_out_config is not None and out.topic in FAN_OUT:
+                producer = await self._fan_out_producer()
+                pending.append(await producer.send(out.topic.name, out.value, key=out.key))
+            else:
+                topic = self.app.topic(out.topic.name, key_type=bytes, value_type=bytes)
+                pending.append(await topic.send(key=out.key, value=out.value))
+        for fut in pending:
+            await fut
+
+    async def on_shutdown(self, app: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        if self.fan_out is not None:
+            await self.fan_out.stop()
+            self.fan_out = None
 
 
 def register_stage(
-    app: faust.App, stage: str, source: TopicSpec, handler: Handler, settings: Settings
+    app: faust.App, stage: str, source: TopicSpec, handler: Handler, settings: Settings,
+    outputs: Outputs,
 ) -> None:
     """Add the agent of ``stage`` to ``app``: ``source`` -> ``handler`` -> output topics
     (the handler runs off the event loop, with a time limit: see :class:`StageRunner`)."""
@@ -26,27 +75,12 @@ def register_stage(
     )
     topic = app.topic(source.name, key_type=bytes, value_type=bytes)
 
-    async def send(outputs: Sequence[Output]) -> None:
-        await send_all(app, outputs)
-
     async def agent(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
             message = event.message
             incoming = Incoming(
                 message.topic, message.partition, message.offset, event.key, event.value
             )
-            await deliver(send, stage, incoming, await run(incoming))
+            await deliver(outputs.send, stage, incoming, await run(incoming))
 
-    app.agent(topic, name=stage)(agent)
-
-
-async def send_all(app: faust.App, outputs: Sequence[Output]) -> None:
-    """Produce outputs and wait until the broker has acknowledged every one."""
-    pending = [
-        await app.topic(out.topic.name, key_type=bytes, value_type=bytes).send(
-            key=out.key, value=out.value
-        )
-        for out in outputs
-    ]
-    for fut in pending:
-        await fut
+    app.agent(topic, name=stage, concurrency=settings.stage_concurrency)(agent)

@@ -7,6 +7,7 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import REGISTRY
 
 from streams import health
+from streams.agent import Outputs
 from streams.kafka import faust_config
 from streams.settings import Settings
 from streams.status import web as status_web
@@ -27,8 +28,9 @@ def create_app(settings: Settings) -> faust.App:
     )
     # Faust's sensor serves the default registry, which also holds streams.metrics.
     setup_prometheus_sensors(app, registry=REGISTRY, name_prefix="faust")
-    parse_agent.register(app, settings)
-    enrich_agent.register(app, settings)
+    outputs = Outputs(app, settings)
+    parse_agent.register(app, settings, outputs)
+    enrich_agent.register(app, settings, outputs)
     health.register(app, settings)
     status_web.register(app, settings)  # /status, /status.json
     ingest_runner.register(app, settings)  # POST /ingest; feeds when NEWSSTREAM_FEEDS_FILE

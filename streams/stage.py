@@ -167,31 +167,43 @@ class StageRunner:
         self.handler = handler
         self.timeout_s = timeout_s
         self.executor = self._fresh_executor()
+        # An agent may run several actors (NEWSSTREAM_STAGE_CONCURRENCY) so that one record's
+        # outputs are produced while the next is processed; the core still takes one record at
+        # a time, and its time limit counts only its own work, not the wait for its turn.
+        self.turn = asyncio.Lock()
 
     def _fresh_executor(self) -> ThreadPoolExecutor:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.stage)
+
+    async def _run(self, incoming: Incoming) -> tuple[Sequence[Output], float]:
+        """The handler's outputs and its time, once it is this record's turn."""
+        async with self.turn:
+            started = time.perf_counter()
+            try:
+                outputs = await asyncio.wait_for(
+                    asyncio.get_running_loop().run_in_executor(
+                        self.executor, self.handler, incoming),
+                    timeout=self.timeout_s,
+                )
+            except TimeoutError:
+                self.executor.shutdown(wait=False)  # abandon the busy thread, not the stage
+                self.executor = self._fresh_executor()
+                raise PipelineError(
+                    f"{self.stage} took longer than {self.timeout_s:g}s", reason="timeout"
+                ) from None
+            return outputs, time.perf_counter() - started
 
     async def __call__(self, incoming: Incoming) -> Sequence[Output]:
         """The handler's outputs, or a single dead-letter output if it failed or timed out."""
         stage = self.stage
         metrics.EVENTS_IN.labels(stage=stage).inc()
-        loop = asyncio.get_running_loop()
-        started = time.perf_counter()
+        exc: BaseException
         try:
-            outputs = await asyncio.wait_for(
-                loop.run_in_executor(self.executor, self.handler, incoming),
-                timeout=self.timeout_s,
-            )
-        except TimeoutError:
-            self.executor.shutdown(wait=False)  # abandon the busy thread, not the stage
-            self.executor = self._fresh_executor()
-            exc: BaseException = PipelineError(
-                f"{stage} took longer than {self.timeout_s:g}s", reason="timeout"
-            )
+            outputs, seconds = await self._run(incoming)
         except Exception as error:  # every failure is a dead letter, never a dead agent
             exc = error
         else:
-            metrics.PROCESSING_SECONDS.labels(stage=stage).observe(time.perf_counter() - started)
+            metrics.PROCESSING_SECONDS.labels(stage=stage).observe(seconds)
             oversized = [out for out in outputs if _size(out) > MAX_RECORD_BYTES]
             if not oversized:
                 metrics.EVENTS_OUT.labels(stage=stage).inc()

@@ -51,6 +51,10 @@ INGEST_SEEN = TopicSpec(
     "One record per page URL ingestion has handled (fetched, skipped or dead-lettered).",
 )
 
+# Topics that only subscribers read: no stage consumes them and no table recovers from them, so
+# on the embedded broker their records may be produced in batches (streams/kafka.py).
+FAN_OUT: frozenset[TopicSpec] = frozenset({ENTITY_MENTIONS, TOPIC_EVENTS})
+
 ALL_TOPICS: tuple[TopicSpec, ...] = (
     RAW_HTML, ARTICLES, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, DEADLETTER,
 )

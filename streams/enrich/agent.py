@@ -9,7 +9,7 @@ from datetime import datetime
 import faust
 
 from streams import metrics
-from streams.agent import register_stage
+from streams.agent import Outputs, register_stage
 from streams.enrich import en_model, enrich
 from streams.records import Article, article_from_dict
 from streams.settings import Settings
@@ -72,6 +72,6 @@ def warm_up() -> None:
     en_model.model()
 
 
-def register(app: faust.App, settings: Settings) -> None:
+def register(app: faust.App, settings: Settings, outputs: Outputs) -> None:
     warm_up()
-    register_stage(app, STAGE, ARTICLES, handle, settings)
+    register_stage(app, STAGE, ARTICLES, handle, settings, outputs)

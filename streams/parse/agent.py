@@ -11,7 +11,7 @@ from typing import Any
 import faust
 
 from streams import metrics
-from streams.agent import register_stage
+from streams.agent import Outputs, register_stage
 from streams.errors import InvalidRecord
 from streams.parse import ParseLimits, parse_article
 from streams.records import Article
@@ -64,5 +64,5 @@ def count_missing(article: Article) -> None:
             metrics.ARTICLES_MISSING.labels(field=name).inc()
 
 
-def register(app: faust.App, settings: Settings) -> None:
-    register_stage(app, STAGE, RAW_HTML, make_handler(settings), settings)
+def register(app: faust.App, settings: Settings, outputs: Outputs) -> None:
+    register_stage(app, STAGE, RAW_HTML, make_handler(settings), settings, outputs)
