@@ -84,6 +84,7 @@ class _TopicTerms:
     label_en: str
     label_ko: str
     long_ko: tuple[str, ...]
+    within_ko: dict[str, tuple[str, ...]]  # a term -> the topic's longer terms holding it
     short_ko: frozenset[str]
     not_ko: tuple[str, ...]  # longer words holding a term in another sense (서울시장: a mayor)
     pattern_en: re.Pattern[str]
@@ -109,9 +110,11 @@ def _lexicon() -> tuple[_TopicTerms, ...]:
         terms_ko = [t for t in spec["terms_ko"] if t]
         english = sorted({t.lower() for t in spec["terms_en"] if t}, key=lambda t: (-len(t), t))
         pattern = re.compile(r"\b(?:" + "|".join(map(_english_term, english)) + ")")
+        long_ko = tuple(t for t in terms_ko if len(t) > 1)
         out.append(_TopicTerms(
             code, spec["en"], spec["ko"],
-            tuple(t for t in terms_ko if len(t) > 1),
+            long_ko,
+            {t: tuple(u for u in long_ko if t in u and t != u) for t in long_ko},
             frozenset(t for t in terms_ko if len(t) == 1),
             tuple(spec.get("not_ko", ())),
             pattern,
@@ -237,6 +240,9 @@ def classify(title: str, text: str, token_sets: Sequence[tuple[str, list[Any]]],
                 if korean_mode:
                     for term in topic.long_ko:
                         if term[:2] in bigrams and (n := zone.count(term)):
+                            # 근로 in 근로자 (both labour terms) counts once, as 근로자
+                            inside = sum(zone.count(longer) for longer in topic.within_ko[term])
+                            n = max(0, n - inside)
                             counts[term] += weight * n
                     for word in topic.not_ko:
                         if word[:2] in bigrams and (n := zone.count(word)):
@@ -246,13 +252,16 @@ def classify(title: str, text: str, token_sets: Sequence[tuple[str, list[Any]]],
                     for term in topic.short_ko:
                         if short[term]:
                             counts[term] += weight * short[term]
-    raw = Counter({code: sum(_damp(c) for c in counts.values() if c > 0)
-                   for code, counts in found.items()})
+    raw = Counter({
+        code: TOPIC_WEIGHT.get(code, 1.0) * sum(_damp(c) for c in counts.values() if c > 0)
+        for code, counts in found.items()
+    })
     keywords = _keywords(title, text, token_sets, korean_mode, names or {}, covered or {})
     return _topics(+raw), keywords
 
 
 SUPPORT_SCALE = 2.0
+TOPIC_WEIGHT: dict[str, float] = {}  # evidence weight of a topic where not 1
 
 
 def _support(evidence: float) -> float:
