@@ -21,7 +21,7 @@ from aiokafka.structs import TopicPartition
 from faust.web import Request, Response, View
 
 from streams import metrics
-from streams.kafka import group_lag
+from streams.kafka import group_lag, start_admin
 from streams.settings import Settings
 
 LAG_INTERVAL_S = 10.0
@@ -70,8 +70,7 @@ def register(app: faust.App, settings: Settings) -> None:
         if not assigned:
             return
         if admin is None:
-            admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
-            await admin.start()
+            admin = await start_admin(settings)
         ends = await app.consumer.highwaters(*assigned)
         lag = await group_lag(
             admin, settings.app_id,

@@ -27,8 +27,9 @@ README lists them. Pipeline logic never knows which broker it talks to.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -128,33 +129,56 @@ def make_consumer(
     return AIOKafkaConsumer(*topics, **consumer_config(settings, group_id))
 
 
-async def ensure_topics(settings: Settings, retries: int = 20) -> list[str]:
-    """Create every pipeline topic that does not exist yet; return the names created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+def make_admin(settings: Settings) -> AIOKafkaAdminClient:
+    return AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+
+
+async def start_admin(settings: Settings, retries: int = 20, delay_s: float = 0.5
+                      ) -> AIOKafkaAdminClient:
+    """A started admin client; a broker that is still starting gets ``retries`` tries."""
     for attempt in range(retries):
+        admin = make_admin(settings)
         try:
             await admin.start()
-            break
+            return admin
         except KafkaConnectionError:
+            await admin.close()
             if attempt == retries - 1:
                 raise
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(delay_s)
+    raise AssertionError("unreachable")  # pragma: no cover (the loop returns or raises)
+
+
+async def create_topics(
+    settings: Settings, topics: Sequence[str], configs: Mapping[str, str] | None = None,
+    retries: int = 20,
+) -> list[str]:
+    """Create those of ``topics`` that do not exist yet, with the configured partitions and
+    replication and ``configs`` on top of :data:`TOPIC_CONFIGS`; return the names created.
+
+    The one place topics are created (the pipeline's, ingestion's seen-URL topic). An existing
+    topic keeps its configuration; a concurrent creation by another process is not an error.
+    """
+    admin = await start_admin(settings, retries)
     try:
         existing = set(await admin.list_topics())
-        missing = [t.name for t in ALL_TOPICS if t.name not in existing]
+        missing = [name for name in topics if name not in existing]
         for name in missing:
-            try:
-                await admin.create_topics(
-                    [NewTopic(name, settings.partitions, settings.replication,
-                              topic_configs=TOPIC_CONFIGS)]
-                )
-            except TopicAlreadyExistsError:  # another worker won the race
-                continue
+            with contextlib.suppress(TopicAlreadyExistsError):  # another worker won the race
+                await admin.create_topics([NewTopic(
+                    name, settings.partitions, settings.replication,
+                    topic_configs={**TOPIC_CONFIGS, **(configs or {})},
+                )])
         if missing:
             log.info("created topics %s", ", ".join(missing))
         return missing
     finally:
         await admin.close()
+
+
+async def ensure_topics(settings: Settings, retries: int = 20) -> list[str]:
+    """Create every pipeline topic that does not exist yet; return the names created."""
+    return await create_topics(settings, [t.name for t in ALL_TOPICS], retries=retries)
 
 
 async def group_lag(

@@ -12,6 +12,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from streams.urls import normalize_url
+
 BlockKind = Literal["paragraph", "heading", "quote", "list_item"]
 EntityType = Literal["person", "organization", "location", "product", "event", "other"]
 #: How the UTC offset of an article's date is known (``Article.published_tz_source``; the
@@ -110,9 +112,11 @@ class Enrichment:
     keywords: list[str] = field(default_factory=list)
 
 
-def article_id(canonical_url: str) -> str:
-    """Stable article id: the same canonical URL always gives the same id (and Kafka key)."""
-    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:32]
+def article_id(url: str) -> str:
+    """Stable article id, the one place it is computed: ``sha256`` of the normalised URL
+    (:func:`streams.urls.normalize_url`, idempotent), first 32 hex digits. Every spelling of one
+    URL (host case, tracking parameters, fragment) gives the same id, and so the same Kafka key."""
+    return hashlib.sha256(normalize_url(url).encode("utf-8")).hexdigest()[:32]
 
 
 def article_from_dict(data: dict[str, Any]) -> Article:

@@ -13,7 +13,6 @@ from aiokafka import TopicPartition
 from streams import kafka
 from streams.records import article_id
 from streams.settings import Settings
-from streams.urls import normalize_url
 
 Records = dict[str, list[tuple[bytes | None, Any]]]
 
@@ -24,7 +23,7 @@ def raw_page(url: str, html: str | None = None, **fields: Any) -> tuple[bytes, b
     }
     if html is not None:
         value["html"] = html
-    return article_id(normalize_url(url)).encode(), orjson.dumps(value)
+    return article_id(url).encode(), orjson.dumps(value)
 
 
 async def produce(settings: Settings, topic: str, records: list[tuple[bytes, bytes]]) -> None:

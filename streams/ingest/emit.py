@@ -28,7 +28,6 @@ from streams.kafka import MAX_RECORD_BYTES
 from streams.records import article_id
 from streams.stage import Incoming, dead_letter
 from streams.topics import DEADLETTER, RAW_HTML
-from streams.urls import normalize_url
 
 SKIP_REASONS = frozenset({"robots", "refused", "http_4xx"})
 
@@ -60,7 +59,7 @@ class FaustSink:
 
 
 def raw_key(url: str) -> bytes:
-    return article_id(normalize_url(url)).encode()
+    return article_id(url).encode()
 
 
 def raw_from_fetch(result: FetchResult, source: str) -> tuple[bytes, bytes]:

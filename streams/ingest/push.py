@@ -63,7 +63,7 @@ class PushRequest:
 
     @property
     def id(self) -> str:
-        return article_id(normalize_url(self.url))
+        return article_id(self.url)
 
 
 def body_limit(max_page_bytes: int) -> int:

@@ -21,7 +21,6 @@ import orjson
 from streams.records import article_id
 from streams.settings import Settings
 from streams.topics import RAW_HTML
-from streams.urls import normalize_url
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".html.gz", ".htm.gz", *WARC_SUFFIXES)
@@ -56,7 +55,7 @@ def raw_record(path: Path, source: str = "replay") -> tuple[bytes, bytes]:
         "fetched_at": datetime.now(UTC).isoformat(),
         "source": source,
     }
-    return article_id(normalize_url(url)).encode(), orjson.dumps(value)
+    return article_id(url).encode(), orjson.dumps(value)
 
 
 def warc_records(path: Path, source: str = "replay") -> Iterator[tuple[bytes, bytes]]:
@@ -85,7 +84,7 @@ def warc_records(path: Path, source: str = "replay") -> Iterator[tuple[bytes, by
                 "fetched_at": _warc_date(record.rec_headers.get_header("WARC-Date")),
                 "source": source,
             }
-            yield article_id(normalize_url(url)).encode(), orjson.dumps(value)
+            yield article_id(url).encode(), orjson.dumps(value)
 
 
 def _charset(content_type: str | None) -> str | None:

@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 import faust
 from aiokafka import TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 
 from streams import kafka
 from streams.ingest import push
@@ -30,7 +29,7 @@ class KafkaLag:
     def __init__(self, settings: Settings, group: str) -> None:
         self.settings = settings
         self.group = group
-        self._admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+        self._admin = kafka.make_admin(settings)
         self._consumer = kafka.make_consumer(settings)
         self._parts: list[TopicPartition] = []
 

@@ -31,8 +31,6 @@ from typing import Protocol
 
 import orjson
 from aiokafka import ConsumerRecord, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
 
 from streams import kafka, metrics
 from streams.records import article_id
@@ -48,7 +46,7 @@ LISTED = "listed"  # the outcome of a refresh record: the URL is still listed by
 
 
 def seen_key(url: str) -> str:
-    return article_id(normalize_url(url))
+    return article_id(url)
 
 
 class SeenStore(Protocol):
@@ -127,17 +125,7 @@ def _topic_configs(ttl_s: float) -> dict[str, str]:
 async def ensure_seen_topic(settings: Settings, topic: str = INGEST_SEEN.name) -> None:
     """Create the topic if missing. An existing topic keeps its configuration: change its
     retention with ``kafka-configs --alter`` when the TTL changes."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
-    await admin.start()
-    try:
-        if topic not in set(await admin.list_topics()):
-            with contextlib.suppress(TopicAlreadyExistsError):  # another process won
-                await admin.create_topics([NewTopic(
-                    topic, settings.partitions, settings.replication,
-                    topic_configs=_topic_configs(settings.seen_ttl_days * DAY_S),
-                )])
-    finally:
-        await admin.close()
+    await kafka.create_topics(settings, [topic], _topic_configs(settings.seen_ttl_days * DAY_S))
 
 
 def _stamp(value: bytes | None, default: float) -> float:
