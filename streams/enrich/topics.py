@@ -261,7 +261,11 @@ def classify(title: str, text: str, token_sets: Sequence[tuple[str, list[Any]]],
 
 
 SUPPORT_SCALE = 2.0
-TOPIC_WEIGHT: dict[str, float] = {}  # evidence weight of a topic where not 1
+# Weather words are the commonest circumstance of other news (a match rained off, a concert in
+# a heat wave, cabbage prices after a drought): weather evidence weighs 0.7 against the rest.
+# A story about the weather names it throughout and still comes first; on topics_real this
+# took both halves up (dev 0.963 -> 0.976, held-out 0.916 -> 0.928) and lost no weather story.
+TOPIC_WEIGHT: dict[str, float] = {"medtop:17000000": 0.7}
 
 
 def _support(evidence: float) -> float:
