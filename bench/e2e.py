@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import contextlib
 import dataclasses
 import gzip
@@ -43,17 +42,14 @@ from streams import kafka
 from streams.broker import EmbeddedBroker, free_port, stop_process
 from streams.ingest.replay import page_files
 from streams.local import start_worker
-from streams.records import article_id
+from streams.records import RawHtml
 from streams.settings import Settings
 from streams.topics import DEADLETTER, ENRICHED, RAW_HTML
 
 
 def record(url: str, html: bytes) -> tuple[bytes, bytes]:
-    value = {
-        "url": url, "content_b64": base64.b64encode(html).decode("ascii"),
-        "fetched_at": datetime.now(UTC).isoformat(), "source": "bench",
-    }
-    return article_id(url).encode(), orjson.dumps(value)
+    raw = RawHtml.of_bytes(url, html, fetched_at=datetime.now(UTC).isoformat(), source="bench")
+    return raw.key, raw.encode()
 
 
 async def measure(settings: Settings, pages: list[bytes], copies: int, run: str) -> dict:

@@ -8,9 +8,12 @@ the contract for subscribers. Missing metadata is ``None`` (JSON null), never a 
 
 from __future__ import annotations
 
+import base64
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
+
+import orjson
 
 from streams.urls import normalize_url
 
@@ -19,6 +22,50 @@ EntityType = Literal["person", "organization", "location", "product", "event", "
 #: How the UTC offset of an article's date is known (``Article.published_tz_source``; the
 #: vocabulary is documented in ``schemas/article.schema.json`` and docs/extraction.md).
 ZoneSource = Literal["explicit", "page", "domain", "language", "date_only"]
+
+
+@dataclass(slots=True)
+class RawHtml:
+    """One page as fetched or pushed (value of ``news.raw-html``): what every producer builds
+    (feeds, push, replay, tests, benchmarks) and the parse stage reads.
+
+    Exactly one of ``html`` (the page as text, as pushed) and ``content_b64`` (its bytes as
+    fetched, base64, with ``charset`` from the Content-Type when known) carries the page; the
+    other is left out of the JSON, as the schema requires.
+    """
+
+    url: str
+    fetched_at: str
+    source: str
+    html: str | None = None
+    content_b64: str | None = None
+    charset: str | None = None
+    content_type: str | None = None
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of_bytes(cls, url: str, content: bytes, *, fetched_at: str, source: str,
+                 charset: str | None = None, content_type: str | None = "text/html",
+                 status: int | None = None, headers: dict[str, str] | None = None) -> RawHtml:
+        """The record of a page's bytes as fetched or stored."""
+        return cls(url, fetched_at, source, content_b64=base64.b64encode(content).decode("ascii"),
+                   charset=charset, content_type=content_type, status=status,
+                   headers=headers or {})
+
+    @property
+    def key(self) -> bytes:
+        """The Kafka key: the article id of the URL."""
+        return article_id(self.url).encode()
+
+    def encode(self) -> bytes:
+        """The JSON value (orjson), without the unused one of ``html`` / ``content_b64``."""
+        value = {f.name: getattr(self, f.name) for f in fields(self)}
+        if self.html is None:
+            del value["html"]
+        if self.content_b64 is None:
+            del value["content_b64"]
+        return orjson.dumps(value)
 
 
 @dataclass(slots=True)

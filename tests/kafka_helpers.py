@@ -11,19 +11,16 @@ import orjson
 from aiokafka import TopicPartition
 
 from streams import kafka
-from streams.records import article_id
+from streams.records import RawHtml
 from streams.settings import Settings
 
 Records = dict[str, list[tuple[bytes | None, Any]]]
 
 
 def raw_page(url: str, html: str | None = None, **fields: Any) -> tuple[bytes, bytes]:
-    value: dict[str, Any] = {
-        "url": url, "fetched_at": datetime.now(UTC).isoformat(), "source": "test", **fields,
-    }
-    if html is not None:
-        value["html"] = html
-    return article_id(url).encode(), orjson.dumps(value)
+    """A raw-html record as producers build it (fields may break the schema on purpose)."""
+    raw = RawHtml(url, datetime.now(UTC).isoformat(), "test", html=html, **fields)
+    return raw.key, raw.encode()
 
 
 async def produce(settings: Settings, topic: str, records: list[tuple[bytes, bytes]]) -> None:

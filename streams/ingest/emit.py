@@ -15,7 +15,6 @@ The dead letter's ``topic`` is ``news.raw-html`` (where the page should have gon
 
 from __future__ import annotations
 
-import base64
 from typing import Protocol
 
 import faust
@@ -25,7 +24,7 @@ from aiokafka import AIOKafkaProducer
 from streams import metrics
 from streams.ingest.fetch import Fetcher, FetchError, FetchResult
 from streams.kafka import MAX_RECORD_BYTES
-from streams.records import article_id
+from streams.records import RawHtml, article_id
 from streams.stage import Incoming, dead_letter
 from streams.topics import DEADLETTER, RAW_HTML
 
@@ -58,22 +57,13 @@ class FaustSink:
         await fut
 
 
-def raw_key(url: str) -> bytes:
-    return article_id(url).encode()
-
-
 def raw_from_fetch(result: FetchResult, source: str) -> tuple[bytes, bytes]:
-    value = {
-        "url": result.final_url,
-        "content_b64": base64.b64encode(result.body).decode("ascii"),
-        "charset": result.charset,
-        "content_type": result.headers.get("content-type", result.content_type),
-        "status": result.status,
-        "headers": result.headers,
-        "fetched_at": result.fetched_at,
-        "source": source,
-    }
-    return raw_key(result.final_url), orjson.dumps(value)
+    raw = RawHtml.of_bytes(
+        result.final_url, result.body, fetched_at=result.fetched_at, source=source,
+        charset=result.charset, status=result.status, headers=result.headers,
+        content_type=result.headers.get("content-type", result.content_type),
+    )
+    return raw.key, raw.encode()
 
 
 def raw_from_push(url: str, html: str, fetched_at: str) -> tuple[bytes, bytes]:
@@ -82,16 +72,11 @@ def raw_from_push(url: str, html: str, fetched_at: str) -> tuple[bytes, bytes]:
     JSON string). Then it goes as ``content_b64`` of its UTF-8 bytes with charset ``utf-8``,
     which the parse stage reads like a fetched page: base64 is a fixed 4/3, so the largest
     allowed page (5 MB by default) stays under the Kafka producer's message size."""
-    value: dict[str, object] = {
-        "url": url, "html": html, "charset": None, "content_type": "text/html", "status": None,
-        "headers": {}, "fetched_at": fetched_at, "source": "push",
-    }
-    key, record = raw_key(url), orjson.dumps(value)
+    raw = RawHtml(url, fetched_at, "push", html=html, content_type="text/html")
+    key, record = raw.key, raw.encode()
     if len(key) + len(record) > MAX_RECORD_BYTES:
-        del value["html"]
-        value["content_b64"] = base64.b64encode(html.encode("utf-8")).decode("ascii")
-        value["charset"] = "utf-8"
-        record = orjson.dumps(value)
+        record = RawHtml.of_bytes(url, html.encode("utf-8"), fetched_at=fetched_at,
+                                  source="push", charset="utf-8").encode()
     return key, record
 
 
@@ -101,7 +86,7 @@ async def emit_failure(sink: Sink, url: str, source: str, exc: FetchError) -> st
         metrics.INGEST_SKIPPED.labels(reason=exc.reason).inc()
         return "skip"
     request = orjson.dumps({"url": url, "source": source})
-    incoming = Incoming(RAW_HTML.name, None, None, raw_key(url), request)
+    incoming = Incoming(RAW_HTML.name, None, None, article_id(url).encode(), request)
     letter = dead_letter("ingest", incoming, exc, url)
     await sink.send(DEADLETTER.name, letter.key, letter.value)
     metrics.DEAD_LETTERS.labels(stage="ingest", reason=exc.reason).inc()

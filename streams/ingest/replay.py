@@ -9,16 +9,13 @@ URI, the HTTP status, the kept headers and the charset from the HTTP Content-Typ
 
 from __future__ import annotations
 
-import base64
 import gzip
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-import orjson
-
-from streams.records import article_id
+from streams.records import RawHtml
 from streams.settings import Settings
 from streams.topics import RAW_HTML
 
@@ -44,18 +41,9 @@ def raw_record(path: Path, source: str = "replay") -> tuple[bytes, bytes]:
     content = path.read_bytes()
     if path.name.endswith(".gz"):
         content = gzip.decompress(content)
-    url = path.resolve().as_uri()
-    value: dict[str, object] = {
-        "url": url,
-        "content_b64": base64.b64encode(content).decode("ascii"),
-        "charset": None,
-        "content_type": "text/html",
-        "status": None,
-        "headers": {},
-        "fetched_at": datetime.now(UTC).isoformat(),
-        "source": source,
-    }
-    return article_id(url).encode(), orjson.dumps(value)
+    raw = RawHtml.of_bytes(path.resolve().as_uri(), content,
+                           fetched_at=datetime.now(UTC).isoformat(), source=source)
+    return raw.key, raw.encode()
 
 
 def warc_records(path: Path, source: str = "replay") -> Iterator[tuple[bytes, bytes]]:
@@ -74,17 +62,14 @@ def warc_records(path: Path, source: str = "replay") -> Iterator[tuple[bytes, by
             http = record.http_headers
             content_type = http.get_header("Content-Type")
             status = int(http.get_statuscode() or 0) or None
-            value: dict[str, object] = {
-                "url": url,
-                "content_b64": base64.b64encode(record.content_stream().read()).decode("ascii"),
-                "charset": _charset(content_type),
-                "content_type": content_type,
-                "status": status if status and 100 <= status <= 599 else None,
-                "headers": {k.lower(): v for k, v in http.headers if k.lower() in KEPT_HEADERS},
-                "fetched_at": _warc_date(record.rec_headers.get_header("WARC-Date")),
-                "source": source,
-            }
-            yield article_id(url).encode(), orjson.dumps(value)
+            raw = RawHtml.of_bytes(
+                url, record.content_stream().read(), source=source,
+                fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
+                charset=_charset(content_type), content_type=content_type,
+                status=status if status and 100 <= status <= 599 else None,
+                headers={k.lower(): v for k, v in http.headers if k.lower() in KEPT_HEADERS},
+            )
+            yield raw.key, raw.encode()
 
 
 def _charset(content_type: str | None) -> str | None:

@@ -6,7 +6,6 @@ import base64
 import binascii
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 import faust
 
@@ -14,7 +13,7 @@ from streams import metrics
 from streams.agent import Outputs, register_stage
 from streams.errors import InvalidRecord
 from streams.parse import ParseLimits, parse_article
-from streams.records import Article
+from streams.records import Article, RawHtml
 from streams.settings import Settings
 from streams.stage import Handler, Incoming, Output, decode_json, encode, now_iso
 from streams.topics import ARTICLES, RAW_HTML
@@ -22,13 +21,12 @@ from streams.topics import ARTICLES, RAW_HTML
 STAGE = "parse"
 
 
-def page_of(raw: dict[str, Any]) -> str | bytes:
+def page_of(raw: RawHtml) -> str | bytes:
     """The page carried by a raw-html record: decoded text, or the fetched bytes."""
-    if "html" in raw:
-        html: str = raw["html"]
-        return html
+    if raw.html is not None:
+        return raw.html
     try:
-        return base64.b64decode(raw["content_b64"], validate=True)
+        return base64.b64decode(raw.content_b64 or "", validate=True)
     except (binascii.Error, ValueError) as exc:
         raise InvalidRecord(f"content_b64 is not valid base64: {exc}") from exc
 
@@ -37,13 +35,13 @@ def make_handler(settings: Settings) -> Handler:
     limits = ParseLimits(max_bytes=settings.max_page_bytes)
 
     def handle(incoming: Incoming) -> Sequence[Output]:
-        raw = decode_json(incoming, RAW_HTML)
+        raw = RawHtml(**decode_json(incoming, RAW_HTML))
         article = parse_article(
-            page_of(raw), raw["url"], charset=raw.get("charset"),
-            content_type=raw.get("content_type"), limits=limits,
+            page_of(raw), raw.url, charset=raw.charset, content_type=raw.content_type,
+            limits=limits,
         )
         article = replace(
-            article, source=raw["source"], fetched_at=raw["fetched_at"], parsed_at=now_iso()
+            article, source=raw.source, fetched_at=raw.fetched_at, parsed_at=now_iso()
         )
         count_missing(article)
         return [encode(ARTICLES, article.id, article)]

@@ -21,7 +21,7 @@ from streams.kafka import MAX_RECORD_BYTES
 from streams.parse.agent import page_of
 from streams.parse.decode import decode_html
 from streams.parse.limits import ParseLimits
-from streams.records import article_id
+from streams.records import RawHtml, article_id
 from streams.topics import RAW_HTML
 from tests.ingest.site import Site
 
@@ -104,7 +104,7 @@ def escaped_body(url: str, size: int) -> tuple[bytes, str]:
 
 def page_in(value: dict) -> str:
     """The page a raw-html record carries, read as the parse stage reads it."""
-    return decode_html(page_of(value), charset=value["charset"],
+    return decode_html(page_of(RawHtml(**value)), charset=value["charset"],
                        content_type=value["content_type"],
                        limits=ParseLimits(max_bytes=PAGE_LIMIT))
 
@@ -228,7 +228,7 @@ def test_a_push_record_too_large_as_html_carries_the_utf8_bytes_as_base64() -> N
     assert "html" not in record
     assert (record["charset"], record["content_type"]) == ("utf-8", "text/html")
     assert len(key) + len(value) <= MAX_RECORD_BYTES
-    assert page_of(record) == page.encode("utf-8")
+    assert page_of(RawHtml(**record)) == page.encode("utf-8")
     assert page_in(record) == page
 
 
