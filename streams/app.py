@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import REGISTRY
@@ -19,6 +21,8 @@ def create_app(settings: Settings) -> faust.App:
     from streams.ingest import runner as ingest_runner
     from streams.parse import agent as parse_agent
 
+    if settings.data_dir:  # Faust creates the folder, not its parents
+        Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
     app = faust.App(
         settings.app_id,
         key_serializer="raw",

@@ -4,7 +4,7 @@
                                pages under PATH replayed into news.raw-html, with a summary line
                                per enriched article; runs until Ctrl-C / SIGTERM
     newsstream worker          a pipeline worker (parse + enrich agents, /metrics)
-    newsstream broker          only the embedded broker, printing its address
+    newsstream broker [--port N]  only the embedded broker, printing the settings to use it
     newsstream ingest PATH...  replay page files, folders and WARC files into news.raw-html
     newsstream feeds FILE      poll the feeds of a feeds config file into news.raw-html
 """
@@ -103,8 +103,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_broker(args: argparse.Namespace) -> int:
-    with EmbeddedBroker(Settings().tansu_bin) as broker:
+    with EmbeddedBroker(Settings().tansu_bin, port=args.port) as broker:
+        # both lines: a worker pointed at this broker needs its client profile, or it runs with
+        # real Kafka's settings, which this broker serves slowly (about 35 s to become ready)
         print(f"KAFKA_BOOTSTRAP_SERVERS={broker.bootstrap}", flush=True)
+        print("NEWSSTREAM_BROKER_PROFILE=tansu", flush=True)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         with contextlib.suppress(KeyboardInterrupt):
             signal.pause()
@@ -161,7 +164,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("paths", nargs="*", default=["samples"])
     run.set_defaults(func=cmd_run)
     sub.add_parser("worker", help="one pipeline worker").set_defaults(func=cmd_worker)
-    sub.add_parser("broker", help="only the embedded broker").set_defaults(func=cmd_broker)
+    broker = sub.add_parser("broker", help="only the embedded broker; prints the settings a "
+                            "worker needs to use it (eval-able lines)")
+    broker.add_argument("--port", type=int, default=0,
+                        help="port to listen on, 127.0.0.1 (default: a free one)")
+    broker.set_defaults(func=cmd_broker)
     ingest = sub.add_parser("ingest", help="replay page files into news.raw-html")
     ingest.add_argument("paths", nargs="+")
     ingest.set_defaults(func=cmd_ingest)

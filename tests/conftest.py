@@ -63,7 +63,8 @@ def worker(broker: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     folder = tmp_path_factory.mktemp("worker")
     settings = dataclasses.replace(
         broker, app_id=f"test-{uuid.uuid4().hex[:8]}", web_port=free_port(),
-        max_page_bytes=300_000, data_dir=str(folder / "data"), check_outputs=True,
+        # the data folder's parent does not exist yet: the worker creates both
+        max_page_bytes=300_000, data_dir=str(folder / "state" / "data"), check_outputs=True,
     )
     log = folder / "worker.log"
     process = start_worker(settings, log)

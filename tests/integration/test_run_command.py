@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -108,3 +109,20 @@ def test_ctrl_c_stops_the_worker_before_the_broker(run_process: subprocess.Popen
     assert run_process.returncode == 0, output
     assert "KafkaConnectionError" not in output and "Traceback" not in output, output
     assert gone(broker_pid)
+
+
+def test_broker_command_prints_what_a_worker_needs(tmp_path: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streams.cli", "broker", "--port", str(port)], cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    try:
+        lines = read_until(proc, "NEWSSTREAM_BROKER_PROFILE=")
+        assert f"KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:{port}\n" in lines
+        assert lines[-1] == "NEWSSTREAM_BROKER_PROFILE=tansu\n"
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass  # it listens on the port asked for
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
