@@ -1,10 +1,13 @@
-"""Precision rules: generic words are not names (data/generic_names.tsv), bylines are split."""
+"""Precision rules: generic words are not names (data/generic_names.tsv), bylines are split;
+topic homographs, boilerplate and calibration."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from streams.enrich import enrich, generic, ner_spans
+from streams.enrich import enrich, generic, ner_spans, topics
 from streams.enrich.ids import normalise
 from streams.enrich.lexicon import base_lexicon
 from streams.enrich.resources import read_tsv
@@ -221,3 +224,20 @@ def test_more_homographs_do_not_give_topics() -> None:
             "타이틀곡 무대를 처음 공개했다.")
     labels = topic_labels("신인 걸그룹 데뷔", text, "ko")
     assert "weather" not in labels
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([
+    "war", "warning", "interest", "rate", "interest rate", "policy", "policies", "police",
+    "fine art", "fine arts", "european union", "union", "s&p", "5g", "k-pop", "ai", "rain",
+    "box office", "films", "co-author", "lead author", "state-of-the-art", " ", ",", "'s", "’s",
+    "-", ".", "x", "\n", "한국", "_"]), max_size=30).map("".join))
+def test_one_pass_scan_finds_what_each_topic_pattern_finds(piece: str) -> None:
+    # topics._Scanner runs every topic's English pattern in one pass over the text (17 passes
+    # cost more than the rest of the scoring); it must find exactly what findall finds.
+    terms, phrases = topics._scanners()
+    lexicon = topics._lexicon()
+    for text in (piece, "The European Union's film and box office policies were warnings."):
+        assert terms.findall(text + " ") == [t.pattern_en.findall(text + " ") for t in lexicon]
+        assert phrases.findall(text) == [t.not_en.findall(text) if t.not_en else []
+                                         for t in lexicon]
