@@ -22,6 +22,9 @@ EntityType = Literal["person", "organization", "location", "product", "event", "
 #: How the UTC offset of an article's date is known (``Article.published_tz_source``; the
 #: vocabulary is documented in ``schemas/article.schema.json`` and docs/extraction.md).
 ZoneSource = Literal["explicit", "page", "domain", "language", "date_only"]
+#: What a page is (``Article.kind``): a full article, or a short page made mainly of photos with
+#: captions, of a video, or of a few sentences (docs/extraction.md, "Article kinds").
+ArticleKind = Literal["article", "photo", "video", "brief"]
 
 
 @dataclass(slots=True)
@@ -98,6 +101,7 @@ class Article:
     url: str
     canonical_url: str
     title: str | None
+    kind: ArticleKind = "article"
     language: str | None = None
     subtitle: str | None = None
     headings: list[str] = field(default_factory=list)

@@ -6,7 +6,7 @@ weight subtree) is taken as the article body.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -21,7 +21,7 @@ INLINE_TAGS = frozenset(
     {
         "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em",
         "font", "i", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small", "span",
-        "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "-text",
+        "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "-text", "picture",
     }
 )
 KIND_OF_TAG: dict[str, BlockKind] = {
@@ -32,7 +32,7 @@ KIND_OF_TAG: dict[str, BlockKind] = {
 BOLD_TAGS = frozenset({"b", "strong"})
 #: Table cells are read inline, separated by `` | ``, so that a table row is one block.
 CELL_TAGS = frozenset({"td", "th"})
-SKIP_NODES = frozenset({"-comment", "-doctype", "img", "picture", "source", "hr"})
+SKIP_NODES = frozenset({"-comment", "-doctype", "img", "source", "hr"})
 IMAGE_ATTRS = ("data-org-src", "data-src", "data-lazy-src", "data-original", "data-url", "src")
 
 
@@ -88,9 +88,12 @@ def _image(node: LexborNode, base_url: str, captions: dict[int, str]) -> Image |
     return Image(absolute, alt, captions.get(node.mem_id), width)
 
 
-def collect_captions(root: LexborNode) -> dict[int, str]:
-    """Detach caption elements; map the image each one describes (by mem_id) to its text."""
+def collect_captions(root: LexborNode) -> tuple[dict[int, str], list[str]]:
+    """Detach caption elements; map the image each one describes (by mem_id) to its text. The
+    texts of captions with no image near them (a video's description under its player) come
+    second, in page order: a short page's only sentences may be there."""
     captions: dict[int, str] = {}
+    loose: list[str] = []
     for cap in root.css(sel.CAPTION_SELECTOR):
         if cap.tag in ("body", "html", "main", "article"):
             continue
@@ -104,10 +107,12 @@ def collect_captions(root: LexborNode) -> dict[int, str]:
             if img is not None:
                 break
             holder = holder.parent
-        if img is not None and text and img.mem_id not in captions:
+        if img is None and text:
+            loose.append(text)
+        elif img is not None and text and img.mem_id not in captions:
             captions[img.mem_id] = text
         cap.decompose()
-    return captions
+    return captions, loose
 
 
 def _preformatted(raw: str) -> str:
@@ -242,10 +247,11 @@ SIBLING_SHARE = 0.2
 SIBLING_MIN = 50.0
 
 
-def body_ranges(walk_: Walk) -> list[tuple[int, int]]:
+def body_ranges(walk_: Walk, prefix: list[float] | None = None) -> list[tuple[int, int]]:
     """The block ranges of the body: the element whose blocks weigh most (deepest on ties) and
-    those of its block-level siblings that weigh enough (:data:`SIBLING_SHARE`), in order."""
-    prefix = _prefix_weights(walk_)
+    those of its block-level siblings that weigh enough (:data:`SIBLING_SHARE`), in order.
+    ``prefix``: the running block weights, when not the usual ones."""
+    prefix = prefix or _prefix_weights(walk_)
     spans = walk_.spans
     best_index = -1
     best_score = float("-inf")
@@ -315,6 +321,22 @@ def _article_ranges(walk_: Walk, node: LexborNode, ranges: list[tuple[int, int]]
     return [span] if _prose(walk_, *span) >= ARTICLE_PROSE_RATIO * chosen else ranges
 
 
+def sentence_weights(walk_: Walk, is_sentence: Callable[[str], bool]) -> list[float]:
+    """Running block weights for a page whose body came out too short to be an article: a
+    block that reads as a sentence (``is_sentence``) weighs its unlinked length, without the
+    prose penalty that lets a headline (weight 0) outweigh one or two short sentences; the
+    others weigh as usual (date lines and credits below zero)."""
+    usual = _prefix_weights(walk_)
+    prefix = [0.0]
+    for i, block in enumerate(walk_.blocks):
+        weight = usual[i + 1] - usual[i]
+        if block.kind != "heading" and 2 * block.links < len(block.text) and is_sentence(
+                block.text):
+            weight = float(len(block.text) - block.links)
+        prefix.append(prefix[-1] + weight)
+    return prefix
+
+
 def _prefix_weights(walk_: Walk) -> list[float]:
     """Running sums of the block weights (``prefix[i]``: blocks before ``i``)."""
     prefix = [0.0]
@@ -345,3 +367,47 @@ def _prefix_weights(walk_: Walk) -> list[float]:
             total += 0.0
         prefix.append(total)
     return prefix
+
+
+def body_node(walk_: Walk, start: int, end: int) -> LexborNode | None:
+    """The deepest element whose blocks are exactly ``[start, end)`` (spans are in post-order:
+    children first)."""
+    return next((node for node, s, e in walk_.spans if (s, e) == (start, end)), None)
+
+
+#: How many levels above the body element a listing's item is looked for (a teaser card's
+#: text often sits four levels inside its list item).
+LISTING_DEPTH = 5
+
+
+def in_listing(node: LexborNode | None, max_item_chars: int) -> bool:
+    """Whether ``node`` is one teaser of a listing: it, or one of its nearest ancestors
+    (:data:`LISTING_DEPTH`), has at least two siblings alike (same tag and class) which, like it,
+    each hold a link and under ``max_item_chars`` of text. The scorer then chose one teaser's
+    standfirst; an article's paragraphs and sections are not alike in that way (they hold no
+    link, or too much text)."""
+    item = node
+    for _ in range(LISTING_DEPTH):
+        if item is None or item.parent is None or item.tag in ("body", "html"):
+            return False
+        if _alike_items(item.parent.iter(), item, max_item_chars) >= 3:
+            return True
+        item = item.parent
+    return False
+
+
+def _alike_items(elements: Iterator[LexborNode], like: LexborNode, max_chars: int) -> int:
+    """How many of ``elements`` are teaser items (a link, short text) of the kind of ``like``
+    (a tag and a class)."""
+    kind = _item_kind(like)
+    if not kind[1]:
+        return 0
+    return sum(1 for element in elements if _item_kind(element) == kind
+               and element.css_first("a[href]") is not None and len(element.text()) < max_chars)
+
+
+def _item_kind(element: LexborNode) -> tuple[str, str]:
+    """Tag and class of ``element``, without the class words that number one item
+    (``post-123``): the items of a listing share the rest."""
+    names = (element.attributes.get("class") or "").split()
+    return element.tag or "", " ".join(n for n in names if not any(c.isdigit() for c in n))

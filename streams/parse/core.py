@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from streams.errors import ParseError
+from streams.parse import kinds
 from streams.parse import selectors as sel
 from streams.parse.authors import english_byline, is_byline, korean_byline, text_byline
-from streams.parse.content import RawBlock, body_ranges, collect_captions, is_chrome_text, walk
+from streams.parse.content import (
+    RawBlock,
+    Walk,
+    body_node,
+    body_ranges,
+    collect_captions,
+    in_listing,
+    is_chrome_text,
+    sentence_weights,
+    walk,
+)
 from streams.parse.dates import resolve_zone, zone_evidence
 from streams.parse.decode import decode_page
 from streams.parse.fields import (
@@ -28,7 +40,7 @@ from streams.parse.fields import (
 from streams.parse.limits import DEFAULT_LIMITS, ParseLimits
 from streams.parse.metadata import Meta, read_all
 from streams.parse.titles import headline_candidates, resolve_title
-from streams.records import Article, Author, Block, article_id
+from streams.records import Article, ArticleKind, Author, Block, Image, article_id
 from streams.urls import normalize_url
 
 _WORD = re.compile(r"\w+")
@@ -257,6 +269,11 @@ def _filter_blocks(raw: list[RawBlock], title: str | None) -> _Body:
     return out
 
 
+def _too_short(blocks: list[Block], limits: ParseLimits) -> bool:
+    """Whether ``blocks`` make a body under ``min_body_chars`` (joined by blank lines)."""
+    return sum(len(b.text) + 2 for b in blocks) - 2 < limits.min_body_chars
+
+
 def _opens_tail(raw: list[RawBlock], i: int) -> bool:
     """Whether block ``i`` heads what follows the article: a heading (or a bold line) in the last
     third that is only a teaser-list label (:data:`selectors.TAIL_SECTION`), with no long
@@ -323,6 +340,55 @@ def _outside(node: LexborNode | None, dropped: list[LexborNode]) -> LexborNode |
     return node
 
 
+def _has_player(dropped: list[LexborNode]) -> bool:
+    """Whether a video player sits in the page outside its chrome: a ``<video>``, or an embed of
+    a video host or player page (a sidebar's video widget is not the page's video). Read from
+    the elements about to be dropped, before they are."""
+    for node in dropped:
+        if node.tag not in sel.PLAYER_TAGS:
+            continue
+        attrs = node.attributes
+        source = attrs.get("src") or attrs.get("data-src") or attrs.get("data") or ""
+        if (node.tag == "video" or sel.VIDEO_EMBED.search(source)) and not _in_chrome(node):
+            return True
+    return False
+
+
+def _in_chrome(node: LexborNode) -> bool:
+    """Whether an ancestor of ``node`` is structural chrome or named as chrome."""
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        attrs = parent.attributes
+        if parent.tag in sel.H1_CHROME_TAGS or _is_chrome_name(
+                f"{attrs.get('class') or ''} {attrs.get('id') or ''}"):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _page_images(walked: Walk, start: int, end: int, short: bool) -> list[Image]:
+    """The images of the body's blocks; on a page with too little text to place them, also the
+    captioned images elsewhere in the cleaned page (a photo page's photo sits beside its text)."""
+    images = [img for pos, img in walked.images if start <= pos <= end]
+    if short:
+        images += [img for pos, img in walked.images
+                   if img.caption and not start <= pos <= end]
+    return images
+
+
+def _article_kind(page: kinds.Page, body_element: Callable[[], LexborNode | None],
+                  limits: ParseLimits) -> ArticleKind:
+    """The page's kind, or ParseError(``not_article``) when it is not an article. Whether its
+    body is a teaser in a listing is only looked at (``body_element``: the element the body
+    came from) where the page could be an index."""
+    if kinds.may_be_index(page.marked, page.title, limits):
+        page.listing = in_listing(body_element(), limits.short_body_chars)
+    why = kinds.rejection(page, limits)
+    if why:
+        raise ParseError(f"not an article: {why}", reason="not_article")
+    return kinds.kind_of(page, limits)
+
+
 def parse_article(
     html: str | bytes,
     url: str,
@@ -360,6 +426,7 @@ def parse_article(
     if slots and _place_streamed_segments(body, slots):
         dropped = body.css(sel.DROP_TAGS)  # the moved segments are new nodes
     headline = _outside(headline, dropped)  # a decomposed node must not be read again
+    player = meta.video or _has_player(dropped)
     for node in dropped:
         node.decompose()
     # The byline line under the headline, read before chrome removal can take it away.
@@ -374,7 +441,7 @@ def parse_article(
     text_authors = [] if has_structured_authors(meta) or byline_texts else text_byline(
         title_region(page_text, title))
     _drop_structural(body)
-    captions = collect_captions(body)
+    captions, loose_captions = collect_captions(body)
     _remove_chrome(body)
     site = _site_root(body, url, limits.min_body_chars)
     walked = walk(site or body, url, captions, limits)
@@ -382,9 +449,15 @@ def parse_article(
         ranges = [(0, len(walked.blocks))]
     else:
         ranges = body_ranges(walked)
-    start, end = ranges[0][0], ranges[-1][1]
     parsed = _filter_blocks([b for s, e in ranges for b in walked.blocks[s:e]], title)
+    if site is None and walked.blocks and _too_short(parsed.blocks, limits):
+        # Too short for the scorer's taste; a photo, video or brief page's sentences may lose
+        # to its headline: weigh them by their length.
+        ranges = body_ranges(walked, sentence_weights(
+            walked, lambda text: kinds.is_sentence(text, limits)))
+        parsed = _filter_blocks([b for s, e in ranges for b in walked.blocks[s:e]], title)
     body_text = "\n\n".join(b.text for b in parsed.blocks)
+    start, end = ranges[0][0], ranges[-1][1]
     for source, alt_blocks in meta.body_texts:
         alt_text = "\n\n".join(t for _, t in alt_blocks)
         if (
@@ -401,9 +474,7 @@ def parse_article(
         if found:
             parsed.publisher = parsed.publisher or found.group(1).strip()
             break
-    if len(body_text) < limits.min_body_chars:
-        raise ParseError(f"body of {len(body_text)} characters", reason="not_article")
-    images = [img for pos, img in walked.images if start <= pos <= end]
+    images = _page_images(walked, start, end, len(body_text) < limits.min_body_chars)
     publisher = meta.publisher or meta.site_name
     lead_authors: list[Author] = []
     if parsed.lead_publisher:
@@ -418,6 +489,14 @@ def parse_article(
     published, published_source, modified, modified_source = resolve_dates(
         meta, page_text, url, images, title, under_headline
     )
+    page_marked = kinds.marked(meta.article_marked, headline is not None, published_source,
+                               authors)
+    page = kinds.Page(title, body_text, parsed.blocks, images, loose_captions, page_marked,
+                      player)
+    kind = _article_kind(page, lambda: site or body_node(walked, start, end), limits)
+    if kind in ("photo", "video"):
+        parsed.blocks += kinds.caption_blocks(page, limits)
+        body_text = "\n\n".join(b.text for b in parsed.blocks)
     tags = list(dict.fromkeys(t.strip().lstrip("#") for t in [*meta.tags, *parsed.tags]
                               if t.strip().lstrip("#")))
     canonical = _canonical(meta, url)
@@ -431,6 +510,7 @@ def parse_article(
         url=url,
         canonical_url=canonical,
         title=title,
+        kind=kind,
         language=language,
         subtitle=subtitle,
         headings=[b.text for b in parsed.blocks if b.kind == "heading"],

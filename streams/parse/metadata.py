@@ -25,6 +25,9 @@ ARTICLE_TYPES = frozenset(
         "webpage", "medicalwebpage", "howto", "recipe", "review", "creativework",
     }
 )
+#: JSON-LD types that mark the page itself as an article or a video (``WebPage`` and
+#: ``CreativeWork`` do not: index pages use them too).
+_MARKED_TYPES = (ARTICLE_TYPES - {"webpage", "medicalwebpage", "creativework"}) | {"videoobject"}
 _FUSION = re.compile(r"Fusion\.globalContent\s*=\s*")
 _JSON_FIX = re.compile(r"[\x00-\x1f]")
 _DECODER = json.JSONDecoder()
@@ -49,6 +52,11 @@ class Meta:
     time_stamps: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     body_texts: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+    #: Whether the page calls itself an article: an OpenGraph ``article``/``video`` type, a
+    #: JSON-LD article (not a mere ``WebPage``) or ``VideoObject``, ``article:published_time``.
+    article_marked: bool = False
+    #: Whether the page announces a video (``og:video``, ``twitter:player``, ``VideoObject``).
+    video: bool = False
     #: The page's ``<h1>`` elements (found by the readers' query, for the headline step).
     h1_nodes: list[LexborNode] = field(default_factory=list, repr=False, compare=False)
 
@@ -122,11 +130,21 @@ def _keywords(value: Any) -> list[str]:
     return []
 
 
+def _read_page_kind(meta: Meta, obj: dict[str, Any], types: set[str]) -> None:
+    """What a JSON-LD object says about the page: an article, a video."""
+    video = obj.get("video")
+    if types & _MARKED_TYPES:
+        meta.article_marked = True
+    if "videoobject" in types or (isinstance(video, dict) and "videoobject" in _types(video)):
+        meta.video = True
+
+
 def read_jsonld(meta: Meta, scripts: list[LexborNode], limits: ParseLimits) -> None:
     for script in scripts:
         data = _loads(script.text(deep=True), limits)
         for obj in _iter_objects(data):
             types = _types(obj)
+            _read_page_kind(meta, obj, types)
             if not types & ARTICLE_TYPES:
                 if types & {"organization", "newsmediaorganization", "website"} and not (
                     meta.site_name or meta.publisher
@@ -173,6 +191,10 @@ def read_meta_tags(meta: Meta, metas: list[dict[str, str | None]]) -> None:
             meta.titles.setdefault("og" if key.startswith(("og", "twitter")) else "meta",
                                    values[key])
     meta.og_url = values.get("og:url")
+    og_type = values.get("og:type", "").lower()
+    if og_type.startswith(sel.MARKED_OG_TYPES) or sel.MARKED_META_KEY in values:
+        meta.article_marked = True
+    meta.video = meta.video or any(key in values for key in sel.VIDEO_META_KEYS)
     meta.site_name = meta.site_name or values.get("og:site_name") or values.get(
         "application-name")
     for key in ("author", "article:author", "dc.creator", "byl", "sailthru.author",

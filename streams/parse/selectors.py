@@ -98,6 +98,51 @@ CAPTION_SELECTOR = (
     '[class*="image-desc"], [class*="credit"]'
 )  # (WordPress ``wp-caption-text`` is covered by ``[class*="caption"]``)
 
+# --- article kinds (``streams.parse.kinds``) ------------------------------------------------
+
+#: ``og:type`` values (prefixes) that mark the page as an article or a video, and the ``<meta>``
+#: that only article pages carry.
+MARKED_OG_TYPES = ("article", "video")
+MARKED_META_KEY = "article:published_time"
+#: ``<meta>`` names that announce the page's video.
+VIDEO_META_KEYS = ("og:video", "og:video:url", "og:video:secure_url", "twitter:player")
+#: Dropped elements that can be a video player: ``<video>``, and embeds whose source is a video
+#: host or a player (YouTube, Vimeo, Naver TV, Kakao TV, broadcasters' ``player``/``vod`` pages).
+PLAYER_TAGS = frozenset({"video", "iframe", "embed", "object"})
+VIDEO_EMBED = re.compile(
+    r"(?i)youtube|youtu\.be|vimeo|dailymotion|tv\.naver|tv\.kakao|brightcove|jwplayer|jwplatform|"
+    r"player|vod|video|movie"
+)
+#: The message of an error page (a missing or deleted page), in its title or first blocks.
+ERROR_PAGE = re.compile(
+    r"(?i)\b404\b.{0,20}\b(?:error|not found|page)|\berror\s*404\b|^\s*404\s*$|"
+    r"\bpage (?:not found|does(?:n't|n’t| not) exist|(?:can(?:no|'|’)t|could not) be found)|"
+    r"\b(?:that|this|the) page (?:can(?:no|'|’)t|could not) be found|nothing was found at|"
+    r"(?:페이지|기사|주소)[^.]{0,20}(?:찾을 수 없|존재하지 않|삭제되었)|삭제된 기사|"
+    r"존재하지 않는 (?:페이지|기사)|잘못된 (?:주소|경로|접근)"
+)
+#: The wording of a consent notice (a cookie wall shown instead of the article): the site and its
+#: partners storing cookies on the reader's device, accept/reject choices, consent requests.
+CONSENT_NOTICE = re.compile(
+    r"(?i)\b(?:we|our (?:\d+ )?partners)\b.{0,80}\bcookies?\b|"
+    r"\bcookies?\b.{0,80}\byour (?:device|browser|consent|choices|preferences)|"
+    r"\b(?:accept|reject|allow) (?:all|cookies)\b|click to consent|"
+    r"(?:manage|change) your (?:choices|preferences|consent)|"
+    r"쿠키.{0,40}(?:동의|허용)|동의(?:해|하여) 주(?:십시오|세요)|동의하지 않으면"
+)
+#: The end of a sentence somewhere in a text (a word, then ``.``/``!``/``?`` and a space or the
+#: end; a Korean sentence may end in ``다``/``요`` alone): a short page's text or caption must have
+#: one, where a blog's tagline, a widget's label or a photo credit has none.
+SENTENCE_END = re.compile(r"[\w)\]\"'”’][.!?。](?=\s|$)|[다요]$")
+#: Words of which each block of a consent notice holds one (as written: ``Cookies``,
+#: ``COOKIE``...).
+CONSENT_WORDS = ("ookie", "OOKIE", "onsent", "ONSENT", "쿠키", "동의")
+#: A caption or line that only credits a photo or video (``Photo: AP``, ``사진=연합뉴스``).
+CREDIT_LINE = re.compile(
+    r"(?i)^\W*(?:photo(?:graph)?s?|images?|video|credits?|source|courtesy|사진|영상|그래픽|자료|출처)"
+    r"\s*(?:by\s*)?[:=/|]"
+)
+
 # --- portal / publisher content containers ------------------------------------------------
 #: (site, host suffixes, selector) triples tried in order, only on pages from those hosts (a
 #: selector such as ``main#main-content article`` is common on other sites, where the generic

@@ -31,9 +31,11 @@ Page = tuple[str, bytes]  # (url, html)
 
 
 def _fixture_pages() -> Iterator[Page]:
+    """The fixture pages that are articles (the others are tested to be dead letters)."""
     for html in sorted(FIXTURES.glob("*.html")):
         sidecar = json.loads(html.with_suffix(".json").read_text(encoding="utf-8"))
-        yield sidecar["url"], html.read_bytes()
+        if not sidecar.get("not_article"):
+            yield sidecar["url"], html.read_bytes()
 
 
 def _sample_pages() -> Iterator[Page]:
