@@ -19,6 +19,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 
 import faust
@@ -55,10 +56,33 @@ def summary_line(enriched: dict[str, object]) -> str:
     return f"* {article['title']}\n    entities: {names}\n    topics:   {labels}"
 
 
+#: Longest a worker's graceful stop may take after SIGTERM/SIGINT before the process exits
+#: anyway: stopping waits on the broker (commits, producer flush), which may be gone, and on a
+#: core thread, which cannot be interrupted. Offsets not committed are re-delivered later.
+SHUTDOWN_LIMIT_S = 8.0
+
+
+class BoundedWorker(faust.Worker):
+    """Faust's worker, whose stop on a signal takes at most :data:`SHUTDOWN_LIMIT_S`."""
+
+    def _schedule_shutdown(self, signal: signal.Signals) -> None:
+        if not self._signal_stop_time:  # the first signal starts the clock
+            timer = threading.Timer(SHUTDOWN_LIMIT_S, _exit_now, args=(signal,))
+            timer.daemon = True
+            timer.start()
+        super()._schedule_shutdown(signal)
+
+
+def _exit_now(received: signal.Signals) -> None:
+    print(f"worker: stopping after {received.name} took over {SHUTDOWN_LIMIT_S:g}s "
+          "(broker gone or a core still busy); exiting now", file=sys.stderr, flush=True)
+    os._exit(0)
+
+
 def start_worker(app: faust.App, settings: Settings) -> None:
     """Run the Faust worker in this process until it is stopped (blocks)."""
     asyncio.set_event_loop(asyncio.new_event_loop())  # Faust runs on a loop of its own
-    worker = faust.Worker(
+    worker = BoundedWorker(
         app, loglevel=settings.log_level, redirect_stdouts=False, quiet=not sys.stdout.isatty()
     )
     base = f"http://{settings.web_host}:{settings.web_port}"

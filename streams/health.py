@@ -6,13 +6,21 @@ partition assignment, is not in the middle of a rebalance and has finished table
 503 before that. A worker with an empty assignment (more workers than partitions) is ready: it
 is healthy and will take partitions at the next rebalance.
 
+A worker also watches its broker (:class:`BrokerWatch`) every ``BROKER_CHECK_S``: while the
+broker does not answer, ``/readyz`` is 503 and ``news_broker_up`` is 0 (``NewsBrokerUnreachable``
+alerts); Faust's own clients keep retrying. When it answers again, the pipeline topics it lacks
+are created again (an embedded broker comes back empty), so every stage consumes again as soon
+as its consumer has rejoined.
+
 Consumer lag is measured the way Kafka tools define it: a partition's end offset minus the
 group's committed offset, for the partitions assigned to this worker, every ``LAG_INTERVAL_S``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from typing import Any
 
 import faust
@@ -20,23 +28,81 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 from faust.web import Request, Response, View
 
-from streams import metrics
-from streams.kafka import group_lag, start_admin
+from streams import kafka, metrics
+from streams.kafka import group_lag
 from streams.settings import Settings
+from streams.topics import ALL_TOPICS
 
 LAG_INTERVAL_S = 10.0
+BROKER_CHECK_S = 2.0
+BROKER_TIMEOUT_S = 5.0
 
 log = logging.getLogger(__name__)
 
 
-def readiness(app: faust.App) -> dict[str, Any]:
+class BrokerWatch:
+    """Whether the worker's broker answers, and the pipeline's topics on it again after a loss.
+
+    Owns the worker's admin client (also used for lag): a client that failed is closed and a
+    new one made at the next check, so nothing waits on a connection to a broker that is gone.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.admin: AIOKafkaAdminClient | None = None
+        self.up = True  # until a check says otherwise: the worker started against it
+        self.down_since: float | None = None
+
+    async def check(self) -> bool:
+        """One check: list the topics (bounded in time), create the missing pipeline ones."""
+        try:
+            await asyncio.wait_for(self._check(), BROKER_TIMEOUT_S)
+        except Exception as exc:  # any failure to answer: connection refused, timeout...
+            await self._drop_admin()
+            if self.up:
+                log.warning("broker %s does not answer (%s: %s); retrying every %gs",
+                            self.settings.bootstrap_servers, exc.__class__.__name__, exc,
+                            BROKER_CHECK_S)
+                self.down_since = time.monotonic()
+            self.up = False
+        else:
+            if not self.up and self.down_since is not None:
+                log.warning("broker %s answers again after %.0fs",
+                            self.settings.bootstrap_servers, time.monotonic() - self.down_since)
+            self.up, self.down_since = True, None
+        metrics.BROKER_UP.set(1 if self.up else 0)
+        return self.up
+
+    async def _check(self) -> None:
+        if self.admin is None:
+            self.admin = kafka.make_admin(self.settings)
+            await self.admin.start()
+        existing = set(await self.admin.list_topics())
+        missing = [t.name for t in ALL_TOPICS if t.name not in existing]
+        if missing:  # an embedded broker restarted with nothing: recreate before clients look
+            log.warning("topics %s are missing on the broker; creating them", ", ".join(missing))
+            metrics.TOPICS_RECREATED.inc(len(missing))
+            await kafka.create_topics(self.settings, missing, retries=1)
+
+    async def _drop_admin(self) -> None:
+        admin, self.admin = self.admin, None
+        if admin is not None:
+            try:
+                await asyncio.wait_for(admin.close(), BROKER_TIMEOUT_S)
+            except Exception:  # closing a client of a dead broker may fail: it is gone anyway
+                log.debug("closing the admin client failed", exc_info=True)
+
+
+def readiness(app: faust.App, watch: BrokerWatch | None = None) -> dict[str, Any]:
     """The readiness verdict with the facts it rests on (also the body of ``/readyz``)."""
     assigned_once = app.rebalancing_count > 0
     # TableManager has the recovery service; its interface type does not declare it.
     recovered = app.tables.recovery.completed.is_set()  # type: ignore[attr-defined]
-    ready = assigned_once and not app.rebalancing and recovered
+    broker_up = watch is None or watch.up
+    ready = assigned_once and not app.rebalancing and recovered and broker_up
     return {
         "ready": ready,
+        "broker_up": broker_up,
         "assigned_once": assigned_once,
         "rebalancing": bool(app.rebalancing),
         "recovered": recovered,
@@ -45,35 +111,37 @@ def readiness(app: faust.App) -> dict[str, Any]:
 
 
 def register(app: faust.App, settings: Settings) -> None:
+    watch = BrokerWatch(settings)
+
     @app.page("/livez")
     async def livez(self: View, request: Request) -> Response:
         return self.json({"live": True})
 
     @app.page("/readyz")
     async def readyz(self: View, request: Request) -> Response:
-        verdict = readiness(app)
+        verdict = readiness(app, watch)
         metrics.WORKER_READY.set(1 if verdict["ready"] else 0)
         return self.json(verdict, status=200 if verdict["ready"] else 503)
 
-    admin: AIOKafkaAdminClient | None = None  # made inside the worker's event loop
+    @app.timer(BROKER_CHECK_S)
+    async def check_broker() -> None:
+        await watch.check()
+
     reported: set[tuple[str, str]] = set()  # lag series this worker exposes
 
     @app.timer(LAG_INTERVAL_S)
     async def measure_lag() -> None:
-        nonlocal admin
-        verdict = readiness(app)
+        verdict = readiness(app, watch)
         metrics.WORKER_READY.set(1 if verdict["ready"] else 0)
         assigned = sorted(app.consumer.assignment()) if verdict["assigned_once"] else []
         for topic, partition in reported - {(tp.topic, str(tp.partition)) for tp in assigned}:
             metrics.CONSUMER_LAG.remove(topic, partition)  # moved to another worker
             reported.discard((topic, partition))
-        if not assigned:
+        if not assigned or watch.admin is None or not watch.up:
             return
-        if admin is None:
-            admin = await start_admin(settings)
         ends = await app.consumer.highwaters(*assigned)
         lag = await group_lag(
-            admin, settings.app_id,
+            watch.admin, settings.app_id,
             {TopicPartition(tp.topic, tp.partition): ends.get(tp, 0) for tp in assigned},
         )
         for tp, messages in lag.items():

@@ -65,6 +65,15 @@ CONSUMER_LAG = Gauge(
 WORKER_READY = Gauge(
     "news_worker_ready", "1 once the worker has its assignment and finished recovery, else 0."
 )
+BROKER_UP = Gauge(
+    "news_broker_up",
+    "1 while the worker's broker answers its checks (every 2 s, 5 s timeout), 0 while it does not.",
+)
+TOPICS_RECREATED = Counter(
+    "news_topics_recreated",
+    "Pipeline topics the worker found missing on its broker and created again (an embedded "
+    "broker that restarted comes back empty).",
+)
 BUILD_INFO = Gauge("news_build_info", "Build information (value is always 1).", ["version"])
 BUILD_INFO.labels(version=__version__).set(1)
 
