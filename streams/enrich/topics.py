@@ -205,6 +205,7 @@ def _scanners() -> tuple[_Scanner, _Scanner]:
                        [[t.lower() for t in spec.get("not_en", ())] for spec in specs])
     return terms, phrases
 
+
 # Where a page's words weigh: the title double, photo captions half; bylines, sign-offs,
 # e-mail addresses, URLs and copyright lines not at all (a lead weighing more than the rest of
 # the body did not help on tests/enrich/data/topics_real.jsonl, so the body weighs evenly).
@@ -241,6 +242,7 @@ _ATTRIBUTION_RE = re.compile(
     r"sociologist)s?(?:\s+of\s+[a-z ,&-]{2,60}?)?\s+(?:at|from)\s+(?:the\s+)?"
     r"(?:[a-z.'&-]+\s+){0,4}?(?:universit(?:y|ies)|college)(?:\s+of\s+[a-z]+(?:\s+[a-z]+)?)?\b",
     re.I)
+
 
 def _zones(text: str) -> list[tuple[float, int, int]]:
     """(weight, start, end) spans of a body, line by line: boilerplate lines are left out (and a
