@@ -39,6 +39,7 @@ from streams.parse.fields import (
 )
 from streams.parse.limits import DEFAULT_LIMITS, ParseLimits
 from streams.parse.metadata import Meta, read_all
+from streams.parse.prescan import check_shape
 from streams.parse.titles import headline_candidates, resolve_title
 from streams.records import Article, ArticleKind, Author, Block, Image, article_id
 from streams.urls import normalize_url
@@ -404,6 +405,7 @@ def parse_article(
     """
     limits = limits or DEFAULT_LIMITS
     text, utf8 = decode_page(html, charset=charset, content_type=content_type, limits=limits)
+    check_shape(text if utf8 is None else utf8)  # what would make building the tree costly
     try:
         tree = LexborHTMLParser(text if utf8 is None else utf8)
     except Exception as exc:  # selectolax raises bare errors on internal failures
