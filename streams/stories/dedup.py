@@ -60,6 +60,8 @@ class DedupConfig:
             raise ValueError(f"rows ({self.rows}) must divide num_perm ({self.num_perm})")
         if not 0.0 < self.threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], not {self.threshold}")
+        if self.max_bucket < 1 or self.horizon_s <= 0:
+            raise ValueError("max_bucket and horizon_s must be positive")
 
     @property
     def bands(self) -> int:
@@ -69,8 +71,8 @@ class DedupConfig:
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     """What the index needs of one article. ``exact_key`` and ``band_keys`` are bucket keys;
-    ``shingles`` is 0 when nothing of a story was left after normalisation (such a fingerprint
-    is never a copy of anything)."""
+    ``shingles`` counts the n-grams, 0 when nothing of a story was left after normalisation
+    (such a fingerprint has no keys and is never a copy of anything)."""
 
     content_hash: str
     signature: Hashes = field(repr=False, compare=False)
@@ -111,13 +113,14 @@ class Fingerprinter:
     def fingerprint(self, title: str | None, text: str) -> Fingerprint:
         """The fingerprint of an article: its headline without tags, then its body's story
         lines (:func:`streams.stories.normalise.story_lines`). The content hash covers the body
-        only, so a copy under a rewritten headline is still an exact copy."""
+        only, so a copy under a rewritten headline is still an exact copy; a page with no story
+        in its body (photos, a video) is hashed by its headline instead."""
         body = story_lines(text)
         headline = fold(clean_title(title)) if title else ""
         lines = [headline, *body] if headline else body
         shingles = self.shingling.shingles(lines)
         signature = self.hasher.signature(shingles)
-        digest = hashlib.sha256("\n".join(body).encode()).hexdigest()[:32]
+        digest = hashlib.sha256("\n".join(body or lines).encode()).hexdigest()[:32]
         return Fingerprint(digest, signature, self._band_keys(signature), len(shingles))
 
     def _band_keys(self, signature: Hashes) -> tuple[str, ...]:
@@ -147,10 +150,17 @@ def visit_bucket(entries: Sequence[Entry], article_id: str, seen_at: float,
     appended unless already there (a re-delivered record changes nothing and gets the same
     answer) or the bucket is full.
     """
+    if not entries:  # most buckets: nobody came before
+        return Visit([], [(article_id, seen_at)], True)
     oldest = seen_at - config.horizon_s
-    live = [(other, first) for other, first in entries if first >= oldest]
+    live: list[Entry] = []
+    own = None
+    for other, first in entries:
+        if first >= oldest:
+            if other == article_id and own is None:
+                own = len(live)
+            live.append((other, first))
     changed = len(live) != len(entries)
-    own = next((i for i, (other, _) in enumerate(live) if other == article_id), None)
     if own is None:
         before = live
         if len(live) < config.max_bucket:

@@ -279,6 +279,16 @@ def test_a_text_with_no_story_left_matches_nothing() -> None:
     assert index.state == {}
 
 
+def test_pages_without_a_story_in_the_body_are_told_apart_by_their_headline() -> None:
+    fingerprinter, index = Fingerprinter(CONFIG), DuplicateIndex(CONFIG)
+    photos = "[사진=연합뉴스]\nⓒ 연합뉴스, 무단 전재 및 재배포 금지"
+    index.check(fingerprinter.fingerprint("[포토] 광화문 광장 나들이", photos), "a", 0.0)
+    other = fingerprinter.fingerprint("[포토] 부산 불꽃축제 인파", "[사진=뉴시스]")
+    assert index.check(other, "b", 1.0) is None
+    same = index.check(fingerprinter.fingerprint("[영상] 광화문 광장 나들이", "ⓒ 뉴스1"), "c", 2.0)
+    assert same is not None and same.article_id == "a"
+
+
 # --- determinism, replays, order --------------------------------------------------------------
 
 def test_fingerprints_are_the_same_in_every_process() -> None:
