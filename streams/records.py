@@ -83,6 +83,9 @@ class Block:
 class Author:
     name: str | None = None
     email: str | None = None
+    #: The role printed with the name where the byline gives one (``기자``, ``특파원``,
+    #: ``에디터``, ``PD``); never guessed.
+    role: str | None = None
 
 
 @dataclass(slots=True)

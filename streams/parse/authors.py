@@ -10,9 +10,7 @@ from streams.parse import selectors as sel
 from streams.records import Author
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_KO_REPORTER = re.compile(
-    r"([가-힣]{2,4})\s*(?:기자|특파원|선임기자|객원기자|전문기자|논설위원|통신원|앵커|인턴기자)"
-)
+HANGUL = re.compile(r"[가-힣]")
 _EN_BY = re.compile(
     r"^(?:by|written by|words by|author:|posted by|reporting by)\s+(.{3,120})$", re.IGNORECASE
 )
@@ -24,7 +22,6 @@ _PREFIX = re.compile(
 )
 #: Not a byline: a comment widget's "NAME says", a reading-time label.
 _NOT_BYLINE = re.compile(r"(?i)\ssays:?$|\bmins? read$|^\d+\s*min")
-_TRAILER = re.compile(r"\s*(?:기자|특파원|선임기자|객원기자)$")
 _BAD_NAME = re.compile(r"https?:|www\.|\d{3,}|[<>{}=*]|\d:\d\d")  # links, form labels, times
 #: Debris around a name in byline widgets: a leading month-day (``Jun 2``), a trailing "Written
 #: By" (the label printed after the date), a trailing footnote number (``Jane Doe 1``).
@@ -47,8 +44,7 @@ _DATE_TAIL = re.compile(
 def clean_name(raw: str) -> str | None:
     name = " ".join(raw.split())
     name = EMAIL.sub("", name)
-    name = _PREFIX.sub("", name)
-    name = _TRAILER.sub("", name).strip(" ,;:-–—|·")
+    name = _PREFIX.sub("", name).strip(" ,;:-–—|·")
     while (trimmed := _PREFIX.sub("", _NAME_DEBRIS.sub("", name)).strip(" ,;:-–—|·")) != name:
         name = trimmed  # "May 28 Written By Jane Roe": the date, then the label
     if not name or len(name) > 60 or _BAD_NAME.search(name):
@@ -72,15 +68,82 @@ def split_names(raw: str) -> list[str]:
 
 
 def korean_byline(text: str) -> list[Author]:
-    """Reporters named in a short Korean byline (with their e-mail when it is there)."""
+    """Reporters named in a short Korean byline, each with the role printed after the name and
+    the e-mails in order: ``박선민 기자``, ``김철수·이영희 기자`` (two), ``이남경 MK스포츠 기자()``
+    (the outlet belongs to the publisher), ``워싱턴/황준범 특파원`` (a dateline),
+    ``ksh@fnnews.com 김성환 기자``. Only the e-mails when no name is there; nothing for a
+    credit line (``촬영기자:김철수``)."""
+    if sel.KO_CREDIT_LINE.match(text):
+        return []
     emails = EMAIL.findall(text)
-    names = _KO_REPORTER.findall(text)
+    plain = EMAIL.sub(" ", text)
     authors: list[Author] = []
-    for i, name in enumerate(names[:5]):
-        authors.append(Author(name, emails[i] if i < len(emails) else None))
+    for role in sel.KO_ROLE.finditer(plain):
+        for name in _names_before(plain[max(0, role.start() - 40) : role.start()]):
+            if all(a.name != name for a in authors):
+                authors.append(Author(name, None, role.group()))
+    authors = authors[:5]
+    for author, email in zip(authors, emails, strict=False):
+        author.email = email
     if not authors and emails and len(text) < 80:
-        authors.append(Author(None, emails[0]))
+        return [Author(None, email) for email in emails]
     return authors
+
+
+#: Separators of names sharing one role (``김철수·이영희 기자``), with the spaces around them.
+_NAME_SEPARATOR = re.compile(r"\s*([·ㆍ,])\s*")
+
+
+def _names_before(prefix: str) -> list[str]:
+    """The names printed right before a role word: the last word (its part after a dateline's
+    ``/`` or ``=``; one name or several joined by ``·``), or the word before an outlet's name."""
+    words = _NAME_SEPARATOR.sub(r"\1", prefix).split()
+    for back, word in enumerate(reversed(words[-2:])):
+        names = _trailing_names(word)
+        if names or back or not sel.KO_OUTLET.search(word):
+            return names
+    return []
+
+
+def _trailing_names(word: str) -> list[str]:
+    """The Korean names at the end of one byline word (``[OSEN=런던,김포토`` -> 김포토)."""
+    parts = re.split(r"[·ㆍ,]", re.split(r"[/=|]", word.strip("()[]{}<>\"'"))[-1])
+    names: list[str] = []
+    for part in reversed(parts):
+        if not is_korean_name(part):
+            break
+        names.insert(0, part)
+    return names
+
+
+def is_korean_name(word: str) -> bool:
+    """Whether ``word`` reads as a Korean person's name: two to four syllables that start with a
+    family name, and not a desk, section, credit or outlet word (``정치부``, ``사진``,
+    ``연합뉴스``)."""
+    return (2 <= len(word) <= 4 and all("가" <= ch <= "힣" for ch in word)
+            and (word[0] in sel.KO_SURNAMES or word[:2] in sel.KO_SURNAMES)
+            and word not in sel.KO_NOT_NAMES and word not in sel.SECTION_NAMES
+            and not sel.KO_OUTLET.search(word)
+            and not (word[-1] in "부팀국" and (word[:-1] in sel.SECTION_NAMES
+                                             or word[:-1] in sel.KO_NOT_NAMES)))
+
+
+def people(raw: str) -> list[Author]:
+    """The authors one metadata value or byline element names. Korean: the names of a byline
+    with their roles (:func:`korean_byline`), else the words that read as Korean names
+    (``YTN 김와이 (kimy@ytn.co.kr)``: 김와이, with the e-mail); an outlet or a section alone
+    names nobody. Other names: split and cleaned (:func:`split_names`)."""
+    if not HANGUL.search(raw):
+        return [Author(name) for name in split_names(raw)]
+    if sel.KO_CREDIT_LINE.match(raw):
+        return []  # "영상편집 : 김영상": a credit
+    found = [a for a in korean_byline(raw) if a.name]
+    if found:
+        return found
+    emails = EMAIL.findall(raw)
+    words = re.split(r"[\s()\[\]<>|=:,·ㆍ]+", re.sub(r"\S+/(?=\S)", "", EMAIL.sub(" ", raw)))
+    names = list(dict.fromkeys(w for w in words if is_korean_name(w)))[:5]
+    return [Author(name, emails[i] if i < len(emails) else None) for i, name in enumerate(names)]
 
 
 def english_byline(text: str) -> list[Author]:
@@ -153,10 +216,17 @@ def text_byline(text: str) -> list[Author]:
 
 
 def is_byline(text: str) -> bool:
-    """A short block that only names reporters (kept out of the body)."""
+    """A short block that only names reporters (kept out of the body), or only credits a
+    camera operator or an editor (``촬영기자:김철수/영상편집:이영희``)."""
     if len(text) > 100:
         return False
-    if _EN_BY.match(text):
+    if _EN_BY.match(text) or sel.KO_CREDIT_LINE.match(text):
         return True
-    stripped = EMAIL.sub("", _KO_REPORTER.sub("", text)).strip(" ,/|()[]=·")
-    return len(stripped) < 6 and (bool(_KO_REPORTER.search(text)) or bool(EMAIL.search(text)))
+    found = korean_byline(text)
+    if not found:
+        return False
+    rest = sel.KO_ROLE.sub(" ", EMAIL.sub(" ", text))
+    for name in (author.name for author in found if author.name):
+        rest = rest.replace(name, " ")
+    rest = " ".join(w for w in rest.split() if not (HANGUL.search(w) and sel.KO_OUTLET.search(w)))
+    return len(rest.strip(" ,/|()[]=·ㆍ")) < 6

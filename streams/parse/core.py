@@ -414,11 +414,12 @@ def parse_article(
     if body is None:
         raise ParseError("no body", reason="not_html")
     meta = read_all(tree, limits, html if isinstance(html, bytes) else text)
-    # Byline elements and the page text are read only when metadata leaves a need for them.
-    byline_texts = [] if has_structured_authors(meta) else _byline_texts(tree)
     h1s, brands, headline = headline_candidates(tree, url, meta.h1_nodes)
     leading = _leading_text(body)
     title = resolve_title(meta, h1s, leading, brands)
+    # Byline elements and the page text are read only when metadata leaves a need for them.
+    structured_authors = has_structured_authors(meta, title)
+    byline_texts = [] if structured_authors else _byline_texts(tree)
     subtitle = find_subtitle(tree, headline, title)  # before any node is decomposed
     dropped = body.css(sel.DROP_TAGS)
     # Streamed segments are looked for only where their placeholders are: templates are among
@@ -440,7 +441,7 @@ def parse_article(
     # Jane Roe" under the headline), read before chrome removal takes the header with it. It is
     # only there when no structured date was found: reading it for the other pages too found
     # no more authors on the development set and cost 3% of the speed.
-    text_authors = [] if has_structured_authors(meta) or byline_texts else text_byline(
+    text_authors = [] if structured_authors or byline_texts else text_byline(
         title_region(page_text, title))
     _drop_structural(body)
     captions, loose_captions = collect_captions(body)
@@ -483,7 +484,8 @@ def parse_article(
         lead_pub, lead_authors = _lead_publisher(parsed.lead_publisher)
         publisher = publisher or lead_pub
     publisher = publisher or parsed.publisher
-    authors = resolve_authors(meta, parsed.authors + lead_authors, byline_texts, text_authors)
+    authors = resolve_authors(meta, parsed.authors + lead_authors, byline_texts, text_authors,
+                              title=title, publisher=publisher)
     kept = _without_author_bio(parsed.blocks, authors)
     if len(kept) < len(parsed.blocks) and kept:
         parsed.blocks = kept

@@ -5,6 +5,7 @@ reliability, and how subtitles, names, dates and languages are cleaned (titles:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -12,10 +13,12 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from streams.parse import selectors as sel
 from streams.parse.authors import (
     BYLINE_LABELS,
+    HANGUL,
     after_labels,
     clean_name,
     english_byline,
     korean_byline,
+    people,
     split_names,
 )
 from streams.parse.dates import date_in_url, month_day, parse_date
@@ -121,11 +124,14 @@ def find_subtitle(
     return None
 
 
-def has_structured_authors(meta: Meta) -> bool:
+def has_structured_authors(meta: Meta, title: str | None) -> bool:
     """Whether JSON-LD / Arc XP / ``__NEXT_DATA__`` name authors (byline elements then go
-    unread: :func:`resolve_authors` would not look at them)."""
+    unread: :func:`resolve_authors` would not look at them); a headline or an outlet put in
+    the author field names nobody."""
     site = _norm(meta.site_name or meta.publisher or "")
-    return any(_from_meta(meta.authors.get(s), site) for s in ("jsonld", "fusion", "next_data"))
+    plausible = _plausible_authors(meta, title, None)
+    return any(plausible(_from_meta(meta.authors.get(source), site))
+               for source in ("jsonld", "fusion", "next_data"))
 
 
 def has_structured_date(meta: Meta) -> bool:
@@ -135,42 +141,39 @@ def has_structured_date(meta: Meta) -> bool:
 
 
 def resolve_authors(meta: Meta, body_authors: list[Author], bylines: list[str],
-                    text_authors: list[Author] | None = None) -> list[Author]:
+                    text_authors: list[Author] | None = None, *, title: str | None = None,
+                    publisher: str | None = None) -> list[Author]:
     """Structured data first, then bylines in the body, then byline elements, then <meta>, then
     a byline found in the page text (``text_authors``); e-mails found alone in the body are
-    attached to the names found elsewhere."""
-    named = [a for a in body_authors if a.name]
+    attached to the names found elsewhere. A name that is the headline or words of it, or a
+    section, is no author, nor is a Korean outlet (:func:`_plausible_authors`): the next source
+    is read instead."""
+    plausible = _plausible_authors(meta, title, publisher)
+    named = plausible([a for a in body_authors if a.name])
     emails = [a.email for a in body_authors if a.email and not a.name]
     site = _norm(meta.site_name or meta.publisher or "")
     result: list[Author] = []
     for source in ("jsonld", "fusion", "next_data"):
-        result = _from_meta(meta.authors.get(source), site)
+        result = plausible(_from_meta(meta.authors.get(source), site))
         if result:
             break
     if not result:
         result = named
     if not result:
         for text in bylines:
-            found = korean_byline(text) or english_byline(text)
-            if not found and text and _LOOSE_DATE.search(text):
-                # "Andrew Gerrand 4 August 2010", "Dec. 19, 2025 · Niko Matsakis": the date
-                # printed with the name is not part of it.
-                text = _LOOSE_DATE.sub(" ", text).strip(" .,·|•-–—")
-            if not found and text and len(text) < 60:
-                name = clean_name(text)
-                found = [Author(n) for n in split_names(name)] if name else []
-            if found:
-                result = found
+            result = plausible(_byline_element(text))
+            if result:
                 break
     if not result:
-        result = _from_meta(meta.authors.get("meta"), site)
+        result = plausible(_from_meta(meta.authors.get("meta"), site))
     if not result:
-        result = list(text_authors or [])
+        result = plausible(list(text_authors or []))
     if not result:
         # Only the site itself is named as the author (a personal blog, a company's own
-        # posts): the author fields still say who wrote it, so they are used, in order.
+        # posts): the author fields still say who wrote it, so they are used, in order. A
+        # Korean outlet never comes out of them.
         for source in ("jsonld", "fusion", "next_data", "meta"):
-            result = _from_meta(meta.authors.get(source), "")
+            result = plausible(_from_meta(meta.authors.get(source), ""))
             if result:
                 break
     by_name = {a.name: a.email for a in named if a.email}
@@ -184,8 +187,58 @@ def resolve_authors(meta: Meta, body_authors: list[Author], bylines: list[str],
     return _dedupe(result)
 
 
+def _byline_element(text: str) -> list[Author]:
+    """The authors one byline element names: a Korean or English byline, else (a short text)
+    the names it is, without a date printed beside them; e-mails alone as a last resort."""
+    korean = korean_byline(text)
+    found = [a for a in korean if a.name] or english_byline(text)
+    if not found and text and _LOOSE_DATE.search(text):
+        # "Andrew Gerrand 4 August 2010", "Dec. 19, 2025 · Niko Matsakis": the date
+        # printed with the name is not part of it.
+        text = _LOOSE_DATE.sub(" ", text).strip(" .,·|•-–—")
+    if not found and text and len(text) < 60:
+        if HANGUL.search(text):
+            found = people(text)
+        else:
+            name = clean_name(text)
+            found = [Author(n) for n in split_names(name)] if name else []
+    return found or korean
+
+
+_SECTION_NAMES = frozenset(_norm(name) for name in sel.SECTION_NAMES)
+
+
+def _plausible_authors(meta: Meta, title: str | None, publisher: str | None
+                       ) -> Callable[[list[Author]], list[Author]]:
+    """A filter of the authors that are not the page's headline or a section, nor, for a Korean
+    name, its outlet (``한겨레``; other Korean outlets never read as names: ``people``). A
+    company's own posts are credited to the company, so an English site name stays a possible
+    author (the fallback of :func:`resolve_authors`)."""
+    outlets = {_norm(name) for name in (meta.site_name, meta.publisher, publisher) if name}
+    # A breadcrumb may name the site: it is no section then.
+    sections = ({_norm(name) for name in meta.sections if name} - outlets) | _SECTION_NAMES
+    headline = f" {_norm(title)} " if title else ""
+
+    def keep(authors: list[Author]) -> list[Author]:
+        return [a for a in authors if not a.name or not _not_author(
+            a.name, sections | outlets if HANGUL.search(a.name) else sections, headline)]
+
+    return keep
+
+
+def _not_author(name: str, banned: set[str], headline: str) -> bool:
+    """Whether ``name`` is one of the ``banned`` names (sections, outlets), the headline, or
+    words of it (``headline`` is normalised and padded with spaces): a phrase of it, or a Korean
+    name (the person the story is about). One English word in the headline is often the
+    company whose own post it is (``Soliant Report Reveals…`` by Soliant)."""
+    norm = _norm(name)
+    if not norm or norm in banned or f" {norm} " == headline:
+        return True
+    return f" {norm} " in headline and (" " in norm or bool(HANGUL.search(norm)))
+
+
 def _from_meta(names: list[str] | None, site: str) -> list[Author]:
-    out = [Author(n) for raw in names or [] for n in split_names(raw)]
+    out = [author for raw in names or [] for author in people(raw)]
     return [a for a in out if a.name and _norm(a.name) != site]
 
 

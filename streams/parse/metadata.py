@@ -14,6 +14,7 @@ import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from streams.parse import selectors as sel
+from streams.parse.authors import HANGUL
 from streams.parse.dates import parse_date
 from streams.parse.limits import ParseLimits
 
@@ -57,6 +58,9 @@ class Meta:
     article_marked: bool = False
     #: Whether the page announces a video (``og:video``, ``twitter:player``, ``VideoObject``).
     video: bool = False
+    #: The page's section names (``article:section``, JSON-LD ``articleSection``, breadcrumbs):
+    #: never an author.
+    sections: list[str] = field(default_factory=list)
     #: The page's ``<h1>`` elements (found by the readers' query, for the headline step).
     h1_nodes: list[LexborNode] = field(default_factory=list, repr=False, compare=False)
 
@@ -88,12 +92,16 @@ def _names(value: Any, depth: int = 0) -> list[str]:
     if isinstance(value, list):
         return [n for v in value[:10] for n in _names(v, depth + 1)]
     if isinstance(value, dict):
+        given, family = value.get("givenName"), value.get("familyName")
+        if isinstance(given, str) and isinstance(family, str) and HANGUL.search(given + family):
+            # A Korean name keeps Korean order (family name first, no space), whatever order
+            # the CMS put in "name" ("선민 박" for 박선민).
+            return [f"{family.strip()}{given.strip()}"]
         name = value.get("name")
         if isinstance(name, str) and name.strip():
             return [name]
         if isinstance(name, list | dict):
             return _names(name, depth + 1)
-        given, family = value.get("givenName"), value.get("familyName")
         if isinstance(given, str) and isinstance(family, str):
             return [f"{given} {family}"]
     return []
@@ -131,12 +139,18 @@ def _keywords(value: Any) -> list[str]:
 
 
 def _read_page_kind(meta: Meta, obj: dict[str, Any], types: set[str]) -> None:
-    """What a JSON-LD object says about the page: an article, a video."""
+    """What a JSON-LD object says about the page: an article, a video, its sections."""
     video = obj.get("video")
     if types & _MARKED_TYPES:
         meta.article_marked = True
     if "videoobject" in types or (isinstance(video, dict) and "videoobject" in _types(video)):
         meta.video = True
+    meta.sections.extend(_keywords(obj.get("articleSection")))
+    crumbs = obj.get("itemListElement") if "breadcrumblist" in types else None
+    if isinstance(crumbs, list):
+        for item in crumbs[1:]:  # the first is the home page, often named as the site
+            if isinstance(item, dict):
+                meta.sections.extend(_names(item.get("name") or item.get("item"))[:1])
 
 
 def read_jsonld(meta: Meta, scripts: list[LexborNode], limits: ParseLimits) -> None:
@@ -195,6 +209,8 @@ def read_meta_tags(meta: Meta, metas: list[dict[str, str | None]]) -> None:
     if og_type.startswith(sel.MARKED_OG_TYPES) or sel.MARKED_META_KEY in values:
         meta.article_marked = True
     meta.video = meta.video or any(key in values for key in sel.VIDEO_META_KEYS)
+    if "article:section" in values:
+        meta.sections.append(values["article:section"])
     meta.site_name = meta.site_name or values.get("og:site_name") or values.get(
         "application-name")
     for key in ("author", "article:author", "dc.creator", "byl", "sailthru.author",

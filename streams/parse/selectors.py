@@ -130,6 +130,57 @@ CONSENT_NOTICE = re.compile(
     r"(?:manage|change) your (?:choices|preferences|consent)|"
     r"쿠키.{0,40}(?:동의|허용)|동의(?:해|하여) 주(?:십시오|세요)|동의하지 않으면"
 )
+# --- Korean bylines (``streams.parse.authors``) ---------------------------------------------
+
+#: Role words printed after a Korean reporter's name (``홍길동 기자``, ``이영희 PD``), kept as
+#: ``Author.role``; longest first, so that ``선임기자`` is not read as ``기자``. A role word that
+#: goes on into another word is not a role (``기자회견``, ``기자단``, ``기자실``, ``기자들``).
+KO_ROLES = (
+    "선임기자", "수석기자", "전문기자", "객원기자", "인턴기자", "수습기자", "사진기자",
+    "영상기자", "대기자", "기자", "특파원", "에디터", "논설위원", "편집위원", "해설위원",
+    "칼럼니스트", "통신원", "앵커", "리포터", "기상캐스터", "PD",
+)
+KO_ROLE = re.compile(
+    r"(?<![A-Za-z])(?:" + "|".join(KO_ROLES) + r")(?![A-Za-z]|회견|단|실|협회|들|증|간담)"
+)
+#: Korean family names (the common single-syllable ones, less those that mostly start other
+#: words: 여야, 금융, 제주, 기사; and the two-syllable ones): a Korean name is two to four
+#: syllables and starts with one, which tells it from a place, a desk or an outlet printed
+#: beside it (``워싱턴``, ``정치부``, ``스포츠``).
+KO_SURNAMES = frozenset(
+    "김이박최정강조윤장임한오서신권황안송전홍유류고문양손배백허남심노하곽성차주우구민진나지엄채"
+    "원천방현함변염추옥육맹탁명표길경"
+) | {"남궁", "황보", "제갈", "선우", "독고", "사공", "서문", "동방"}
+#: Words that end (or are) the name of an outlet (``MK스포츠``, ``연합뉴스``, ``한국경제``):
+#: printed between a reporter's name and role, they belong to the publisher.
+KO_OUTLET = re.compile(
+    r"[A-Za-z0-9]|(?:뉴스|일보|신문|방송|미디어|닷컴|경제|타임스|투데이|데일리|스포츠|저널|통신|"
+    r"뉴시스|티비|매거진|위클리|포스트|헤럴드)$"
+)
+#: Words of a byline that are desks, credits or staff ranks, not names (``사진``, ``편집``).
+KO_NOT_NAMES = frozenset({"사진", "영상", "편집", "취재", "촬영", "그래픽", "인턴", "수습", "선임",
+                          "객원", "전문", "디지털", "온라인", "기획", "특별", "공동", "종합",
+                          "이번", "이날", "오늘", "지난", "전체", "본사", "외신", "연합",
+                          "서울", "홍콩"})
+#: A credit line (a camera operator, an editor, a photographer): not a byline's author.
+KO_CREDIT_LINE = re.compile(
+    r"^\W*(?:영상편집|영상취재|영상촬영|촬영기자|사진촬영|촬영|편집|그래픽|디자인|사진|영상)\s*[:=：]"
+)
+#: Section names, never an author (a section or desk put in an author field); compared in
+#: lower case with the page's own sections (``article:section``, ``articleSection``,
+#: breadcrumbs).
+SECTION_NAMES = frozenset({
+    "정치", "경제", "사회", "국제", "세계", "문화", "연예", "스포츠", "오피니언", "사설", "칼럼",
+    "산업", "금융", "증권", "부동산", "과학", "생활", "건강", "여행", "라이프", "전국", "지역",
+    "북한", "교육", "날씨", "포토", "영상", "속보", "종합", "사람", "인물", "기획", "연재", "테크",
+    "자동차", "게임", "야구", "축구", "골프", "농구", "배구", "방송", "엔터", "뉴스", "이슈",
+    "글로벌", "it", "news", "politics", "business", "economy", "money", "markets", "world",
+    "national", "local", "sport", "sports", "opinion", "comment", "culture", "arts",
+    "entertainment", "technology", "tech", "science", "health", "lifestyle", "travel",
+    "environment", "climate", "weather", "video", "videos", "photos", "breaking news",
+    "education", "food",
+})
+
 #: The end of a sentence somewhere in a text (a word, then ``.``/``!``/``?`` and a space or the
 #: end; a Korean sentence may end in ``다``/``요`` alone): a short page's text or caption must have
 #: one, where a blog's tagline, a widget's label or a photo credit has none.

@@ -31,6 +31,8 @@ def test_fixture_set_is_complete() -> None:
     for kind in ("photo", "video", "brief"):
         assert {SIDECARS[n]["language"] for n in CASES if SIDECARS[n].get("kind") == kind} == {
             "ko", "en"}, kind
+    # Korean byline markups, one publisher each.
+    assert len({SIDECARS[n]["site"].split()[0] for n in CASES if n.startswith("byline_")}) >= 8
     for prefix in ("cookie_wall", "index", "error_404"):
         assert {SIDECARS[n]["language"] for n in NOT_ARTICLES if n.startswith(prefix)} == {
             "ko", "en"}, prefix
@@ -66,11 +68,13 @@ def test_fixture_page(name: str) -> None:
 
 
 def _check_authors(article: Article, exp: dict[str, Any]) -> None:
-    """Expected names (with their role and e-mail where given) are there; rejected ones are
-    not."""
+    """Expected names (with their role and e-mail where given) are there; names that are no
+    author (a headline, a section, an outlet, a credit) are not."""
     by_name = {a.name: a for a in article.authors}
     for author in exp["authors"]:
         assert author in by_name, (author, list(by_name))
+    for name, role in exp.get("roles", {}).items():
+        assert by_name[name].role == role, name
     for name, email in exp.get("emails", {}).items():
         assert by_name[name].email == email, name
     for name in exp.get("not_authors", []):
