@@ -1,6 +1,6 @@
 """Duplicate detection on the labelled pair set ``bench/data/dedup-pairs/pairs.jsonl``.
 
-    .venv/bin/python bench/dedup_eval.py            # everything (about a minute)
+    .venv/bin/python bench/dedup_eval.py            # everything (about two minutes)
     .venv/bin/python bench/dedup_eval.py --quick    # the shipped detector only
 
 Each pair is run through :class:`streams.stories.DuplicateIndex` as the pipeline would: a fresh
@@ -21,7 +21,10 @@ Sections:
 * ``detector``: P/R per half, per language and per pair kind, for the shipped configuration and
   a few others (``num_perm``, ``rows``).
 * ``cost``: microseconds per article for the fingerprint (normalise, shingle, sign, band keys)
-  and for a check against an index holding every article of the set.
+  and for a check against an index holding every article of the set, and the matches in that
+  index between articles made from different sources (false matches).
+* ``wcxb`` (when ``--wcxb`` exists): real English web pages, each page's ground-truth text
+  against the text the parser extracts (copies), then every parsed page in one index.
 
 Last line: one JSON object.
 """
@@ -49,6 +52,7 @@ from streams.stories.minhash import Shingling, is_korean, similarity  # noqa: E4
 from streams.stories.normalise import clean_title, fold, story_lines  # noqa: E402
 
 PAIRS = ROOT / "bench" / "data" / "dedup-pairs" / "pairs.jsonl"
+WCXB = Path("/work/shared/data/wcxb-dev-articles")
 Row = dict[str, Any]
 
 
@@ -300,9 +304,64 @@ def cost_section(rows: list[Row], config: DedupConfig) -> dict[str, Any]:
     return out
 
 
+def wcxb_section(folder: Path, config: DedupConfig) -> dict[str, Any]:
+    """Real pages: the WCXB development articles (Murrough Foley 2026, CC-BY-4.0; not in this
+    repository). Each page's hand-made ground-truth text against the text ``parse_article``
+    extracts from its HTML is one story with two different sets of chrome: a copy to find. Then
+    all parsed pages go into one index, in file order; every match is listed, to be judged."""
+    import gzip
+    from urllib.parse import urlsplit
+
+    from streams.errors import PipelineError
+    from streams.parse import parse_article
+
+    fingerprinter = Fingerprinter(config)
+    pages = []
+    refused = 0
+    for path in sorted((folder / "ground-truth").glob("*.json")):
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        body = truth["ground_truth"].get("main_content") or ""
+        if len(body) < 200:
+            continue
+        html = gzip.decompress((folder / "html" / f"{path.stem}.html.gz").read_bytes())
+        try:
+            article = parse_article(html, truth["url"])
+        except PipelineError:  # the parser's verdict (not an article...): nothing to compare
+            refused += 1
+            continue
+        pages.append((path.stem, urlsplit(truth["url"]).hostname,
+                      fingerprinter.fingerprint(truth["ground_truth"].get("title"), body),
+                      fingerprinter.fingerprint(article.title, article.text),
+                      len(article.text) / len(body)))
+    found = agreeing = found_agreeing = 0
+    for _, _, truth_print, parsed_print, ratio in pages:
+        index = DuplicateIndex(config)
+        index.check(truth_print, "truth", 0.0)
+        hit = index.check(parsed_print, "parsed", 1.0) is not None
+        found += hit
+        if 0.5 <= ratio <= 2.0:  # the parser extracted about as much as the ground truth
+            agreeing += 1
+            found_agreeing += hit
+    index = DuplicateIndex(config)
+    matches = []
+    for seen, (page, host, _, parsed_print, _) in enumerate(pages):
+        match = index.check(parsed_print, page, float(seen))
+        if match:
+            matches.append({"page": page, "copies": match.article_id, "host": host,
+                            "similarity": match.similarity})
+    out = {"pages": len(pages), "parser_refused": refused, "copies_found": found,
+           "recall": round(found / len(pages), 4), "pages_extraction_agrees": agreeing,
+           "recall_extraction_agrees": round(found_agreeing / agreeing, 4),
+           "corpus_matches": matches}
+    print("  " + "  ".join(f"{k} {v}" for k, v in out.items()))
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="the shipped detector only")
+    parser.add_argument("--wcxb", type=Path, default=WCXB,
+                        help="WCXB development articles (skipped when the folder is missing)")
     args = parser.parse_args()
     rows = load()
     shipped = DedupConfig()
@@ -327,6 +386,9 @@ def main() -> int:
     result["detector"] = detector_section(rows, configs)
     print("cost:")
     result["cost"] = cost_section(rows, shipped)
+    if not args.quick and (args.wcxb / "ground-truth").is_dir():
+        print("wcxb (real pages; ground truth against the parsed page, then one index):")
+        result["wcxb"] = wcxb_section(args.wcxb, shipped)
     for error in result["detector"]["shipped"]["errors"]:
         print(f"  error: {error}")
     at = result["detector"]["shipped"]["at_config"]
