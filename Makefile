@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(PY) bench/ner_klue.py
 	$(PY) bench/ner_klue.py --conll bench/data/en-ner-wcxb/en_ner_wcxb.conll
 	$(PY) bench/ingest.py
+	$(PY) bench/dedup_eval.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
