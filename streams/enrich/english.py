@@ -11,10 +11,10 @@ speech verbs (``said``), a role written before the name (``writer Tom Becker``) 
 given name first (``David Glanzman``) type a run as a person; head words (``Inc.``, ``River``,
 ``University of``) as organisation or place, except that a "place" that speaks is a person
 (``Lisa Park said``); ``in``/``near``/``north of`` before an otherwise untyped run make it a
-place, and so does a wire dateline (``FLAGSTAFF, Ariz. (AP) —``). Two suffixed or camel-case
-names joined by ``and`` (``Main Street and Fifth Avenue``) are two names. A known place right
-after a given name is a surname (``Michael Jordan``), and one inside a longer run with a head word
-is part of that name (``University of California``).
+place, and so does a wire dateline (``FLAGSTAFF, Ariz. (AP) —``, ``LONDON, Nov 26 (Reuters) -``).
+Two suffixed or camel-case names joined by ``and`` (``Main Street and Fifth Avenue``) are two
+names. A known place right after a given name is a surname (``Michael Jordan``), and one inside a
+longer run with a head word is part of that name (``University of California``).
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ _WORD = (
 _SPAN_RE = re.compile(
     rf"{_WORD}(?:\s+(?:(?:of|for|the|and|de|von|van|der|du|la)\s+|&\s+)?{_WORD})*")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\"“‘(\n—–]\s*|\n)$")  # — ends a dateline
-_DATELINE_RE = re.compile(
-    r"(?m)^([A-Z][A-Z.'\- ]{2,30}?)(?:, ([A-Z][A-Za-z.]{1,14}?))?\s*"
-    r"\((?:AP|Reuters|AFP|UPI|Bloomberg)\)\s*[—–-]"
+_DATELINE_RE = re.compile(  # FLAGSTAFF, Ariz. (AP) —; LONDON, Nov 26 (Reuters) -
+    r"(?m)^([A-Z][A-Z.'\- ]{2,30}?)(?:, ([A-Z][A-Za-z.]{1,14}?(?: [A-Z][a-z]+)?))?"
+    r"(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?\s*\((?:AP|Reuters|AFP|UPI|Bloomberg)\)\s*[—–-]"
 )
 _TITLE_WORDS = rules.PERSON_CUES_EN | frozenset(
     words(

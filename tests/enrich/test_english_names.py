@@ -117,3 +117,9 @@ def test_names_joined_by_an_ampersand_are_one_firm() -> None:
         "Bowers & Wilkins": "organization"}
     assert spans("Shares of Marks & Spencer rose on Tuesday.") == {
         "Marks & Spencer": "organization"}
+
+
+def test_a_dated_wire_dateline_gives_its_place() -> None:
+    found = spans("HALIFAX, Nova Scotia, March 3 (Reuters) - Fishing boats stayed in port.")
+    assert found["HALIFAX"] == "location" and found["Nova Scotia"] == "location"
+    assert spans("PERTH, Jan 9 (Reuters) - Heat closed schools.")["PERTH"] == "location"
