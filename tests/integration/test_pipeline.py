@@ -34,7 +34,7 @@ def test_seed_page_is_enriched(flowed: Records) -> None:
     assert article["title"].startswith("샘 올트먼의 '중국 밀어내기'")
     assert "오픈AI 포 컨트리(OpenAI for Countries)" in article["text"]
     assert "등록된 댓글이 없습니다" not in article["text"]
-    assert {"name": "김성환", "email": "ksh@fnnews.com"} in article["authors"]
+    assert {"name": "김성환", "email": "ksh@fnnews.com", "role": "기자"} in article["authors"]
     by_id = {e["id"]: e for e in event["entities"]}
     assert by_id["org:openai"]["type"] == "organization"
     assert by_id["per:sam-altman"]["type"] == "person"
