@@ -1,15 +1,22 @@
 """Article-extraction benchmark: ``streams.parse`` against trafilatura, side by side.
 
-Data: the WCXB development set of article pages (Murrough Foley, 2026, CC-BY-4.0; public
-repository Murrough-Foley/web-content-extraction-benchmark), laid out as described in the data
-directory's README.md (``html/NNNN.html.gz`` and ``ground-truth/NNNN.json``).
+Two independent development sets, each scored and reported on its own (``--set``):
+
+- ``wcxb``: the WCXB development set of article pages (Murrough Foley, 2026, CC-BY-4.0; public
+  repository Murrough-Foley/web-content-extraction-benchmark), laid out as described in the data
+  directory's README.md (``html/NNNN.html.gz`` and ``ground-truth/NNNN.json``).
+- ``trafeval``: trafilatura's own evaluation pages (884 multilingual pages with expected and
+  forbidden snippets, Apache-2.0 annotations; ``html/<file>.gz`` and ``evaldata.json``, see the
+  data directory's README.md). trafilatura was developed on this set, so it is a demanding
+  reference there, not a neutral one.
 
 Run::
 
-    .venv/bin/python bench/extraction.py [DATA_DIR] [--limit N] [--passes N] [--no-trafilatura]
-                                         [--dump FILE.jsonl] [--halves]
+    .venv/bin/python bench/extraction.py [DATA_DIR] [--set wcxb|trafeval|both]
+                                         [--trafeval-dir DIR] [--limit N] [--passes N]
+                                         [--no-trafilatura] [--dump FILE.jsonl] [--halves]
 
-Metrics (the same for both extractors, computed in one run, single process):
+Metrics on the WCXB set (the same for both extractors, computed in one run, single process):
 
 - body precision / recall / F1: the Scrapinghub article-extraction-benchmark metric. Both texts
   are tokenised with the Unicode regex ``\\w+`` and turned into multisets of token 4-grams (a
@@ -31,17 +38,32 @@ Metrics (the same for both extractors, computed in one run, single process):
 Accuracies count only pages whose truth has the field; a missing prediction counts as wrong.
 The matching functions are the same for both extractors; see docs/extraction.md.
 
+Metric on the trafilatura set: exactly that of trafilatura's ``tests/evaluate.py``
+(``evaluate_result`` and ``calculate_scores``). Per page, each ``with`` snippet that is a
+substring of the extracted main text (case-sensitive, no normalisation) is a true positive,
+each missing one a false negative; each ``without`` snippet found is a false positive, each
+absent one a true negative; an extractor that returns nothing scores every ``with`` snippet as
+a false negative and every ``without`` one as a true negative. The counts are pooled over all
+pages: precision tp/(tp+fp), recall tp/(tp+fn), F1 2tp/(2tp+fp+fn), accuracy
+(tp+tn)/all. The text scored is what upstream scores: the main text alone, no title and no
+comments; for us ``Article.text``, for trafilatura ``extract(...)`` with upstream's options
+(``include_comments=False, include_tables=True, include_formatting=False``), its other options
+left at their defaults (the fallback extractors on, as in the WCXB run). Both are given the
+page's bytes and URL.
+
 Speed is pages per second of the extractor call alone (input bytes in memory, one process,
-one thread for both extractors). Because the machine is shared and timings are noisy, speed is
-measured robustly: the extractors run in ``--passes`` (default 3) interleaved passes over the
-same pages (ours, then trafilatura, then ours again...), each pass preceded by
-``gc.collect()`` so that one extractor's garbage is not collected on the other's clock, and
-each extractor's figure is its best (fastest) pass. ``pages_per_s`` uses the CPU time of this
-process (``time.process_time``), which time given to other processes on a loaded machine does
-not inflate; ``wall_pages_per_s`` is the same from wall-clock time (``pass_cpu_seconds`` and
-``pass_wall_seconds`` list every pass; ``ratios.speed`` and ``ratios.wall_speed`` compare the
-two extractors). The quality figures come from the first pass (both extractors are
-deterministic). The last line printed is one JSON object with every figure.
+one thread for both extractors), measured on each set separately. Because the machine is
+shared and timings are noisy, speed is measured robustly: the extractors run in ``--passes``
+(default 3) interleaved passes over the same pages (ours, then trafilatura, then ours
+again...), each pass preceded by ``gc.collect()`` so that one extractor's garbage is not
+collected on the other's clock, and each extractor's figure is its best (fastest) pass.
+``pages_per_s`` uses the CPU time of this process (``time.process_time``), which time given to
+other processes on a loaded machine does not inflate; ``wall_pages_per_s`` is the same from
+wall-clock time (``pass_cpu_seconds`` and ``pass_wall_seconds`` list every pass;
+``ratios.speed`` and ``ratios.wall_speed`` compare the two extractors). The quality figures
+come from the first pass (both extractors are deterministic). The last line printed is one JSON
+object with every figure: the WCXB figures at its top level (``ours``, ``trafilatura``,
+``ratios``), the trafilatura set's under ``trafeval``.
 """
 
 from __future__ import annotations
@@ -65,6 +87,7 @@ from streams.errors import ParseError
 from streams.parse import parse_article
 
 DEFAULT_DATA = Path("/work/shared/data/wcxb-dev-articles")
+DEFAULT_TRAFEVAL = Path("/work/shared/data/trafilatura-eval")
 _TOKEN = re.compile(r"\w+")
 _NONWORD = re.compile(r"[\W_]+")
 
@@ -75,6 +98,8 @@ class Page:
     url: str
     html: bytes
     truth: dict[str, Any]
+    half: int | None
+    """0 (even) or 1 (odd) for ``--halves``; None: in neither half."""
 
 
 @dataclass(slots=True)
@@ -96,7 +121,25 @@ def load_pages(data_dir: Path, limit: int | None) -> list[Page]:
         if not html_path.exists():
             continue
         html = gzip.decompress(html_path.read_bytes())
-        pages.append(Page(gt_path.stem, record.get("url", ""), html, record["ground_truth"]))
+        half = int(gt_path.stem) % 2 if gt_path.stem.isdigit() else None
+        pages.append(Page(gt_path.stem, record.get("url", ""), html, record["ground_truth"], half))
+    return pages
+
+
+def load_trafeval(data_dir: Path, limit: int | None) -> list[Page]:
+    """The trafilatura evaluation pages in ``evaldata.json`` order; the halves alternate in that
+    order, as the pages have no numeric ids."""
+    items: dict[str, dict[str, Any]] = json.loads(
+        (data_dir / "evaldata.json").read_text(encoding="utf-8"))
+    pages: list[Page] = []
+    for url, item in items.items():
+        if limit is not None and len(pages) >= limit:
+            break
+        html_path = data_dir / "html" / f"{item['file']}.gz"
+        if not html_path.exists():
+            continue
+        html = gzip.decompress(html_path.read_bytes())
+        pages.append(Page(item["file"], url, html, item, len(pages) % 2))
     return pages
 
 
@@ -160,6 +203,16 @@ def snippet_rates(text: str, with_: list[str], without: list[str]) -> tuple[int,
     return hits, absent
 
 
+def snippet_counts(text: str, truth: dict[str, Any]) -> tuple[int, int, int, int]:
+    """(tp, fn, fp, tn) of one page, as trafilatura's ``evaluate_result`` counts them: raw,
+    case-sensitive substring tests, so that our figures compare with those it publishes."""
+    with_: list[str] = truth["with"]
+    without: list[str] = truth["without"]
+    tp = sum(1 for s in with_ if s in text)
+    fp = sum(1 for s in without if s in text)
+    return tp, len(with_) - tp, fp, len(without) - fp
+
+
 # --- extractors ----------------------------------------------------------------------------
 
 
@@ -184,6 +237,15 @@ def run_trafilatura(page: Page) -> Prediction:
     return Prediction(get("text") or "", get("title"), authors, get("date"))
 
 
+def run_trafilatura_main_text(page: Page) -> Prediction:
+    """trafilatura as its own evaluation runs it: ``extract``'s main text, without comments."""
+    import trafilatura
+
+    text = trafilatura.extract(page.html, url=page.url, include_comments=False,
+                               include_tables=True, include_formatting=False)
+    return Prediction(text or "")
+
+
 def timed_pass(
     fn: Callable[[Page], Prediction], pages: list[Page]
 ) -> tuple[list[Prediction], float, float]:
@@ -195,12 +257,57 @@ def timed_pass(
     return preds, time.process_time() - cpu, time.perf_counter() - wall
 
 
-def evaluate(
-    name: str, preds: list[Prediction], pages: list[Page], pass_cpu: list[float],
-    pass_wall: list[float],
+def run_passes(
+    extractors: dict[str, Callable[[Page], Prediction]], pages: list[Page], passes: int
+) -> tuple[dict[str, list[Prediction]], dict[str, list[float]], dict[str, list[float]]]:
+    """Interleaved timed passes: the first pass's predictions, and every pass's CPU and wall
+    seconds, per extractor."""
+    first: dict[str, list[Prediction]] = {}
+    cpu: dict[str, list[float]] = {name: [] for name in extractors}
+    wall: dict[str, list[float]] = {name: [] for name in extractors}
+    for _ in range(passes):
+        for name, fn in extractors.items():
+            preds, cpu_s, wall_s = timed_pass(fn, pages)
+            first.setdefault(name, preds)
+            cpu[name].append(cpu_s)
+            wall[name].append(wall_s)
+    return first, cpu, wall
+
+
+def speed(pages: int, pass_cpu: list[float], pass_wall: list[float]) -> dict[str, Any]:
+    elapsed, wall = min(pass_cpu), min(pass_wall)
+    return {
+        "pages_per_s": round(pages / elapsed, 2) if elapsed else 0.0,
+        "seconds": round(elapsed, 3),
+        "pass_cpu_seconds": [round(x, 3) for x in pass_cpu],
+        "wall_pages_per_s": round(pages / wall, 2) if wall else 0.0,
+        "pass_wall_seconds": [round(x, 3) for x in pass_wall],
+    }
+
+
+def evaluate_snippets(
+    preds: list[Prediction], pages: list[Page], pass_cpu: list[float], pass_wall: list[float]
 ) -> dict[str, Any]:
-    elapsed = min(pass_cpu)
-    wall = min(pass_wall)
+    """trafilatura's ``calculate_scores`` over counts pooled across pages."""
+    tp = fn = fp = tn = 0
+    for page, pred in zip(pages, preds, strict=True):
+        a, b, c, d = snippet_counts(pred.text, page.truth)
+        tp, fn, fp, tn = tp + a, fn + b, fp + c, tn + d
+    total = tp + fn + fp + tn
+    return {
+        "pages": len(pages),
+        "precision": round(tp / (tp + fp), 4) if tp + fp else 0.0,
+        "recall": round(tp / (tp + fn), 4) if tp + fn else 0.0,
+        "f1": round(2 * tp / (2 * tp + fp + fn), 4) if tp + fp + fn else 0.0,
+        "accuracy": round((tp + tn) / total, 4) if total else 0.0,
+        "tp": tp, "fn": fn, "fp": fp, "tn": tn,
+        **speed(len(pages), pass_cpu, pass_wall),
+    }
+
+
+def evaluate(
+    preds: list[Prediction], pages: list[Page], pass_cpu: list[float], pass_wall: list[float]
+) -> dict[str, Any]:
     precisions: list[float] = []
     recalls: list[float] = []
     with_hits = with_total = without_hits = without_total = 0
@@ -244,77 +351,89 @@ def evaluate(
         "author_acc": round(author_ok / author_n, 4) if author_n else 0.0,
         "date_acc": round(date_ok / date_n, 4) if date_n else 0.0,
         "date_acc_published_or_modified": round(either_ok / date_n, 4) if date_n else 0.0,
-        "pages_per_s": round(len(pages) / elapsed, 2) if elapsed else 0.0,
-        "seconds": round(elapsed, 3),
-        "pass_cpu_seconds": [round(x, 3) for x in pass_cpu],
-        "wall_pages_per_s": round(len(pages) / wall, 2) if wall else 0.0,
-        "pass_wall_seconds": [round(x, 3) for x in pass_wall],
+        **speed(len(pages), pass_cpu, pass_wall),
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("data_dir", nargs="?", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("--limit", type=int, default=None, help="only the first N pages")
-    ap.add_argument("--no-trafilatura", action="store_true", help="run our extractor only")
-    ap.add_argument("--passes", type=int, default=3,
-                    help="timed passes per extractor (interleaved); the best one counts")
-    ap.add_argument("--dump", type=Path, default=None, help="write per-page scores (JSONL)")
-    ap.add_argument("--halves", action="store_true",
-                    help="also score each half of the set (even / odd page ids): a rule worth "
-                         "keeping helps, or is neutral, on both")
-    args = ap.parse_args(argv)
+Evaluator = Callable[[list[Prediction], list[Page], list[float], list[float]], dict[str, Any]]
 
-    pages = load_pages(args.data_dir, args.limit)
+
+@dataclass(frozen=True, slots=True)
+class BenchSet:
+    """What differs between the two sets: how pages load, how trafilatura is called (as each
+    set's own evaluation calls it), how a run is scored, and which figures are printed."""
+
+    load: Callable[[Path, int | None], list[Page]]
+    trafilatura: Callable[[Page], Prediction]
+    evaluate: Evaluator
+    table_keys: tuple[str, ...]
+    half_keys: tuple[str, ...]
+
+
+SETS = {
+    "wcxb": BenchSet(
+        load_pages, run_trafilatura, evaluate,
+        ("precision", "recall", "f1", "with_rate", "without_rate", "title_acc", "author_acc",
+         "date_acc", "date_acc_published_or_modified", "pages_per_s"),
+        ("f1", "title_acc", "author_acc", "date_acc")),
+    "trafeval": BenchSet(
+        load_trafeval, run_trafilatura_main_text, evaluate_snippets,
+        ("precision", "recall", "f1", "accuracy", "pages_per_s"),
+        ("precision", "recall", "f1")),
+}
+
+
+def dump_record(set_name: str, page: Page, preds: dict[str, Prediction]) -> dict[str, Any]:
+    """One page's scores for ``--dump``: what a rule change needs to find its pages."""
+    ours = preds["ours"]
+    if set_name == "wcxb":
+        p, r = body_scores(ours.text, page.truth.get("main_content") or "")
+        return {"set": set_name, "id": page.file_id, "p": p, "r": r, "title": ours.title,
+                "t_title": page.truth.get("title"), "authors": ours.authors,
+                "t_author": page.truth.get("author"), "date": ours.date,
+                "modified": ours.modified, "t_date": page.truth.get("publish_date")}
+    return {"set": set_name, "id": page.file_id, "url": page.url,
+            **{name: snippet_counts(pred.text, page.truth) for name, pred in preds.items()},
+            "missed": [s for s in page.truth["with"] if s not in ours.text],
+            "forbidden": [s for s in page.truth["without"] if s in ours.text],
+            "chars": {name: len(pred.text) for name, pred in preds.items()}}
+
+
+def bench_set(
+    set_name: str, data_dir: Path, args: argparse.Namespace
+) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """One set, both extractors in the same run: its figures and its per-page dump records."""
+    spec = SETS[set_name]
+    pages = spec.load(data_dir, args.limit)
     if not pages:
-        print(f"no pages under {args.data_dir}", file=sys.stderr)
-        return 1
-    if args.dump:
-        with args.dump.open("w", encoding="utf-8") as fh:
-            for page in pages:
-                pred = run_ours(page)
-                p, r = body_scores(pred.text, page.truth.get("main_content") or "")
-                fh.write(json.dumps({"id": page.file_id, "p": p, "r": r, "title": pred.title,
-                                     "t_title": page.truth.get("title"), "authors": pred.authors,
-                                     "t_author": page.truth.get("author"), "date": pred.date,
-                                     "modified": pred.modified,
-                                     "t_date": page.truth.get("publish_date")},
-                                    ensure_ascii=False) + "\n")
+        print(f"no pages under {data_dir}", file=sys.stderr)
+        return None
     extractors: dict[str, Callable[[Page], Prediction]] = {"ours": run_ours}
     if not args.no_trafilatura:
-        extractors["trafilatura"] = run_trafilatura
-    first: dict[str, list[Prediction]] = {}
-    cpu: dict[str, list[float]] = {name: [] for name in extractors}
-    wall: dict[str, list[float]] = {name: [] for name in extractors}
-    for _ in range(max(1, args.passes)):
-        for name, fn in extractors.items():
-            preds, cpu_s, wall_s = timed_pass(fn, pages)
-            first.setdefault(name, preds)
-            cpu[name].append(cpu_s)
-            wall[name].append(wall_s)
-    results: dict[str, Any] = {"data_dir": str(args.data_dir), "passes": max(1, args.passes)}
+        extractors["trafilatura"] = spec.trafilatura
+    passes = max(1, args.passes)
+    first, cpu, wall = run_passes(extractors, pages, passes)
+    results: dict[str, Any] = {"data_dir": str(data_dir), "passes": passes}
     for name in extractors:
-        results[name] = evaluate(name, first[name], pages, cpu[name], wall[name])
+        results[name] = spec.evaluate(first[name], pages, cpu[name], wall[name])
         if args.halves:
             for half, parity in (("even", 0), ("odd", 1)):
-                chosen = [i for i, page in enumerate(pages)
-                          if page.file_id.isdigit() and int(page.file_id) % 2 == parity]
-                results[name][half] = {key: value for key, value in evaluate(
-                    name, [first[name][i] for i in chosen], [pages[i] for i in chosen],
-                    cpu[name], wall[name]).items()
-                    if key in ("f1", "title_acc", "author_acc", "date_acc")}
-                print(f"{name} {half} half: {results[name][half]}")
-    keys = ["precision", "recall", "f1", "with_rate", "without_rate", "title_acc",
-            "author_acc", "date_acc", "date_acc_published_or_modified", "pages_per_s"]
-    names = [n for n in ("ours", "trafilatura") if n in results]
-    width = max(map(len, keys)) + 2
+                chosen = [i for i, page in enumerate(pages) if page.half == parity]
+                results[name][half] = {key: value for key, value in spec.evaluate(
+                    [first[name][i] for i in chosen], [pages[i] for i in chosen],
+                    cpu[name], wall[name]).items() if key in spec.half_keys}
+                print(f"[{set_name}] {name} {half} half: {results[name][half]}")
+    names = list(extractors)
+    width = max(map(len, spec.table_keys)) + 2
+    print(f"[{set_name}] {len(pages)} pages")
     print(f"{'metric':<{width}}" + "".join(f"{n:>14}" for n in names))
-    for key in keys:
+    for key in spec.table_keys:
         print(f"{key:<{width}}" + "".join(f"{results[n][key]:>14}" for n in names))
     if "trafilatura" in results:
         ours, traf = results["ours"], results["trafilatura"]
         results["ratios"] = {
             "f1": round(ours["f1"] / traf["f1"], 4) if traf["f1"] else None,
+            "f1_diff": round(ours["f1"] - traf["f1"], 4),
             "speed": round(ours["pages_per_s"] / traf["pages_per_s"], 2)
             if traf["pages_per_s"]
             else None,
@@ -322,8 +441,50 @@ def main(argv: list[str] | None = None) -> int:
             if traf["wall_pages_per_s"]
             else None,
         }
-        print(f"F1 ratio ours/trafilatura: {results['ratios']['f1']}, "
+        print(f"[{set_name}] F1 ratio ours/trafilatura: {results['ratios']['f1']} "
+              f"(difference {results['ratios']['f1_diff']:+}), "
               f"speed ratio: {results['ratios']['speed']}x")
+    dump = [dump_record(set_name, page, {name: first[name][i] for name in extractors})
+            for i, page in enumerate(pages)] if args.dump else []
+    return results, dump
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("data_dir", nargs="?", type=Path, default=DEFAULT_DATA,
+                    help="the WCXB set's directory")
+    ap.add_argument("--set", choices=("wcxb", "trafeval", "both"), default="both",
+                    help="which development set(s) to run; each is reported on its own")
+    ap.add_argument("--trafeval-dir", type=Path, default=DEFAULT_TRAFEVAL,
+                    help="the trafilatura evaluation set's directory")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N pages of a set")
+    ap.add_argument("--no-trafilatura", action="store_true", help="run our extractor only")
+    ap.add_argument("--passes", type=int, default=3,
+                    help="timed passes per extractor (interleaved); the best one counts")
+    ap.add_argument("--dump", type=Path, default=None, help="write per-page scores (JSONL)")
+    ap.add_argument("--halves", action="store_true",
+                    help="also score each half of a set (even / odd page ids, or positions "
+                         "for the trafilatura set): a rule worth keeping helps, or is neutral, "
+                         "on both")
+    args = ap.parse_args(argv)
+
+    results: dict[str, Any] = {}
+    dump: list[dict[str, Any]] = []
+    if args.set in ("wcxb", "both"):
+        wcxb = bench_set("wcxb", args.data_dir, args)
+        if wcxb is None:
+            return 1
+        results.update(wcxb[0])
+        dump += wcxb[1]
+    if args.set in ("trafeval", "both"):
+        trafeval = bench_set("trafeval", args.trafeval_dir, args)
+        if trafeval is None:
+            return 1
+        results["trafeval"] = trafeval[0]
+        dump += trafeval[1]
+    if args.dump:
+        with args.dump.open("w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in dump)
     print(json.dumps(results, ensure_ascii=False))
     return 0
 
