@@ -16,8 +16,9 @@ allows them for evaluation only.
 
 The teacher's labels and token vectors are cached (``--labels``, ``--vectors``; about 8 and 1
 minutes on this machine) and reused when present; clustering and training take about 10 minutes
-more. Rerunning gives the same files (fixed seed, deterministic teacher). The output is derived
-from WCXB text and is licensed CC BY 4.0 with WCXB's attribution (``en_crf/NOTICE.txt``).
+more. A second labelling gave the same spans for every sentence, and the clustering is seeded.
+The output is derived from WCXB text and is licensed CC BY 4.0 with WCXB's attribution
+(``en_crf/NOTICE.txt``).
 
 Usage: .venv/bin/python bench/train_en_crf.py [--labels PATH] [--vectors PATH] [--out FOLDER]
        [--teacher PACKAGE] [--limit N] [--iterations N]
