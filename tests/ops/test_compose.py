@@ -323,4 +323,4 @@ def test_optional_extras_reach_the_image(compose: dict[str, Any]) -> None:
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
         "optional-dependencies"]
     assert "en-model" in extras
-    assert worker["environment"]["NEWSSTREAM_EN_NER_MODEL"] == "${NEWSSTREAM_EN_NER_MODEL:-none}"
+    assert worker["environment"]["NEWSSTREAM_EN_NER_MODEL"] == "${NEWSSTREAM_EN_NER_MODEL:-en_crf}"
