@@ -48,6 +48,16 @@ def free_port() -> int:
         return port
 
 
+def port_free(port: int) -> bool:
+    """Whether nothing listens on loopback ``port`` yet (the embedded broker's preferred one)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
 def _die_with_parent() -> None:  # runs in the child between fork and exec
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL("libc.so.6", use_errno=True)

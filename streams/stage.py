@@ -25,6 +25,7 @@ import orjson
 from streams import metrics
 from streams.errors import InvalidRecord, PipelineError
 from streams.kafka import MAX_RECORD_BYTES
+from streams.records import DeadLetter
 from streams.schemas import validation_errors
 from streams.topics import DEADLETTER, TopicSpec
 
@@ -116,29 +117,29 @@ def dead_letter(stage: str, incoming: Incoming, exc: BaseException, url: str | N
     reason = reason_of(exc)
     message = str(exc) or exc.__class__.__name__
     original = incoming.value
-    record = {
-        "stage": stage,
-        "reason": reason,
-        "error_type": exc.__class__.__name__,
-        "message": message[:MAX_DEAD_LETTER_TEXT],
-        "topic": incoming.topic,
-        "partition": incoming.partition,
-        "offset": incoming.offset,
-        "url": url[:MAX_DEAD_LETTER_TEXT] if url else url,
-        "original_key_b64": base64.b64encode(incoming.key).decode() if incoming.key else None,
-        "original_value_b64": "",
-        "original_size": len(original),
-        "original_sha256": hashlib.sha256(original).hexdigest(),
-        "original_truncated": False,
-        "failed_at": now_iso(),
-    }
+    record = DeadLetter(
+        stage=stage,
+        reason=reason,
+        error_type=exc.__class__.__name__,
+        message=message[:MAX_DEAD_LETTER_TEXT],
+        topic=incoming.topic,
+        partition=incoming.partition,
+        offset=incoming.offset,
+        url=url[:MAX_DEAD_LETTER_TEXT] if url else url,
+        original_key_b64=base64.b64encode(incoming.key).decode() if incoming.key else None,
+        original_value_b64="",
+        original_size=len(original),
+        original_sha256=hashlib.sha256(original).hexdigest(),
+        original_truncated=False,
+        failed_at=now_iso(),
+    )
     key = incoming.key or b""
     room = MAX_RECORD_BYTES - len(key) - len(orjson.dumps(record))
     keep = max(0, room) // 4 * 3  # base64 turns each 3 bytes into 4
     if len(original) > keep:
         original = original[:keep]
-        record["original_truncated"] = True
-    record["original_value_b64"] = base64.b64encode(original).decode()
+        record.original_truncated = True
+    record.original_value_b64 = base64.b64encode(original).decode()
     return Output(DEADLETTER, key, orjson.dumps(record))
 
 

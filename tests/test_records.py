@@ -1,14 +1,41 @@
-"""The raw-html record every producer builds: schema-valid, keyed by the article id."""
+"""Record types: the raw-html record every producer builds (schema-valid, keyed by the article
+id), and every topic's record type against its schema."""
 
 from __future__ import annotations
 
 import base64
+import dataclasses
+from typing import Any
 
 import orjson
+import pytest
 
-from streams.records import RawHtml, article_id
-from streams.schemas import validation_errors
-from streams.topics import RAW_HTML
+from streams.records import (
+    Article,
+    DeadLetter,
+    Enriched,
+    Entity,
+    EntityMention,
+    RawHtml,
+    Topic,
+    TopicEvent,
+    article_from_dict,
+    article_id,
+    dead_letter_from_dict,
+    enriched_from_dict,
+    entity_mention_from_dict,
+    topic_event_from_dict,
+)
+from streams.schemas import load_schema, validation_errors
+from streams.topics import (
+    ARTICLES,
+    DEADLETTER,
+    ENRICHED,
+    ENTITY_MENTIONS,
+    RAW_HTML,
+    TOPIC_EVENTS,
+    TopicSpec,
+)
 
 FETCHED = "2025-05-10T05:00:00+00:00"
 
@@ -30,3 +57,58 @@ def test_fetched_bytes_carry_content_b64_only() -> None:
     assert base64.b64decode(value["content_b64"]).decode("euc-kr") == "<p>나</p>"
     assert validation_errors(RAW_HTML, value) == []
     assert RawHtml(**value) == raw  # what the parse stage reads back
+
+
+# Every topic value's record type has exactly the fields of its schema, nested records too:
+# producers and subscribers (streams.client) share these types, so neither can drift.
+SHAPES = [
+    (RawHtml, RAW_HTML, None), (Article, ARTICLES, None), (Enriched, ENRICHED, None),
+    (Entity, ENRICHED, "entity"), (Topic, ENRICHED, "topic"),
+    (EntityMention, ENTITY_MENTIONS, None), (TopicEvent, TOPIC_EVENTS, None),
+    (DeadLetter, DEADLETTER, None),
+]
+
+
+@pytest.mark.parametrize(("record", "topic", "definition"), SHAPES,
+                         ids=lambda x: getattr(x, "__name__", None) or getattr(x, "name", x))
+def test_record_fields_are_the_schema_properties(record: type, topic: TopicSpec,
+                                                 definition: str | None) -> None:
+    schema = load_schema(topic.schema)
+    shape = schema["$defs"][definition] if definition else schema
+    assert {f.name for f in dataclasses.fields(record)} == set(shape["properties"])
+    # a required property never gets a default that would hide its absence
+    no_default = {f.name for f in dataclasses.fields(record)
+                  if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+    assert no_default <= set(shape["required"])
+
+
+DECODERS = [(ENRICHED, enriched_from_dict), (ENTITY_MENTIONS, entity_mention_from_dict),
+            (TOPIC_EVENTS, topic_event_from_dict), (DEADLETTER, dead_letter_from_dict),
+            (ARTICLES, article_from_dict)]
+
+
+@pytest.mark.parametrize(("topic", "decode"), DECODERS, ids=lambda x: getattr(x, "name", ""))
+def test_examples_read_back_into_records_and_encode_the_same(topic: TopicSpec,
+                                                             decode: Any) -> None:
+    for example in load_schema(topic.schema)["examples"]:
+        again = orjson.loads(orjson.dumps(decode(example)))
+        assert as_written(again, example) == example
+        # an optional field the example leaves out reads as its default (None, [], "article")
+        assert validation_errors(topic, {k: v for k, v in again.items()
+                                         if k in example or v is not None}) == []
+
+
+def as_written(value: Any, example: Any) -> Any:
+    """``value`` restricted to the keys present in ``example``, recursively."""
+    if isinstance(example, dict):
+        return {k: as_written(value[k], v) for k, v in example.items()}
+    if isinstance(example, list):
+        return [as_written(v, e) for v, e in zip(value, example, strict=True)]
+    return value
+
+
+def test_a_field_added_in_a_later_minor_version_is_ignored_by_older_readers() -> None:
+    example = load_schema(ENRICHED.schema)["examples"][0]
+    newer = {**example, "added_later": 1,
+             "entities": [{**e, "added_later": True} for e in example["entities"]]}
+    assert enriched_from_dict(newer) == enriched_from_dict(example)

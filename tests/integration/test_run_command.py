@@ -12,9 +12,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 
 from streams.broker import free_port
+from streams.schemas import validation_errors
+from streams.topics import ENRICHED
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration
@@ -48,12 +51,19 @@ def gone(pid: int, limit_s: float = 20) -> bool:
 
 
 @pytest.fixture
-def run_process(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+def run_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a `newsstream run` on a fresh machine: no broker configured."""
     env = {k: v for k, v in os.environ.items() if "BOOTSTRAP" not in k}
     env.update(NEWSSTREAM_WEB_PORT=str(free_port()), NEWSSTREAM_APP_ID="run-test",
-               NEWSSTREAM_DATA_DIR=str(tmp_path / "data"))
+               NEWSSTREAM_DATA_DIR=str(tmp_path / "data"),
+               NEWSSTREAM_EMBEDDED_PORT=str(free_port()))
+    return env
+
+
+@pytest.fixture
+def run_process(run_env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streams.cli", "run", "samples"], cwd=ROOT, env=env,
+        [sys.executable, "-m", "streams.cli", "run", "samples"], cwd=ROOT, env=run_env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,  # its own process group, as a shell job in a terminal
     )
@@ -88,6 +98,25 @@ def test_run_prints_summaries_and_stops_broker_on_sigterm(
     run_process.send_signal(signal.SIGTERM)
     assert run_process.wait(timeout=60) == 0
     assert gone(broker_pid)
+
+
+def test_tail_finds_the_broker_of_a_running_run(
+    run_env: dict[str, str], run_process: subprocess.Popen[str],
+) -> None:
+    """`newsstream tail` in another terminal needs no address: the embedded broker listens on
+    its documented port (NEWSSTREAM_EMBEDDED_PORT here, 19092 by default)."""
+    line = read_until(run_process, "embedded Kafka-protocol broker")[-1]
+    assert line.rstrip().endswith(f"127.0.0.1:{run_env['NEWSSTREAM_EMBEDDED_PORT']}")
+    read_until(run_process, "* 샘 올트먼의")
+    tail = subprocess.run(
+        [sys.executable, "-m", "streams.cli", "tail", "--from-beginning", "--limit", "1",
+         "--format", "jsonl", "--match", "올트먼"],
+        cwd=ROOT, env=run_env, capture_output=True, text=True, timeout=60,
+    )
+    assert tail.returncode == 0, tail.stderr
+    (event,) = [orjson.loads(line) for line in tail.stdout.splitlines()]
+    assert validation_errors(ENRICHED, event) == []
+    assert "올트먼" in event["article"]["title"]
 
 
 def test_killed_run_leaves_no_broker(run_process: subprocess.Popen[str]) -> None:
