@@ -8,6 +8,7 @@
     newsstream ingest PATH...  replay page files, folders and WARC files into news.raw-html
     newsstream feeds FILE      poll the feeds of a feeds config file into news.raw-html
     newsstream tail [TOPIC]    print a topic's events, filtered (see streams/client/tail.py)
+    newsstream deadletters list|replay  what failed; re-run it after a fix
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import orjson
 from streams import kafka
 from streams.app import create_app
 from streams.broker import EmbeddedBroker, port_free
-from streams.client import tail
+from streams.client import deadletters, tail
 from streams.ingest.replay import page_files, path_records
 from streams.settings import Settings
 from streams.topics import ENRICHED, RAW_HTML
@@ -205,6 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     feeds.add_argument("--once", action="store_true", help="poll every feed once, then exit")
     feeds.set_defaults(func=cmd_feeds)
     tail.add_parser(sub)
+    deadletters.add_parser(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=Settings().log_level.upper(), format="%(levelname)s %(name)s: %(message)s"

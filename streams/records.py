@@ -228,6 +228,19 @@ class DeadLetter:
     original_truncated: bool = False
 
 
+@dataclass(slots=True)
+class DeadLetterReplay:
+    """A dead letter whose original was re-produced (value of ``news.deadletter-replays``)."""
+
+    deadletter_partition: int
+    deadletter_offset: int
+    topic: str
+    original_sha256: str
+    replayed_at: str
+    stage: str | None = None
+    reason: str | None = None
+
+
 def article_id(url: str) -> str:
     """Stable article id, the one place it is computed: ``sha256`` of the normalised URL
     (:func:`streams.urls.normalize_url`, idempotent), first 32 hex digits. Every spelling of one

@@ -51,6 +51,15 @@ INGEST_SEEN = TopicSpec(
     "One record per page URL ingestion has handled (fetched, skipped or dead-lettered).",
 )
 
+# What `newsstream deadletters replay` has re-produced, so that a second run does not do it again.
+# Compacted by key like INGEST_SEEN and created by streams/client/deadletters.py; not in
+# ALL_TOPICS (no stage reads or writes it).
+DEADLETTER_REPLAYS = TopicSpec(
+    "news.deadletter-replays", "deadletter-replay.schema.json",
+    "the dead letter's place in news.deadletter (partition:offset)",
+    "One record per dead letter whose original was re-produced to its topic.",
+)
+
 # Topics that only subscribers read: no stage consumes them and no table recovers from them, so
 # on the embedded broker their records may be produced in batches (streams/kafka.py).
 FAN_OUT: frozenset[TopicSpec] = frozenset({ENTITY_MENTIONS, TOPIC_EVENTS})
@@ -58,3 +67,7 @@ FAN_OUT: frozenset[TopicSpec] = frozenset({ENTITY_MENTIONS, TOPIC_EVENTS})
 ALL_TOPICS: tuple[TopicSpec, ...] = (
     RAW_HTML, ARTICLES, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, DEADLETTER,
 )
+
+#: Topics beside the pipeline's: written by ingestion and by dead-letter replay, with their own
+#: configuration (compacted); readable by subscribers like the others.
+SIDE_TOPICS: tuple[TopicSpec, ...] = (INGEST_SEEN, DEADLETTER_REPLAYS)

@@ -13,6 +13,7 @@ import pytest
 from streams.records import (
     Article,
     DeadLetter,
+    DeadLetterReplay,
     Enriched,
     Entity,
     EntityMention,
@@ -30,6 +31,7 @@ from streams.schemas import load_schema, validation_errors
 from streams.topics import (
     ARTICLES,
     DEADLETTER,
+    DEADLETTER_REPLAYS,
     ENRICHED,
     ENTITY_MENTIONS,
     RAW_HTML,
@@ -65,7 +67,7 @@ SHAPES = [
     (RawHtml, RAW_HTML, None), (Article, ARTICLES, None), (Enriched, ENRICHED, None),
     (Entity, ENRICHED, "entity"), (Topic, ENRICHED, "topic"),
     (EntityMention, ENTITY_MENTIONS, None), (TopicEvent, TOPIC_EVENTS, None),
-    (DeadLetter, DEADLETTER, None),
+    (DeadLetter, DEADLETTER, None), (DeadLetterReplay, DEADLETTER_REPLAYS, None),
 ]
 
 

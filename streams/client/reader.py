@@ -30,12 +30,12 @@ from aiokafka.structs import OffsetAndMetadata
 from streams import kafka
 from streams.client.filters import Filters
 from streams.settings import Settings
-from streams.topics import ALL_TOPICS, INGEST_SEEN
+from streams.topics import ALL_TOPICS, SIDE_TOPICS
 
 Start = Literal["latest", "beginning"] | datetime
 
 #: The topics a subscriber may read, by name.
-READABLE: dict[str, str] = {spec.name: spec.description for spec in (*ALL_TOPICS, INGEST_SEEN)}
+READABLE: dict[str, str] = {spec.name: spec.description for spec in ALL_TOPICS + SIDE_TOPICS}
 
 
 class ReadError(RuntimeError):
@@ -57,8 +57,10 @@ class Event:
 
 async def read(settings: Settings, topic: str, *, filters: Filters | None = None,
                start: Start = "latest", group: str | None = None,
-               limit: int | None = None) -> AsyncIterator[Event]:
-    """The events of ``topic`` that pass ``filters``, until ``limit`` of them or forever."""
+               limit: int | None = None, until_end: bool = False) -> AsyncIterator[Event]:
+    """The events of ``topic`` that pass ``filters``, until ``limit`` of them, or with
+    ``until_end`` until every partition is read up to the end it had when reached, or forever.
+    """
     if topic not in READABLE:
         raise ReadError(f"unknown topic {topic!r}; known: {', '.join(sorted(READABLE))}")
     filters = filters or Filters()
@@ -78,6 +80,8 @@ async def read(settings: Settings, topic: str, *, filters: Filters | None = None
         done: dict[TopicPartition, OffsetAndMetadata] = {}  # handled, not yet committed
         while limit is None or count < limit:
             batches = await consumer.getmany(timeout_ms=500, max_records=500)
+            if until_end and not batches and await _at_end(consumer):
+                break
             for tp, records in batches.items():
                 for record in records:
                     when = datetime.fromtimestamp(record.timestamp / 1000, UTC)
@@ -92,6 +96,16 @@ async def read(settings: Settings, topic: str, *, filters: Filters | None = None
             await _commit(consumer, done, group)
     finally:
         await consumer.stop()
+
+
+async def _at_end(consumer: AIOKafkaConsumer) -> bool:
+    """Whether every assigned partition's position has reached its high watermark, as the last
+    fetch reported it (correct on the embedded broker too, unlike its end-offset lookup)."""
+    for tp in consumer.assignment():
+        end = consumer.highwater(tp)
+        if end is None or await consumer.position(tp) < end:
+            return False
+    return True
 
 
 async def _commit(consumer: AIOKafkaConsumer, done: dict[TopicPartition, OffsetAndMetadata],
