@@ -114,6 +114,12 @@ def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Men
     if untyped:
         claim([m for s, e, t in en_model.spans_around(text, [m.start for m in untyped])
                if (m := _model_mention(text, s, e, t, lexicon))])
+        if en_model.model() is not None:
+            # the model has read these characters and found no name: what is left (``HR``,
+            # ``Yes``, ``Media Contact``) names something only where the same surface is typed
+            # elsewhere in the article, as a sentence's first word does
+            untyped = [Mention(m.start, m.end, m.surface, "other", "weak", 0.1)
+                       for m in untyped]
         claim(untyped)
     found.sort(key=lambda m: m.start)
     return found
