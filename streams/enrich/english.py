@@ -247,6 +247,8 @@ def _longer_names(text: str, lexicon: Lexicon) -> list[tuple[int, int, str]]:
     another known name or a demonym, nor when the whole run is known."""
     out = []
     for match in _SPAN_RE.finditer(text):
+        if " " not in match.group(0):
+            continue  # one word: nothing longer (most runs)
         for start, end in _split_possessive(text, match.start(), match.end()):
             surface = _CLITIC_RE.sub("", text[start:end].rstrip("."))
             run = surface.split()
