@@ -23,6 +23,7 @@ import functools
 import re
 
 from streams.enrich import en_model, generic, rules
+from streams.enrich.ids import normalise
 from streams.enrich.lexicon import Lexicon
 from streams.enrich.mention import Mention, known_or, occupy, overlaps
 from streams.enrich.resources import read_tsv
@@ -30,21 +31,94 @@ from streams.enrich.rules import words
 
 _WORD = (
     r"(?:(?:Inc|Corp|Ltd|Co|Jr|Sr|St|Mr|Mrs|Ms|Dr|Gen|Gov|Sen|Rep|Prof)\.|(?:[A-Z]\.)+"
-    r"|[A-Z][A-Za-z0-9'’\-&]*)"
+    r"|[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ0-9'’\-&]*)"  # Météo-France, Lézignan-Corbières
 )
 _SPAN_RE = re.compile(
     rf"{_WORD}(?:\s+(?:(?:of|for|the|and|de|von|van|der|du|la)\s+|&\s+)?{_WORD})*")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\"“‘(\n—–]\s*|\n)$")  # — ends a dateline
 _DATELINE_RE = re.compile(  # FLAGSTAFF, Ariz. (AP) —; LONDON, Nov 26 (Reuters) -
     r"(?m)^([A-Z][A-Z.'\- ]{2,30}?)(?:, ([A-Z][A-Za-z.]{1,14}?(?: [A-Z][a-z]+)?))?"
-    r"(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?\s*\((?:AP|Reuters|AFP|UPI|Bloomberg)\)\s*[—–-]"
-)
+    r"(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?(?:\s*\((?:AP|Reuters|AFP|UPI|Bloomberg)\)\s*[—–-]"
+    r"|--\((?:BUSINESS WIRE|GLOBE NEWSWIRE|PRNewswire|ACCESSWIRE)\)--|\s*—)"
+)  # ... and SAN JOSE, Calif.--(BUSINESS WIRE)--, ANN ARBOR—, BRYAN COUNTY, Ga. —
 _TITLE_WORDS = rules.PERSON_CUES_EN | frozenset(
     words(
         "Prime Vice Chief Executive Foreign Finance Defense Defence Deputy Former Acting First"
     )
 )
+# Roles written before a name that head a longer title (Senate Majority Leader John Thune, House
+# Judiciary Chair Jim Jordan, Land Minister Choi Jin-woo): the name after them is a person's.
+_ROLE_HEADS = _TITLE_WORDS - frozenset(words("Prime Vice Chief Executive Foreign Finance Defense "
+                                             "Defence Deputy Former Acting First")) | frozenset(
+    words(
+        "Speaker Chair Chairperson Leader Whip Councilor Councilors Councillor Councillors "
+        "Councilman Councilwoman Councilmember Representative Justice Attorney Treasurer "
+        "Spokesperson Spokesman Spokeswoman Lt. Sgt. Capt. Col. Cmdr. Adm. Sheriff Detective "
+        "Officer Inspector Superintendent Bishop Cardinal Rev. Rabbi Imam"
+    )
+)
+# Month and weekday abbreviations and time zones: parts of dates and times, not names (Aug 5,
+# Tue, 09:00 GMT Thursday); a run ending in "Time" is a time zone (Pacific Time, Eastern
+# Daylight Time).
+_DATE_WORDS = frozenset(
+    words(
+        "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon Tue Tues Wed Thu Thur Thurs Fri "
+        "Sat Sun GMT UTC EST EDT CST CDT MST MDT PST PDT BST CET CEST KST JST HKT SGT AEST AEDT "
+        "ET PT Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March "
+        "April May June July August September October November December Published Updated "
+        "Posted"
+    )
+)
+# Adjectives of a nation, a people or a party that are not derived from a place name the
+# lexicon knows by a regular ending (see :func:`_demonym`); plural forms count too.
+_DEMONYMS = frozenset(
+    words(
+        "French British English Dutch Swiss Greek Thai Welsh Scottish Irish Spanish Turkish "
+        "Polish Danish Swedish Finnish Norwegian Icelandic German Filipino Arab Arabic Latino "
+        "Latina Hispanic Nordic Baltic Slavic Kurdish Pashtun Uyghur Uighur Tibetan Basque "
+        "Catalan Flemish Walloon Cypriot Maltese Portuguese Lebanese Sudanese Congolese "
+        "Muslim Christian Jewish Catholic Protestant Buddhist Hindu Sikh Sunni Shiite Shia "
+        "Republican Democrat Democratic Western Eastern Northern Southern"
+    )
+)
+_DEMONYM_ENDINGS = (("ese", ("", "a")), ("ian", ("", "a", "e", "y", "ia")), ("an", ("", "a", "o")),
+                    ("n", ("",)), ("i", ("",)), ("ish", ("", "land")))
+# Last words of page furniture in press releases and blogs (Media Contact, Image Credits,
+# Conference Call, Forward-Looking Statements), and units (Celsius): never an entity's name.
+_FURNITURE_ENDS = frozenset(words(
+    "Contact Contacts Credit Credits Call Statements Celsius Fahrenheit Kelvin"
+))
+# Section words that open a press-release line before the company's name (About Acme Inc.,
+# SOURCE Acme Inc.).
+_FURNITURE_STARTS = frozenset(words("About SOURCE Source Contact Contacts"))
 # A clitic after a name or pronoun: Nvidia's, I’m, they’ll.
+# Title words that also open firms' names (General Catalyst, First Solar, Prime Video).
+_FIRM_WORDS = frozenset(words("General First Prime Chief Executive Director"))
+# Romanised Korean surnames: with a hyphenated given name (Choi Jin-woo), a person.
+_KO_SURNAMES = frozenset(words(
+    "Kim Lee Park Choi Jung Jeong Kang Cho Jo Yoon Yun Jang Lim Im Han Oh Seo Shin Kwon Hwang "
+    "Ahn Song Yoo Yu Hong Jeon Ko Moon Yang Son Bae Baek Heo Nam Shim Noh Ha Kwak Sung Cha Joo "
+    "Woo Koo Ku Min Ryu Na Jin Ji Um Chae Won Chun Bang Gong Hyun Ham Byun Yeom Yeo Choo Do So "
+    "Seok Sun Seol Ma Gil Yeon Pyo Myung Ki Ban Ra Wang Ok Maeng Je Mo Tak Kook Eun Kyung Bong"
+))
+_KO_GIVEN_RE = re.compile(r"[A-Z][a-z]{1,4}-[a-z]{1,5}")
+# Nouns before "of" that make the name after it a place (the town of Lézignan-Corbières).
+_PLACE_OF_NOUNS = frozenset(words(
+    "town village city region province district county state island suburb port capital "
+    "municipality prefecture neighbourhood neighborhood"
+))
+# ", who", ", a professor": what follows a person's name.
+_DESCRIBED_ROLES = "|".join(sorted(rules.PERSON_ROLES_EN | frozenset(words(
+    "professor director resident owner manager coach mother father student teacher nurse "
+    "doctor farmer worker engineer chief president minister lecturer officer executive"))))
+_DESCRIBED_RE = re.compile(
+    rf",\s+(?:who\b|(?:an?|the)\s+(?:[a-z\-]+\s+){{0,3}}?(?:{_DESCRIBED_ROLES})\b)")
+# Lower-case roles right before a name, beside rules.PERSON_ROLES_EN (Phoenix coach Jordan Ott).
+_ROLES_BEFORE = rules.PERSON_ROLES_EN | frozenset(words(
+    "coach manager guard forward midfielder defender winger captain teammate rookie pitcher "
+    "quarterback professor president director chairman chairwoman minister secretary "
+    "prosecutor judge investor"
+))
 _CLITIC_RE = re.compile(r"['’](?:s|m|d|ll|ve|re)$")
 _COMMON_STARTS = frozenset(
     words(
@@ -55,7 +129,7 @@ _COMMON_STARTS = frozenset(
         "However Meanwhile According Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
         "January February March April May June July August September October November December"
     )
-)
+) | _DATE_WORDS | _FURNITURE_STARTS
 
 
 def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Mention]:
@@ -71,19 +145,38 @@ def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Men
     if not text.strip():
         return []
     occupied = bytearray(len(text))
+    for line in _CAPS_LINE_RE.finditer(text):  # WHO DECIDES WHERE THE MONEY GOES?: a subhead
+        occupy(occupied, line.start(), line.end())
+    for line in _FURNITURE_LINE_RE.finditer(text):  # Our Standards: The Thomson Reuters Trust...
+        occupy(occupied, line.start(), line.end())
     found: list[Mention] = []
     headed = [match.span() for match in _SPAN_RE.finditer(text)
               if rules.suffix_type_en(match.group(0).rstrip(".").split())]
+    longer = [] if confirm is not None and _is_title_case(text) else _longer_names(text, lexicon)
+    us_georgia = _US_GEORGIA_RE.search(confirm or text) is not None  # a title: its body
     for start, end, known in lexicon.scan(text):
+        if overlaps(occupied, start, end) or any(s <= start < e for s, e, _ in longer):
+            continue  # SoftBank Ventures Asia, CJ Logistics: another name that starts the same
+        if _inside_hyphenated(text, start, end, lexicon):
+            continue  # Météo-France, Asia-Pacific: part of another name (not U.S.-China)
         if known.type == "location" and (_after_given_name(text, start) or (
                 text[end:end + 1] not in "'’" and any(  # South Korea's Samsung Electronics
                     s <= start and end <= e and e - s > end - start for s, e in headed))):
             # Michael Jordan: a person's surname; University of California, Texas Department of
             # Transportation: part of a longer name with its own head word
             continue
+        if known.id == "loc:GE" and us_georgia:  # BRYAN COUNTY, Ga.: the US state, no id here
+            found.append(Mention(start, end, text[start:end], "location", "rule", 0.6))
+            occupy(occupied, start, end)
+            continue
         found.append(Mention(start, end, text[start:end], known.type, known.source,
                              known.confidence, known))
         occupy(occupied, start, end)
+    for start, end, prefix in longer:
+        if prefix == "organization" and not overlaps(occupied, start, end):
+            # Kakao Ventures, Hanwha Ocean: a unit of the company, itself an organisation
+            found.append(Mention(start, end, text[start:end], "organization", "rule", 0.55))
+            occupy(occupied, start, end)
     for dateline in _datelines(text, lexicon):
         if not overlaps(occupied, dateline.start, dateline.end):
             occupy(occupied, dateline.start, dateline.end)
@@ -94,6 +187,8 @@ def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Men
         for mention in mentions:
             if generic.is_generic(mention):
                 continue  # CEO, AI: a title or an acronym of a common noun
+            if mention.known is None and _not_a_name(mention.surface, lexicon):
+                continue  # Aug, Pacific Time, South Korean, Media Contact, Celsius
             if title_case and mention.known is None and mention.surface not in (confirm or ""):
                 continue  # a capitalised headline word, not a name
             if not overlaps(occupied, mention.start, mention.end):
@@ -111,16 +206,147 @@ def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Men
     claim([m for m in runs if m.source != "default"])
     untyped = [m for m in runs if m.source == "default"
                and not overlaps(occupied, m.start, m.end)]  # "Amazon and Oracle": both known
+    # Los Angeles Lakers, Denver Nuggets: a known place and more words is not that place
+    teams = frozenset((s, e) for s, e, prefix in longer if prefix == "location")
     if untyped:
         claim([m for s, e, t in en_model.spans_around(text, [m.start for m in untyped])
-               if (m := _model_mention(text, s, e, t, lexicon))])
+               for ps, pe in _and_parts(text, s, e)
+               if (m := _model_mention(text, ps, pe, t, lexicon, teams))])
+        if en_model.model() is not None:
+            # the model has read these characters and found no name: what is left (``HR``,
+            # ``Yes``, ``Media Contact``) names something only where the same surface is typed
+            # elsewhere in the article, as a sentence's first word does
+            untyped = [Mention(m.start, m.end, m.surface, "other", "weak", 0.1)
+                       for m in untyped]
         claim(untyped)
+    found = _surnames_not_places(found)
     found.sort(key=lambda m: m.start)
     return found
 
 
+# A line in capitals with three or more words (a subhead: WHAT ARE THE TARIFFS?); a dateline
+# (SAN JOSE, Calif.--) has lower-case letters on its line.
+_CAPS_LINE_RE = re.compile(r"(?m)^(?=(?:[^a-z\n]*?[A-Z]{2,}\b){3})[^a-z\n]+$")
+# Wire and press-release lines that name no entity of the story.
+_FURNITURE_LINE_RE = re.compile(r"(?m)^(?:Our Standards:|Image Credits?:|Media Contacts?:).*$")
+# The US state of Georgia rather than the country: its AP abbreviation or its cities nearby.
+_US_GEORGIA_RE = re.compile(r"\bGa\.(?=[\s,]|$)|\b(?:Atlanta|Savannah|Augusta|Macon)\b"
+                            r"|\bstate of Georgia\b|\bGeorgia (?:Gov\.|governor|lawmakers)")
+# Words after a known name that do not make a longer name of it (Nvidia CEO, Samsung Inc.).
+_SAME_NAME_ENDS = frozenset(words(
+    "Inc Inc. Corp Corp. Ltd Ltd. LLC Co Co. Group Holdings plc PLC AG SA NV Company"
+))
+
+
+def _longer_names(text: str, lexicon: Lexicon) -> list[tuple[int, int, str]]:
+    """Capitalised runs that a known organisation or place opens and more capitalised words
+    continue into another name: ``SoftBank Ventures Asia``, ``Kakao Ventures``, ``CJ
+    Logistics``, ``Hanwha Ocean`` (a unit of the company, not the company), ``Los Angeles
+    Lakers`` (a team, not the city), ``Jordan Ott`` (a person). Not when the next word is a
+    title (``Nvidia CEO``, ``NATO Secretary General``), a legal form (``Acme Inc.``), a date,
+    another known name or a demonym, nor when the whole run is known."""
+    out = []
+    for match in _SPAN_RE.finditer(text):
+        if " " not in match.group(0):
+            continue  # one word: nothing longer (most runs)
+        for start, end in _split_possessive(text, match.start(), match.end()):
+            surface = _CLITIC_RE.sub("", text[start:end].rstrip("."))
+            run = surface.split()
+            while run and (run[0] in _COMMON_STARTS or run[0] in _TITLE_WORDS):
+                start += len(run[0]) + 1
+                surface = surface[len(run[0]) + 1:]
+                run = run[1:]
+            for at, word in enumerate(run):
+                if word[0].islower():  # Kakao Ventures and Altos Ventures: the first name
+                    run = run[:at]
+                    surface = " ".join(run)
+                    break
+            if len(run) < 2 or lexicon.lookup(surface) is not None:
+                continue
+            for cut in range(len(run) - 1, 0, -1):  # the longest known opening
+                if (known := lexicon.lookup(" ".join(run[:cut]))) is not None:
+                    break
+            else:
+                continue
+            if known.type not in ("organization", "location"):
+                continue
+            nxt = run[cut]
+            if (nxt[0].islower() or nxt in _TITLE_WORDS or nxt in _ROLE_HEADS
+                    or nxt in _SAME_NAME_ENDS or nxt in _COMMON_STARTS
+                    or (kind := generic.stoplist().get(normalise(nxt))) == "title"
+                    or (kind is not None and nxt.isupper())  # Nvidia AI, not Jordan Ott (OTT)
+                    or any(w in _ROLE_HEADS for w in run[cut:])  # Senate Majority Leader X
+                    or lexicon.lookup(nxt) is not None or _not_a_name(nxt, lexicon)
+                    or (known.type == "location" and rules.suffix_type_en(run) is not None)):
+                continue  # Seoul Station, Han River: the head word types the whole run
+            out.append((start, start + len(surface), known.type))
+    return out
+
+
+def _inside_hyphenated(text: str, start: int, end: int, lexicon: Lexicon) -> bool:
+    """Whether ``text[start:end]`` is part of a hyphenated word whose other parts are not known
+    names (``Météo-France``, ``Asia-Pacific``; not ``Korea-Japan`` or ``U.S.-China``)."""
+    if not (text[start - 1:start] == "-" and text[start - 2:start - 1].isalpha()) and not (
+            text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha()):
+        return False
+    left = start
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    right = end
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    word = text[left:right].strip(".,;:!?\"“”‘’()")
+    return not all(lexicon.lookup(part) is not None for part in word.split("-") if part)
+
+
+def _surnames_not_places(found: list[Mention]) -> list[Mention]:
+    """A known place that is the last word of a person named in the same text is that
+    person's surname (``Jordan`` after ``Jim Jordan``, ``Washington`` after ``Denise
+    Washington``): an unknown person mention, which resolution joins to the full name."""
+    surnames = {m.surface.split()[-1] for m in found
+                if m.type == "person" and len(m.surface.split()) >= 2}
+    return [Mention(m.start, m.end, m.surface, "person", "rule", 0.5)
+            if m.surface in surnames and m.type != "person" and (
+                (m.known is not None and m.known.type == "location")
+                or m.source in ("model", "weak", "rule"))
+            else m for m in found]
+
+
+def _not_a_name(surface: str, lexicon: Lexicon) -> bool:
+    """A date or time (``Aug``, ``GMT Thursday``, ``Pacific Time``), a nationality or a party's
+    adjective (``South Korean``, ``Japanese``, ``Republican``), page furniture or a unit
+    (``Media Contact``, ``Image Credits``, ``Celsius``), or a legal form alone (``Inc.``)."""
+    parts = surface.split()
+    if not parts:
+        return True
+    if all(p.rstrip(".,") in _DATE_WORDS for p in parts) or (
+            len(parts) >= 2 and parts[-1] == "Time"):
+        return True
+    if parts[-1] in _FURNITURE_ENDS or (len(parts) == 1 and parts[0] in _SAME_NAME_ENDS):
+        return True
+    return _demonym(surface, lexicon)
+
+
+def _demonym(surface: str, lexicon: Lexicon) -> bool:
+    """``Japanese``, ``South Koreans``, ``Egyptian``: a listed adjective of a nation, people or
+    party, or a known place's name with a demonym ending (``Japan`` + ``ese``, ``Canada`` ->
+    ``Canadian``, ``Italy`` -> ``Italian``, ``Israel`` + ``i``)."""
+    word = surface[:-1] if surface.endswith("s") and not surface.endswith("ss") else surface
+    if surface in _DEMONYMS or word in _DEMONYMS:
+        return True
+    for ending, stems in _DEMONYM_ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            base = word[:-len(ending)]
+            for stem in stems:
+                known = lexicon.lookup(base + stem)
+                if known is not None and known.type == "location":
+                    return True
+    return False
+
+
 def _model_mention(text: str, start: int, end: int, etype: str,
-                   lexicon: Lexicon) -> Mention | None:
+                   lexicon: Lexicon, teams: frozenset[tuple[int, int]] = frozenset()
+                   ) -> Mention | None:
     """The model's span as a mention: a leading ``the`` and a trailing clitic cut off (``the
     Commerce Department``, ``Nvidia's``), the lexicon's entity where it knows the name; None
     for a span that does not start with a capital or a digit (the small model's noise)."""
@@ -129,10 +355,37 @@ def _model_mention(text: str, start: int, end: int, etype: str,
         start += 4
         surface = surface[4:]
     surface = _CLITIC_RE.sub("", surface).rstrip(".,")
-    if len(surface) < 2 or not (surface[0].isupper() or surface[0].isdigit()) or (
-            surface in rules.LATIN_STOP):
+    parts = surface.split()
+    while len(parts) > 1 and parts[0] not in _FIRM_WORDS and (
+            parts[0] in _COMMON_STARTS or parts[0] in _TITLE_WORDS or parts[0] in _ROLE_HEADS):
+        if parts[0] in _TITLE_WORDS or parts[0] in _ROLE_HEADS:
+            etype = "person"  # Councilors Dave Petersen
+        start += len(parts[0]) + 1
+        surface = surface[len(parts[0]) + 1:]
+        parts = parts[1:]
+    while len(parts) > 1 and parts[-1].rstrip(".,") in _DATE_WORDS:  # Jordan Ott Monday
+        surface = surface[:len(surface) - len(parts[-1])].rstrip()
+        parts = parts[:-1]
+    if text[start:start + len(surface)] != surface:
         return None
+    if etype == "location" and (start, start + len(surface)) in teams:
+        etype = "organization"
+    if len(surface) < 2 or not (surface[0].isupper() or surface[0].isdigit()) or (
+            surface in rules.LATIN_STOP) or (surface.split()[-1][0].islower()):
+        return None  # ST3 Pro and, Zaopin Z2 - the: the small model's ragged ends
     return known_or(lexicon, start, start + len(surface), surface, etype, 0.6, "model")
+
+
+def _and_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A model span cut at ``and`` between capitalised words (``Scope and Mencap``, ``Andreessen
+    Horowitz and General Catalyst``): the small model joins listed names; firms joined by
+    ``and`` usually write ``&``."""
+    out, at = [], start
+    for joint in re.finditer(r" and (?=[A-Z])", text[start:end]):
+        out.append((at, start + joint.start()))
+        at = start + joint.end()
+    out.append((at, end))
+    return out
 
 
 def _company_context(text: str, start: int, end: int) -> bool:
@@ -157,7 +410,9 @@ def _after_known_prefix(text: str, start: int, end: int, occupied: bytearray) ->
     if at == start:
         return start
     rest = text[at:end].split()
-    return text.index(rest[0], at) if rest and rest[0] in _TITLE_WORDS else start
+    if rest and any(w in _TITLE_WORDS or w in _ROLE_HEADS for w in rest[:3]):
+        return text.index(rest[0], at)  # Senate Majority Leader John Thune
+    return start
 
 
 @functools.cache
@@ -195,7 +450,7 @@ def _datelines(text: str, lexicon: Lexicon) -> list[Mention]:
             surface = match.group(group).rstrip(". ")
             if len(surface) >= 2:
                 out.append(known_or(lexicon, start, start + len(surface), surface, "location",
-                                    0.6))
+                                    0.65))  # above the model's 0.6: SAN JOSE is San Jose
     return out
 
 
@@ -204,7 +459,8 @@ def _named_part(words: list[str]) -> bool:
     a camel-case word (``BlackRock``) or a given name and a surname (``Danny Penman``)."""
     return bool(words) and bool(
         rules.suffix_type_en(words) or _CAMEL_RE.fullmatch(words[-1])
-        or (len(words) in (2, 3) and words[0] in given_names()))
+        or (len(words) in (2, 3) and words[0] in given_names())
+        or (len(words) == 2 and words[0] in _KO_SURNAMES and _KO_GIVEN_RE.fullmatch(words[1])))
 
 
 def _split_possessive(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -236,6 +492,9 @@ def _split_joined(text: str, start: int, end: int) -> list[tuple[int, int]]:
         at += len(part) + len(" and ")
     if all(_named_part(text[s:e].rstrip(".").split()) for s, e in parts):
         return parts
+    before = text[max(0, start - 12):start].split()
+    if before and before[-1] in ("in", "between", "including"):
+        return parts  # in Toulouse and Montpellier: a list of places; charities including A and B
     return [(start, end)]
 
 
@@ -259,6 +518,16 @@ def _candidate(text: str, start: int, end: int, midsentence: set[str],
         while words and words[0].islower():
             start += len(words[0]) + 1
             words = words[1:]
+    for at in range(len(words) - 2, 0, -1):
+        tail = words[at + 1:]
+        if words[at] in _ROLE_HEADS and len(tail) <= 3 and all(
+                w[0].isupper() and w not in _TITLE_WORDS for w in tail) and (
+                rules.suffix_type_en(tail) is None):
+            # Senate Majority Leader John Thune, Land Minister Choi Jin-woo: the name after
+            # the role is a person's (the body before it is left to other mentions)
+            start += sum(len(w) + 1 for w in words[:at + 1])
+            words, titled, with_title = tail, True, None
+            break
     if titled and with_title and rules.suffix_type_en(words) == "organization":
         # Queen Mary University of London: the "title" starts the organisation's name
         (start, words), titled = with_title, False
@@ -297,16 +566,22 @@ def _candidate(text: str, start: int, end: int, midsentence: set[str],
     following = text[end:end + 12].split()
     before = text[max(0, start - 24):start].split()
     speaks = bool(following) and following[0].rstrip(",.") in rules.PERSON_VERBS_EN
-    role = bool(before) and before[-1] in rules.PERSON_ROLES_EN
-    if titled or ((speaks or role) and len(words) in (2, 3)):
+    role = bool(before) and before[-1] in _ROLES_BEFORE
+    described = _DESCRIBED_RE.match(text, end) is not None  # Elena Park, an associate professor
+    if titled or ((speaks or role or described) and len(words) in (2, 3)):
         return Mention(start, end, surface, "person", "rule", 0.7)
-    if by_suffix is not None:
+    if len(words) == 2 and words[0] in _KO_SURNAMES and _KO_GIVEN_RE.fullmatch(words[1]):
+        return Mention(start, end, surface, "person", "rule", 0.65)  # Yoon Ga-eul
+    if by_suffix is not None and len(words) > 1:  # a lone Park or Bank is no place
         return Mention(start, end, surface, by_suffix, "rule", 0.6)
     if len(words) in (2, 3) and words[0] in given_names() and words[-1][0].isupper():
         return Mention(start, end, surface, "person", "rule", 0.6)  # David Glanzman
     if len(words) == 1 and _CAMEL_RE.fullmatch(surface):
         return Mention(start, end, surface, "organization", "rule", 0.45)  # FreshBooks, BlackRock
     if before and (before[-1] in rules.PLACE_CUES_EN or (
-            before[-1] == "of" and len(before) > 1 and before[-2] in rules.PLACE_OF_CUES_EN)):
+            before[-1] == "of" and len(before) > 1 and (
+                before[-2] in rules.PLACE_OF_CUES_EN or before[-2] in _PLACE_OF_NOUNS)) or (
+            before[-1] == "and" and len(before) > 2 and before[-3] in rules.PLACE_CUES_EN)):
+        # in Phoenix, the town of Aude, in Toulouse and Montpellier
         return Mention(start, end, surface, "location", "rule", 0.45)
     return Mention(start, end, surface, "other", "default", 0.3)

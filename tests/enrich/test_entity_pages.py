@@ -221,9 +221,6 @@ XFAIL: dict[str, str] = {
         "must-find: missed Asia-Pacific Economic Cooperation, missed Hanwha Ocean, Philly "
         "Shipyard as other (+3 more)"
     ),
-    "en-reuters-airbus-deliveries-brief": (
-        "en-date: Nov (other); must-find: missed Paris"
-    ),
     "en-ap-senate-stopgap": (
         "en-role: Speaker Mike Johnson (other); must-find: missed John Thune, missed Chuck "
         "Schumer, Mike Johnson only inside 'Speaker Mike Johnson' (+1 more)"
@@ -294,9 +291,6 @@ XFAIL: dict[str, str] = {
         "en-date: Oct (other); en-nationality: Egyptian (other); must-find: Rafah as other, "
         "Khan Younis as other, Samira Haddad as other"
     ),
-    "en-reuters-boj-holds": (
-        "en-date: Oct (other); must-find: missed Tokyo"
-    ),
     "en-guardian-wimbledon-third-round": (
         "must-find: Isla Whitmore as other, Wimbledon as other, missed Yulia Petrova (+3 "
         "more)"
@@ -305,10 +299,6 @@ XFAIL: dict[str, str] = {
         "en-homograph: Washington (location); en-nationality: South Korean (other); "
         "en-homograph: Georgia (location); must-find: Georgia linked to loc:GE, Bryan County "
         "as other in 'BRYAN COUNTY', Ga. as other in 'Ga' (+5 more)"
-    ),
-    "en-politico-judiciary-letters": (
-        "en-role: House Judiciary Chair Jim Jordan (other); en-homograph: Jordan (location); "
-        "en-nationality: Republican (other); must-find: Jim Jordan as location in 'Jordan'"
     ),
     "en-koreaherald-box-office": (
         "en-nationality: Japanese (other); must-find: Seo Ji-ho only inside 'Seo Ji-ho and "
