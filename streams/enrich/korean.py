@@ -35,6 +35,16 @@ _NOT_NAMES = frozenset(words(
 ))
 # Between a person and the organisation whose title follows (``김중겸 전 현대건설 사장``).
 _AFTER_PERSON_RE = re.compile(r"\s+(?:(?:전|현|前)\s+)?")
+_ABBR = "[" + "".join(rules.COUNTRY_ABBREVIATIONS_KO) + "]"
+# 한미, 남북관계, 한·미·일; 북 alone before a particle (북은, 북측).
+_COUNTRY_COMPOUND_RE = re.compile(
+    rf"(?<![가-힣])(?:{_ABBR}(?:[·ㆍ・]{_ABBR})+|"
+    + "|".join(sorted(rules.COUNTRY_COMPOUNDS_KO, key=len, reverse=True)) + ")"
+)
+_NORTH_ALONE_RE = re.compile(
+    r"(?<![가-힣])북(?=(?:은|는|이|가|의|에|과|와|을|를|도|측|으로|에게|에서|한테)(?![가-힣]))"
+)
+_COMPOUND_PARTICLES = frozenset("은는이가을를의에와과도로으만간측")
 
 
 def tokenize(text: str) -> list[Any]:
@@ -81,6 +91,7 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
 
     claim(_datelines(text, lexicon))
     claim(_quoted(text, lexicon, tokens, occupied))
+    claim(_country_abbreviations(text, lexicon))
     crf_names = _crf_names(text, lexicon, tokens, matches, model) if use_crf else []
     ends = [end for _, end, _ in matches]
     claim([m for m in crf_names if _contains_known(m, matches, ends)])
@@ -109,6 +120,32 @@ def _datelines(text: str, lexicon: Lexicon) -> list[Mention]:
             for match in _DATELINE_RE.finditer(text)
             for group, default in ((1, "location"), (2, "organization"))
             if group == 2 or match.group(1) not in rules.CREDIT_LABELS_KO]
+
+
+def _country_abbreviations(text: str, lexicon: Lexicon) -> list[Mention]:
+    """Each syllable of a compound of country abbreviations (``한미`` -> 한 + 미, ``남북관계``,
+    ``한·미·일``) and ``북`` alone before a particle, linked to its country. ``북미`` is North
+    Korea and the US only before a cue of talks (``북미 대화``); else the lexicon's North
+    America."""
+    spans = [match.span() for match in _NORTH_ALONE_RE.finditer(text)]
+    for match in _COUNTRY_COMPOUND_RE.finditer(text):
+        start, end = match.span()
+        run = re.match(r"[가-힣]*", text[end:])
+        tail = run.group(0) if run else ""
+        if tail and not (tail.startswith(rules.COUNTRY_COMPOUND_TAILS_KO)
+                         or (len(tail) <= 3 and tail[0] in _COMPOUND_PARTICLES)):
+            continue  # 한미약품, 남북전쟁: another word
+        if match.group(0) == "북미" and not text[end:].lstrip().startswith(rules.NK_US_CUES_KO):
+            continue  # 북미 투어: North America
+        spans.append((start, end))
+    out = []
+    for start, end in spans:
+        for at in range(start, end):
+            known = lexicon.lookup(rules.COUNTRY_ABBREVIATIONS_KO.get(text[at], ""))
+            if known is not None:
+                out.append(Mention(at, at + 1, text[at], known.type, known.source,
+                                   known.confidence, known))
+    return out
 
 
 def _quoted(
@@ -205,21 +242,88 @@ def _crf_names(
             end = start + len(head.rstrip())  # 국립공원공단 제공: the source, not the credit line
         if label == "PS" and rules.natural_place_ko(text[start:end]):
             label = "LC"  # 지리산, 낙동강: a mountain or a river, whatever the context suggested
+        if end - start == 1 and is_hangul(text[start]):
+            country = _one_syllable(text, start, lexicon)
+            if country is not None:
+                out.append(country)
+            elif label == "PS" and _title_follows(text, end):
+                out.append(Mention(start, end, text[start], "person", "crf", 0.6))
+            continue  # 박 in 박 씨 is kept for coreference; other lone syllables are fragments
         byline = generic.split_byline(text, start, end, lexicon)
         if byline is not None:  # ⓒ News1 오대일 기자: the agency, then the reporter
             out += byline
             continue
         surface = text[start:end]
-        known = lexicon.lookup(surface)
-        wiki = wikidata_types().get(surface)
-        if known is not None:
-            out.append(Mention(start, end, surface, known.type, known.source, known.confidence,
-                               known))
-        elif wiki is not None:
-            out.append(Mention(start, end, surface, wiki, "wikidata", 0.7))
-        else:
-            out.append(Mention(start, end, surface, crf.LABELS[label], "crf", 0.6))
+        pieces = None if lexicon.lookup(surface) else _split_at_known(text, start, end, matches)
+        if pieces is not None:  # 서울 송파구, 이창용 한은: a chain of names, not one name
+            out += [_crf_mention(text, s, e, label, lexicon, by_suffix=True) for s, e in pieces]
+            continue
+        out.append(_crf_mention(text, start, end, label, lexicon))
     return out
+
+
+def _one_syllable(text: str, start: int, lexicon: Lexicon) -> Mention | None:
+    """A one-syllable country abbreviation (미 국무부, 러 외무부); 한 and 남, also surnames,
+    only when no title follows (한 총리 is a person)."""
+    char = text[start]
+    if char in rules.SURNAMES_KO and _title_follows(text, start + 1):
+        return None
+    known = lexicon.lookup(rules.COUNTRY_ABBREVIATIONS_KO.get(char, ""))
+    if known is None:
+        return None
+    return Mention(start, start + 1, char, known.type, known.source, known.confidence, known)
+
+
+def _title_follows(text: str, end: int) -> bool:
+    """A person title or 씨 right after ``text[:end]`` (박 씨, 이 총재, 한 전 총리)."""
+    after = text[end:end + 16]
+    if after[:1] == "씨" and (len(after) < 2 or not is_hangul(after[1])):
+        return True
+    words = after.split()
+    if not after[:1].isspace() or not words:
+        return False
+    first = words[1] if words[0] in rules.TITLE_MODIFIERS_KO and len(words) > 1 else words[0]
+    return _strip_particle(first) in rules.PERSON_CUES_KO
+
+
+def _crf_mention(text: str, start: int, end: int, label: str, lexicon: Lexicon,
+                 by_suffix: bool = False) -> Mention:
+    """A CRF span typed by the lexicon, then WikiData, then (``by_suffix``) its suffix, then
+    the CRF label."""
+    surface = text[start:end]
+    known = lexicon.lookup(surface)
+    if known is not None:
+        return Mention(start, end, surface, known.type, known.source, known.confidence, known)
+    wiki = wikidata_types().get(surface)
+    if wiki is not None:
+        return Mention(start, end, surface, wiki, "wikidata", 0.7)
+    etype = (rules.suffix_type_ko(surface) if by_suffix else None) or crf.LABELS[label]
+    return Mention(start, end, surface, etype, "crf", 0.6)
+
+
+def _split_at_known(text: str, start: int, end: int,
+                    matches: list[tuple[int, int, Known]]) -> list[tuple[int, int]] | None:
+    """The pieces of ``text[start:end]`` between the known names that are whole
+    space-separated words of it (``서울 송파구`` -> ``송파구``; ``이창용 한은`` -> nothing), or
+    None when no known name is a whole word of it (``서울고등법원 형사10부`` stays one name).
+
+    The CRF also chains separate names (place + district, country + company, person +
+    affiliation); the known names are left to the lexicon pass, which links them.
+    """
+    cuts = [(s, e) for s, e, _ in matches
+            if start <= s and e <= end and (s, e) != (start, end)
+            and (s == start or text[s - 1] == " ") and (e == end or text[e] == " ")]
+    if not cuts:
+        return None
+    pieces = []
+    pos = start
+    for s, e in [*cuts, (end, end)]:
+        piece = text[pos:s]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            pieces.append((pos + lead, pos + len(piece.rstrip())))
+        pos = e
+    return pieces
 
 
 def _cue_names(

@@ -114,6 +114,23 @@ QUOTE_CUES_KO: dict[str, str] = {
     ), "product"),
     **dict.fromkeys(["지역", "도시", "마을", "섬", "거리", "단지"], "location"),
 }
+# One-syllable abbreviations of countries in compounds (한미, 남북, 미중, 한·미·일) and alone
+# (북은, 미 국무부), with the country's usual Korean name (looked up in the lexicon).
+COUNTRY_ABBREVIATIONS_KO = {
+    "한": "한국", "남": "한국", "북": "북한", "미": "미국", "중": "중국", "일": "일본", "러": "러시아",
+}
+# Compounds of those abbreviations written as one word. 남미 (South America) and 한남 are not
+# among them; 북미 is North Korea-US only before a word of ``NK_US_CUES_KO`` (else North America).
+COUNTRY_COMPOUNDS_KO = frozenset(words(
+    "한미 한일 한중 한러 미중 미일 미러 중일 중러 남북 북미 북중 북러 북일 한미일 한중일 한미중 "
+    "북중러"
+))
+NK_US_CUES_KO = tuple(words("대화 정상 회담 협상 관계 비핵화 교착 접촉 실무 공동성명 합의"))
+# Nouns that follow such a compound inside one word (한미동맹, 남북관계, 미중갈등, 한일전).
+COUNTRY_COMPOUND_TAILS_KO = tuple(words(
+    "관계 동맹 정상 회담 갈등 무역 협력 연합 공조 대화 협상 합의 경쟁 관세 통상 외교 안보 군사 "
+    "국방 훈련 전 간 양국 3국 정상회담 공동"
+))
 # Common Korean surnames (one and two syllables), for names found only through a cue word.
 SURNAMES_KO = frozenset(
     words(

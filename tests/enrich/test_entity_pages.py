@@ -134,10 +134,6 @@ XFAIL: dict[str, str] = {
         "must-find: 엔비디아 only inside '엔비디아에 HBM', 미국 only inside '미국 마이크론', "
         "마이크론 only inside '미국 마이크론' (+4 more)"
     ),
-    "ko-daum-hankyung-bok-rate-hold": (
-        "fragment: 이 (person); must-find: 중구 only inside '서울 중구', 미국 only inside "
-        "'미국 중앙은행인 연방준비제도', 제롬 파월 only inside '제롬 파월 연준'"
-    ),
     "ko-naver-edaily-mart-1plus1": (
         "must-find: 이데일리 only inside '이데일리 송지아', 송지아 only inside '이데일리 "
         "송지아', missed 홈플러스 (+1 more)"
@@ -152,16 +148,6 @@ XFAIL: dict[str, str] = {
         "fragment: 미 (person); must-find: missed 한-미 자유무역협정, 조지아주 only inside "
         "'조지아주 엘러벨', 엘러벨 only inside '조지아주 엘러벨' (+1 more)"
     ),
-    "ko-yonhap-supplementary-budget-talks": (
-        "fragment: 우 (person); fragment: 김 (person); fragment: 박 (person)"
-    ),
-    "ko-hani-president-growth-fund": (
-        "fragment: 이 (person); must-find: 서울 only inside '서울 여의도', 여의도 only inside "
-        "'서울 여의도'"
-    ),
-    "ko-chosun-kim-yo-jong-statement": (
-        "fragment: 북 (person); fragment: 북미 (location); fragment: 김 (person)"
-    ),
     "ko-news1-ppp-convention-debate": (
         "fragment: 원 (person); fragment: 유 (person); fragment: 장 (person); must-find: "
         "마포구 only inside '서울 마포구 상암동 MBN 스튜디오', 상암동 only inside '서울 "
@@ -175,11 +161,6 @@ XFAIL: dict[str, str] = {
     "ko-yonhap-trump-xi-call": (
         "fragment: 시 (person); must-find: missed 트루스소셜, 스위스 only inside '스위스 "
         "제네바', 제네바 only inside '스위스 제네바'"
-    ),
-    "ko-yonhap-tokyo-takaichi": (
-        "fragment: 한 (organization); fragment: 일 (organization); must-find: 말레이시아 only "
-        "inside '말레이시아 쿠알라룸푸르', 쿠알라룸푸르 only inside '말레이시아 "
-        "쿠알라룸푸르', 한국 only inside '한국 외교부' (+1 more)"
     ),
     "ko-news1-ukraine-energy-strikes": (
         "fragment: 젤렌스키 \"러 (person); must-find: 리비우 as person, missed 텔레그램, "
