@@ -232,13 +232,15 @@ def _crf_names(
     two; a span with unbalanced brackets (``파이낸셜뉴스] 오픈AI``) is dropped.
     """
     out: list[Mention] = []
-    for start, end, label in (model or crf.default_model()).spans(text, tokens, matches):
+    spans = [piece for start, end, label in (model or crf.default_model()).spans(
+        text, tokens, matches) for piece in _pieces(text, start, end, label, lexicon)]
+    for start, end, label in spans:
         if _unbalanced(text[start:end]):
             continue
         head, _, last = text[start:end].rpartition(" ")
         if head and last in rules.PERSON_CUES_KO:
             end, label = start + len(head.rstrip()), "PS"
-        elif head and last in rules.CREDIT_WORDS_KO:
+        elif head and (last in rules.CREDIT_WORDS_KO or last in rules.PLATFORM_WORDS_KO):
             end = start + len(head.rstrip())  # 국립공원공단 제공: the source, not the credit line
         if label == "PS" and rules.natural_place_ko(text[start:end]):
             label = "LC"  # 지리산, 낙동강: a mountain or a river, whatever the context suggested
@@ -260,6 +262,74 @@ def _crf_names(
             continue
         out.append(_crf_mention(text, start, end, label, lexicon))
     return out
+
+
+_SPLIT_RE = re.compile(r"\s*(?:[♥❤♡…|=\"]|\.{2,})\s*")
+_EDGE_PUNCT = " .,·:;!?'\"‘’“”…-"
+
+
+def _pieces(text: str, start: int, end: int, label: str,
+            lexicon: Lexicon) -> list[tuple[int, int, str]]:
+    """A CRF span cut where it runs across marks that separate names, with its edges cleaned.
+
+    ``최다인♥이준서``: a couple, two persons (``배우`` before and ``부부`` after a name dropped);
+    ``AFP=뉴스1``: two names, ``사진=tvN``: a credit label, then the name; ``돌파…tvN``,
+    ``젤렌스키 "러``: text on either side of an ellipsis or a straight quote. A known name with
+    a particle inside a longer span ends it (``엔비디아에 HBM`` -> ``엔비디아``), and a trailing
+    particle is cut when the name occurs bare elsewhere in the text (``이수호가``).
+    """
+    surface = text[start:end]
+    couple = any(mark in surface for mark in rules.COUPLE_MARKS_KO)
+    out = []
+    pos = start
+    for cut in [*_SPLIT_RE.finditer(text, start, end), None]:
+        piece_end = cut.start() if cut is not None else end
+        mark = cut.group(0).strip() if cut is not None else ""
+        s, e = _trim(text, pos, piece_end, couple)
+        if e > s and not (mark == "=" and text[s:e] in rules.CREDIT_LABELS_KO):
+            out += _particle_cut(text, s, e, "PS" if couple else label, lexicon)
+        if cut is not None:
+            pos = cut.end()
+    return out
+
+
+def _trim(text: str, start: int, end: int, couple: bool) -> tuple[int, int]:
+    """``text[start:end]`` without edge punctuation, and for one of a couple without a title
+    before it or 부부 after it."""
+    while start < end and text[start] in _EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    if couple:
+        first, space, rest = text[start:end].partition(" ")
+        if space and first in rules.PERSON_CUES_KO:
+            start += len(first) + 1
+        head, space, last = text[start:end].rpartition(" ")
+        if space and last in rules.COUPLE_WORDS_KO:
+            end = start + len(head.rstrip())
+    return start, end
+
+
+_SPAN_PARTICLES = ("에서", "에게", "으로", *"은는이가을를의에와과도로")
+
+
+def _particle_cut(text: str, start: int, end: int, label: str,
+                  lexicon: Lexicon) -> list[tuple[int, int, str]]:
+    """``[(start, end, label)]``, ending at the first word that is a name plus a particle."""
+    pos = start
+    for word in text[start:end].split(" "):
+        for particle in _SPAN_PARTICLES:
+            stem = word[:-len(particle)]
+            if (word.endswith(particle) and len(stem) >= 2 and all(map(is_hangul, stem[-1:]))
+                    and (lexicon.lookup(stem) is not None or _bare_elsewhere(text, stem))):
+                return [(start, pos + len(stem), label)]
+        pos += len(word) + 1
+    return [(start, end, label)]
+
+
+def _bare_elsewhere(text: str, name: str) -> bool:
+    """Whether ``name`` occurs in ``text`` as a word of its own (``이수호 씨``, ``이수호(34)``)."""
+    return re.search(rf"(?<![가-힣]){re.escape(name)}(?![가-힣])", text) is not None
 
 
 def _one_syllable(text: str, start: int, lexicon: Lexicon) -> Mention | None:

@@ -88,6 +88,14 @@ LOC_SUFFIXES_EN = frozenset(
 )
 # Words of a photo or data credit after the source's name (사진=국립공원공단 제공, 통계청 자료).
 CREDIT_WORDS_KO = frozenset(words("제공 촬영 자료 사진"))
+# Platforms named after a person in a photo credit (사진=하윤 인스타그램): the person's account,
+# not part of the name.
+PLATFORM_WORDS_KO = frozenset(words(
+    "인스타그램 인스타 SNS 페이스북 유튜브 틱톡 트위터 X 블로그 캡처 방송화면 화면캡처 유튜브채널"
+))
+# Marks between the two names of a couple (최다인♥이준서) and what may follow the pair (부부).
+COUPLE_MARKS_KO = "♥❤♡"
+COUPLE_WORDS_KO = frozenset(words("부부 커플"))
 # Labels of a credit written like a dateline, ``(출처=연합뉴스)``, ``[사진=뉴스1]``: the part
 # before ``=`` says what is credited, not where the story was filed.
 CREDIT_LABELS_KO = frozenset(words(
