@@ -67,11 +67,13 @@ def tokenize_many(texts: list[str]) -> list[list[Any]]:
 
 
 def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
-            model: crf.CrfModel | None = None, use_crf: bool = True) -> list[Mention]:
+            model: crf.CrfModel | None = None, use_crf: bool = True,
+            split_chains: bool = True) -> list[Mention]:
     """All name mentions in one piece of Korean (or mixed) text, sorted by position.
 
     ``model`` replaces the packaged CRF (the benchmark's cross-validation folds); ``use_crf=False``
-    gives the rules alone.
+    gives the rules alone. ``split_chains=False`` keeps a CRF chain of names (``서울 송파구``,
+    ``중국 정부``) as one span, as KLUE-NER annotates it; the product tracks each name.
     """
     if not text.strip():
         return []
@@ -92,7 +94,7 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
     claim(_datelines(text, lexicon))
     claim(_quoted(text, lexicon, tokens, occupied))
     claim(_country_abbreviations(text, lexicon))
-    crf_names = _crf_names(text, lexicon, tokens, matches, model) if use_crf else []
+    crf_names = _crf_names(text, lexicon, tokens, matches, model, split_chains) if use_crf else []
     ends = [end for _, end, _ in matches]
     claim([m for m in crf_names if _contains_known(m, matches, ends)])
     claim([Mention(s, e, text[s:e], k.type, k.source, k.confidence, k) for s, e, k in matches])
@@ -223,6 +225,7 @@ def _unbalanced(surface: str) -> bool:
 def _crf_names(
     text: str, lexicon: Lexicon, tokens: list[Any],
     matches: list[tuple[int, int, Known]], model: crf.CrfModel | None,
+    split_chains: bool = True,
 ) -> list[Mention]:
     """Typed CRF spans (PS/OG/LC); a known surface keeps its entity, then multi.dict's class.
 
@@ -238,7 +241,7 @@ def _crf_names(
         if _unbalanced(text[start:end]):
             continue
         head, _, last = text[start:end].rpartition(" ")
-        if head and last in rules.PERSON_CUES_KO:
+        if head and (last in rules.PERSON_CUES_KO or last in rules.COUPLE_WORDS_KO):
             end, label = start + len(head.rstrip()), "PS"
         elif head and (last in rules.CREDIT_WORDS_KO or last in rules.PLATFORM_WORDS_KO):
             end = start + len(head.rstrip())  # 국립공원공단 제공: the source, not the credit line
@@ -248,20 +251,66 @@ def _crf_names(
             country = _one_syllable(text, start, lexicon)
             if country is not None:
                 out.append(country)
-            elif label == "PS" and _title_follows(text, end):
+            elif label == "PS" and text[start] in rules.SURNAMES_KO:
+                # 박 씨, 김모(24): a surname (KLUE annotates it; enrich drops it, resolve.py)
                 out.append(Mention(start, end, text[start], "person", "crf", 0.6))
-            continue  # 박 in 박 씨 is kept for coreference; other lone syllables are fragments
+            continue  # other lone syllables are fragments
         byline = generic.split_byline(text, start, end, lexicon)
         if byline is not None:  # ⓒ News1 오대일 기자: the agency, then the reporter
             out += byline
             continue
         surface = text[start:end]
+        if not split_chains:
+            out.append(_crf_mention(text, start, end, label, lexicon))
+            continue
+        if lexicon.lookup(surface) is None:
+            first, space, _ = surface.partition(" ")
+            province = lexicon.lookup(rules.PROVINCE_SHORT_KO.get(first, "")) if space else None
+            if province is not None:  # 경기 하남시: the province, then the rest
+                out.append(Mention(start, start + len(first), first, province.type,
+                                   province.source, province.confidence, province))
+                start += len(first) + 1
+                surface = text[start:end]
         pieces = None if lexicon.lookup(surface) else _split_at_known(text, start, end, matches)
+        if pieces is None and " " in surface:
+            pieces = _split_admin(text, start, end)
         if pieces is not None:  # 서울 송파구, 이창용 한은: a chain of names, not one name
             out += [_crf_mention(text, s, e, label, lexicon, by_suffix=True) for s, e in pieces]
             continue
-        out.append(_crf_mention(text, start, end, label, lexicon))
+        mention = _crf_mention(text, start, end, label, lexicon)
+        if (mention.type == "person" and mention.source == "crf"
+                and len(mention.surface.split()) >= 3 and _phrase(tokens, start, end)):
+            mention.type = "other"  # 미운 우리 새끼, 유 퀴즈 온 더 블럭: a title, not a person
+        out.append(mention)
     return out
+
+
+_PHRASE_TAGS = ("V", "E", "NP", "MA", "J", "XS")
+
+
+def _phrase(tokens: list[Any], start: int, end: int) -> bool:
+    """Words with a verb, ending, pronoun, adverb or particle among them, or that Kiwi's
+    dictionary holds as one proper noun: a title written as a phrase (people's names, even
+    foreign ones, are nouns, one per word)."""
+    first = bisect_left([t.start for t in tokens], start)
+    inside = [t for t in tokens[first:] if t.start < end]
+    return len(inside) == 1 or any(t.tag.startswith(_PHRASE_TAGS) for t in inside)
+
+
+def _split_admin(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """``text[start:end]`` cut after each word that names an administrative division
+    (``수영구 광안리해수욕장``, ``용인시 처인구 원삼면``), or None when no word but the last does."""
+    pieces = []
+    pos = start
+    for word in text[start:end].split(" ")[:-1]:
+        if len(word) >= 2 and all(map(is_hangul, word)) and word.endswith(
+                rules.ADMIN_SUFFIXES_KO):
+            pieces.append((pos, pos + len(word)))
+            start = pos + len(word) + 1
+        pos += len(word) + 1
+    if not pieces:
+        return None
+    return [*pieces, (start, end)] if start < end else pieces
 
 
 _SPLIT_RE = re.compile(r"\s*(?:[♥❤♡…|=\"]|\.{2,})\s*")
@@ -311,6 +360,8 @@ def _trim(text: str, start: int, end: int, couple: bool) -> tuple[int, int]:
 
 
 _SPAN_PARTICLES = ("에서", "에게", "으로", *"은는이가을를의에와과도로")
+# Particles that rarely end a name (unlike 이, 도, 로: 영이, 강원도, 마포로)
+_CLEAR_PARTICLES = frozenset(("에서", "에게", "으로", *"은는가을를의에"))
 
 
 def _particle_cut(text: str, start: int, end: int, label: str,
@@ -318,11 +369,14 @@ def _particle_cut(text: str, start: int, end: int, label: str,
     """``[(start, end, label)]``, ending at the first word that is a name plus a particle."""
     pos = start
     for word in text[start:end].split(" "):
-        for particle in _SPAN_PARTICLES:
-            stem = word[:-len(particle)]
-            if (word.endswith(particle) and len(stem) >= 2 and all(map(is_hangul, stem[-1:]))
-                    and (lexicon.lookup(stem) is not None or _bare_elsewhere(text, stem))):
-                return [(start, pos + len(stem), label)]
+        if lexicon.lookup(word) is None:  # 강원도 is a name, not 강원 + 도
+            for particle in _SPAN_PARTICLES:
+                stem = word[:-len(particle)]
+                if not (word.endswith(particle) and len(stem) >= 2 and is_hangul(stem[-1])):
+                    continue
+                if lexicon.lookup(stem) is not None or (
+                        particle in _CLEAR_PARTICLES and _bare_elsewhere(text, stem)):
+                    return [(start, pos + len(stem), label)]
         pos += len(word) + 1
     return [(start, end, label)]
 
@@ -347,7 +401,7 @@ def _one_syllable(text: str, start: int, lexicon: Lexicon) -> Mention | None:
 def _title_follows(text: str, end: int) -> bool:
     """A person title or 씨 right after ``text[:end]`` (박 씨, 이 총재, 한 전 총리)."""
     after = text[end:end + 16]
-    if after[:1] == "씨" and (len(after) < 2 or not is_hangul(after[1])):
+    if after[:1] in ("씨", "모"):
         return True
     words = after.split()
     if not after[:1].isspace() or not words:
@@ -358,8 +412,8 @@ def _title_follows(text: str, end: int) -> bool:
 
 def _crf_mention(text: str, start: int, end: int, label: str, lexicon: Lexicon,
                  by_suffix: bool = False) -> Mention:
-    """A CRF span typed by the lexicon, then WikiData, then (``by_suffix``) its suffix, then
-    the CRF label."""
+    """A CRF span typed by the lexicon, then WikiData, then the CRF label or its suffix
+    (:func:`_crf_type`; ``by_suffix``: a piece of a chain, typed by its suffix first)."""
     surface = text[start:end]
     known = lexicon.lookup(surface)
     if known is not None:
@@ -367,8 +421,33 @@ def _crf_mention(text: str, start: int, end: int, label: str, lexicon: Lexicon,
     wiki = wikidata_types().get(surface)
     if wiki is not None:
         return Mention(start, end, surface, wiki, "wikidata", 0.7)
-    etype = (rules.suffix_type_ko(surface) if by_suffix else None) or crf.LABELS[label]
-    return Mention(start, end, surface, etype, "crf", 0.6)
+    return Mention(start, end, surface, _crf_type(surface, label, by_suffix), "crf", 0.6)
+
+
+def _crf_type(surface: str, label: str, piece: bool) -> str:
+    """The CRF label, unless the suffix says otherwise: an event (부산불꽃축제), a company
+    (제주항공, not a place), a place or body ending a "person" (이동읍, 국사편찬위원회) but
+    not in one syllable that names also end in (이완구, 메시); for a ``piece`` of a chain
+    (``서울 송파구`` -> ``송파구``) the suffix always wins."""
+    crf_type = crf.LABELS[label]
+    by_suffix = rules.suffix_type_ko(surface)
+    if by_suffix is None or by_suffix == crf_type:
+        return crf_type
+    if piece or by_suffix == "event":
+        return by_suffix
+    if label == "PS" and (surface.endswith(rules.PERSON_SAFE_SUFFIXES_KO)
+                          or len(_suffix(surface)) >= 2):
+        return by_suffix
+    if label == "LC" and surface.endswith(rules.COMPANY_SUFFIXES_KO):
+        return by_suffix
+    return crf_type
+
+
+def _suffix(surface: str) -> str:
+    for suffix in (*rules.ORG_SUFFIXES_KO, *rules.LOC_SUFFIXES_KO):
+        if surface.endswith(suffix):
+            return suffix
+    return ""
 
 
 def _split_at_known(text: str, start: int, end: int,

@@ -115,10 +115,6 @@ XFAIL: dict[str, str] = {
         "fragment: 김 (person); must-find: OSEN only inside 'OSEN DB', 김민석 linked to "
         "per:kim-min-seok"
     ),
-    "ko-chosun-football-friendly": (
-        "fragment: 홍 (person); must-find: LAFC as person in '손흥민', 파주 only inside '경기 "
-        "파주'"
-    ),
     "ko-news1-lpga-win": (
         "must-find: LPGA as other in '미국여자프로골프', missed 메이어 클래식, 미시간주 only "
         "inside '미국 미시간주 그랜드래피즈' (+2 more)"
@@ -169,10 +165,6 @@ XFAIL: dict[str, str] = {
     "ko-yonhap-gaza-ceasefire-talks": (
         "must-find: 팔레스타인 linked to unk:93e586b480c2, 이집트 only inside '이집트 "
         "카이로', 미국 only inside '미국 중재단' (+2 more)"
-    ),
-    "ko-hani-eu-china-ev-tariffs": (
-        "must-find: 벨기에 only inside '벨기에 브뤼셀', 브뤼셀 only inside '벨기에 브뤼셀', "
-        "지리자동차 as person (+4 more)"
     ),
     "ko-newswire-ai-accounting-launch": (
         "must-find: 큐브릿지 as person in '문하경 큐브릿지', 셈봇 as other, 국세청 only "
