@@ -38,7 +38,7 @@ _AFTER_PERSON_RE = re.compile(r"\s+(?:(?:전|현|前)\s+)?")
 _ABBR = "[" + "".join(rules.COUNTRY_ABBREVIATIONS_KO) + "]"
 # 한미, 남북관계, 한·미·일; 북 alone before a particle (북은, 북측).
 _COUNTRY_COMPOUND_RE = re.compile(
-    rf"(?<![가-힣])(?:{_ABBR}(?:[·ㆍ・]{_ABBR})+|"
+    rf"(?<![가-힣])(?:{_ABBR}(?:[·ㆍ・-]{_ABBR})+|"
     + "|".join(sorted(rules.COUNTRY_COMPOUNDS_KO, key=len, reverse=True)) + ")"
 )
 _NORTH_ALONE_RE = re.compile(
@@ -81,7 +81,7 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
         tokens = tokenize(text)
     occupied = bytearray(len(text))
     found: list[Mention] = []
-    matches = lexicon.scan(text)
+    matches = _without_common_words(lexicon.scan(text), tokens)
 
     def claim(mentions: list[Mention]) -> None:
         for mention in mentions:
@@ -94,7 +94,8 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
     claim(_datelines(text, lexicon))
     claim(_quoted(text, lexicon, tokens, occupied))
     claim(_country_abbreviations(text, lexicon))
-    crf_names = _crf_names(text, lexicon, tokens, matches, model, split_chains) if use_crf else []
+    crf_names = (_crf_names(text, lexicon, tokens, matches, model, split_chains)
+                 if use_crf else [])
     ends = [end for _, end, _ in matches]
     claim([m for m in crf_names if _contains_known(m, matches, ends)])
     claim([Mention(s, e, text[s:e], k.type, k.source, k.confidence, k) for s, e, k in matches])
@@ -115,6 +116,15 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
     return found
 
 
+def _without_common_words(matches: list[tuple[int, int, Known]],
+                          tokens: list[Any]) -> list[tuple[int, int, Known]]:
+    """The lexicon's matches less country names that Kiwi reads as the common word they are
+    spelt like in this sentence (``인도`` in ``대북 인도 지원``, ``수단`` in ``모든 수단을``)."""
+    common = {(t.start, t.start + t.len) for t in tokens if t.tag == "NNG"}
+    return [(start, end, known) for start, end, known in matches
+            if not (known.source == "iso" and (start, end) in common)]
+
+
 def _datelines(text: str, lexicon: Lexicon) -> list[Mention]:
     """The place and the agency of each wire dateline (``(세종=연합뉴스)`` -> 세종 + 연합뉴스);
     only the agency of a credit written the same way (``(출처=연합뉴스)``)."""
@@ -128,7 +138,9 @@ def _country_abbreviations(text: str, lexicon: Lexicon) -> list[Mention]:
     """Each syllable of a compound of country abbreviations (``한미`` -> 한 + 미, ``남북관계``,
     ``한·미·일``) and ``북`` alone before a particle, linked to its country. ``북미`` is North
     Korea and the US only before a cue of talks (``북미 대화``); else the lexicon's North
-    America."""
+    America. The mention is typed organisation: the abbreviation names the state as a party
+    (한미 협상), as KLUE-NER annotates it; the entity it resolves to is the country (its
+    known type)."""
     spans = [match.span() for match in _NORTH_ALONE_RE.finditer(text)]
     for match in _COUNTRY_COMPOUND_RE.finditer(text):
         start, end = match.span()
@@ -145,7 +157,7 @@ def _country_abbreviations(text: str, lexicon: Lexicon) -> list[Mention]:
         for at in range(start, end):
             known = lexicon.lookup(rules.COUNTRY_ABBREVIATIONS_KO.get(text[at], ""))
             if known is not None:
-                out.append(Mention(at, at + 1, text[at], known.type, known.source,
+                out.append(Mention(at, at + 1, text[at], "organization", known.source,
                                    known.confidence, known))
     return out
 
@@ -274,6 +286,8 @@ def _crf_names(
         pieces = None if lexicon.lookup(surface) else _split_at_known(text, start, end, matches)
         if pieces is None and " " in surface:
             pieces = _split_admin(text, start, end)
+        elif pieces is not None:  # 부산 수영구 광안리해수욕장: 부산, then the districts
+            pieces = [p for s, e in pieces for p in (_split_admin(text, s, e) or [(s, e)])]
         if pieces is not None:  # 서울 송파구, 이창용 한은: a chain of names, not one name
             out += [_crf_mention(text, s, e, label, lexicon, by_suffix=True) for s, e in pieces]
             continue
@@ -299,7 +313,8 @@ def _phrase(tokens: list[Any], start: int, end: int) -> bool:
 
 def _split_admin(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
     """``text[start:end]`` cut after each word that names an administrative division
-    (``수영구 광안리해수욕장``, ``용인시 처인구 원삼면``), or None when no word but the last does."""
+    (``수영구 광안리해수욕장``, ``용인시 처인구 원삼면``); None when no word but the last
+    does."""
     pieces = []
     pos = start
     for word in text[start:end].split(" ")[:-1]:
@@ -350,7 +365,7 @@ def _trim(text: str, start: int, end: int, couple: bool) -> tuple[int, int]:
     while end > start and text[end - 1] in _EDGE_PUNCT:
         end -= 1
     if couple:
-        first, space, rest = text[start:end].partition(" ")
+        first, space, _ = text[start:end].partition(" ")
         if space and first in rules.PERSON_CUES_KO:
             start += len(first) + 1
         head, space, last = text[start:end].rpartition(" ")

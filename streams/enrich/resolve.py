@@ -72,8 +72,9 @@ def resolve(located: list[Located], lead: tuple[int, int], language: str | None)
 
 
 def _surname_alone(surface: str) -> bool:
-    """A Korean surname written alone before a title (``우`` in ``우 의장``, ``박모 씨``)."""
-    return (len(surface) == 1 and is_hangul(surface)) or (
+    """A Korean surname written alone before a title (``우`` in ``우 의장``, ``박모 씨``), or
+    the capital letter that stands for an unnamed person (``A씨``)."""
+    return (len(surface) == 1 and (is_hangul(surface) or "A" <= surface <= "Z")) or (
         len(surface) == 2 and is_hangul(surface[0]) and surface[1] == "모")
 
 

@@ -131,7 +131,8 @@ QUOTE_CUES_KO: dict[str, str] = {
 # One-syllable abbreviations of countries in compounds (한미, 남북, 미중, 한·미·일) and alone
 # (북은, 미 국무부), with the country's usual Korean name (looked up in the lexicon).
 COUNTRY_ABBREVIATIONS_KO = {
-    "한": "한국", "남": "한국", "북": "북한", "미": "미국", "중": "중국", "일": "일본", "러": "러시아",
+    "한": "한국", "남": "한국", "북": "북한", "미": "미국", "중": "중국", "일": "일본",
+    "러": "러시아",
 }
 # Compounds of those abbreviations written as one word. 남미 (South America), 한남, 중일 (진행
 # 중일 때) and 미러 (the Mirror) are not among them; 북미 is North Korea-US only before a word of

@@ -108,3 +108,20 @@ def test_affiliation_in_parentheses_is_not_an_alias() -> None:
     entities = _entities("손흥민(LAFC)은 이날 결승골을 넣었다.")
     son = [e for e in entities if e.id == "per:son-heung-min"]
     assert son and "LAFC" not in son[0].surface_forms
+
+
+def test_country_name_read_as_common_word_is_not_linked() -> None:
+    assert not _extract("정부는 대북 인도 지원 물자를 보냈다.")
+    assert ("인도", "location") in _extract("인도 정부는 수출 규제를 발표했다.")
+
+
+def test_hyphenated_abbreviations_and_longer_names() -> None:
+    entities = _entities("한-일 정상은 이날 회담했다. 한국감정평가원은 새 지수를 냈다.")
+    assert {"loc:KR", "loc:JP"} <= {e.id for e in entities}
+    assert "한-일" not in _forms(entities)
+    assert not any(e.id == "loc:KR" and "한국" in e.surface_forms for e in entities)
+
+
+def test_letter_standing_for_a_person_is_not_an_entity() -> None:
+    entities = _entities("경찰은 B씨를 사기 혐의로 입건했다. B씨는 혐의를 부인했다.")
+    assert "B" not in _forms(entities)
