@@ -19,6 +19,7 @@ _PAIR_RE = re.compile(r"([^()\n]{1,60}?)\(([A-Z][A-Za-z0-9&.,'\- ]{1,60})\)")
 _ENGLISH_RE = re.compile(r"\(([A-Z][A-Za-z0-9&.,'\- ]{1,60})\)")
 _PREFIX_STOP_RE = re.compile(r"[()\n]")
 _OPENERS = "‘'“\"「『[<《〈"
+_CLOSERS = "’”」』]>》〉|"
 _MAX_WORDS = 6
 
 
@@ -37,8 +38,12 @@ def learn(texts: list[str], lexicon: Lexicon) -> list[tuple[str, Known]]:
                 continue
             seen.add((korean, english))
             known = lexicon.lookup(english) or lexicon.lookup(korean)
+            if known is not None and known.type == "person" and lexicon.lookup(english) is None \
+                    and english.isupper():
+                continue  # 손흥민(LAFC): the person's club or employer, not another name
             if known is None:
-                known = Known(unknown_id(english), "other", korean, english, "alias", 0.3)
+                etype = rules.suffix_type_ko(korean) or "other"  # 상하이자동차(SAIC)
+                known = Known(unknown_id(english), etype, korean, english, "alias", 0.3)
             learnt.append((korean, known))
             learnt.append((english, known))
     return learnt
@@ -65,11 +70,14 @@ def _pairs(text: str) -> list[tuple[str, str]]:
 
 def _korean_side(prefix: str, english_words: int) -> str | None:
     """The Korean name just before the parenthesis: back to an opening quote, else N words."""
+    words = prefix.split()
+    if not words or not any("가" <= char <= "힣" for char in words[-1]):
+        return None  # POG(Player of the Game): an acronym spelled out, not a Korean name
     cut = max(prefix.rfind(char) for char in _OPENERS)
-    if cut >= 0 and len(prefix[cut + 1:].split()) <= _MAX_WORDS:
+    if cut >= 0 and len(prefix[cut + 1:].split()) <= _MAX_WORDS \
+            and not any(char in _CLOSERS for char in prefix[cut + 1:]):
         candidate = prefix[cut + 1:]
     else:
-        words = prefix.split()
         candidate = " ".join(words[-min(max(english_words, 1), 4):])
     candidate = candidate.strip(" ,.·")
     if not candidate or not any("가" <= char <= "힣" for char in candidate):

@@ -35,6 +35,16 @@ _NOT_NAMES = frozenset(words(
 ))
 # Between a person and the organisation whose title follows (``김중겸 전 현대건설 사장``).
 _AFTER_PERSON_RE = re.compile(r"\s+(?:(?:전|현|前)\s+)?")
+_ABBR = "[" + "".join(rules.COUNTRY_ABBREVIATIONS_KO) + "]"
+# 한미, 남북관계, 한·미·일; 북 alone before a particle (북은, 북측).
+_COUNTRY_COMPOUND_RE = re.compile(
+    rf"(?<![가-힣])(?:{_ABBR}(?:[·ㆍ・-]{_ABBR})+|"
+    + "|".join(sorted(rules.COUNTRY_COMPOUNDS_KO, key=len, reverse=True)) + ")"
+)
+_NORTH_ALONE_RE = re.compile(
+    r"(?<![가-힣])북(?=(?:은|는|이|가|의|에|과|와|을|를|도|측|으로|에게|에서|한테)(?![가-힣]))"
+)
+_COMPOUND_PARTICLES = frozenset("은는이가을를의에와과도로으만간측")
 
 
 def tokenize(text: str) -> list[Any]:
@@ -57,11 +67,13 @@ def tokenize_many(texts: list[str]) -> list[list[Any]]:
 
 
 def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
-            model: crf.CrfModel | None = None, use_crf: bool = True) -> list[Mention]:
+            model: crf.CrfModel | None = None, use_crf: bool = True,
+            split_chains: bool = True) -> list[Mention]:
     """All name mentions in one piece of Korean (or mixed) text, sorted by position.
 
     ``model`` replaces the packaged CRF (the benchmark's cross-validation folds); ``use_crf=False``
-    gives the rules alone.
+    gives the rules alone. ``split_chains=False`` keeps a CRF chain of names (``서울 송파구``,
+    ``중국 정부``) as one span, as KLUE-NER annotates it; the product tracks each name.
     """
     if not text.strip():
         return []
@@ -69,7 +81,7 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
         tokens = tokenize(text)
     occupied = bytearray(len(text))
     found: list[Mention] = []
-    matches = lexicon.scan(text)
+    matches = _without_common_words(lexicon.scan(text), tokens)
 
     def claim(mentions: list[Mention]) -> None:
         for mention in mentions:
@@ -81,7 +93,9 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
 
     claim(_datelines(text, lexicon))
     claim(_quoted(text, lexicon, tokens, occupied))
-    crf_names = _crf_names(text, lexicon, tokens, matches, model) if use_crf else []
+    claim(_country_abbreviations(text, lexicon))
+    crf_names = (_crf_names(text, lexicon, tokens, matches, model, split_chains)
+                 if use_crf else [])
     ends = [end for _, end, _ in matches]
     claim([m for m in crf_names if _contains_known(m, matches, ends)])
     claim([Mention(s, e, text[s:e], k.type, k.source, k.confidence, k) for s, e, k in matches])
@@ -102,6 +116,15 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
     return found
 
 
+def _without_common_words(matches: list[tuple[int, int, Known]],
+                          tokens: list[Any]) -> list[tuple[int, int, Known]]:
+    """The lexicon's matches less country names that Kiwi reads as the common word they are
+    spelt like in this sentence (``인도`` in ``대북 인도 지원``, ``수단`` in ``모든 수단을``)."""
+    common = {(t.start, t.start + t.len) for t in tokens if t.tag == "NNG"}
+    return [(start, end, known) for start, end, known in matches
+            if not (known.source == "iso" and (start, end) in common)]
+
+
 def _datelines(text: str, lexicon: Lexicon) -> list[Mention]:
     """The place and the agency of each wire dateline (``(세종=연합뉴스)`` -> 세종 + 연합뉴스);
     only the agency of a credit written the same way (``(출처=연합뉴스)``)."""
@@ -109,6 +132,34 @@ def _datelines(text: str, lexicon: Lexicon) -> list[Mention]:
             for match in _DATELINE_RE.finditer(text)
             for group, default in ((1, "location"), (2, "organization"))
             if group == 2 or match.group(1) not in rules.CREDIT_LABELS_KO]
+
+
+def _country_abbreviations(text: str, lexicon: Lexicon) -> list[Mention]:
+    """Each syllable of a compound of country abbreviations (``한미`` -> 한 + 미, ``남북관계``,
+    ``한·미·일``) and ``북`` alone before a particle, linked to its country. ``북미`` is North
+    Korea and the US only before a cue of talks (``북미 대화``); else the lexicon's North
+    America. The mention is typed organisation: the abbreviation names the state as a party
+    (한미 협상), as KLUE-NER annotates it; the entity it resolves to is the country (its
+    known type)."""
+    spans = [match.span() for match in _NORTH_ALONE_RE.finditer(text)]
+    for match in _COUNTRY_COMPOUND_RE.finditer(text):
+        start, end = match.span()
+        run = re.match(r"[가-힣]*", text[end:])
+        tail = run.group(0) if run else ""
+        if tail and not (tail.startswith(rules.COUNTRY_COMPOUND_TAILS_KO)
+                         or (len(tail) <= 3 and tail[0] in _COMPOUND_PARTICLES)):
+            continue  # 한미약품, 남북전쟁: another word
+        if match.group(0) == "북미" and not text[end:].lstrip().startswith(rules.NK_US_CUES_KO):
+            continue  # 북미 투어: North America
+        spans.append((start, end))
+    out = []
+    for start, end in spans:
+        for at in range(start, end):
+            known = lexicon.lookup(rules.COUNTRY_ABBREVIATIONS_KO.get(text[at], ""))
+            if known is not None:
+                out.append(Mention(at, at + 1, text[at], "organization", known.source,
+                                   known.confidence, known))
+    return out
 
 
 def _quoted(
@@ -186,6 +237,7 @@ def _unbalanced(surface: str) -> bool:
 def _crf_names(
     text: str, lexicon: Lexicon, tokens: list[Any],
     matches: list[tuple[int, int, Known]], model: crf.CrfModel | None,
+    split_chains: bool = True,
 ) -> list[Mention]:
     """Typed CRF spans (PS/OG/LC); a known surface keeps its entity, then multi.dict's class.
 
@@ -195,31 +247,247 @@ def _crf_names(
     two; a span with unbalanced brackets (``파이낸셜뉴스] 오픈AI``) is dropped.
     """
     out: list[Mention] = []
-    for start, end, label in (model or crf.default_model()).spans(text, tokens, matches):
+    spans = [piece for start, end, label in (model or crf.default_model()).spans(
+        text, tokens, matches) for piece in _pieces(text, start, end, label, lexicon)]
+    for start, end, label in spans:
         if _unbalanced(text[start:end]):
             continue
         head, _, last = text[start:end].rpartition(" ")
-        if head and last in rules.PERSON_CUES_KO:
+        if head and (last in rules.PERSON_CUES_KO or last in rules.COUPLE_WORDS_KO):
             end, label = start + len(head.rstrip()), "PS"
-        elif head and last in rules.CREDIT_WORDS_KO:
+        elif head and (last in rules.CREDIT_WORDS_KO or last in rules.PLATFORM_WORDS_KO):
             end = start + len(head.rstrip())  # 국립공원공단 제공: the source, not the credit line
         if label == "PS" and rules.natural_place_ko(text[start:end]):
             label = "LC"  # 지리산, 낙동강: a mountain or a river, whatever the context suggested
+        if end - start == 1 and is_hangul(text[start]):
+            country = _one_syllable(text, start, lexicon)
+            if country is not None:
+                out.append(country)
+            elif label == "PS" and text[start] in rules.SURNAMES_KO:
+                # 박 씨, 김모(24): a surname (KLUE annotates it; enrich drops it, resolve.py)
+                out.append(Mention(start, end, text[start], "person", "crf", 0.6))
+            continue  # other lone syllables are fragments
         byline = generic.split_byline(text, start, end, lexicon)
         if byline is not None:  # ⓒ News1 오대일 기자: the agency, then the reporter
             out += byline
             continue
         surface = text[start:end]
-        known = lexicon.lookup(surface)
-        wiki = wikidata_types().get(surface)
-        if known is not None:
-            out.append(Mention(start, end, surface, known.type, known.source, known.confidence,
-                               known))
-        elif wiki is not None:
-            out.append(Mention(start, end, surface, wiki, "wikidata", 0.7))
-        else:
-            out.append(Mention(start, end, surface, crf.LABELS[label], "crf", 0.6))
+        if not split_chains:
+            out.append(_crf_mention(text, start, end, label, lexicon))
+            continue
+        if lexicon.lookup(surface) is None:
+            first, space, _ = surface.partition(" ")
+            province = lexicon.lookup(rules.PROVINCE_SHORT_KO.get(first, "")) if space else None
+            if province is not None:  # 경기 하남시: the province, then the rest
+                out.append(Mention(start, start + len(first), first, province.type,
+                                   province.source, province.confidence, province))
+                start += len(first) + 1
+                surface = text[start:end]
+        pieces = None if lexicon.lookup(surface) else _split_at_known(text, start, end, matches)
+        if pieces is None and " " in surface:
+            pieces = _split_admin(text, start, end)
+        elif pieces is not None:  # 부산 수영구 광안리해수욕장: 부산, then the districts
+            pieces = [p for s, e in pieces for p in (_split_admin(text, s, e) or [(s, e)])]
+        if pieces is not None:  # 서울 송파구, 이창용 한은: a chain of names, not one name
+            out += [_crf_mention(text, s, e, label, lexicon, by_suffix=True) for s, e in pieces]
+            continue
+        mention = _crf_mention(text, start, end, label, lexicon)
+        if (mention.type == "person" and mention.source == "crf"
+                and len(mention.surface.split()) >= 3 and _phrase(tokens, start, end)):
+            mention.type = "other"  # 미운 우리 새끼, 유 퀴즈 온 더 블럭: a title, not a person
+        out.append(mention)
     return out
+
+
+_PHRASE_TAGS = ("V", "E", "NP", "MA", "J", "XS")
+
+
+def _phrase(tokens: list[Any], start: int, end: int) -> bool:
+    """Words with a verb, ending, pronoun, adverb or particle among them, or that Kiwi's
+    dictionary holds as one proper noun: a title written as a phrase (people's names, even
+    foreign ones, are nouns, one per word)."""
+    first = bisect_left([t.start for t in tokens], start)
+    inside = [t for t in tokens[first:] if t.start < end]
+    return len(inside) == 1 or any(t.tag.startswith(_PHRASE_TAGS) for t in inside)
+
+
+def _split_admin(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """``text[start:end]`` cut after each word that names an administrative division
+    (``수영구 광안리해수욕장``, ``용인시 처인구 원삼면``); None when no word but the last
+    does."""
+    pieces = []
+    pos = start
+    for word in text[start:end].split(" ")[:-1]:
+        if len(word) >= 2 and all(map(is_hangul, word)) and word.endswith(
+                rules.ADMIN_SUFFIXES_KO):
+            pieces.append((pos, pos + len(word)))
+            start = pos + len(word) + 1
+        pos += len(word) + 1
+    if not pieces:
+        return None
+    return [*pieces, (start, end)] if start < end else pieces
+
+
+_SPLIT_RE = re.compile(r"\s*(?:[♥❤♡…|=\"]|\.{2,})\s*")
+_EDGE_PUNCT = " .,·:;!?'\"‘’“”…-"
+
+
+def _pieces(text: str, start: int, end: int, label: str,
+            lexicon: Lexicon) -> list[tuple[int, int, str]]:
+    """A CRF span cut where it runs across marks that separate names, with its edges cleaned.
+
+    ``최다인♥이준서``: a couple, two persons (``배우`` before and ``부부`` after a name dropped);
+    ``AFP=뉴스1``: two names, ``사진=tvN``: a credit label, then the name; ``돌파…tvN``,
+    ``젤렌스키 "러``: text on either side of an ellipsis or a straight quote. A known name with
+    a particle inside a longer span ends it (``엔비디아에 HBM`` -> ``엔비디아``), and a trailing
+    particle is cut when the name occurs bare elsewhere in the text (``이수호가``).
+    """
+    surface = text[start:end]
+    couple = any(mark in surface for mark in rules.COUPLE_MARKS_KO)
+    out = []
+    pos = start
+    for cut in [*_SPLIT_RE.finditer(text, start, end), None]:
+        piece_end = cut.start() if cut is not None else end
+        mark = cut.group(0).strip() if cut is not None else ""
+        s, e = _trim(text, pos, piece_end, couple)
+        if e > s and not (mark == "=" and text[s:e] in rules.CREDIT_LABELS_KO):
+            out += _particle_cut(text, s, e, "PS" if couple else label, lexicon)
+        if cut is not None:
+            pos = cut.end()
+    return out
+
+
+def _trim(text: str, start: int, end: int, couple: bool) -> tuple[int, int]:
+    """``text[start:end]`` without edge punctuation, and for one of a couple without a title
+    before it or 부부 after it."""
+    while start < end and text[start] in _EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    if couple:
+        first, space, _ = text[start:end].partition(" ")
+        if space and first in rules.PERSON_CUES_KO:
+            start += len(first) + 1
+        head, space, last = text[start:end].rpartition(" ")
+        if space and last in rules.COUPLE_WORDS_KO:
+            end = start + len(head.rstrip())
+    return start, end
+
+
+_SPAN_PARTICLES = ("에서", "에게", "으로", *"은는이가을를의에와과도로")
+# Particles that rarely end a name (unlike 이, 도, 로: 영이, 강원도, 마포로)
+_CLEAR_PARTICLES = frozenset(("에서", "에게", "으로", *"은는가을를의에"))
+
+
+def _particle_cut(text: str, start: int, end: int, label: str,
+                  lexicon: Lexicon) -> list[tuple[int, int, str]]:
+    """``[(start, end, label)]``, ending at the first word that is a name plus a particle."""
+    pos = start
+    for word in text[start:end].split(" "):
+        if lexicon.lookup(word) is None:  # 강원도 is a name, not 강원 + 도
+            for particle in _SPAN_PARTICLES:
+                stem = word[:-len(particle)]
+                if not (word.endswith(particle) and len(stem) >= 2 and is_hangul(stem[-1])):
+                    continue
+                if lexicon.lookup(stem) is not None or (
+                        particle in _CLEAR_PARTICLES and _bare_elsewhere(text, stem)):
+                    return [(start, pos + len(stem), label)]
+        pos += len(word) + 1
+    return [(start, end, label)]
+
+
+def _bare_elsewhere(text: str, name: str) -> bool:
+    """Whether ``name`` occurs in ``text`` as a word of its own (``이수호 씨``, ``이수호(34)``)."""
+    return re.search(rf"(?<![가-힣]){re.escape(name)}(?![가-힣])", text) is not None
+
+
+def _one_syllable(text: str, start: int, lexicon: Lexicon) -> Mention | None:
+    """A one-syllable country abbreviation (미 국무부, 러 외무부); 한 and 남, also surnames,
+    only when no title follows (한 총리 is a person)."""
+    char = text[start]
+    if char in rules.SURNAMES_KO and _title_follows(text, start + 1):
+        return None
+    known = lexicon.lookup(rules.COUNTRY_ABBREVIATIONS_KO.get(char, ""))
+    if known is None:
+        return None
+    return Mention(start, start + 1, char, known.type, known.source, known.confidence, known)
+
+
+def _title_follows(text: str, end: int) -> bool:
+    """A person title or 씨 right after ``text[:end]`` (박 씨, 이 총재, 한 전 총리)."""
+    after = text[end:end + 16]
+    if after[:1] in ("씨", "모"):
+        return True
+    words = after.split()
+    if not after[:1].isspace() or not words:
+        return False
+    first = words[1] if words[0] in rules.TITLE_MODIFIERS_KO and len(words) > 1 else words[0]
+    return _strip_particle(first) in rules.PERSON_CUES_KO
+
+
+def _crf_mention(text: str, start: int, end: int, label: str, lexicon: Lexicon,
+                 by_suffix: bool = False) -> Mention:
+    """A CRF span typed by the lexicon, then WikiData, then the CRF label or its suffix
+    (:func:`_crf_type`; ``by_suffix``: a piece of a chain, typed by its suffix first)."""
+    surface = text[start:end]
+    known = lexicon.lookup(surface)
+    if known is not None:
+        return Mention(start, end, surface, known.type, known.source, known.confidence, known)
+    wiki = wikidata_types().get(surface)
+    if wiki is not None:
+        return Mention(start, end, surface, wiki, "wikidata", 0.7)
+    return Mention(start, end, surface, _crf_type(surface, label, by_suffix), "crf", 0.6)
+
+
+def _crf_type(surface: str, label: str, piece: bool) -> str:
+    """The CRF label, unless the suffix says otherwise: an event (부산불꽃축제), a company
+    (제주항공, not a place), a place or body ending a "person" (이동읍, 국사편찬위원회) but
+    not in one syllable that names also end in (이완구, 메시); for a ``piece`` of a chain
+    (``서울 송파구`` -> ``송파구``) the suffix always wins."""
+    crf_type = crf.LABELS[label]
+    by_suffix = rules.suffix_type_ko(surface)
+    if by_suffix is None or by_suffix == crf_type:
+        return crf_type
+    if piece or by_suffix == "event":
+        return by_suffix
+    if label == "PS" and (surface.endswith(rules.PERSON_SAFE_SUFFIXES_KO)
+                          or len(_suffix(surface)) >= 2):
+        return by_suffix
+    if label == "LC" and surface.endswith(rules.COMPANY_SUFFIXES_KO):
+        return by_suffix
+    return crf_type
+
+
+def _suffix(surface: str) -> str:
+    for suffix in (*rules.ORG_SUFFIXES_KO, *rules.LOC_SUFFIXES_KO):
+        if surface.endswith(suffix):
+            return suffix
+    return ""
+
+
+def _split_at_known(text: str, start: int, end: int,
+                    matches: list[tuple[int, int, Known]]) -> list[tuple[int, int]] | None:
+    """The pieces of ``text[start:end]`` between the known names that are whole
+    space-separated words of it (``서울 송파구`` -> ``송파구``; ``이창용 한은`` -> nothing), or
+    None when no known name is a whole word of it (``서울고등법원 형사10부`` stays one name).
+
+    The CRF also chains separate names (place + district, country + company, person +
+    affiliation); the known names are left to the lexicon pass, which links them.
+    """
+    cuts = [(s, e) for s, e, _ in matches
+            if start <= s and e <= end and (s, e) != (start, end)
+            and (s == start or text[s - 1] == " ") and (e == end or text[e] == " ")]
+    if not cuts:
+        return None
+    pieces = []
+    pos = start
+    for s, e in [*cuts, (end, end)]:
+        piece = text[pos:s]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            pieces.append((pos + lead, pos + len(piece.rstrip())))
+        pos = e
+    return pieces
 
 
 def _cue_names(

@@ -169,7 +169,9 @@ def _end_ok(text: str, end: int, surface: str) -> bool:
             return True
         run = _HANGUL_RE.match(text, end)
         tail = run.group(0) if run else ""
-        return len(tail) <= 4 and tail[0] in _PARTICLE_HEADS
+        # 부 only as 부터: 한국부동산원 is another name, not 한국 + a particle
+        return len(tail) <= 4 and tail[0] in _PARTICLE_HEADS and (
+            tail[0] != "부" or tail.startswith("부터"))
     if last.isascii() and last.isalnum():
         return not (nxt.isascii() and nxt.isalnum())
     return True

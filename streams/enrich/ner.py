@@ -7,7 +7,8 @@ For Korean, ``model`` swaps in another CRF model (cross-validation) and ``use_cr
 the rules alone. Titles and acronyms of common nouns (``CEO``, ``AI``) are dropped here as in the
 product; generic bodies (``정부``, ``경찰``) are dropped by ``enrich`` only (KLUE annotates them as
 organisations), and ``drop_generic_bodies=True`` applies that product filter here too, to
-measure it.
+measure it. Likewise a Korean CRF chain of names (``서울 노원구``, ``중국 정부``) is one span here,
+as KLUE annotates it, and separate names in ``enrich`` (``split_chains=True`` here).
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ class Span(NamedTuple):
 
 
 def ner_spans(sentence: str, model: crf.CrfModel | None = None,
-              use_crf: bool = True, drop_generic_bodies: bool = False) -> list[Span]:
+              use_crf: bool = True, drop_generic_bodies: bool = False,
+              split_chains: bool = False) -> list[Span]:
     """Typed name spans in ``sentence``, sorted by start."""
     if any(is_hangul(char) for char in sentence):
-        mentions = korean.extract(sentence, base_lexicon(), model=model, use_crf=use_crf)
+        mentions = korean.extract(sentence, base_lexicon(), model=model, use_crf=use_crf,
+                                  split_chains=split_chains)
     else:
         mentions = english.extract(sentence, base_lexicon())
     if drop_generic_bodies:

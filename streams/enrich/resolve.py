@@ -63,9 +63,19 @@ def resolve(located: list[Located], lead: tuple[int, int], language: str | None)
             for item in group.items
         ):
             group.items = []  # a topic-word hashtag or a sentence-initial word, not a name
+        elif group.known is None and all(_surname_alone(item.mention.surface)
+                                         for item in group.items):
+            group.items = []  # 우 의장, 박 씨, 박모 씨: a surname, not a name to track
     entities = [_entity(group, lead, language) for group in groups.values() if group.items]
     entities.sort(key=lambda e: (not e.in_title, e.first_offset, -e.mentions, e.id))
     return entities
+
+
+def _surname_alone(surface: str) -> bool:
+    """A Korean surname written alone before a title (``우`` in ``우 의장``, ``박모 씨``), or
+    the capital letter that stands for an unnamed person (``A씨``)."""
+    return (len(surface) == 1 and (is_hangul(surface) or "A" <= surface <= "Z")) or (
+        len(surface) == 2 and is_hangul(surface[0]) and surface[1] == "모")
 
 
 def _keys(groups: dict[str, _Group]) -> dict[str, str]:

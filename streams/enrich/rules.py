@@ -65,6 +65,12 @@ ORG_SUFFIXES_KO = (
     "방송", "뉴스", "엔터테인먼트", "지주", "홀딩스", "법원", "검찰청", "경찰서", "학교", "병원",
     "구단", "FC", "당", "부", "청", "처",
 )
+# Endings that override a CRF "person" even in one syllable (names rarely end in them) and a CRF
+# "place" (companies are not places).
+PERSON_SAFE_SUFFIXES_KO = ("읍", "면")
+COMPANY_SUFFIXES_KO = ("항공", "공사", "자동차", "전자", "증권", "은행", "보험", "카드", "건설",
+                       "그룹", "홀딩스", "제약", "엔터테인먼트")
+EVENT_SUFFIXES_KO = ("축제", "마라톤", "영화제", "영화상", "박람회", "엑스포", "올림픽", "월드컵")
 LOC_SUFFIXES_KO = (
     "특별시", "광역시", "공항", "공원", "호텔", "반도", "대로", "해협", "시", "도", "군", "구",
     "읍", "면", "섬", "항", "역",
@@ -88,6 +94,14 @@ LOC_SUFFIXES_EN = frozenset(
 )
 # Words of a photo or data credit after the source's name (사진=국립공원공단 제공, 통계청 자료).
 CREDIT_WORDS_KO = frozenset(words("제공 촬영 자료 사진"))
+# Platforms named after a person in a photo credit (사진=하윤 인스타그램): the person's account,
+# not part of the name.
+PLATFORM_WORDS_KO = frozenset(words(
+    "인스타그램 인스타 SNS 페이스북 유튜브 틱톡 트위터 X 블로그 캡처 방송화면 화면캡처 유튜브채널"
+))
+# Marks between the two names of a couple (최다인♥이준서) and what may follow the pair (부부).
+COUPLE_MARKS_KO = "♥❤♡"
+COUPLE_WORDS_KO = frozenset(words("부부 커플"))
 # Labels of a credit written like a dateline, ``(출처=연합뉴스)``, ``[사진=뉴스1]``: the part
 # before ``=`` says what is credited, not where the story was filed.
 CREDIT_LABELS_KO = frozenset(words(
@@ -114,6 +128,31 @@ QUOTE_CUES_KO: dict[str, str] = {
     ), "product"),
     **dict.fromkeys(["지역", "도시", "마을", "섬", "거리", "단지"], "location"),
 }
+# One-syllable abbreviations of countries in compounds (한미, 남북, 미중, 한·미·일) and alone
+# (북은, 미 국무부), with the country's usual Korean name (looked up in the lexicon).
+COUNTRY_ABBREVIATIONS_KO = {
+    "한": "한국", "남": "한국", "북": "북한", "미": "미국", "중": "중국", "일": "일본",
+    "러": "러시아",
+}
+# Compounds of those abbreviations written as one word. 남미 (South America), 한남, 중일 (진행
+# 중일 때) and 미러 (the Mirror) are not among them; 북미 is North Korea-US only before a word of
+# ``NK_US_CUES_KO`` (else North America).
+COUNTRY_COMPOUNDS_KO = frozenset(words(
+    "한미 한일 한중 한러 미중 미일 중러 남북 북미 북중 북러 북일 한미일 한중일 한미중 "
+    "북중러"
+))
+NK_US_CUES_KO = tuple(words("대화 정상 회담 협상 관계 비핵화 교착 접촉 실무 공동성명 합의"))
+# Nouns that follow such a compound inside one word (한미동맹, 남북관계, 미중갈등, 한일전).
+COUNTRY_COMPOUND_TAILS_KO = tuple(words(
+    "관계 동맹 정상 회담 갈등 무역 협력 연합 공조 대화 협상 합의 경쟁 관세 통상 외교 안보 군사 "
+    "국방 훈련 전 간 양국 3국 정상회담 공동"
+))
+# Short forms of provinces that are also common words (경기 = economy, a match), known only as
+# the first word of a place chain (경기 하남시), mapped to the name the lexicon knows.
+PROVINCE_SHORT_KO = {"경기": "경기도"}
+# Endings of administrative divisions: a chain of places is cut after a word ending in one
+# (수영구 광안리해수욕장, 조지아주 엘러벨).
+ADMIN_SUFFIXES_KO = ("특별시", "광역시", "시", "도", "군", "구", "읍", "면", "동", "주")
 # Common Korean surnames (one and two syllables), for names found only through a cue word.
 SURNAMES_KO = frozenset(
     words(
@@ -137,9 +176,11 @@ LATIN_CONNECTORS = frozenset(words(
 
 
 def suffix_type_ko(surface: str) -> str | None:
-    """Organisation/location by suffix, for names of three or more characters."""
+    """Event/organisation/location by suffix, for names of three or more characters."""
     if len(surface.replace(" ", "")) < 3:
         return None
+    if surface.endswith(EVENT_SUFFIXES_KO):
+        return "event"
     for suffix in ORG_SUFFIXES_KO:
         if surface.endswith(suffix):
             return "organization"

@@ -115,10 +115,6 @@ XFAIL: dict[str, str] = {
         "fragment: 김 (person); must-find: OSEN only inside 'OSEN DB', 김민석 linked to "
         "per:kim-min-seok"
     ),
-    "ko-chosun-football-friendly": (
-        "fragment: 홍 (person); must-find: LAFC as person in '손흥민', 파주 only inside '경기 "
-        "파주'"
-    ),
     "ko-news1-lpga-win": (
         "must-find: LPGA as other in '미국여자프로골프', missed 메이어 클래식, 미시간주 only "
         "inside '미국 미시간주 그랜드래피즈' (+2 more)"
@@ -134,10 +130,6 @@ XFAIL: dict[str, str] = {
         "must-find: 엔비디아 only inside '엔비디아에 HBM', 미국 only inside '미국 마이크론', "
         "마이크론 only inside '미국 마이크론' (+4 more)"
     ),
-    "ko-daum-hankyung-bok-rate-hold": (
-        "fragment: 이 (person); must-find: 중구 only inside '서울 중구', 미국 only inside "
-        "'미국 중앙은행인 연방준비제도', 제롬 파월 only inside '제롬 파월 연준'"
-    ),
     "ko-naver-edaily-mart-1plus1": (
         "must-find: 이데일리 only inside '이데일리 송지아', 송지아 only inside '이데일리 "
         "송지아', missed 홈플러스 (+1 more)"
@@ -151,16 +143,6 @@ XFAIL: dict[str, str] = {
     "ko-hani-auto-tariffs": (
         "fragment: 미 (person); must-find: missed 한-미 자유무역협정, 조지아주 only inside "
         "'조지아주 엘러벨', 엘러벨 only inside '조지아주 엘러벨' (+1 more)"
-    ),
-    "ko-yonhap-supplementary-budget-talks": (
-        "fragment: 우 (person); fragment: 김 (person); fragment: 박 (person)"
-    ),
-    "ko-hani-president-growth-fund": (
-        "fragment: 이 (person); must-find: 서울 only inside '서울 여의도', 여의도 only inside "
-        "'서울 여의도'"
-    ),
-    "ko-chosun-kim-yo-jong-statement": (
-        "fragment: 북 (person); fragment: 북미 (location); fragment: 김 (person)"
     ),
     "ko-news1-ppp-convention-debate": (
         "fragment: 원 (person); fragment: 유 (person); fragment: 장 (person); must-find: "
@@ -176,11 +158,6 @@ XFAIL: dict[str, str] = {
         "fragment: 시 (person); must-find: missed 트루스소셜, 스위스 only inside '스위스 "
         "제네바', 제네바 only inside '스위스 제네바'"
     ),
-    "ko-yonhap-tokyo-takaichi": (
-        "fragment: 한 (organization); fragment: 일 (organization); must-find: 말레이시아 only "
-        "inside '말레이시아 쿠알라룸푸르', 쿠알라룸푸르 only inside '말레이시아 "
-        "쿠알라룸푸르', 한국 only inside '한국 외교부' (+1 more)"
-    ),
     "ko-news1-ukraine-energy-strikes": (
         "fragment: 젤렌스키 \"러 (person); must-find: 리비우 as person, missed 텔레그램, "
         "모스크바 only inside '모스크바 크렘린궁' (+3 more)"
@@ -188,10 +165,6 @@ XFAIL: dict[str, str] = {
     "ko-yonhap-gaza-ceasefire-talks": (
         "must-find: 팔레스타인 linked to unk:93e586b480c2, 이집트 only inside '이집트 "
         "카이로', 미국 only inside '미국 중재단' (+2 more)"
-    ),
-    "ko-hani-eu-china-ev-tariffs": (
-        "must-find: 벨기에 only inside '벨기에 브뤼셀', 브뤼셀 only inside '벨기에 브뤼셀', "
-        "지리자동차 as person (+4 more)"
     ),
     "ko-newswire-ai-accounting-launch": (
         "must-find: 큐브릿지 as person in '문하경 큐브릿지', 셈봇 as other, 국세청 only "

@@ -1,0 +1,127 @@
+"""Korean precision rules by error class (tests/enrich/pages/FINDINGS.md), on sentences written
+for these tests (none is taken from the labelled pages): each asserts what must and must not come
+out of the product path (``enrich``) or the extraction (``korean.extract``)."""
+
+from __future__ import annotations
+
+from streams.enrich import enrich, korean
+from streams.enrich.lexicon import base_lexicon
+from streams.records import Article, Entity
+
+
+def _entities(text: str, title: str = "") -> list[Entity]:
+    article = Article(id="t", url="https://example.kr/news/1",
+                      canonical_url="https://example.kr/news/1", title=title, text=text)
+    return enrich(article).entities
+
+
+def _forms(entities: list[Entity]) -> set[str]:
+    return {form.lstrip("#") for entity in entities for form in entity.surface_forms}
+
+
+def _by_form(entities: list[Entity], form: str) -> Entity:
+    return next(e for e in entities if form in e.surface_forms)
+
+
+def _extract(text: str) -> list[tuple[str, str]]:
+    return [(m.surface, m.type) for m in korean.extract(text, base_lexicon())]
+
+
+def test_chain_of_names_is_split_at_known_words() -> None:
+    entities = _entities("부산 해운대구 우동에서 열린 설명회에는 주민 200여 명이 모였다. "
+                         "일본 소니는 새 카메라를 공개했다.")
+    forms = _forms(entities)
+    assert "부산" in forms and _by_form(entities, "부산").id == "loc:busan"
+    assert not any(form.startswith("부산 ") for form in forms)
+    assert "일본 소니" not in forms
+
+
+def test_chain_kept_whole_for_klue_convention() -> None:
+    spans = korean.extract("부산 해운대구 우동에서 설명회가 열렸다.", base_lexicon(),
+                           split_chains=False)
+    assert all(m.surface != "부산" for m in spans) or any(" " in m.surface for m in spans)
+
+
+def test_country_abbreviations_are_linked() -> None:
+    entities = _entities("한미 외교장관은 이날 통화했고, 남북관계 개선도 논의했다. "
+                         "북은 아직 반응하지 않았다.")
+    ids = {form: _by_form(entities, form).id for form in ("한", "미", "남", "북")
+           if form in _forms(entities)}
+    assert ids.get("미") == "loc:US" and ids.get("북") == "loc:KP"
+    assert all(entity.type != "person" for entity in entities if len(entity.name) == 1)
+
+
+def test_north_korea_us_talks_versus_north_america() -> None:
+    talks = _entities("전문가들은 연내 북미 대화 재개 가능성을 낮게 봤다.")
+    assert "북미" not in _forms(talks)
+    assert {e.id for e in talks} >= {"loc:KP", "loc:US"}
+    tour = _entities("밴드는 내년 봄 북미 투어에 나선다.")
+    assert any(e.id == "loc:north-america" for e in tour)
+
+
+def test_surname_with_title_is_not_an_entity() -> None:
+    entities = _entities("정하윤 의장은 이날 본회의를 열었다. 정 의장은 여야 합의를 촉구했다. "
+                         "경찰은 최 씨를 불러 조사했다.")
+    assert not {"정", "최"} & _forms(entities)
+    assert "정하윤" in _forms(entities)
+
+
+def test_interview_markers_are_not_names() -> None:
+    entities = _entities("[인터뷰] 오세린 / 전통시장 상인\n\"손님이 절반으로 줄었어요.\"\n"
+                         "[리포트]\n물가가 계속 오르고 있습니다.")
+    assert not {"인터뷰", "리포트"} & _forms(entities)
+
+
+def test_couple_is_two_people() -> None:
+    entities = _entities("배우 한지오♥모델 윤서아 부부, 결혼 3년 만에 득녀")
+    forms = _forms(entities)
+    assert not any("♥" in form or "부부" in form for form in forms)
+    assert {"한지오", "윤서아"} <= forms
+    assert _by_form(entities, "윤서아").type == "person"
+
+
+def test_platform_credit_is_cut_from_the_name() -> None:
+    entities = _entities("가수 민채원이 새 앨범을 냈다. 사진=민채원 유튜브 채널 갈무리\n"
+                         "사진=민채원 인스타그램")
+    forms = _forms(entities)
+    assert not any(form.endswith(("인스타그램", "유튜브")) and " " in form for form in forms)
+
+
+def test_long_person_span_is_a_title() -> None:
+    types = {surface: etype for surface, etype in _extract(
+        "그는 예능 나 홀로 산다 에 출연해 근황을 전했다.")}
+    assert all(etype != "person" for surface, etype in types.items() if len(surface.split()) >= 3)
+
+
+def test_suffix_types_crf_spans() -> None:
+    spans = dict(_extract("올해 진해군항제와 영암 왕인문화축제에는 관광객 50만 명이 몰렸다."))
+    assert all(etype == "event" for surface, etype in spans.items() if surface.endswith("축제"))
+
+
+def test_particles_and_marks_are_cut() -> None:
+    spans = [surface for surface, _ in _extract(
+        "(서울=뉴시스) 삼성전자에 HBM 공급을 요청한 업체는 AP=연합뉴스 보도로 알려졌다.")]
+    assert not any("에 " in surface or "=" in surface for surface in spans)
+
+
+def test_affiliation_in_parentheses_is_not_an_alias() -> None:
+    entities = _entities("손흥민(LAFC)은 이날 결승골을 넣었다.")
+    son = [e for e in entities if e.id == "per:son-heung-min"]
+    assert son and "LAFC" not in son[0].surface_forms
+
+
+def test_country_name_read_as_common_word_is_not_linked() -> None:
+    assert not _extract("정부는 대북 인도 지원 물자를 보냈다.")
+    assert ("인도", "location") in _extract("인도 정부는 수출 규제를 발표했다.")
+
+
+def test_hyphenated_abbreviations_and_longer_names() -> None:
+    entities = _entities("한-일 정상은 이날 회담했다. 한국감정평가원은 새 지수를 냈다.")
+    assert {"loc:KR", "loc:JP"} <= {e.id for e in entities}
+    assert "한-일" not in _forms(entities)
+    assert not any(e.id == "loc:KR" and "한국" in e.surface_forms for e in entities)
+
+
+def test_letter_standing_for_a_person_is_not_an_entity() -> None:
+    entities = _entities("경찰은 B씨를 사기 혐의로 입건했다. B씨는 혐의를 부인했다.")
+    assert "B" not in _forms(entities)
