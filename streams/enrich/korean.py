@@ -9,16 +9,20 @@ known surface takes the known entity's id and type.
 
 from __future__ import annotations
 
-import functools
 import re
 from bisect import bisect_left, bisect_right
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from streams.enrich import crf, generic, rules
 from streams.enrich.lexicon import Known, Lexicon, is_hangul
 from streams.enrich.mention import Mention, known_or, occupy, overlaps
-from streams.enrich.resources import kiwi, wikidata_types
 from streams.enrich.rules import words
+
+if TYPE_CHECKING:
+    from kiwipiepy import Kiwi
+
+    from streams.enrich.enricher import Enricher
 
 _QUOTE_RE = re.compile(r"[‘'“\"]([^‘’'“”\"\n]{2,40})[’'”\"]")
 _AFTER_QUOTE_RE = re.compile(r"(?:이?라는|란|인)?\s*([가-힣]+)")
@@ -37,43 +41,43 @@ _NOT_NAMES = frozenset(words(
 _AFTER_PERSON_RE = re.compile(r"\s+(?:(?:전|현|前)\s+)?")
 
 
-def tokenize(text: str) -> list[Any]:
-    """Kiwi tokens of ``text`` (the shared analyser; loaded on first call)."""
-    return list(kiwi().tokenize(text))
+def tokenize(kiwi: Kiwi, text: str) -> list[Any]:
+    """Kiwi tokens of ``text`` (``kiwi``: an enricher's analyser)."""
+    return list(kiwi.tokenize(text))
 
 
-@functools.lru_cache(maxsize=4096)
-def single_proper_noun(word: str) -> bool:
-    """Whether Kiwi reads ``word`` as one proper noun (hashtags; they repeat, hence the cache)."""
-    tokens = tokenize(word)
+def single_proper_noun(kiwi: Kiwi, word: str) -> bool:
+    """Whether Kiwi reads ``word`` as one proper noun (hashtags)."""
+    tokens = tokenize(kiwi, word)
     return len(tokens) == 1 and tokens[0].tag == "NNP"
 
 
-def tokenize_many(texts: list[str]) -> list[list[Any]]:
+def tokenize_many(kiwi: Kiwi, texts: list[str]) -> list[list[Any]]:
     """Kiwi tokens of each text, analysed in one call (blank texts give no tokens)."""
     todo = [text for text in texts if text.strip()]
-    done = iter(kiwi().tokenize(todo)) if todo else iter(())
+    done = iter(kiwi.tokenize(todo)) if todo else iter(())
     return [list(next(done)) if text.strip() else [] for text in texts]
 
 
-def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
-            model: crf.CrfModel | None = None, use_crf: bool = True) -> list[Mention]:
+def extract(enricher: Enricher, text: str, lexicon: Lexicon,
+            tokens: list[Any] | None = None) -> list[Mention]:
     """All name mentions in one piece of Korean (or mixed) text, sorted by position.
 
-    ``model`` replaces the packaged CRF (the benchmark's cross-validation folds); ``use_crf=False``
-    gives the rules alone.
+    ``lexicon``: the enricher's, or an article's overlay of it. The enricher's CRF model is the
+    packaged one, or another (the benchmark's cross-validation folds); none gives the rules alone.
     """
+    model, use_crf = enricher.crf, enricher.crf is not None
     if not text.strip():
         return []
     if tokens is None:
-        tokens = tokenize(text)
+        tokens = tokenize(enricher.kiwi, text)
     occupied = bytearray(len(text))
     found: list[Mention] = []
     matches = lexicon.scan(text)
 
     def claim(mentions: list[Mention]) -> None:
         for mention in mentions:
-            if generic.is_generic(mention):
+            if generic.is_generic(mention, enricher.stoplist):
                 continue  # a title or an acronym of a common noun (CEO, AI), not a name
             if not overlaps(occupied, mention.start, mention.end):
                 occupy(occupied, mention.start, mention.end)
@@ -81,7 +85,8 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
 
     claim(_datelines(text, lexicon))
     claim(_quoted(text, lexicon, tokens, occupied))
-    crf_names = _crf_names(text, lexicon, tokens, matches, model) if use_crf else []
+    crf_names = (_crf_names(text, lexicon, tokens, matches, model, enricher.wikidata)
+                 if model is not None else [])
     ends = [end for _, end, _ in matches]
     claim([m for m in crf_names if _contains_known(m, matches, ends)])
     claim([Mention(s, e, text[s:e], k.type, k.source, k.confidence, k) for s, e, k in matches])
@@ -93,7 +98,7 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
            if not any((s <= m.start and m.end <= e and e - s > m.end - m.start)
                       or _AFTER_PERSON_RE.fullmatch(text, e, m.start) for s, e in people)])
     claim(crf_names)
-    runs = _kiwi_runs(text, lexicon, tokens, occupied)
+    runs = _kiwi_runs(text, lexicon, tokens, occupied, enricher.wikidata)
     claim([m for m in runs if m.source != "default"] if use_crf else runs)
     for mention in found:
         if mention.known is None:
@@ -185,7 +190,7 @@ def _unbalanced(surface: str) -> bool:
 
 def _crf_names(
     text: str, lexicon: Lexicon, tokens: list[Any],
-    matches: list[tuple[int, int, Known]], model: crf.CrfModel | None,
+    matches: list[tuple[int, int, Known]], model: crf.CrfModel, wikidata: Mapping[str, str],
 ) -> list[Mention]:
     """Typed CRF spans (PS/OG/LC); a known surface keeps its entity, then multi.dict's class.
 
@@ -195,7 +200,7 @@ def _crf_names(
     two; a span with unbalanced brackets (``파이낸셜뉴스] 오픈AI``) is dropped.
     """
     out: list[Mention] = []
-    for start, end, label in (model or crf.default_model()).spans(text, tokens, matches):
+    for start, end, label in model.spans(text, tokens, matches):
         if _unbalanced(text[start:end]):
             continue
         head, _, last = text[start:end].rpartition(" ")
@@ -211,7 +216,7 @@ def _crf_names(
             continue
         surface = text[start:end]
         known = lexicon.lookup(surface)
-        wiki = wikidata_types().get(surface)
+        wiki = wikidata.get(surface)
         if known is not None:
             out.append(Mention(start, end, surface, known.type, known.source, known.confidence,
                                known))
@@ -263,7 +268,8 @@ def _eligible(token: Any) -> bool:
 
 
 def _kiwi_runs(
-    text: str, lexicon: Lexicon, tokens: list[Any], occupied: bytearray
+    text: str, lexicon: Lexicon, tokens: list[Any], occupied: bytearray,
+    wikidata: Mapping[str, str],
 ) -> list[Mention]:
     """Runs of proper nouns and Latin words (joined by nothing or one space) not yet claimed."""
     runs: list[list[Any]] = []
@@ -297,15 +303,16 @@ def _kiwi_runs(
         lone_letter = len(run) == 1 and run[0].tag == "SL" and len(surface) < 2
         if surface in rules.LATIN_STOP or lone_letter:
             continue
-        out.append(_type_unknown(surface, start, end, lexicon))
+        out.append(_type_unknown(surface, start, end, lexicon, wikidata))
     return out
 
 
-def _type_unknown(surface: str, start: int, end: int, lexicon: Lexicon) -> Mention:
+def _type_unknown(surface: str, start: int, end: int, lexicon: Lexicon,
+                  wikidata: Mapping[str, str]) -> Mention:
     known = lexicon.lookup(surface)
     if known is not None:
         return Mention(start, end, surface, known.type, known.source, known.confidence, known)
-    wiki = wikidata_types().get(surface)
+    wiki = wikidata.get(surface)
     if wiki is not None:
         return Mention(start, end, surface, wiki, "wikidata", 0.7)
     by_suffix = rules.suffix_type_ko(surface)
