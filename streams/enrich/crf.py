@@ -40,7 +40,7 @@ _PARTICLES = frozenset(("에게", "께서", "으로", *"은는이가의와과을
 _WORD_RE = re.compile(r"\S+")
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1 << 16)
 def _char_class(char: str) -> str:
     if "가" <= char <= "힣":
         return "H"

@@ -66,11 +66,11 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
     """All name mentions in one piece of English text, sorted by position.
 
     Passes, each claiming its characters: the lexicon, wire datelines, capitalised runs that a
-    rule types (a title, a head word, a given name...), the statistical model's spans where the
-    enricher has one (:mod:`streams.enrich.en_model`; it reads only the sentences that hold a run
-    no rule could type), then the remaining capitalised runs, untyped. ``lexicon``: the
-    enricher's, or an article's overlay of it. ``confirm``: the article body, given for its
-    title; when the title is in title case, an unknown name must occur in it to count.
+    rule types (a title, a head word, a given name...), the statistical model's spans where it is
+    turned on (:mod:`streams.enrich.en_model`; it reads only the sentences that hold a run no rule
+    could type), then the remaining capitalised runs, untyped. ``confirm``: the article body,
+    given for its title; when the title is in title case, an unknown name must occur in it to
+    count.
     """
     if not text.strip():
         return []

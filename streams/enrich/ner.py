@@ -1,13 +1,14 @@
 """Sentence-level NER entry point (used by ``bench/ner_klue.py``): spans with coarse types.
 
-Runs the same Korean/English extraction as ``enrich`` on one plain sentence, without article context
-(no alias learning, no coreference beyond the sentence), and returns ``(start, end, type)``
-character spans. The enricher passed in chooses the models: for Korean, another CRF model
-(cross-validation, ``enricher.with_crf(path)``) or none, the rules alone
-(``dataclasses.replace(enricher, crf=None)``); for English, the NER model or none. Titles and
-acronyms of common nouns (``CEO``, ``AI``) are dropped here as in the product; generic bodies
-(``정부``, ``경찰``) are dropped by ``enrich`` only (KLUE annotates them as organisations), and
-``drop_generic_bodies=True`` applies that product filter here too, to measure it.
+Runs the same Korean/English extraction as ``enrich`` on one plain sentence, without article
+context (no alias learning, no coreference beyond the sentence), and returns
+``(start, end, type)`` character spans.
+The enricher passed in chooses the models: for Korean, another CRF model (cross-validation,
+``enricher.with_crf(path)``) or none, the rules alone (``dataclasses.replace(enricher,
+crf=None)``); for English, the NER model or none. Titles and acronyms of common nouns (``CEO``,
+``AI``) are dropped here as in the product; generic bodies (``정부``, ``경찰``) are dropped by
+``enrich`` only (KLUE annotates them as organisations), and ``drop_generic_bodies=True`` applies
+that product filter here too, to measure it.
 """
 
 from __future__ import annotations
