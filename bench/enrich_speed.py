@@ -9,8 +9,9 @@ Kiwi analysis of all its texts (one batched call), the CRF's feature extraction 
 and everything else (lexicon scan, rules, aliases, resolution, topics, keywords). Each figure is
 the best of several rounds, to damp the noise of a shared machine, and the ceiling one core
 would reach if everything but Kiwi cost nothing. English is measured with each English NER
-setting of ``--en-models`` (``NEWSSTREAM_EN_NER_MODEL`` values: the shipped CRF ``en_crf``, the
-default; ``none``, rules only; a spaCy package, skipped when it is not installed), their rounds
+setting of ``--en-models`` (``NEWSSTREAM_EN_NER_MODEL`` values, each an enricher of its own,
+``enricher.with_en_model(name)``: the shipped CRF ``en_crf``, the default; ``none``, rules only;
+a spaCy package, skipped when it is not installed), their rounds
 interleaved so that load on the shared machine hits them alike; the peak memory is reported
 after the default settings' runs and again at the end (spaCy's model, when measured, loads last).
 Last output line: one JSON object.
@@ -34,9 +35,8 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from streams.enrich import crf, en_model, enrich, korean  # noqa: E402
+from streams.enrich import Enricher, en_model, korean  # noqa: E402
 from streams.enrich.core import body_text, captions, mask  # noqa: E402
-from streams.enrich.lexicon import base_lexicon  # noqa: E402
 from streams.records import Article, Block, Image  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
@@ -92,45 +92,35 @@ def english_article() -> Article:
     )
 
 
-def use_en_model(name: str | None) -> None:
-    """Switch ``NEWSSTREAM_EN_NER_MODEL`` (None: unset; each model is loaded once, then kept)."""
-    if name is None:
-        os.environ.pop("NEWSSTREAM_EN_NER_MODEL", None)
-    else:
-        os.environ["NEWSSTREAM_EN_NER_MODEL"] = name
-    en_model.model.cache_clear()
-
-
-def en_rates(article: Article, names: list[str], seconds: float, rounds: int
-             ) -> dict[str, dict[str, float]]:
-    """Per English NER setting: best articles/s (wall, CPU) and CPU ms per article, the rounds
-    of all settings interleaved."""
-    original = os.environ.get("NEWSSTREAM_EN_NER_MODEL")
+def en_rates(article: Article, enricher: Enricher, names: list[str], seconds: float,
+             rounds: int) -> dict[str, dict[str, float]]:
+    """Per English NER setting (``enricher`` with each model of ``names``): best articles/s
+    (wall, CPU) and CPU ms per article, the rounds of all settings interleaved."""
+    variants = {name: enricher.with_en_model(name) for name in names}
     best: dict[str, tuple[float, float]] = {name: (0.0, 0.0) for name in names}
     for _ in range(rounds):
         for name in names:
-            use_en_model(name)
-            wall, cpu, _ = rate(article, seconds / len(names) / rounds, 1)
+            wall, cpu, _ = rate(article, variants[name], seconds / len(names) / rounds, 1)
             best[name] = (max(best[name][0], wall), max(best[name][1], cpu))
-    use_en_model(original)
     return {name: {"articles_per_s": round(wall, 1), "articles_per_cpu_s": round(cpu, 1),
                    "ms_per_article": round(1000 / cpu, 2)} for name, (wall, cpu) in best.items()}
 
 
-def rate(article: Article, seconds: float, rounds: int = 3) -> tuple[float, float, int]:
+def rate(article: Article, enricher: Enricher, seconds: float, rounds: int = 3
+         ) -> tuple[float, float, int]:
     """(best articles per wall-clock second, best per CPU second, total runs) over ``rounds``.
 
     CPU time (``time.process_time``, all threads of this process) is reported beside wall time
     because the machine is shared: other tenants' load lowers the wall-clock rate, far less the
     CPU-time one.
     """
-    enrich(article)  # warm-up: analyser and tables load here
+    enricher.enrich(article)  # warm-up: the first run of each model
     best_wall = best_cpu = 0.0
     total = 0
     for _ in range(rounds):
         count, start, cpu = 0, time.perf_counter(), time.process_time()
         while time.perf_counter() - start < seconds / rounds:
-            enrich(replace(article))
+            enricher.enrich(replace(article))
             count += 1
         best_wall = max(best_wall, count / (time.perf_counter() - start))
         best_cpu = max(best_cpu, count / max(time.process_time() - cpu, 1e-9))
@@ -150,22 +140,23 @@ def _best_ms(job: object, repeat: int = 20, rounds: int = 3) -> float:
     return best
 
 
-def stages(article: Article) -> dict[str, float]:
+def stages(article: Article, enricher: Enricher) -> dict[str, float]:
     """Milliseconds per article of Kiwi, CRF features and CRF tagging; the rest by difference.
 
     Each stage is timed on its own (best of three rounds of 20), and so is the whole ``enrich``.
     """
     pieces = [mask(p) for p in [article.title or "", body_text(article), *captions(article)]]
-    tokens = korean.tokenize_many(pieces)
-    lexicon = base_lexicon()
+    tokens = korean.tokenize_many(enricher.kiwi, pieces)
+    lexicon = enricher.lexicon
     known = [lexicon.scan(piece) for piece in pieces]
-    model = crf.default_model()
-    rows = [crf.features(p, t, k) for p, t, k in zip(pieces, tokens, known, strict=True)]
-    kiwi_ms = _best_ms(lambda: korean.tokenize_many(pieces))
-    features_ms = _best_ms(lambda: [crf.features(p, t, k) for p, t, k
+    model = enricher.crf
+    assert model is not None
+    rows = [model.features(p, t, k) for p, t, k in zip(pieces, tokens, known, strict=True)]
+    kiwi_ms = _best_ms(lambda: korean.tokenize_many(enricher.kiwi, pieces))
+    features_ms = _best_ms(lambda: [model.features(p, t, k) for p, t, k
                                     in zip(pieces, tokens, known, strict=True)])
     tagging_ms = _best_ms(lambda: [model.labels(r) for r in rows if r])
-    total_ms = _best_ms(lambda: enrich(replace(article)))
+    total_ms = _best_ms(lambda: enricher.enrich(replace(article)))
     return {"kiwi_ms": round(kiwi_ms, 2), "crf_features_ms": round(features_ms, 2),
             "crf_tagging_ms": round(tagging_ms, 2),
             "other_ms": round(total_ms - kiwi_ms - features_ms - tagging_ms, 2),
@@ -182,19 +173,21 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
     ko, en = korean_article(), english_article()
-    ko_rate, ko_cpu, ko_n = rate(ko, args.seconds, args.rounds)
-    en_rate, en_cpu, en_n = rate(en, args.seconds, args.rounds)  # the default settings
-    breakdown = stages(ko)
+    settings = Settings()
+    enricher = Enricher.build(settings)  # analyser and tables load here
+    ko_rate, ko_cpu, ko_n = rate(ko, enricher, args.seconds, args.rounds)
+    en_rate, en_cpu, en_n = rate(en, enricher, args.seconds, args.rounds)  # the default settings
+    breakdown = stages(ko, enricher)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     names = [name for name in args.en_models.split(",") if name in (en_model.BUILTIN, "none")
              or importlib.util.find_spec(name) is not None]
-    english = en_rates(en, names, args.seconds * len(names), args.rounds)
+    english = en_rates(en, enricher, names, args.seconds * len(names), args.rounds)
     final_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = {
         "ko_articles_per_s": round(ko_rate, 1), "ko_articles_per_cpu_s": round(ko_cpu, 1),
         "ko_chars": len(ko.text), "ko_runs": ko_n,
         "en_articles_per_s": round(en_rate, 1), "en_articles_per_cpu_s": round(en_cpu, 1),
-        "en_chars": len(en.text), "en_runs": en_n, "en_ner_model": Settings().en_ner_model,
+        "en_chars": len(en.text), "en_runs": en_n, "en_ner_model": settings.en_ner_model,
         "en_by_model": english,
         "load_average_1min": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
         "ko_stage_ms": breakdown,
@@ -206,7 +199,7 @@ def main() -> None:
         "bar_en_articles_per_s": 60, "en_bar_met": en_cpu >= 60,
     }
     print(f"korean: {ko_rate:.1f} articles/s, {ko_cpu:.1f} per CPU second ({len(ko.text)} chars); "
-          f"english ({Settings().en_ner_model}): {en_rate:.1f} articles/s, {en_cpu:.1f} per CPU "
+          f"english ({settings.en_ner_model}): {en_rate:.1f} articles/s, {en_cpu:.1f} per CPU "
           f"second ({len(en.text)} chars); max RSS {rss_mb:.0f} MB")
     print("korean stages (ms/article): " + ", ".join(f"{k} {v}" for k, v in breakdown.items()))
     print(f"korean ceiling with Kiwi alone: {1000 / breakdown['kiwi_ms']:.1f} articles/s")

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -38,11 +37,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from streams.enrich import enrich  # noqa: E402
+from streams.enrich import Enricher  # noqa: E402
 from streams.enrich.ids import normalise  # noqa: E402
 from streams.errors import ParseError  # noqa: E402
 from streams.parse import parse_article  # noqa: E402
 from streams.records import Entity  # noqa: E402
+from streams.settings import Settings  # noqa: E402
 
 PAGES = ROOT / "tests" / "enrich" / "pages"
 LABELS = PAGES / "labels.json"
@@ -56,10 +56,11 @@ def load_labels(path: Path = LABELS) -> list[dict[str, Any]]:
     return pages
 
 
-def page_entities(label: dict[str, Any], folder: Path = PAGES) -> list[Entity]:
-    """What the product emits for one labelled page."""
+def page_entities(label: dict[str, Any], enricher: Enricher, folder: Path = PAGES
+                  ) -> list[Entity]:
+    """What the product emits for one labelled page with ``enricher``."""
     html = (folder / f"{label['id']}.html").read_text(encoding="utf-8")
-    return enrich(parse_article(html, label["url"])).entities
+    return enricher.enrich(parse_article(html, label["url"])).entities
 
 
 def is_canonical(entity_id: str) -> bool:
@@ -223,7 +224,7 @@ def aggregate(scores: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def wcxb_english(folder: Path = WCXB) -> dict[str, Any]:
+def wcxb_english(enricher: Enricher, folder: Path = WCXB) -> dict[str, Any]:
     """Canonical-id share of mentions on the English article pages of the WCXB dev set."""
     pages = english = mentions = canonical = failed = 0
     for truth in sorted((folder / "ground-truth").glob("*.json")):
@@ -238,7 +239,7 @@ def wcxb_english(folder: Path = WCXB) -> dict[str, Any]:
         except ParseError:
             failed += 1
             continue
-        result = enrich(article)
+        result = enricher.enrich(article)
         if result.language != "en":
             continue
         english += 1
@@ -248,9 +249,9 @@ def wcxb_english(folder: Path = WCXB) -> dict[str, Any]:
             "canonical_share": _ratio(canonical, mentions)}
 
 
-def evaluate(folder: Path = PAGES) -> list[dict[str, Any]]:
+def evaluate(enricher: Enricher, folder: Path = PAGES) -> list[dict[str, Any]]:
     labels = load_labels(folder / "labels.json")
-    return [score_page(label, page_entities(label, folder)) for label in labels]
+    return [score_page(label, page_entities(label, enricher, folder)) for label in labels]
 
 
 def _print_group(name: str, figures: dict[str, Any]) -> None:
@@ -274,9 +275,10 @@ def main() -> None:
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list every false positive, miss and id error per page")
     args = parser.parse_args()
+    enricher = Enricher.build(Settings())
     if args.en_model:
-        os.environ["NEWSSTREAM_EN_NER_MODEL"] = args.en_model
-    scores = evaluate()
+        enricher = enricher.with_en_model(args.en_model)
+    scores = evaluate(enricher)
     result: dict[str, Any] = {"en_model": args.en_model}
     for language in ("ko", "en"):
         group = [s for s in scores if s["language"] == language]
@@ -319,7 +321,7 @@ def main() -> None:
     result["violations_by_class"] = {cls: len(v) for cls, v in sorted(by_class.items())}
     result["failing_pages"] = [s["id"] for s in failing]
     if not args.no_wcxb and args.wcxb.exists():
-        result["wcxb_en"] = wcxb_english(args.wcxb)
+        result["wcxb_en"] = wcxb_english(enricher, args.wcxb)
         print(f"\nWCXB dev, English pages: {result['wcxb_en']['english_pages']} of "
               f"{result['wcxb_en']['pages']}, canonical-id share of mentions "
               f"{result['wcxb_en']['canonical_share']} ({result['wcxb_en']['mentions']} mentions)")

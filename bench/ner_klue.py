@@ -9,17 +9,17 @@ sentences of a group (micro-averaged).
 
 Three systems are scored:
 
-* ``rules``: the gazetteer/Kiwi/rule extraction alone (``ner_spans(..., use_crf=False)``); nothing
-  in it was trained on this file.
+* ``rules``: the gazetteer/Kiwi/rule extraction alone (``ner_spans`` with an enricher without
+  a CRF, ``dataclasses.replace(enricher, crf=None)``); nothing in it was trained on this file.
 * ``crf_cv``: the character CRF alone, k-fold cross-validated: the sentences (news and reviews)
   are dealt into k folds by a seeded shuffle (``bench/train_klue_crf.folds``), and each fold is
   scored by a CRF trained on the news sentences of the other k-1 folds only (reviews are never
   trained on, see ``bench/train_klue_crf.py``).
-* ``combined_cv``: the product's extraction (rules + CRF, ``ner_spans``) with, for each fold, that
-  fold's CRF in place of the shipped one. The shipped model has seen every sentence of this file,
-  so scoring it here would be scoring on training data; this script never does. Titles and
-  acronyms of common nouns (``data/generic_names.tsv``: CEO, AI) are dropped here as in the
-  product.
+* ``combined_cv``: the product's extraction (rules + CRF, ``ner_spans``) with, for each fold, an
+  enricher holding that fold's CRF in place of the shipped one. The shipped model has seen every
+  sentence of this file, so scoring it here would be scoring on training data; this script never
+  does. Titles and acronyms of common nouns (``data/generic_names.tsv``: CEO, AI) are dropped here
+  as in the product.
 * ``product_cv``: ``combined_cv`` plus what only ``enrich`` does: bare generic bodies
   (정부, 경찰, 당국, 법원...) are dropped, which KLUE annotates as OG, and a CRF chain of names
   (``서울 노원구``, ``중국 정부``), one span in KLUE, is split into its names; reported so that
@@ -34,9 +34,10 @@ Usage: .venv/bin/python bench/ner_klue.py [PATH] [--limit N] [--folds K] [--seed
 
 English (``--conll``, PER/ORG/LOC + MISC): scored on all sentences and on their even and odd
 halves by position (the English rules were written from the even half's errors; the odd half is
-held out), once per English NER setting of ``--en-models`` (``NEWSSTREAM_EN_NER_MODEL`` values:
-``none``, the rules alone; ``en_crf``, the shipped CRF, the product's default; a spaCy package,
-skipped when it is not installed).
+held out), once per English NER setting of ``--en-models`` (``NEWSSTREAM_EN_NER_MODEL`` values,
+each an enricher of its own, ``enricher.with_en_model(name)``: ``none``, the rules alone;
+``en_crf``, the shipped CRF, the product's default; a spaCy package, skipped when it is not
+installed).
 """
 
 from __future__ import annotations
@@ -44,19 +45,20 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import os
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from streams.enrich import en_model, ner_spans  # noqa: E402
-from streams.enrich.crf import CrfModel, decode  # noqa: E402
+from streams.enrich import Enricher, crf, en_model, ner_spans  # noqa: E402
+from streams.enrich.crf import decode  # noqa: E402
+from streams.settings import Settings  # noqa: E402
 
 DEFAULT = Path("/work/shared/data/klue-ner/klue-ner-v1.1_dev_part.tsv")
 OURS = {"person": "PS", "organization": "OG", "location": "LC"}
@@ -168,10 +170,8 @@ def score(pairs: list[tuple[Gold, Gold]]) -> dict[str, float]:
     return result
 
 
-def predict(sentence: str, model: CrfModel | None = None, use_crf: bool = True,
-            bodies: bool = False) -> Gold:
-    spans = ner_spans(sentence, model=model, use_crf=use_crf, drop_generic_bodies=bodies,
-                      split_chains=bodies)
+def predict(sentence: str, enricher: Enricher, bodies: bool = False) -> Gold:
+    spans = ner_spans(sentence, enricher, drop_generic_bodies=bodies, split_chains=bodies)
     return {(s.start, s.end, OURS.get(s.type, "XX")) for s in spans}
 
 
@@ -200,14 +200,14 @@ def conll_groups(sentences: Sentences, predictions: Predictions) -> dict[str, di
     return groups
 
 
-def cross_validate(sentences: Sentences, k: int, seed: int,
+def cross_validate(sentences: Sentences, k: int, seed: int, enricher: Enricher,
                    params: dict[str, object] | None = None
                    ) -> tuple[Predictions, Predictions, Predictions, list[dict[str, float]]]:
     """(CRF-alone, combined and product predictions, per-fold news scores), every sentence
-    predicted by the model of the fold that left it out."""
+    predicted by ``enricher`` with the CRF model of the fold that left it out."""
     from train_klue_crf import folds, item, train, trainable
 
-    items = [item(sentence, gold) for _, sentence, gold in sentences]
+    items = [item(sentence, gold, enricher) for _, sentence, gold in sentences]
     fold_of = folds([sid for sid, _, _ in sentences], k, seed)
     use = [trainable(sid) for sid, _, _ in sentences]
     crf_only: Predictions = [set() for _ in sentences]
@@ -219,13 +219,14 @@ def cross_validate(sentences: Sentences, k: int, seed: int,
             started = time.perf_counter()
             chosen = [x for x, f, u in zip(items, fold_of, use, strict=True) if u and f != fold]
             path = train(chosen, Path(tmp) / f"fold{fold}.crfsuite", params)
-            model = CrfModel(path)
+            model = crf.load(enricher.wikidata, path)
+            fold_enricher = replace(enricher, crf=model)
             held = [i for i, f in enumerate(fold_of) if f == fold]
             for i in held:
                 sentence = sentences[i][1]
                 crf_only[i] = set(decode(sentence, model.labels(items[i][0])))
-                combined[i] = predict(sentence, model)
-                product[i] = predict(sentence, model, bodies=True)
+                combined[i] = predict(sentence, fold_enricher)
+                product[i] = predict(sentence, fold_enricher, bodies=True)
             news = [i for i in held if sentences[i][0].endswith("-wikitree")]
             fold_score = score([(sentences[i][2], combined[i]) for i in news])
             product_score = score([(sentences[i][2], product[i]) for i in news])
@@ -265,14 +266,15 @@ def main() -> None:
     sentences = read_conll(args.conll) if args.conll else read_klue(args.path)
     if args.limit:
         sentences = sentences[: args.limit]
-    rules_only: Callable[[str], Gold] = lambda s: predict(s, use_crf=False)  # noqa: E731
+    enricher = Enricher.build(Settings())
+    without_crf = replace(enricher, crf=None)  # the Korean rules alone
+    rules_only: Callable[[str], Gold] = lambda s: predict(s, without_crf)  # noqa: E731
     figures: dict[str, object] = {"file": str(args.conll or args.path)}
     if args.conll:
         for name in args.en_models.split(","):
             if name in ("none", en_model.BUILTIN) or importlib.util.find_spec(name):
-                os.environ["NEWSSTREAM_EN_NER_MODEL"] = name
-                en_model.model.cache_clear()
-                groups = conll_groups(sentences, [rules_only(s) for _, s, _ in sentences])
+                english = without_crf.with_en_model(name)
+                groups = conll_groups(sentences, [predict(s, english) for _, s, _ in sentences])
                 report(f"en_ner_model={name}", groups)
                 figures[f"en_ner_model={name}"] = groups
     else:
@@ -282,7 +284,7 @@ def main() -> None:
     if not (args.conll or args.no_cv):
         params = {} if args.iterations is None else {"max_iterations": args.iterations}
         crf_only, combined, product, per_fold = cross_validate(sentences, args.folds, args.seed,
-                                                               params)
+                                                               enricher, params)
         crf_cv, combined_cv = by_group(sentences, crf_only), by_group(sentences, combined)
         product_cv = by_group(sentences, product)
         report("crf_cv", crf_cv)

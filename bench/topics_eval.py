@@ -31,8 +31,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from streams.enrich import enrich  # noqa: E402
+from streams.enrich import Enricher  # noqa: E402
 from streams.records import Article, Block  # noqa: E402
+from streams.settings import Settings  # noqa: E402
 
 DATA = ROOT / "tests" / "enrich" / "data" / "topics_eval.jsonl"
 REAL = ROOT / "tests" / "enrich" / "data" / "topics_real.jsonl"
@@ -50,13 +51,13 @@ def half(row: dict[str, Any]) -> str | None:
     return None if match is None else ("dev" if int(match.group(1)) % 2 == 0 else "heldout")
 
 
-def classify(row: dict[str, Any]) -> list[tuple[str, float]]:
-    """(code, score) of the topics ``enrich`` returns for one row, best first."""
+def classify(row: dict[str, Any], enricher: Enricher) -> list[tuple[str, float]]:
+    """(code, score) of the topics ``enricher`` finds for one row, best first."""
     article = Article(
         id=row["id"], url="", canonical_url="", title=row["title"], language=row["language"],
         blocks=[Block("paragraph", row["text"])], text=row["text"],
     )
-    return [(topic.code, topic.score) for topic in enrich(article).topics]
+    return [(topic.code, topic.score) for topic in enricher.enrich(article).topics]
 
 
 def judge(row: dict[str, Any], topics: list[tuple[str, float]]) -> dict[str, int]:
@@ -75,13 +76,16 @@ def _share(values: list[int]) -> float:
     return round(sum(values) / len(values), 3) if values else 0.0
 
 
-def evaluate(path: Path = DATA, errors: str | None = None) -> dict[str, float | int]:
-    """Figures of one set (see the module docstring); ``errors`` (``dev``, ``heldout`` or
-    ``all``) prints that half's wrong or confidently wrong articles."""
+def evaluate(path: Path = DATA, errors: str | None = None,
+             enricher: Enricher | None = None) -> dict[str, float | int]:
+    """Figures of one set (see the module docstring) with ``enricher`` (by default one built
+    from the settings); ``errors`` (``dev``, ``heldout`` or ``all``) prints that half's wrong or
+    confidently wrong articles."""
+    enricher = enricher or Enricher.build(Settings())
     rows = rows_of(path)
     groups: dict[str, list[dict[str, int]]] = {}
     for row in rows:
-        topics = classify(row)
+        topics = classify(row, enricher)
         verdict = judge(row, topics)
         keys = ["", row["language"]]
         if (part := half(row)) is not None:
@@ -120,10 +124,11 @@ def main() -> None:
                         help="print the wrong articles of that half of topics_real (or of the "
                              "original set: old)")
     args = parser.parse_args()
-    old = evaluate(DATA, "all" if args.errors == "old" else None)
+    enricher = Enricher.build(Settings())
+    old = evaluate(DATA, "all" if args.errors == "old" else None, enricher)
     print(f"topics_eval: {old['articles']} articles, top-1 accuracy {old['top1_accuracy']}, "
           f"any {old['any_accuracy']}, confident wrong {old['confident_wrong']}")
-    real = evaluate(REAL, args.errors if args.errors != "old" else None)
+    real = evaluate(REAL, args.errors if args.errors != "old" else None, enricher)
     print(f"topics_real: {real['articles']} articles, top-1 accuracy {real['top1_accuracy']} "
           f"(ko {real['top1_accuracy_ko']}, en {real['top1_accuracy_en']}; dev "
           f"{real['top1_accuracy_dev']}, held-out {real['top1_accuracy_heldout']}; mixed "

@@ -32,7 +32,7 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from streams.enrich import en_crf  # noqa: E402
-from streams.enrich.lexicon import Lexicon, base_lexicon  # noqa: E402
+from streams.enrich.english import load_given_names  # noqa: E402
+from streams.enrich.lexicon import Lexicon, load_base_lexicon  # noqa: E402
 
 SOURCE = Path("/work/shared/data/wcxb-dev-articles/ground-truth")
 EVALUATED = ROOT / "bench/data/en-ner-wcxb/sentences.jsonl"
@@ -174,9 +175,10 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def item(text: str, spans: list[list[object]], lexicon: Lexicon,
-         groups: dict[str, str]) -> Item:
+         groups: dict[str, str], word: Callable[[str], en_crf.Word]) -> Item:
     """CRF input and BIO labels of one labelled sentence, exactly as the product reads it: the
-    teacher's spans, typed by the lexicon where it knows the name (the product does the same)."""
+    teacher's spans, typed by the lexicon where it knows the name (the product does the same);
+    ``word``: :func:`streams.enrich.en_crf.word_memo` of the given names."""
     tokens = en_crf.tokens(text)
     known = lexicon.scan(text)
     labels = ["O"] * len(tokens)
@@ -191,7 +193,7 @@ def item(text: str, spans: list[list[object]], lexicon: Lexicon,
             labels[inside[0]] = "B-" + label
             for i in inside[1:]:
                 labels[i] = "I-" + label
-    return en_crf.features(text, tokens, known, groups), labels
+    return en_crf.features(text, tokens, known, groups, word=word), labels
 
 
 def train(items: Sequence[Item], out: Path, params: dict[str, object] | None = None) -> Path:
@@ -222,9 +224,10 @@ def main() -> None:
     rows = [json.loads(line) for line in args.labels.read_text("utf-8").splitlines()]
     if args.limit:
         rows = rows[:args.limit]
-    lexicon = base_lexicon()
+    lexicon = load_base_lexicon()
     names = {word: str(group) for word, group in groups.items()}
-    items = [item(row["text"], row["spans"], lexicon, names) for row in rows]
+    word = en_crf.word_memo(load_given_names())
+    items = [item(row["text"], row["spans"], lexicon, names, word) for row in rows]
     params = {} if args.iterations is None else {"max_iterations": args.iterations}
     train(items, args.out / "model.crfsuite", params)
     print(f"clustered {len(groups)} words and trained on {len(items)} sentences in "

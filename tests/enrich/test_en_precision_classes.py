@@ -5,8 +5,7 @@ sentences are invented for these tests; they run with the product's default Engl
 
 from __future__ import annotations
 
-from streams.enrich import enrich, ner_spans
-
+from .conftest import enrich, ner_spans
 from .test_generic import article
 
 

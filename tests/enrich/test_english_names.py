@@ -4,9 +4,7 @@ words, US states and world cities. The examples are invented."""
 
 from __future__ import annotations
 
-from streams.enrich import enrich, ner_spans
-from streams.enrich.lexicon import base_lexicon
-
+from .conftest import base_lexicon, enrich, ner_spans
 from .test_generic import article
 
 

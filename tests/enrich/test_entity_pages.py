@@ -14,16 +14,17 @@ every page's current failures.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from babel import Locale
 
-from streams.enrich import en_model
+from streams.enrich import Enricher
 from streams.enrich.resources import read_tsv
 from streams.records import Entity, EntityType
 from tests.bench_scripts import bench_script
+
+from .conftest import default_enricher
 
 BENCH = bench_script("entity_pages")
 LABELS: list[dict[str, Any]] = BENCH.load_labels()
@@ -281,12 +282,10 @@ XFAIL: dict[str, str] = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _english_model_off(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("NEWSSTREAM_EN_NER_MODEL", "none")
-    en_model.model.cache_clear()
-    yield
-    en_model.model.cache_clear()
+@pytest.fixture(scope="module")
+def english_rules() -> Enricher:
+    """The product's enricher with the optional English model off."""
+    return default_enricher().with_en_model("none")
 
 
 def _case(label: dict[str, Any]) -> Any:
@@ -296,8 +295,8 @@ def _case(label: dict[str, Any]) -> Any:
 
 
 @pytest.mark.parametrize("label", [_case(label) for label in LABELS])
-def test_page(label: dict[str, Any]) -> None:
-    entities = BENCH.page_entities(label)
+def test_page(label: dict[str, Any], english_rules: Enricher) -> None:
+    entities = BENCH.page_entities(label, english_rules)
     problems = BENCH.must_find_failures(label, entities)
     problems += [f"must-not [{cls}] {text}"
                  for cls, text in BENCH.must_not_failures(label, entities)]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from streams.enrich import enrich, ner_spans
 from streams.enrich.ids import normalise, unknown_id
 from streams.records import Article, Block, Image
 
-from .conftest import by_id, by_surface
+from .conftest import by_id, by_surface, enrich, ner_spans
 
 
 def article(title: str, *paragraphs: str, language: str | None = None,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-from streams.enrich.lexicon import Known, base_lexicon
+from streams.enrich.lexicon import Known
 from streams.enrich.resources import read_tsv
+
+from .conftest import base_lexicon
 
 
 def emitted() -> dict[str, Known]:

@@ -4,9 +4,10 @@ out of the product path (``enrich``) or the extraction (``korean.extract``)."""
 
 from __future__ import annotations
 
-from streams.enrich import enrich, korean
-from streams.enrich.lexicon import base_lexicon
+from streams.enrich import korean
 from streams.records import Article, Entity
+
+from .conftest import base_lexicon, default_enricher, enrich
 
 
 def _entities(text: str, title: str = "") -> list[Entity]:
@@ -24,7 +25,7 @@ def _by_form(entities: list[Entity], form: str) -> Entity:
 
 
 def _extract(text: str) -> list[tuple[str, str]]:
-    return [(m.surface, m.type) for m in korean.extract(text, base_lexicon())]
+    return [(m.surface, m.type) for m in korean.extract(default_enricher(), text, base_lexicon())]
 
 
 def test_chain_of_names_is_split_at_known_words() -> None:
@@ -37,7 +38,8 @@ def test_chain_of_names_is_split_at_known_words() -> None:
 
 
 def test_chain_kept_whole_for_klue_convention() -> None:
-    spans = korean.extract("부산 해운대구 우동에서 설명회가 열렸다.", base_lexicon(),
+    spans = korean.extract(default_enricher(), "부산 해운대구 우동에서 설명회가 열렸다.",
+                           base_lexicon(),
                            split_chains=False)
     assert all(m.surface != "부산" for m in spans) or any(" " in m.surface for m in spans)
 

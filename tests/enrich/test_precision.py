@@ -7,13 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.enrich import enrich, generic, ner_spans, topics
+from streams.enrich import generic, topics
 from streams.enrich.ids import normalise
-from streams.enrich.lexicon import base_lexicon
 from streams.enrich.resources import read_tsv
 from streams.records import Enrichment
 
-from .conftest import by_id, by_surface
+from .conftest import base_lexicon, by_id, by_surface, enrich, ner_spans
 from .test_generic import article
 
 
@@ -25,7 +24,7 @@ def test_stoplist_file_shape() -> None:
     rows = read_tsv("generic_names.tsv")
     assert rows[0][:2] == ["surface", "kind"]
     assert all(len(row) == 2 and row[1] in generic.KINDS for row in rows[1:])
-    table = generic.stoplist()
+    table = generic.load_stoplist()
     assert table[normalise("CEO")] == "title" and table[normalise("AI")] == "acronym"
     assert table[normalise("정부")] == "body"
 
@@ -235,8 +234,8 @@ def test_more_homographs_do_not_give_topics() -> None:
 def test_one_pass_scan_finds_what_each_topic_pattern_finds(piece: str) -> None:
     # topics._Scanner runs every topic's English pattern in one pass over the text (17 passes
     # cost more than the rest of the scoring); it must find exactly what findall finds.
-    terms, phrases = topics._scanners()
-    lexicon = topics._lexicon()
+    loaded = topics.load()
+    terms, phrases, lexicon = loaded.terms, loaded.phrases, loaded.topics
     for text in (piece, "The European Union's film and box office policies were warnings."):
         assert terms.findall(text + " ") == [t.pattern_en.findall(text + " ") for t in lexicon]
         assert phrases.findall(text) == [t.not_en.findall(text) if t.not_en else []

@@ -3,14 +3,16 @@ brackets, emoji, control characters, hashtags), out comes a well-formed Enrichme
 
 from __future__ import annotations
 
-from unittest import mock
+import functools
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.enrich import en_model, enrich
+from streams.enrich import Enricher, en_model
 from streams.records import Article, Block, Image
+
+from .conftest import default_enricher
 
 # Korean, Latin, digits and the punctuation that the name rules react to.
 PIECES = st.sampled_from([
@@ -31,20 +33,26 @@ TYPES = {"person", "organization", "location", "product", "event", "other"}
 def test_enrich_returns_well_formed_output_for_any_text(
     model: str, title: str, paragraphs: list[str], caption: str, tags: list[str]
 ) -> None:
-    loaded = en_model.load(model)
-    if model != "none" and loaded is None:
+    enricher = with_en_model(model)
+    if model != "none" and enricher.en_model is None:
         pytest.skip("the en-model extra is not installed")
-    with mock.patch.object(en_model, "model", lambda: loaded):
-        check(title, paragraphs, caption, tags)
+    check(enricher, title, paragraphs, caption, tags)
 
 
-def check(title: str, paragraphs: list[str], caption: str, tags: list[str]) -> None:
+@functools.cache
+def with_en_model(name: str) -> Enricher:
+    """The product's enricher with the English model ``name`` (loaded once, not per example)."""
+    return default_enricher().with_en_model(name)
+
+
+def check(enricher: Enricher, title: str, paragraphs: list[str], caption: str,
+          tags: list[str]) -> None:
     article = Article(
         id="x", url="https://example.com/a", canonical_url="https://example.com/a", title=title,
         blocks=[Block("paragraph", p) for p in paragraphs], text="\n\n".join(paragraphs),
         images=[Image(src="https://example.com/i.jpg", caption=caption)], tags=tags,
     )
-    result = enrich(article)
+    result = enricher.enrich(article)
     ids = [entity.id for entity in result.entities]
     assert len(ids) == len(set(ids))
     for entity in result.entities:

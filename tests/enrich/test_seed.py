@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from streams.enrich import enrich
 from streams.records import Enrichment
 
-from .conftest import by_id, by_surface, load_article
+from .conftest import by_id, by_surface, enrich, load_article
 
 KNOWN = [
     ("org:openai", "organization", "오픈AI", "OpenAI"),

@@ -5,9 +5,9 @@ topic must not come back with a high score, and the right one must come first.""
 
 from __future__ import annotations
 
-from streams.enrich import enrich
 from streams.records import Topic
 
+from .conftest import enrich
 from .test_generic import article
 
 ARTS, CRIME, DISASTER, LIFESTYLE = (
