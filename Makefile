@@ -23,6 +23,7 @@ test: lint
 	@# system tools for the ops tests; where they cannot be installed those tests skip, saying why
 	ops/bin/ensure-promtool || echo "make: promtool/prometheus unavailable, their tests will skip"
 	ops/bin/ensure-chromium || echo "make: chromium unavailable, the status-page browser test will skip"
+	ops/bin/ensure-postgres || echo "make: PostgreSQL unavailable, the PostgreSQL sink tests will skip"
 	$(PY) -m pytest
 
 # Every benchmark, each printing its figures and a last JSON line (docs/benchmarks.md).
