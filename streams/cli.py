@@ -32,8 +32,8 @@ from streams.app import create_app
 from streams.broker import EmbeddedBroker, port_free
 from streams.client import deadletters, tail
 from streams.ingest.replay import page_files, path_records
-from streams.sink import command as sink_command
 from streams.settings import Settings
+from streams.sink import command as sink_command
 from streams.topics import ENRICHED, RAW_HTML
 
 

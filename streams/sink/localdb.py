@@ -73,15 +73,12 @@ class LocalPostgres:
     def dsn(self) -> str:
         return f"host=127.0.0.1 port={self.port} user={USER} dbname=postgres"
 
-    def _run_as(self) -> dict[str, int]:
-        return {} if self.user is None else {"user": self.user, "group": self.group or 0,
-                                             "extra_groups": []}
-
     def _initdb(self) -> None:
         result = subprocess.run(
             [str(self.bin / "initdb"), "-D", str(self.data), "-U", USER, "--auth=trust",
              "-E", "UTF8", "--locale=C", "--no-sync"],
-            capture_output=True, text=True, cwd=self.root, **self._run_as(),  # type: ignore[arg-type]
+            capture_output=True, text=True, cwd=self.root, user=self.user, group=self.group,
+            extra_groups=None if self.user is None else [],
         )
         if result.returncode != 0:
             raise PostgresUnavailable(f"initdb failed: {result.stderr.strip()[-500:]}")
@@ -96,7 +93,7 @@ class LocalPostgres:
              "-c", "max_connections=50", "-c", "shared_buffers=64MB"],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=self.root,
             preexec_fn=_die_with_parent, start_new_session=True,
-            **self._run_as(),  # type: ignore[arg-type]
+            user=self.user, group=self.group, extra_groups=None if self.user is None else [],
         )
         log.close()
         self._wait_ready()

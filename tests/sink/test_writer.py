@@ -156,4 +156,5 @@ async def test_the_documented_query_gives_the_top_entities_of_the_last_day(datab
     async with await psycopg.AsyncConnection.connect(database) as conn:
         cur = await conn.execute(example_query().encode())
         top = await cur.fetchall()
-    assert [(r[0], r[1], r[3]) for r in top] == [("org:openai", "OpenAI", 2), ("loc:KR", "Korea", 1)]
+    assert [(r[0], r[1], r[3]) for r in top] == [("org:openai", "OpenAI", 2),
+                                                  ("loc:KR", "Korea", 1)]
