@@ -148,9 +148,13 @@ class Writer:
             child = sql.child_params(kept)
             await cur.execute(sql.UPSERT_ENTITIES, child.entities)
             await cur.execute(sql.UPSERT_TOPICS, child.topics)
-            await cur.execute(sql.INSERT_MENTIONS, child.mentions)
-            await cur.execute(sql.INSERT_ARTICLE_TOPICS, child.article_topics)
-            await cur.execute(sql.INSERT_KEYWORDS, child.keywords)
+            for statement, rows in ((sql.COPY_MENTIONS, child.mentions),
+                                    (sql.COPY_ARTICLE_TOPICS, child.article_topics),
+                                    (sql.COPY_KEYWORDS, child.keywords)):
+                if rows:
+                    async with cur.copy(statement) as copy:
+                        for row in rows:
+                            await copy.write_row(row)
             report.rows.update(child.counts())
             return report
 

@@ -95,7 +95,7 @@ def test_an_entity_in_two_articles_is_one_row_with_the_newest_names() -> None:
         params = rows.child_params(batch)
         assert params.entities[0] == ["org:x"] and params.entities[2] == ["New"]
         assert params.entities[5][0].day == 10 and params.entities[6][0].day == 12
-        assert params.counts()["article_entities"] == 2
+        assert params.counts()["article_entities"] == 2 == len(params.mentions)
 
 
 def test_backoff_doubles_with_jitter_up_to_the_limit() -> None:
