@@ -23,6 +23,7 @@ test: lint
 	@# system tools for the ops tests; where they cannot be installed those tests skip, saying why
 	ops/bin/ensure-promtool || echo "make: promtool/prometheus unavailable, their tests will skip"
 	ops/bin/ensure-chromium || echo "make: chromium unavailable, the status-page browser test will skip"
+	ops/bin/ensure-postgres || echo "make: PostgreSQL unavailable, the PostgreSQL sink tests will skip"
 	$(PY) -m pytest
 
 # Every benchmark, each printing its figures and a last JSON line (docs/benchmarks.md).
@@ -37,6 +38,8 @@ bench: $(STAMP)
 	$(PY) bench/ner_klue.py --conll bench/data/en-ner-news/en_ner_news.conll
 	$(PY) bench/ingest.py
 	$(PY) bench/dedup_eval.py
+	ops/bin/ensure-postgres
+	$(PY) bench/sink_postgres.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -20,6 +20,7 @@ def create_app(settings: Settings) -> faust.App:
     from streams.enrich import agent as enrich_agent  # imported here: they import the cores
     from streams.ingest import runner as ingest_runner
     from streams.parse import agent as parse_agent
+    from streams.sink import worker as sink_worker
 
     if settings.data_dir:  # Faust creates the folder, not its parents
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
@@ -38,4 +39,5 @@ def create_app(settings: Settings) -> faust.App:
     health.register(app, settings)
     status_web.register(app, settings)  # /status, /status.json
     ingest_runner.register(app, settings)  # POST /ingest; feeds when NEWSSTREAM_FEEDS_FILE
+    sink_worker.register(app, settings)  # PostgreSQL sink when NEWSSTREAM_SINK_POSTGRES_DSN
     return app

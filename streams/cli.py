@@ -33,6 +33,7 @@ from streams.broker import EmbeddedBroker, port_free
 from streams.client import deadletters, tail
 from streams.ingest.replay import page_files, path_records
 from streams.settings import Settings
+from streams.sink import command as sink_command
 from streams.topics import ENRICHED, RAW_HTML
 
 
@@ -207,6 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     feeds.set_defaults(func=cmd_feeds)
     tail.add_parser(sub)
     deadletters.add_parser(sub)
+    sink_command.add_parser(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=Settings().log_level.upper(), format="%(levelname)s %(name)s: %(message)s"

