@@ -10,7 +10,7 @@ Outputs go through Faust's producer, except, on the embedded broker, those of th
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import faust
@@ -66,10 +66,17 @@ class Outputs:
 
 def register_stage(
     app: faust.App, stage: str, source: TopicSpec, handler: Handler, settings: Settings,
-    outputs: Outputs,
+    outputs: Outputs, *, concurrency: int | None = None,
+    after_each: Callable[[], None] | None = None,
 ) -> None:
     """Add the agent of ``stage`` to ``app``: ``source`` -> ``handler`` -> output topics
-    (the handler runs off the event loop, with a time limit: see :class:`StageRunner`)."""
+    (the handler runs off the event loop, with a time limit: see :class:`StageRunner`).
+
+    ``concurrency``: records the agent holds at once (default ``NEWSSTREAM_STAGE_CONCURRENCY``;
+    1 for a stage whose results depend on the order of its records). ``after_each``: called on
+    the event loop after each record's handler, before its outputs are produced (a stage that
+    keeps a Faust table writes it there: tables must not be touched from the handler's
+    thread)."""
     run = StageRunner(
         stage, checked(handler) if settings.check_outputs else handler, settings.stage_timeout_s
     )
@@ -81,6 +88,9 @@ def register_stage(
             incoming = Incoming(
                 message.topic, message.partition, message.offset, event.key, event.value
             )
-            await deliver(outputs.send, stage, incoming, await run(incoming))
+            results = await run(incoming)
+            if after_each is not None:
+                after_each()
+            await deliver(outputs.send, stage, incoming, results)
 
-    app.agent(topic, name=stage, concurrency=settings.stage_concurrency)(agent)
+    app.agent(topic, name=stage, concurrency=concurrency or settings.stage_concurrency)(agent)

@@ -16,11 +16,12 @@ from streams.status import web as status_web
 
 
 def create_app(settings: Settings) -> faust.App:
-    """The worker app: parse and enrich agents, Faust's Prometheus sensor on ``/metrics``."""
+    """The worker app: parse, enrich and dedup agents, Faust's Prometheus sensor on ``/metrics``."""
     from streams.enrich import agent as enrich_agent  # imported here: they import the cores
     from streams.ingest import runner as ingest_runner
     from streams.parse import agent as parse_agent
     from streams.sink import worker as sink_worker
+    from streams.stories import agent as dedup_agent
 
     if settings.data_dir:  # Faust creates the folder, not its parents
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
@@ -36,6 +37,7 @@ def create_app(settings: Settings) -> faust.App:
     outputs = Outputs(app, settings)
     parse_agent.register(app, settings, outputs)
     enrich_agent.register(app, settings, outputs)
+    dedup_agent.register(app, settings, outputs)  # news.enriched + fan-out, with duplicate_of
     health.register(app, settings)
     status_web.register(app, settings)  # /status, /status.json
     ingest_runner.register(app, settings)  # POST /ingest; feeds when NEWSSTREAM_FEEDS_FILE

@@ -19,6 +19,7 @@ STAGE_REASONS = {
     "parse": (*COMMON_REASONS, "too_large", "too_complex", "empty", "not_html", "undecodable",
               "not_article", "parse_error"),
     "enrich": COMMON_REASONS,
+    "dedup": COMMON_REASONS,
 }
 
 # Outcomes of one HTTP fetch by ingestion (metric label ``outcome``; the failures are also the

@@ -37,7 +37,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
 from streams.settings import Settings
-from streams.topics import ALL_TOPICS
+from streams.topics import ALL_TOPICS, INTERNAL_TOPICS, internal
 
 log = logging.getLogger(__name__)
 
@@ -151,10 +151,11 @@ async def start_admin(settings: Settings, retries: int = 20, delay_s: float = 0.
 
 async def create_topics(
     settings: Settings, topics: Sequence[str], configs: Mapping[str, str] | None = None,
-    retries: int = 20,
+    retries: int = 20, partitions: int | None = None,
 ) -> list[str]:
-    """Create those of ``topics`` that do not exist yet, with the configured partitions and
-    replication and ``configs`` on top of :data:`TOPIC_CONFIGS`; return the names created.
+    """Create those of ``topics`` that do not exist yet, with ``partitions`` (default: the
+    configured count) and the configured replication and ``configs`` on top of
+    :data:`TOPIC_CONFIGS`; return the names created.
 
     The one place topics are created (the pipeline's, ingestion's seen-URL topic). An existing
     topic keeps its configuration; a concurrent creation by another process is not an error.
@@ -166,7 +167,7 @@ async def create_topics(
         for name in missing:
             with contextlib.suppress(TopicAlreadyExistsError):  # another worker won the race
                 await admin.create_topics([NewTopic(
-                    name, settings.partitions, settings.replication,
+                    name, partitions or settings.partitions, settings.replication,
                     topic_configs={**TOPIC_CONFIGS, **(configs or {})},
                 )])
         if missing:
@@ -177,8 +178,14 @@ async def create_topics(
 
 
 async def ensure_topics(settings: Settings, retries: int = 20) -> list[str]:
-    """Create every pipeline topic that does not exist yet; return the names created."""
-    return await create_topics(settings, [t.name for t in ALL_TOPICS], retries=retries)
+    """Create every pipeline topic, and the app's internal topics (their own partition
+    counts, the changelog compacted), that do not exist yet; return the names created."""
+    created = await create_topics(settings, [t.name for t in ALL_TOPICS], retries=retries)
+    for spec in INTERNAL_TOPICS:
+        configs = {"cleanup.policy": "compact"} if spec.name.endswith("-changelog") else None
+        created += await create_topics(settings, [internal(spec, settings.app_id).name],
+                                       configs, retries, spec.partitions)
+    return created
 
 
 async def group_lag(

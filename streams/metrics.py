@@ -102,9 +102,27 @@ SINK_UP = Gauge(
     "1 while a sink's database accepts its writes, 0 while it retries (consuming stops).",
     ["sink"],
 )
+DEDUP_ARTICLES = Counter(
+    "news_dedup_articles",
+    "Articles the dedup agent decided on: result=original, exact_copy (the same normalised "
+    "body), near_copy (similarity at or above the threshold), redelivered (already in the "
+    "table: its first decision again).",
+    ["result"],
+)
+DEDUP_EXPIRED = Counter(
+    "news_dedup_expired", "Articles deleted from the dedup table: older than the horizon.",
+)
+DEDUP_STATE_ARTICLES = Gauge(
+    "news_dedup_state_articles", "Articles in this worker's dedup table (within the horizon).",
+)
+DEDUP_STATE_BUCKETS = Gauge(
+    "news_dedup_state_buckets", "Non-empty LSH buckets in this worker's dedup index.",
+)
 BUILD_INFO = Gauge("news_build_info", "Build information (value is always 1).", ["version"])
 BUILD_INFO.labels(version=__version__).set(1)
 
+for _result in ("original", "exact_copy", "near_copy", "redelivered"):
+    DEDUP_ARTICLES.labels(result=_result)
 for _field in ("title", "body", "published", "author"):
     ARTICLES_MISSING.labels(field=_field)
 for _stage in STAGES:  # expose zero-valued series from the start so rates are defined

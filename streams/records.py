@@ -169,7 +169,11 @@ class Enrichment:
 
 @dataclass(slots=True)
 class Enriched:
-    """An article with its enrichment (value of ``news.enriched``, key: article id)."""
+    """An article with its enrichment (value of ``news.enriched``, key: article id).
+
+    ``duplicate_of`` is the id of the first article seen of which this one is a copy (null for
+    an original), ``duplicate_similarity`` the estimated similarity of the two (1.0: the same
+    story text); set by the dedup agent (docs/stories.md)."""
 
     article: Article
     language: str | None
@@ -177,6 +181,8 @@ class Enriched:
     topics: list[Topic] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     enriched_at: str = ""
+    duplicate_of: str | None = None
+    duplicate_similarity: float | None = None
 
 
 @dataclass(slots=True)
@@ -190,6 +196,8 @@ class EntityMention:
     entity: Entity
     enriched_at: str
     language: str | None = None
+    #: The article's ``duplicate_of`` (a trend counts a copy once: skip these).
+    duplicate_of: str | None = None
 
 
 @dataclass(slots=True)
@@ -203,6 +211,33 @@ class TopicEvent:
     topic: Topic
     enriched_at: str
     language: str | None = None
+    #: The article's ``duplicate_of`` (a trend counts a copy once: skip these).
+    duplicate_of: str | None = None
+
+
+@dataclass(slots=True)
+class StoriesIn:
+    """An enriched article on its way to the dedup agent (value of ``<app>-stories-in``, key:
+    article id): the ``news.enriched`` value without the duplicate fields, when the article was
+    first seen (seconds since the epoch, from ``fetched_at``) and its bucket keys
+    (:attr:`streams.stories.Fingerprint.keys`)."""
+
+    enriched: Enriched
+    seen_at: float
+    keys: list[str]
+
+
+@dataclass(slots=True)
+class DedupEntry:
+    """What the dedup table keeps of one article (value of ``<app>-stories-dedup-changelog``,
+    key: article id): when it was first seen, its place in the arrival order (its offset in
+    ``<app>-stories-in``), the buckets it was entered in, and the decision it got."""
+
+    first_seen: float
+    seq: int
+    keys: list[str]
+    duplicate_of: str | None = None
+    duplicate_similarity: float | None = None
 
 
 @dataclass(slots=True)
@@ -273,6 +308,14 @@ def entity_mention_from_dict(data: dict[str, Any]) -> EntityMention:
 
 def topic_event_from_dict(data: dict[str, Any]) -> TopicEvent:
     return _build(TopicEvent, {**data, "topic": _build(Topic, data["topic"])})
+
+
+def stories_in_from_dict(data: dict[str, Any]) -> StoriesIn:
+    return _build(StoriesIn, {**data, "enriched": enriched_from_dict(data["enriched"])})
+
+
+def dedup_entry_from_dict(data: dict[str, Any]) -> DedupEntry:
+    return _build(DedupEntry, data)
 
 
 def dead_letter_from_dict(data: dict[str, Any]) -> DeadLetter:

@@ -38,6 +38,9 @@
 | ``NEWSSTREAM_SINK_BATCH_MS`` | ``200`` | longest time the sink waits to fill a batch before writing what it has. |
 | ``NEWSSTREAM_SINK_BACKOFF_S`` | ``0.5`` | first retry delay of the sink after a database error; doubles per retry, with jitter. |
 | ``NEWSSTREAM_SINK_BACKOFF_MAX_S`` | ``30`` | longest retry delay of the sink. |
+| ``NEWSSTREAM_DEDUP_HORIZON_S`` | ``259200`` | how long (seconds of article time, from ``fetched_at``) an article can be the original of a later copy; older ones are deleted from the dedup table (docs/stories.md). |
+| ``NEWSSTREAM_DEDUP_THRESHOLD`` | ``0.5`` | estimated Jaccard similarity of two story texts at and above which the later is a copy. |
+| ``NEWSSTREAM_DEDUP_MAX_BUCKET`` | ``200`` | articles one LSH bucket keeps at most (the earliest). |
 
 ``NEWSSTREAM_KAFKA_BOOTSTRAP_SERVERS`` is accepted as a synonym of ``KAFKA_BOOTSTRAP_SERVERS``.
 """
@@ -113,6 +116,10 @@ class Settings:
     sink_batch_ms: int = env("NEWSSTREAM_SINK_BATCH_MS", "200", int)
     sink_backoff_s: float = env("NEWSSTREAM_SINK_BACKOFF_S", "0.5", float)
     sink_backoff_max_s: float = env("NEWSSTREAM_SINK_BACKOFF_MAX_S", "30", float)
+    # Duplicate detection (streams/stories).
+    dedup_horizon_s: float = env("NEWSSTREAM_DEDUP_HORIZON_S", "259200", float)
+    dedup_threshold: float = env("NEWSSTREAM_DEDUP_THRESHOLD", "0.5", float)
+    dedup_max_bucket: int = env("NEWSSTREAM_DEDUP_MAX_BUCKET", "200", int)
 
     # True when no broker was configured: the embedded Tansu broker is started.
     embedded: bool = field(default_factory=lambda: not _bootstrap())

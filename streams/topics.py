@@ -8,7 +8,7 @@ or topic reads one partition. Values are orjson-encoded JSON described by ``sche
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +17,8 @@ class TopicSpec:
     schema: str
     key: str
     description: str
+    #: Partitions of the topic; ``None``: ``NEWSSTREAM_PARTITIONS``.
+    partitions: int | None = None
 
 
 RAW_HTML = TopicSpec(
@@ -59,6 +61,29 @@ DEADLETTER_REPLAYS = TopicSpec(
     "the dead letter's place in news.deadletter (partition:offset)",
     "One record per dead letter whose original was re-produced to its topic.",
 )
+
+# Internal topics of one app (one Faust app id): their names are ``<app id>-<name>``, like Faust's
+# changelogs, so two apps on one cluster do not read each other's; :func:`internal` names them.
+# Duplicate detection (docs/stories.md, "Design"): the enrich stage sends each article with its
+# fingerprint to ONE partition, so that one agent sees every article in one total order.
+STORIES_IN = TopicSpec(
+    "stories-in", "stories-in.schema.json", "article id",
+    "Enriched articles with their duplicate-detection fingerprint, on their way to the dedup "
+    "agent (one partition: one total order).", partitions=1,
+)
+# The changelog of the dedup agent's table (Faust names it ``<app id>-<table>-changelog``).
+STORIES_DEDUP_CHANGELOG = TopicSpec(
+    "stories-dedup-changelog", "dedup-entry.schema.json", "article id",
+    "The dedup table: one entry per article within the horizon (a null value deletes it).",
+    partitions=1,
+)
+INTERNAL_TOPICS: tuple[TopicSpec, ...] = (STORIES_IN, STORIES_DEDUP_CHANGELOG)
+
+
+def internal(spec: TopicSpec, app_id: str) -> TopicSpec:
+    """The internal topic ``spec`` of app ``app_id``, under its full name."""
+    return replace(spec, name=f"{app_id}-{spec.name}")
+
 
 # Topics that only subscribers read: no stage consumes them and no table recovers from them, so
 # on the embedded broker their records may be produced in batches (streams/kafka.py).

@@ -14,17 +14,21 @@ from streams.records import (
     Article,
     DeadLetter,
     DeadLetterReplay,
+    DedupEntry,
     Enriched,
     Entity,
     EntityMention,
     RawHtml,
+    StoriesIn,
     Topic,
     TopicEvent,
     article_from_dict,
     article_id,
     dead_letter_from_dict,
+    dedup_entry_from_dict,
     enriched_from_dict,
     entity_mention_from_dict,
+    stories_in_from_dict,
     topic_event_from_dict,
 )
 from streams.schemas import load_schema, validation_errors
@@ -35,6 +39,8 @@ from streams.topics import (
     ENRICHED,
     ENTITY_MENTIONS,
     RAW_HTML,
+    STORIES_DEDUP_CHANGELOG,
+    STORIES_IN,
     TOPIC_EVENTS,
     TopicSpec,
 )
@@ -68,6 +74,7 @@ SHAPES = [
     (Entity, ENRICHED, "entity"), (Topic, ENRICHED, "topic"),
     (EntityMention, ENTITY_MENTIONS, None), (TopicEvent, TOPIC_EVENTS, None),
     (DeadLetter, DEADLETTER, None), (DeadLetterReplay, DEADLETTER_REPLAYS, None),
+    (StoriesIn, STORIES_IN, None), (DedupEntry, STORIES_DEDUP_CHANGELOG, None),
 ]
 
 
@@ -86,7 +93,8 @@ def test_record_fields_are_the_schema_properties(record: type, topic: TopicSpec,
 
 DECODERS = [(ENRICHED, enriched_from_dict), (ENTITY_MENTIONS, entity_mention_from_dict),
             (TOPIC_EVENTS, topic_event_from_dict), (DEADLETTER, dead_letter_from_dict),
-            (ARTICLES, article_from_dict)]
+            (ARTICLES, article_from_dict), (STORIES_IN, stories_in_from_dict),
+            (STORIES_DEDUP_CHANGELOG, dedup_entry_from_dict)]
 
 
 @pytest.mark.parametrize(("topic", "decode"), DECODERS, ids=lambda x: getattr(x, "name", ""))

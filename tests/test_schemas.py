@@ -6,10 +6,18 @@ import jsonschema_rs
 import pytest
 
 from streams.schemas import load_schema, validation_errors
-from streams.topics import ALL_TOPICS, ARTICLES, DEADLETTER, RAW_HTML, SIDE_TOPICS, TopicSpec
+from streams.topics import (
+    ALL_TOPICS,
+    ARTICLES,
+    DEADLETTER,
+    INTERNAL_TOPICS,
+    RAW_HTML,
+    SIDE_TOPICS,
+    TopicSpec,
+)
 
 
-@pytest.mark.parametrize("topic", ALL_TOPICS + SIDE_TOPICS, ids=lambda t: t.name)
+@pytest.mark.parametrize("topic", ALL_TOPICS + SIDE_TOPICS + INTERNAL_TOPICS, ids=lambda t: t.name)
 def test_schema_is_valid_and_versioned(topic: TopicSpec) -> None:
     schema = load_schema(topic.schema)
     jsonschema_rs.meta.validate(schema)
@@ -20,7 +28,7 @@ def test_schema_is_valid_and_versioned(topic: TopicSpec) -> None:
     assert schema["required"]
 
 
-@pytest.mark.parametrize("topic", ALL_TOPICS + SIDE_TOPICS, ids=lambda t: t.name)
+@pytest.mark.parametrize("topic", ALL_TOPICS + SIDE_TOPICS + INTERNAL_TOPICS, ids=lambda t: t.name)
 def test_schema_examples_validate(topic: TopicSpec) -> None:
     examples = load_schema(topic.schema)["examples"]
     assert examples

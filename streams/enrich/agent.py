@@ -1,5 +1,7 @@
-"""The enrich agent: ``news.articles`` -> ``news.enriched`` plus one ``news.entity-mentions``
-event per entity (key: entity id) and one ``news.topic-events`` event per topic (key: code)."""
+"""The enrich agent: ``news.articles`` -> enriched article with its duplicate-detection
+fingerprint -> ``<app>-stories-in``, from which the dedup agent (streams/stories/agent.py)
+produces ``news.enriched`` plus one ``news.entity-mentions`` event per entity (key: entity id)
+and one ``news.topic-events`` event per topic (key: code)."""
 
 from __future__ import annotations
 
@@ -12,55 +14,35 @@ import faust
 from streams import metrics
 from streams.agent import Outputs, register_stage
 from streams.enrich import Enricher
-from streams.records import Article, article_from_dict
+from streams.records import Article, Enriched, article_from_dict
 from streams.settings import Settings
 from streams.stage import Incoming, Output, decode_json, encode, now_iso
 from streams.status import hooks as status_hooks
-from streams.topics import ARTICLES, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS
+from streams.stories import Fingerprinter
+from streams.stories.stream import dedup_config, stories_in
+from streams.topics import ARTICLES, STORIES_IN, TopicSpec, internal
 
 STAGE = "enrich"
 
 
-def handle(incoming: Incoming, enricher: Enricher) -> Sequence[Output]:
-    data = decode_json(incoming, ARTICLES)
-    article = article_from_dict(data)
+def handle(incoming: Incoming, enricher: Enricher, fingerprinter: Fingerprinter,
+           target: TopicSpec) -> Sequence[Output]:
+    """One article -> ONE record to the dedup agent (``target``: ``<app>-stories-in``), which
+    adds the duplicate decision and produces ``news.enriched`` and the fan-out."""
+    article = article_from_dict(decode_json(incoming, ARTICLES))
     enrichment = enricher.enrich(article)
     metrics.ENTITIES_PER_ARTICLE.observe(len(enrichment.entities))
     metrics.TOPICS_PER_ARTICLE.observe(len(enrichment.topics))
     enriched_at = now_iso()
-    context = {
-        "article_id": article.id,
-        "url": article.canonical_url,
-        "title": article.title,
-        "published": article.published,
-        "language": enrichment.language,
-        "enriched_at": enriched_at,
-    }
-    outputs = [
-        encode(
-            ENRICHED,
-            article.id,
-            {
-                "article": data,
-                "language": enrichment.language,
-                "entities": enrichment.entities,
-                "topics": enrichment.topics,
-                "keywords": enrichment.keywords,
-                "enriched_at": enriched_at,
-            },
-        )
-    ]
-    outputs += [
-        encode(ENTITY_MENTIONS, e.id, {**context, "entity": e}) for e in enrichment.entities
-    ]
-    outputs += [encode(TOPIC_EVENTS, t.code, {**context, "topic": t}) for t in enrichment.topics]
+    enriched = Enriched(article, enrichment.language, enrichment.entities, enrichment.topics,
+                        enrichment.keywords, enriched_at)
     if article.fetched_at:
         fetched = datetime.fromisoformat(article.fetched_at)
         metrics.FRESHNESS_SECONDS.observe(
             (datetime.fromisoformat(enriched_at) - fetched).total_seconds()
         )
     status_hooks.notify(article, enrichment, enriched_at)  # e.g. the /status page
-    return outputs
+    return [encode(target, article.id, stories_in(enriched, fingerprinter))]
 
 
 def warm_up(settings: Settings) -> Enricher:
@@ -76,5 +58,8 @@ def warm_up(settings: Settings) -> Enricher:
 
 
 def register(app: faust.App, settings: Settings, outputs: Outputs) -> None:
-    handler = functools.partial(handle, enricher=warm_up(settings))
+    handler = functools.partial(
+        handle, enricher=warm_up(settings), fingerprinter=Fingerprinter(dedup_config(settings)),
+        target=internal(STORIES_IN, settings.app_id),
+    )
     register_stage(app, STAGE, ARTICLES, handler, settings, outputs)

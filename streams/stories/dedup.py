@@ -216,8 +216,12 @@ class DuplicateIndex:
         """The earlier article ``article_id`` copies (or ``None``), remembering it for later
         articles. ``seen_at`` should be the record's own time (when it was fetched), so that a
         replay gets the same answer."""
+        return self.check_keys(fingerprint.keys, article_id, seen_at)
+
+    def check_keys(self, keys: Sequence[str], article_id: str, seen_at: float) -> Match | None:
+        """:meth:`check` with the fingerprint's bucket keys only (what travels in a record)."""
         earlier_by_key: dict[str, list[Entry]] = {}
-        for key in fingerprint.keys:
+        for key in keys:
             visit = visit_bucket(self.state.get(key, []), article_id, seen_at, self.config)
             if visit.changed:
                 self._store(key, visit.entries)

@@ -1,0 +1,167 @@
+"""Duplicate detection in the pipeline: the dedup agent's pure core (no Faust import).
+
+The enrich stage sends every enriched article, with its bucket keys, to one internal topic of
+ONE partition (``<app>-stories-in``); one dedup agent reads it, so every article is checked
+against every earlier one in a single total order, whichever worker enriched it, and a rerun
+over the same records gives the same decisions. docs/stories.md ("Design") says why this
+design and not a re-keying by bucket.
+
+:class:`Deduplicator` holds the state. Its durable part is one :class:`DedupEntry` per article
+within the horizon, kept in a Faust table keyed by article id (one changelog write per article,
+one more when it expires): when the article was first seen, its place in the arrival order
+(its offset), the buckets it went into and the decision it got. The bucket index (bucket key ->
+``(article id, first seen)`` in arrival order) is derived from those entries and lives in memory
+only: :meth:`Deduplicator.rebuild` makes it again from the table after a recovery, in arrival
+order, so a worker that takes over the partition answers exactly as the one it replaces would
+have. The agent applies :attr:`Deduplicator.writes` to the table after each record (the handler
+runs off the event loop, where a Faust table must not be touched).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from streams import metrics
+from streams.records import (
+    DedupEntry,
+    Enriched,
+    EntityMention,
+    StoriesIn,
+    TopicEvent,
+    stories_in_from_dict,
+)
+from streams.settings import Settings
+from streams.stage import Incoming, Output, decode_json, encode
+from streams.stories.dedup import DedupConfig, DuplicateIndex, Entry, Fingerprinter
+from streams.topics import ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, TopicSpec
+
+
+def dedup_config(settings: Settings) -> DedupConfig:
+    """The detector's parameters: the shipped ones, with the horizon, threshold and bucket cap
+    of the settings."""
+    return DedupConfig(threshold=settings.dedup_threshold, horizon_s=settings.dedup_horizon_s,
+                       max_bucket=settings.dedup_max_bucket)
+
+
+class Deduplicator:
+    """The dedup agent's state: the entries of the articles within the horizon (mirrored in
+    the table through :attr:`writes`) and the bucket index derived from them."""
+
+    def __init__(self, config: DedupConfig) -> None:
+        self.config = config
+        self.entries: dict[str, DedupEntry] = {}
+        self.buckets: dict[str, list[Entry]] = {}
+        self.index = DuplicateIndex(config, self.buckets)
+        self._expiry: list[tuple[float, str]] = []  # heap of (first seen, article id)
+        #: Table changes since the agent last took them: article id -> entry, or None to delete.
+        self.writes: dict[str, DedupEntry | None] = {}
+
+    def rebuild(self, entries: Iterable[tuple[str, DedupEntry]]) -> None:
+        """Start again from the table's entries: the buckets are refilled in arrival order."""
+        self.entries = dict(sorted(entries, key=lambda item: item[1].seq))
+        self.buckets.clear()
+        for article_id, entry in self.entries.items():
+            for key in entry.keys:
+                self.buckets.setdefault(key, []).append((article_id, entry.first_seen))
+        self._expiry = [(entry.first_seen, article_id)
+                        for article_id, entry in self.entries.items()]
+        heapq.heapify(self._expiry)
+        self.writes.clear()
+
+    def check(self, article_id: str, keys: Sequence[str], seen_at: float, seq: int
+              ) -> tuple[DedupEntry, bool]:
+        """The entry of ``article_id`` (its decision) and whether it is new. An article already
+        in the table (a re-delivered record, or a later version of the page) gets the decision
+        it got the first time."""
+        known = self.entries.get(article_id)
+        if known is not None:
+            return known, False
+        self.expire(seen_at)
+        match = self.index.check_keys(keys, article_id, seen_at)
+        entered = [key for key in keys
+                   if (bucket := self.buckets.get(key)) and bucket[-1][0] == article_id]
+        entry = DedupEntry(
+            first_seen=seen_at, seq=seq, keys=entered,
+            duplicate_of=match.article_id if match else None,
+            duplicate_similarity=match.similarity if match else None,
+        )
+        self.entries[article_id] = entry
+        heapq.heappush(self._expiry, (seen_at, article_id))
+        self.writes[article_id] = entry
+        return entry, True
+
+    def expire(self, now: float) -> int:
+        """Forget the articles first seen more than the horizon before ``now`` (article time,
+        so that a replay expires alike); the number forgotten."""
+        oldest = now - self.config.horizon_s
+        dropped = 0
+        while self._expiry and self._expiry[0][0] < oldest:
+            _, article_id = heapq.heappop(self._expiry)
+            entry = self.entries.pop(article_id, None)
+            if entry is None:
+                continue
+            for key in entry.keys:
+                left = [e for e in self.buckets.get(key, ()) if e[0] != article_id]
+                if left:
+                    self.buckets[key] = left
+                else:
+                    self.buckets.pop(key, None)
+            self.writes[article_id] = None
+            dropped += 1
+        metrics.DEDUP_EXPIRED.inc(dropped)
+        return dropped
+
+    def take_writes(self) -> dict[str, DedupEntry | None]:
+        writes, self.writes = self.writes, {}
+        return writes
+
+
+def seen_at(enriched: Enriched) -> float:
+    """When an article was first seen, in seconds since the epoch: when its page was fetched
+    (the record's own time, so that a replay gets the same answer), else parsed, else
+    enriched."""
+    article = enriched.article
+    stamp = article.fetched_at or article.parsed_at or enriched.enriched_at
+    return datetime.fromisoformat(stamp).timestamp()
+
+
+def stories_in(enriched: Enriched, fingerprinter: Fingerprinter) -> StoriesIn:
+    """The record the enrich stage sends to the dedup agent: the article and its keys."""
+    fingerprint = fingerprinter.fingerprint(enriched.article.title, enriched.article.text)
+    return StoriesIn(enriched, seen_at(enriched), list(fingerprint.keys))
+
+
+def enriched_outputs(enriched: Enriched) -> list[Output]:
+    """What subscribers get for one article: its ``news.enriched`` record, one
+    ``news.entity-mentions`` event per entity and one ``news.topic-events`` event per topic,
+    each carrying the article's ``duplicate_of``."""
+    a, e = enriched.article, enriched
+    return [
+        encode(ENRICHED, a.id, e),
+        *(encode(ENTITY_MENTIONS, entity.id, EntityMention(
+            a.id, a.canonical_url, a.title, a.published, entity, e.enriched_at, e.language,
+            e.duplicate_of)) for entity in e.entities),
+        *(encode(TOPIC_EVENTS, topic.code, TopicEvent(
+            a.id, a.canonical_url, a.title, a.published, topic, e.enriched_at, e.language,
+            e.duplicate_of)) for topic in e.topics),
+    ]
+
+
+def handle(incoming: Incoming, source: TopicSpec, dedup: Deduplicator) -> Sequence[Output]:
+    """One ``<app>-stories-in`` record -> the article's outputs, with its duplicate decision.
+    ``incoming.offset`` is the article's place in the arrival order."""
+    if incoming.offset is None:
+        raise ValueError("a stories-in record without an offset has no place in the order")
+    record = stories_in_from_dict(decode_json(incoming, source))
+    enriched = record.enriched
+    entry, new = dedup.check(enriched.article.id, record.keys, record.seen_at, incoming.offset)
+    enriched.duplicate_of = entry.duplicate_of
+    enriched.duplicate_similarity = entry.duplicate_similarity
+    result = ("redelivered" if not new else "original" if entry.duplicate_of is None
+              else "exact_copy" if entry.duplicate_similarity == 1.0 else "near_copy")
+    metrics.DEDUP_ARTICLES.labels(result=result).inc()
+    metrics.DEDUP_STATE_ARTICLES.set(len(dedup.entries))
+    metrics.DEDUP_STATE_BUCKETS.set(len(dedup.buckets))
+    return enriched_outputs(enriched)

@@ -1,0 +1,183 @@
+"""The dedup agent's pure core: the same decisions as one index, one table write per article,
+the same decisions after a rebuild from the table (what a worker taking over after a kill -9
+does), re-delivered records answered alike, state bounded by the horizon, and the records it
+reads and writes valid against their schemas."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import orjson
+import pytest
+
+from streams.records import (
+    DedupEntry,
+    Enriched,
+    enriched_from_dict,
+    entity_mention_from_dict,
+)
+from streams.schemas import load_schema, validation_errors
+from streams.stage import Incoming
+from streams.stories import DedupConfig, DuplicateIndex, Fingerprinter
+from streams.stories.stream import Deduplicator, enriched_outputs, handle, seen_at, stories_in
+from streams.topics import (
+    ENRICHED,
+    ENTITY_MENTIONS,
+    STORIES_DEDUP_CHANGELOG,
+    STORIES_IN,
+    TOPIC_EVENTS,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = DedupConfig()
+FINGERPRINTER = Fingerprinter(CONFIG)
+HOUR = 3600.0
+Item = tuple[str, list[str], float]  # article id, bucket keys, first seen
+
+
+def articles() -> list[Item]:
+    """(id, keys, seen at) of both sides of 120 labelled pairs, copies arriving after their
+    originals, in a fixed shuffled order."""
+    lines = (ROOT / "bench/data/dedup-pairs/pairs.jsonl").read_bytes().splitlines()[:120]
+    seen: dict[str, Item] = {}
+    for n, line in enumerate(lines):
+        pair = orjson.loads(line)
+        for side, offset in (("a", 0.0), ("b", 60.0)):
+            page = pair[side]
+            key = f"{pair['id']}-{side}" if side == "b" else page["id"]
+            if key not in seen:
+                keys = list(FINGERPRINTER.fingerprint(page["title"], page["text"]).keys)
+                seen[key] = (key, keys, 1_000_000.0 + n + offset)
+    order = list(seen.values())
+    random.Random(7).shuffle(order)
+    return order
+
+
+ARTICLES = articles()
+
+
+def run(dedup: Deduplicator, items: list[Item], table: dict[str, DedupEntry],
+        first_seq: int = 0) -> dict[str, tuple[str | None, float | None]]:
+    """Feed ``items`` in order, applying the writes to ``table`` as the agent does."""
+    decisions = {}
+    for seq, (article_id, keys, at) in enumerate(items, first_seq):
+        entry, _ = dedup.check(article_id, keys, at, seq)
+        decisions[article_id] = (entry.duplicate_of, entry.duplicate_similarity)
+        for key, value in dedup.take_writes().items():
+            if value is None:
+                table.pop(key, None)
+            else:
+                table[key] = value
+    return decisions
+
+
+def test_decisions_are_those_of_one_index_in_the_same_order() -> None:
+    index = DuplicateIndex(CONFIG)
+    expected = {}
+    for article_id, keys, at in ARTICLES:
+        match = index.check_keys(keys, article_id, at)
+        expected[article_id] = (match.article_id, match.similarity) if match else (None, None)
+    got = run(Deduplicator(CONFIG), ARTICLES, {})
+    assert got == expected
+    assert sum(of is not None for of, _ in got.values()) > 50  # the set has many copies
+
+
+def test_one_table_write_per_article() -> None:
+    dedup = Deduplicator(CONFIG)
+    for seq, (article_id, keys, at) in enumerate(ARTICLES[:10]):
+        dedup.check(article_id, keys, at, seq)
+        assert list(dedup.take_writes()) == [article_id]
+
+
+@pytest.mark.parametrize("cut", [1, 37, 150])
+def test_a_rebuild_from_the_table_answers_as_the_worker_it_replaces(cut: int) -> None:
+    """A worker killed after ``cut`` articles: the next one rebuilds the index from the table
+    (in whatever order the table iterates) and goes on with the same decisions."""
+    whole = run(Deduplicator(CONFIG), ARTICLES, {})
+    table: dict[str, DedupEntry] = {}
+    before = run(Deduplicator(CONFIG), ARTICLES[:cut], table)
+    successor = Deduplicator(CONFIG)
+    successor.rebuild(reversed(list(table.items())))
+    after = run(successor, ARTICLES[cut:], table, first_seq=cut)
+    assert before | after == whole
+
+
+def test_a_redelivered_record_gets_its_first_decision_and_writes_nothing() -> None:
+    dedup = Deduplicator(CONFIG)
+    run(dedup, ARTICLES, {})
+    copy = next(a for a in ARTICLES if dedup.entries[a[0]].duplicate_of is not None)
+    entry, new = dedup.check(copy[0], copy[1], copy[2], seq=10_000)
+    assert not new and entry.duplicate_of is not None and entry.seq != 10_000
+    assert dedup.take_writes() == {}
+
+
+def test_state_is_bounded_by_the_horizon_and_expiry_deletes_table_keys() -> None:
+    config = DedupConfig(horizon_s=10 * HOUR)
+    dedup, table = Deduplicator(config), {}
+    items = [(f"{n:032x}", keys, n * HOUR) for n, (_, keys, _) in enumerate(ARTICLES)]
+    run(dedup, items, table)
+    last = items[-1][2]
+    assert set(table) == set(dedup.entries)
+    assert all(entry.first_seen >= last - 10 * HOUR for entry in table.values())
+    assert len(table) <= 11
+    live = set(table)
+    assert {a for bucket in dedup.buckets.values() for a, _ in bucket} <= live
+
+
+def test_an_article_past_the_horizon_is_not_an_original_any_more() -> None:
+    config = DedupConfig(horizon_s=HOUR)
+    dedup = Deduplicator(config)
+    _, keys, _ = ARTICLES[0]
+    dedup.check("a" * 32, keys, 0.0, 0)
+    assert dedup.check("b" * 32, keys, HOUR / 2, 1)[0].duplicate_of == "a" * 32
+    assert dedup.check("c" * 32, keys, 3 * HOUR, 2)[0].duplicate_of is None
+    assert "a" * 32 not in dedup.entries and dedup.writes["a" * 32] is None
+
+
+def example_enriched() -> Enriched:
+    return enriched_from_dict(load_schema(ENRICHED.schema)["examples"][0])
+
+
+def test_the_enrich_stage_record_is_valid_and_carries_keys_and_fetch_time() -> None:
+    enriched = example_enriched()
+    record = stories_in(enriched, FINGERPRINTER)
+    value = orjson.loads(orjson.dumps(record))
+    assert validation_errors(STORIES_IN, value) == []
+    assert record.keys[0].startswith("x:") and len(record.keys) == 1 + CONFIG.bands
+    assert record.seen_at == seen_at(enriched) == 1746853215.0  # its fetched_at
+
+
+def test_the_dedup_stage_flags_a_copy_in_every_output() -> None:
+    dedup = Deduplicator(CONFIG)
+    original = example_enriched()
+    copy = example_enriched()
+    copy.article.id, copy.article.url = "c" * 32, "https://copy.example/a"
+    outputs = []
+    for offset, enriched in enumerate((original, copy)):
+        value = orjson.dumps(stories_in(enriched, FINGERPRINTER))
+        incoming = Incoming(STORIES_IN.name, 0, offset, enriched.article.id.encode(), value)
+        outputs.append(handle(incoming, STORIES_IN, dedup))
+    first, second = ({out.topic: orjson.loads(out.value) for out in outs} for outs in outputs)
+    assert first[ENRICHED]["duplicate_of"] is None
+    assert second[ENRICHED]["duplicate_of"] == original.article.id
+    assert second[ENRICHED]["duplicate_similarity"] == 1.0
+    assert entity_mention_from_dict(second[ENTITY_MENTIONS]).duplicate_of == original.article.id
+    assert second[TOPIC_EVENTS]["duplicate_of"] == original.article.id
+    for out in outputs[1]:
+        assert validation_errors(out.topic, orjson.loads(out.value)) == []
+    table_value = orjson.loads(orjson.dumps(dedup.entries[copy.article.id]))
+    assert validation_errors(STORIES_DEDUP_CHANGELOG, table_value) == []
+
+
+def test_fan_out_is_one_event_per_entity_and_topic() -> None:
+    enriched = example_enriched()
+    topics = [out.topic for out in enriched_outputs(enriched)]
+    assert topics == [ENRICHED, *[ENTITY_MENTIONS] * len(enriched.entities),
+                      *[TOPIC_EVENTS] * len(enriched.topics)]
+
+
+def test_the_table_is_the_changelog_faust_names() -> None:
+    from streams.stories.agent import TABLE
+
+    assert f"{TABLE}-changelog" == STORIES_DEDUP_CHANGELOG.name
