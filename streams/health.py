@@ -31,7 +31,6 @@ from faust.web import Request, Response, View
 from streams import kafka, metrics
 from streams.kafka import group_lag
 from streams.settings import Settings
-from streams.topics import ALL_TOPICS
 
 LAG_INTERVAL_S = 10.0
 BROKER_CHECK_S = 2.0
@@ -78,11 +77,11 @@ class BrokerWatch:
             self.admin = kafka.make_admin(self.settings)
             await self.admin.start()
         existing = set(await self.admin.list_topics())
-        missing = [t.name for t in ALL_TOPICS if t.name not in existing]
+        missing = [name for name in kafka.topic_names(self.settings) if name not in existing]
         if missing:  # an embedded broker restarted with nothing: recreate before clients look
             log.warning("topics %s are missing on the broker; creating them", ", ".join(missing))
             metrics.TOPICS_RECREATED.inc(len(missing))
-            await kafka.create_topics(self.settings, missing, retries=1)
+            await kafka.ensure_topics(self.settings, retries=1)
 
     async def _drop_admin(self) -> None:
         admin, self.admin = self.admin, None

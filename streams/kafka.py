@@ -177,6 +177,12 @@ async def create_topics(
         await admin.close()
 
 
+def topic_names(settings: Settings) -> list[str]:
+    """Every topic :func:`ensure_topics` creates: the pipeline's and the app's internal ones."""
+    return [t.name for t in ALL_TOPICS] + [internal(t, settings.app_id).name
+                                            for t in INTERNAL_TOPICS]
+
+
 async def ensure_topics(settings: Settings, retries: int = 20) -> list[str]:
     """Create every pipeline topic, and the app's internal topics (their own partition
     counts, the changelog compacted), that do not exist yet; return the names created."""
