@@ -3,9 +3,11 @@
 Starts the embedded broker and one ``newsstream worker`` process, replays a page set N times
 (each copy under its own URL, so each is a distinct article), and reads ``news.enriched`` (and
 ``news.deadletter``) until every copy has come out. Throughput comes from a burst (all copies
-produced at once); latency from a second, paced run at half that throughput, so that it
-measures the pipeline rather than the backlog: p50/p99 from ``fetched_at`` (stamped when the
-record is produced) to the moment the enriched event is read.
+produced at once), with the CPU time the worker and the broker processes spent on it per
+article (the figure least moved by whatever else the machine runs); latency from a second, paced
+run at half that throughput, so that it measures the pipeline rather than the backlog: p50/p99
+from ``fetched_at`` (stamped when the record is produced) to the moment the enriched event is
+read.
 
 Page sets: the bundled samples and parse fixtures (default, what ``make run`` replays), or
 ``--real``: the WCXB development pages of ``../shared/data`` (English, 711) and the labelled
@@ -27,6 +29,7 @@ import asyncio
 import contextlib
 import dataclasses
 import gzip
+import os
 import statistics
 import subprocess
 import tempfile
@@ -52,7 +55,23 @@ def record(url: str, html: bytes) -> tuple[bytes, bytes]:
     return raw.key, raw.encode()
 
 
-async def measure(settings: Settings, pages: list[bytes], copies: int, run: str) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of process ``pid`` and its live descendants so far: what a
+    process costs whatever else the machine runs, unlike its throughput."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+    return total
+
+
+async def measure(settings: Settings, pages: list[bytes], copies: int, run: str,
+                  pids: dict[str, int]) -> dict:
     consumer = kafka.make_consumer(settings)
     await consumer.start()
     await consumer.topics()
@@ -98,9 +117,13 @@ async def measure(settings: Settings, pages: list[bytes], copies: int, run: str)
     warm = f"https://bench.invalid/{run}/warmup"
     await asyncio.gather(produce(warm, 3), drain(warm, 3))  # loads the analysers
     burst = f"https://bench.invalid/{run}/burst"
+    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     started = time.perf_counter()
     await asyncio.gather(produce(burst, copies), drain(burst, copies))
     elapsed = time.perf_counter() - started
+    cpu_ms = {f"{name}_cpu_ms_per_article":
+              round(1000 * (cpu_seconds(pid) - cpu_before[name]) / copies, 1)
+              for name, pid in pids.items()}
     paced = f"https://bench.invalid/{run}/paced"
     rate = copies / elapsed / 2
     n_paced = max(20, min(copies, int(rate * 30)))  # about 30 s of paced traffic at most
@@ -119,6 +142,7 @@ async def measure(settings: Settings, pages: list[bytes], copies: int, run: str)
         "latency_p50_ms": round(1000 * statistics.median(latencies), 1),
         "latency_p99_ms": round(1000 * latencies[min(len(latencies) - 1,
                                                       int(0.99 * len(latencies)))], 1),
+        **cpu_ms,
     }
 
 
@@ -144,7 +168,9 @@ def run_once(pages: list[bytes], copies: int, checkout: Path | None) -> dict:
         asyncio.run(kafka.ensure_topics(settings))
         worker = start_worker(settings, Path(tmp) / "worker.log", checkout=checkout)
         try:
-            result = asyncio.run(measure(settings, pages, copies, str(time.time_ns())))
+            assert broker.process is not None
+            pids = {"worker": worker.pid, "broker": broker.process.pid}
+            result = asyncio.run(measure(settings, pages, copies, str(time.time_ns()), pids))
         finally:
             stop_process(worker, limit_s=30)
     result["partitions"] = settings.partitions
@@ -165,7 +191,8 @@ def worktree(ref: str) -> Iterator[Path]:
                            check=False)
 
 
-FIGURES = ("articles_per_s", "latency_p50_ms", "latency_p99_ms", "dead_lettered")
+FIGURES = ("articles_per_s", "latency_p50_ms", "latency_p99_ms", "dead_lettered",
+           "worker_cpu_ms_per_article", "broker_cpu_ms_per_article")
 
 
 def medians(runs: list[dict]) -> dict:
@@ -182,7 +209,8 @@ def line(label: str, r: dict) -> str:
             f"{r['dead_lettered']} dead-lettered) {r['articles_per_s']} articles/s "
             f"(rounds: {r['articles_per_s_each']}), raw->enriched latency at "
             f"{r['paced_rate_per_s']}/s: p50 {r['latency_p50_ms']} ms, "
-            f"p99 {r['latency_p99_ms']} ms")
+            f"p99 {r['latency_p99_ms']} ms; CPU per article (burst): worker "
+            f"{r['worker_cpu_ms_per_article']} ms, broker {r['broker_cpu_ms_per_article']} ms")
 
 
 def main() -> None:
@@ -219,6 +247,11 @@ def main() -> None:
             *FIGURES, "articles_per_s_each")}}
         result["speedup"] = round(result["articles_per_s"] / baseline["articles_per_s"], 2)
         print(f"throughput ratio (this checkout / baseline): {result['speedup']}")
+        result["cpu_ratio"] = round(
+            (result["worker_cpu_ms_per_article"] + result["broker_cpu_ms_per_article"])
+            / (baseline["worker_cpu_ms_per_article"] + baseline["broker_cpu_ms_per_article"]), 2)
+        print(f"CPU per article, worker + broker (this checkout / baseline): "
+              f"{result['cpu_ratio']}")
     print(orjson.dumps(result).decode())
 
 

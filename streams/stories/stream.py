@@ -78,7 +78,7 @@ class Deduplicator:
         known = self.entries.get(article_id)
         if known is not None:
             return known, False
-        self.expire(seen_at)
+        self._expire(seen_at)
         match = self.index.check_keys(keys, article_id, seen_at)
         entered = [key for key in keys
                    if (bucket := self.buckets.get(key)) and bucket[-1][0] == article_id]
@@ -92,7 +92,7 @@ class Deduplicator:
         self.writes[article_id] = entry
         return entry, True
 
-    def expire(self, now: float) -> int:
+    def _expire(self, now: float) -> int:
         """Forget the articles first seen more than the horizon before ``now`` (article time,
         so that a replay expires alike); the number forgotten."""
         oldest = now - self.config.horizon_s
