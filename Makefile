@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(PY) bench/ner_klue.py --conll bench/data/en-ner-news/en_ner_news.conll
 	$(PY) bench/ingest.py
 	$(PY) bench/dedup_eval.py
+	$(PY) bench/dedup_state.py
 	ops/bin/ensure-postgres
 	$(PY) bench/sink_postgres.py
 

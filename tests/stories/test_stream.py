@@ -181,3 +181,14 @@ def test_the_table_is_the_changelog_faust_names() -> None:
     from streams.stories.agent import TABLE
 
     assert f"{TABLE}-changelog" == STORIES_DEDUP_CHANGELOG.name
+
+
+def test_the_state_bench_holds_one_horizon_of_articles() -> None:
+    from tests.bench_scripts import bench_script
+
+    result = bench_script("dedup_state").long_run(articles=1000, horizon_s=HOUR / 4,
+                                                  per_hour=1000)
+    last = result["checkpoints"][-1]
+    assert last["state_articles"] <= 251  # a quarter of an hour of articles at 1000 an hour
+    assert last["table_deletes"] == last["table_writes"] - last["state_articles"]
+    assert result["copies_found"] > 0
