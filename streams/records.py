@@ -9,6 +9,7 @@ the contract for subscribers. Missing metadata is ``None`` (JSON null), never a 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, TypeVar
@@ -325,5 +326,11 @@ def dead_letter_from_dict(data: dict[str, Any]) -> DeadLetter:
 def _build(cls: type[T], data: dict[str, Any]) -> T:
     """``cls(**data)`` without the fields ``cls`` does not know: a value written by a newer
     minor version of a schema (an added optional field) still reads with an older client."""
-    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    known = _field_names(cls)  # type: ignore[arg-type]
     return cls(**{name: value for name, value in data.items() if name in known})
+
+
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    """The field names of a record type (looked up once: every record read needs them)."""
+    return frozenset(f.name for f in fields(cls))
