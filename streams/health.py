@@ -51,6 +51,10 @@ class BrokerWatch:
         self.admin: AIOKafkaAdminClient | None = None
         self.up = True  # until a check says otherwise: the worker started against it
         self.down_since: float | None = None
+        #: Topics created again after the broker lost them, to be read again from their start
+        #: once the group has been assigned anew (:meth:`rewind`), and whether it has been.
+        self.recreated: set[str] = set()
+        self.assigned_since_recreated = False
 
     async def check(self) -> bool:
         """One check: list the topics (bounded in time), create the missing pipeline ones."""
@@ -82,6 +86,26 @@ class BrokerWatch:
             log.warning("topics %s are missing on the broker; creating them", ", ".join(missing))
             metrics.TOPICS_RECREATED.inc(len(missing))
             await kafka.ensure_topics(self.settings, retries=1)
+            self.recreated.update(missing)
+            self.assigned_since_recreated = False
+
+    async def rewind(self, app: faust.App) -> None:
+        """Read the recreated topics' partitions from their start, once the group has been
+        assigned after they were created and the worker is ready again.
+
+        The offsets the worker committed before the loss are retried by its consumer until the
+        topics exist again, and then land on the new, empty partitions: without this the first
+        records produced there, below those stale offsets, would never be read (the one
+        partition of ``<app>-stories-in`` always has some). Records read twice are harmless
+        (processing is at-least-once)."""
+        if not (self.recreated and self.assigned_since_recreated
+                and readiness(app, self)["ready"]):
+            return
+        for tp in app.consumer.assignment():  # a table's changelog is Faust's to read
+            if tp.topic in self.recreated and not tp.topic.endswith("-changelog"):
+                await app.consumer.seek(tp, 0)
+        log.warning("read %s again from their start", ", ".join(sorted(self.recreated)))
+        self.recreated.clear()
 
     async def _drop_admin(self) -> None:
         admin, self.admin = self.admin, None
@@ -125,6 +149,12 @@ def register(app: faust.App, settings: Settings) -> None:
     @app.timer(BROKER_CHECK_S)
     async def check_broker() -> None:
         await watch.check()
+        await watch.rewind(app)
+
+    async def on_assigned(app: faust.App, /, *args: Any, **kwargs: Any) -> None:
+        watch.assigned_since_recreated = True
+
+    app.on_partitions_assigned.connect(on_assigned)
 
     reported: set[tuple[str, str]] = set()  # lag series this worker exposes
 
