@@ -72,15 +72,22 @@ def run(dedup: Deduplicator, items: list[Item], table: dict[str, DedupEntry],
     return decisions
 
 
-def test_decisions_are_those_of_one_index_in_the_same_order() -> None:
-    index = DuplicateIndex(CONFIG)
+# Expiry is compared on articles in time order: out of order, the index forgets an old article
+# only in the buckets a newer one visits, the stage everywhere at once.
+@pytest.mark.parametrize(("config", "items"), [
+    (CONFIG, ARTICLES), (DedupConfig(max_bucket=2), ARTICLES),
+    (DedupConfig(horizon_s=60.0), sorted(ARTICLES, key=lambda item: item[2])),
+], ids=["shipped", "full-buckets", "expiry"])
+def test_decisions_are_those_of_one_index_in_the_same_order(config: DedupConfig,
+                                                            items: list[Item]) -> None:
+    index = DuplicateIndex(config)
     expected = {}
-    for article_id, keys, at in ARTICLES:
+    for article_id, keys, at in items:
         match = index.check_keys(keys, article_id, at)
         expected[article_id] = (match.article_id, match.similarity) if match else (None, None)
-    got = run(Deduplicator(CONFIG), ARTICLES, {})
+    got = run(Deduplicator(config), items, {})
     assert got == expected
-    assert sum(of is not None for of, _ in got.values()) > 50  # the set has many copies
+    assert sum(of is not None for of, _ in got.values()) > 40  # the set has many copies
 
 
 def test_one_table_write_per_article() -> None:
@@ -122,7 +129,7 @@ def test_state_is_bounded_by_the_horizon_and_expiry_deletes_table_keys() -> None
     assert all(entry.first_seen >= last - 10 * HOUR for entry in table.values())
     assert len(table) <= 11
     live = set(table)
-    assert {a for bucket in dedup.buckets.values() for a, _ in bucket} <= live
+    assert {a for bucket in dedup.buckets.values() for a in bucket} <= live
 
 
 def test_an_article_past_the_horizon_is_not_an_original_any_more() -> None:
