@@ -77,10 +77,15 @@ class Deduplicator:
         in the table (a re-delivered record, or a later version of the page) gets the decision
         it got the first time.
 
-        The decision is :meth:`streams.stories.DuplicateIndex.check`'s (the tests hold the two
-        to it), computed the way an index that holds every bucket can: one count per candidate
-        of the bands it shares, in C (``Counter.update``), rather than one visit per bucket;
-        the buckets of a story copied a hundred times cost about a millisecond, not ten."""
+        The candidates are the articles checked before this one (the records' order): of two
+        copies enriched in the opposite order to their fetch times, the later checked links to
+        the earlier, where :class:`streams.stories.DuplicateIndex`, made for records in no
+        total order, links neither. Otherwise the decision is the index's (the earliest
+        candidate by first seen at or above the threshold; the tests hold the two to it on
+        records in time order), computed the way an index that holds every bucket can: one
+        count per candidate of the bands it shares, in C (``Counter.update``), rather than one
+        visit per bucket, so that the buckets of a story copied a hundred times cost about a
+        millisecond, not ten."""
         known = self.entries.get(article_id)
         if known is not None:
             return known, False
@@ -98,8 +103,6 @@ class Deduplicator:
         best: tuple[float, float, str] | None = None
         for other in exact.union(shared):
             first = self.entries[other].first_seen
-            if (first, other) >= (seen_at, article_id):
-                continue  # not earlier: of two copies, only the later links to the earlier
             similarity = 1.0 if other in exact else estimate(shared[other], config)
             if similarity >= config.threshold and (
                     best is None or (first, -similarity, other) < best):
