@@ -379,17 +379,51 @@ def _model_mention(text: str, start: int, end: int, etype: str,
     if etype == "location" and (start, start + len(surface)) in teams:
         etype = "organization"
     if len(surface) < 2 or not (surface[0].isupper() or surface[0].isdigit()) or (
-            surface in rules.LATIN_STOP) or (surface.split()[-1][0].islower()):
+            surface in rules.LATIN_STOP) or (surface.split()[-1][0].islower()) or (
+            surface in _COMMON_STARTS):
         return None  # ST3 Pro and, Zaopin Z2 - the: the small model's ragged ends
-    return known_or(lexicon, start, start + len(surface), surface, etype, 0.6, "model")
+    known = lexicon.lookup(surface)
+    if known is not None:
+        return Mention(start, start + len(surface), surface, known.type, known.source,
+                       known.confidence, known)
+    if etype in ("person", "organization", "location") and _model_number(surface.split()):
+        etype = "product"  # Volt 276, Snapdragon 8 Elite, HBM4: a model number
+    return Mention(start, start + len(surface), surface, etype, "model", 0.6)
+
+
+# A word with a letter and a digit (S25, HBM4, Px7, B200), or a number after a name (Volt 276).
+_MODEL_NUMBER_RE = re.compile(r"[A-Za-z][A-Za-z\-]*\d[\w\-]*|\d+[A-Za-z]{0,2}")
+_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d|\d+(?:st|nd|rd|th|s)")
+# First words of numbered places and bodies, not products (Interstate 16, Route 66, Channel 4).
+_NUMBERED_HEADS = frozenset(words(
+    "Interstate Route Highway Terminal Gate Pier Platform Building Studio Channel Chapter "
+    "Section Title Article Amendment Ward District Precinct Station Level Stage Phase Apollo"
+))
+
+
+def _model_number(parts: list[str]) -> bool:
+    """Whether a name has a model number: a word mixing letters and digits (``S25``, ``HBM4``)
+    or a number after its first word (``Volt 276``, ``Snapdragon 8 Elite``); not a year
+    (``Summit 2025``), an ordinal or a numbered road, channel or section (``Interstate 16``)."""
+    if parts[0] in _NUMBERED_HEADS:
+        return False
+    return any(_MODEL_NUMBER_RE.fullmatch(word) and not _YEAR_RE.fullmatch(word)
+               and (at > 0 or not word[0].isdigit())
+               for at, word in enumerate(parts))
+
+
+# Where a model span runs over a separator of headings and product lists (``Surfshark Speed -
+# Good``, ``Model | The``, ``Chainsaw Man - The``) or an ``and`` between capitalised words.
+_JOINT_RE = re.compile(r" and (?=[A-Z])|\s+[-–—|:]\s+|\s*\|\s*")
 
 
 def _and_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A model span cut at ``and`` between capitalised words (``Scope and Mencap``, ``Andreessen
     Horowitz and General Catalyst``): the small model joins listed names; firms joined by
-    ``and`` usually write ``&``."""
+    ``and`` usually write ``&``. Also cut at a spaced dash, bar or colon: web headings and
+    product lists (``Arlo Pro 5S 2K - Best``) put them between a name and the words after it."""
     out, at = [], start
-    for joint in re.finditer(r" and (?=[A-Z])", text[start:end]):
+    for joint in _JOINT_RE.finditer(text[start:end]):
         out.append((at, start + joint.start()))
         at = start + joint.end()
     out.append((at, end))
