@@ -158,7 +158,9 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
               if rules.suffix_type_en(match.group(0).rstrip(".").split())]
     longer = [] if confirm is not None and _is_title_case(text) else _longer_names(
         text, lexicon, enricher)
-    us_georgia = _US_GEORGIA_RE.search(confirm or text) is not None  # a title: its body
+    context = confirm or text  # a title: its body
+    us_georgia = (_US_GEORGIA_RE.search(context) is not None
+                  or _GEORGIA_COUNTRY_RE.search(context) is None)
     for start, end, known in lexicon.scan(text):
         if overlaps(occupied, start, end) or any(s <= start < e for s, e, _ in longer):
             continue  # SoftBank Ventures Asia, CJ Logistics: another name that starts the same
@@ -236,6 +238,10 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
 _CAPS_LINE_RE = re.compile(r"(?m)^(?=(?:[^a-z\n]*?[A-Z]{2,}\b){3})[^a-z\n]+$")
 # Wire and press-release lines that name no entity of the story.
 _FURNITURE_LINE_RE = re.compile(r"(?m)^(?:Our Standards:|Image Credits?:|Media Contacts?:).*$")
+# The country Georgia rather than the US state: its capital, region, people or neighbours nearby.
+# English copy that names none of them means the state far more often (a plant "in Georgia").
+_GEORGIA_COUNTRY_RE = re.compile(r"\b(?:Tbilisi|Georgian|Caucasus|Abkhazia|Ossetia|Batumi|Armenia"
+                                 r"|Azerbaijan|Moldova|Kremlin|Georgian Dream)\b")
 # The US state of Georgia rather than the country: its AP abbreviation or its cities nearby.
 _US_GEORGIA_RE = re.compile(r"\bGa\.(?=[\s,]|$)|\b(?:Atlanta|Savannah|Augusta|Macon)\b"
                             r"|\bstate of Georgia\b|\bGeorgia (?:Gov\.|governor|lawmakers)")
