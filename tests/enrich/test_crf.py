@@ -71,3 +71,30 @@ def test_batched_analysis_matches_single_calls() -> None:
         single = korean.tokenize(kiwi, text) if text.strip() else []
         assert [(t.form, t.tag, t.start) for t in tokens] == [
             (t.form, t.tag, t.start) for t in single]
+
+
+def test_model_rows_keep_known_attributes_and_give_the_same_labels() -> None:
+    """The model's rows (only the attributes it knows, as bytes) tag exactly like every
+    attribute as a string, on the Korean articles of the topic set."""
+    import orjson
+    import pycrfsuite  # type: ignore[import-untyped]
+
+    from streams.enrich import korean
+
+    enricher = default_enricher()
+    model = enricher.crf
+    assert model is not None
+    rows = (orjson.loads(line) for line in (Path(__file__).parent / "data/topics_real.jsonl"
+                                            ).read_bytes().splitlines())
+    texts = [text for row in rows if row["language"] == "ko"
+             for text in (row["title"], row["text"]) if text.strip()]
+    assert len(texts) >= 100
+    every = pycrfsuite.Tagger()
+    every.open(model.path)
+    known = frozenset(every.info().attributes)
+    for text, tokens in zip(texts, korean.tokenize_many(enricher.kiwi, texts), strict=True):
+        matches = enricher.lexicon.scan(text)
+        full = crf.features(text, tokens, matches, wikidata=enricher.wikidata)
+        kept = model.features(text, tokens, matches)
+        assert kept == [[a.encode() for a in row if a in known] for row in full]
+        assert model.labels(kept) == every.tag(full)
