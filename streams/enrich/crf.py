@@ -35,7 +35,8 @@ from typing import Any
 from streams.enrich import rules
 from streams.enrich.lexicon import Known
 
-MODEL = importlib.resources.files("streams.enrich") / "klue_crf" / "model.crfsuite"
+# the shipped model of each Korean analyser (trained on that analyser's morphemes)
+MODELS = {"kiwi": "model.crfsuite", "mecab": "model-mecab.crfsuite"}
 LABELS = {"PS": "person", "OG": "organization", "LC": "location"}
 TYPE_CODE = {"person": "P", "organization": "O", "location": "L", "product": "R",
              "event": "E", "other": "X"}
@@ -208,8 +209,8 @@ def features(text: str, tokens: Sequence[Any],
             ktag[start + 1:end] = ["I" + tag] * (end - start - 1)
         if tag[0] == "N" or tag == "SL":
             morphs.append((start, end, "m=" + token.form))
-            if tag == "NNP":
-                etype = wiki.get(token.form)
+            if tag == "NNP":  # the WikiData class, else the analyser dictionary's (MeCab's)
+                etype = wiki.get(token.form) or getattr(token, "type", None)
                 if etype is not None:
                     wiki_spans.append((start, end, TYPE_CODE[etype]))
     kpad = ["^", *ktag, "$"]
@@ -293,9 +294,12 @@ class CrfModel:
         return labels
 
 
-def load(wikidata: Mapping[str, str], path: Path | str | None = None) -> CrfModel:
-    """The packaged KLUE model (or the one at ``path``) reading ``wikidata``'s classes."""
+def load(wikidata: Mapping[str, str], path: Path | str | None = None,
+         analyser: str = "kiwi") -> CrfModel:
+    """The packaged KLUE model for ``analyser``'s morphemes (or the one at ``path``) reading
+    ``wikidata``'s classes."""
     if path is not None:
         return CrfModel(path, wikidata)
-    with importlib.resources.as_file(MODEL) as packaged:
+    shipped = importlib.resources.files("streams.enrich") / "klue_crf" / MODELS[analyser]
+    with importlib.resources.as_file(shipped) as packaged:
         return CrfModel(packaged, wikidata)
