@@ -127,3 +127,20 @@ def test_hyphenated_abbreviations_and_longer_names() -> None:
 def test_letter_standing_for_a_person_is_not_an_entity() -> None:
     entities = _entities("경찰은 B씨를 사기 혐의로 입건했다. B씨는 혐의를 부인했다.")
     assert "B" not in _forms(entities)
+
+
+def test_unknown_name_takes_the_type_most_mentions_agree_on() -> None:
+    from streams.enrich.mention import Mention
+    from streams.enrich.resolve import Located, resolve
+
+    def at(offset: int, surface: str, etype: str) -> Located:
+        return Located(Mention(offset, offset + len(surface), surface, etype, "crf", 0.6),
+                       "text", offset)
+
+    # two readings as an organisation beat one as a person, whatever the order
+    entities = resolve([at(0, "한빛테크", "person"), at(20, "한빛테크", "organization"),
+                        at(40, "한빛테크", "organization")], (0, 10), "ko")
+    assert [e.type for e in entities] == ["organization"]
+    # a tie goes to the type of the name's suffix: a district, not a person
+    entities = resolve([at(0, "가람구", "person"), at(30, "가람구", "location")], (0, 10), "ko")
+    assert [e.type for e in entities] == ["location"]
