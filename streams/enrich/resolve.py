@@ -120,9 +120,9 @@ def _coreference(groups: dict[str, _Group]) -> None:
 
 
 def _type_of(group: _Group) -> tuple[EntityType, str, float]:
-    """The known entity's type; else that of the most confident mentions, by majority among
-    them, a tie going to the type the name's suffix gives (``송파구`` read once as a person and
-    once as a place is a place), then to a type other than ``other``."""
+    """The known entity's type; else that of the most confident mentions: any type rather than
+    ``other`` (untyped), then the majority among them, a tie going to the type the name's suffix
+    gives (``송파구`` read once as a person and once as a place is a place)."""
     if group.known is not None and group.known.source != "alias":
         return _as_type(group.known.type), group.known.source, group.known.confidence
     mentions = [item.mention for item in group.items]
@@ -131,7 +131,7 @@ def _type_of(group: _Group) -> tuple[EntityType, str, float]:
     by_suffix = rules.suffix_type_ko(mentions[0].surface)
     best = max(
         (m for m in mentions if m.confidence == top),
-        key=lambda m: (votes[m.type], m.type == by_suffix, m.type != "other", m.type),
+        key=lambda m: (m.type != "other", votes[m.type], m.type == by_suffix, m.type),
     )
     source = best.source
     if group.known is not None and best.type == "other":

@@ -144,3 +144,11 @@ def test_unknown_name_takes_the_type_most_mentions_agree_on() -> None:
     # a tie goes to the type of the name's suffix: a district, not a person
     entities = resolve([at(0, "가람구", "person"), at(30, "가람구", "location")], (0, 10), "ko")
     assert [e.type for e in entities] == ["location"]
+
+
+def test_name_spelt_out_before_an_acronym_is_an_organisation() -> None:
+    entities = _entities("한국데이터활용진흥센터(KDAC)는 이날 새 지원 사업을 공고했다. "
+                         "KDAC 관계자는 신청이 몰릴 것으로 내다봤다.")
+    agency = _by_form(entities, "KDAC")
+    assert agency.type == "organization" and "한국데이터활용진흥센터" in agency.surface_forms
+
