@@ -29,7 +29,7 @@ _AFTER_QUOTE_RE = re.compile(r"(?:이?라는|란|인)?\s*([가-힣]+)")
 _CUE_NAME_RE = re.compile(
     r"(?<![\w])([가-힣]{2,4})\s+(?:([가-힣A-Za-z0-9]+)\s+)?(?:(?:전|前|현|신임|공동)\s+)?"
     r"(기자|대표|대통령|회장|장관|사장|부회장|의원|위원장|교수|감독|총리|대변인|씨)"
-    r"(?=$|[^가-힣]|(?:[은는이가의와과를을도께]|에게|에서|으로|로서|이다)(?:$|[^가-힣]))"
+    r"(?=$|[^가-힣]|(?:[은는이가의와과를을도께]|에게|에서|으로|로서|이다|입니다)(?:$|[^가-힣]))"
 )
 # A wire dateline: (세종=연합뉴스), [워싱턴=뉴스1]: where the story was filed, then the agency.
 _DATELINE_RE = re.compile(r"[(\[]([가-힣]{2,8}(?: [가-힣]{2,8})?)=([가-힣A-Za-z0-9]{2,12})[)\]]")
@@ -96,6 +96,7 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
                 found.append(mention)
 
     claim(_datelines(text, lexicon))
+    claim(generic.credited_names(text, lexicon))
     claim(_quoted(text, lexicon, tokens, occupied))
     claim(_country_abbreviations(text, lexicon))
     crf_names = (_crf_names(text, lexicon, tokens, matches, model, enricher.wikidata,

@@ -152,3 +152,19 @@ def test_name_spelt_out_before_an_acronym_is_an_organisation() -> None:
     agency = _by_form(entities, "KDAC")
     assert agency.type == "organization" and "한국데이터활용진흥센터" in agency.surface_forms
 
+
+
+def test_bracketed_byline_gives_the_outlet_and_the_reporter() -> None:
+    for byline in ("[가온스포츠 한다래 기자]", "[가온스포츠=한다래 기자]",
+                   "[가온스포츠 | 한다래 기자]", "[가온스포츠=대전, 한다래 기자]"):
+        entities = _entities(f"{byline} 배우 최유나가 새 드라마 주연을 맡았다.")
+        assert _by_form(entities, "가온스포츠").type == "organization", byline
+        assert _by_form(entities, "한다래").type == "person", byline
+
+
+def test_broadcast_sign_off_and_transcript_speakers_are_people() -> None:
+    entities = _entities(
+        "물가가 크게 올랐습니다. 남궁하린 기자입니다.\n\n[인터뷰] 조은새/가람시 물가정책과장\n"
+        "\"대책을 마련하겠습니다.\"\n\n◆ 탁서율> 현장은 어렵습니다.\n\n가람뉴스 남궁하린입니다.")
+    for name in ("남궁하린", "조은새", "탁서율"):
+        assert _by_form(entities, name).type == "person", name
