@@ -302,7 +302,28 @@ def _crf_names(
                 and len(mention.surface.split()) >= 3 and _phrase(tokens, start, end)):
             mention.type = "other"  # 미운 우리 새끼, 유 퀴즈 온 더 블럭: a title, not a person
         out.append(mention)
+    if split_chains:  # 공군, 본회의, 사무총장, 재경본부장: words of the dictionary, not names
+        out = [m for m in out if m.source != "crf" or not _common_noun(m, tokens)]
     return out
+
+
+def _common_noun(mention: Mention, tokens: list[Any]) -> bool:
+    """A CRF span that Kiwi's dictionary holds as one common noun (``공군``, ``본회의``,
+    ``대표단``), or common nouns ending in a person's title (``재경본부장``).
+
+    For the product only: KLUE-NER annotates bodies such as ``공군`` and ``국방부`` as
+    organisations, but a reader cannot track "the air force" of an unnamed country. Only
+    spans typed by the CRF itself are asked (a name the lexicon or WikiData knows stays), and
+    one with an organisation or place ending of two or more syllables stays (``검찰청``,
+    ``달빛어린이병원``).
+    """
+    if len(_suffix(mention.surface)) >= 2:
+        return False
+    first = bisect_left([t.start for t in tokens], mention.start)
+    inside = [t for t in tokens[first:] if t.start < mention.end]
+    if not inside or any(t.tag != "NNG" for t in inside):
+        return False
+    return len(inside) == 1 or inside[-1].form in rules.PERSON_CUES_KO
 
 
 _PHRASE_TAGS = ("V", "E", "NP", "MA", "J", "XS")

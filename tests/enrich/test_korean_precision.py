@@ -168,3 +168,17 @@ def test_broadcast_sign_off_and_transcript_speakers_are_people() -> None:
         "\"대책을 마련하겠습니다.\"\n\n◆ 탁서율> 현장은 어렵습니다.\n\n가람뉴스 남궁하린입니다.")
     for name in ("남궁하린", "조은새", "탁서율"):
         assert _by_form(entities, name).type == "person", name
+
+
+def test_common_nouns_are_not_names_in_enrich() -> None:
+    entities = _entities("필리핀 공군은 이날 훈련을 마쳤다. 양측 대표단은 본회의에서 만났다. "
+                         "원내수석부대표는 합의문에 서명했다. 한빛어린이병원은 야간 진료를 늘렸다.")
+    forms = _forms(entities)
+    assert not {"공군", "대표단", "본회의", "원내수석부대표"} & forms
+    assert "필리핀" in forms
+
+
+def test_common_nouns_stay_on_the_klue_path() -> None:
+    spans = korean.extract(default_enricher(), "필리핀 공군은 이날 훈련을 마쳤다.",
+                           base_lexicon(), split_chains=False)
+    assert any(m.surface.endswith("공군") for m in spans)
