@@ -663,3 +663,48 @@ def _set_person(mention: Mention) -> None:
     if mention.type in ("organization", "location", "product") and mention.source == "wikidata":
         return
     mention.type, mention.source, mention.confidence = "person", "rule", 0.75
+
+
+def unsupported_people(mentions: list[Mention], texts: list[str]) -> set[str]:
+    """Surfaces of one-word CRF "persons" of an article that nothing supports: not shaped like
+    a Korean name, never next to a person's title or ``씨`` in any of ``texts`` (the article's
+    title, body and captions), and not a word of a longer person's name in it.
+
+    The CRF reads unknown one-word names as people (``라피더스``, ``리비우``, ``펜타닐``,
+    ``스포티파이``). A foreign person in the news is introduced with a title or in full
+    (``안토니우 구테흐스 유엔 사무총장``), which keeps the later one-word mentions; a Korean
+    name is kept by its shape (star and athlete names often come without a title).
+    """
+    parts = set()
+    for mention in mentions:
+        words = mention.surface.split()
+        if mention.type == "person" and len(words) >= 2:
+            parts |= {words[0], words[-1]}
+    suspects = {m.surface for m in mentions
+                if m.source == "crf" and m.type == "person" and " " not in m.surface
+                and not _korean_name_shape(m.surface) and m.surface not in parts}
+    return {surface for surface in suspects
+            if not any(_cue_near(text, match.start(), match.end())
+                       for text in texts
+                       for match in re.finditer(re.escape(surface), text))}
+
+
+def _korean_name_shape(surface: str) -> bool:
+    """A one-syllable surname and one or two syllables (하윤, 김세영), or a two-syllable
+    surname and one or two (남궁하린)."""
+    if not all(map(is_hangul, surface)):
+        return False
+    if surface[:2] in rules.SURNAMES_KO and 3 <= len(surface) <= 4:
+        return True
+    return surface[0] in rules.SURNAMES_KO and 2 <= len(surface) <= 3
+
+
+def _cue_near(text: str, start: int, end: int) -> bool:
+    """A person's title or ``씨`` right after ``text[start:end]`` (possibly after 전/현), a
+    title right before it, or an age in parentheses after it (``(34)``)."""
+    if _title_follows(text, end) or re.match(r"\s?\(\d{1,3}", text[end:end + 5]):
+        return True
+    before = text[max(0, start - 12):start]
+    words = before.split()
+    return before[-1:].isspace() and bool(words) and words[-1] in rules.PERSON_CUES_KO
+

@@ -182,3 +182,19 @@ def test_common_nouns_stay_on_the_klue_path() -> None:
     spans = korean.extract(default_enricher(), "필리핀 공군은 이날 훈련을 마쳤다.",
                            base_lexicon(), split_chains=False)
     assert any(m.surface.endswith("공군") for m in spans)
+
+
+def test_one_word_crf_person_needs_a_title_a_korean_shape_or_a_full_name() -> None:
+    from streams.enrich.mention import Mention
+
+    text = ("일본 정부가 출자한 라미도스는 공장을 짓는다. 배우 윤하람은 웃었다. 토마스 베르크 "
+            "장관은 반대했다. 베르크는 이날 귀국했다. 오르테가 대변인은 말을 아꼈다. "
+            "오르테가는 회견을 열었다.")
+
+    def crf_person(surface: str) -> Mention:
+        start = text.index(surface)
+        return Mention(start, start + len(surface), surface, "person", "crf", 0.6)
+
+    mentions = [crf_person(s) for s in ("라미도스", "윤하람", "토마스 베르크", "베르크",
+                                        "오르테가")]
+    assert korean.unsupported_people(mentions, [text]) == {"라미도스"}
