@@ -49,9 +49,6 @@ XFAIL: dict[str, str] = {
         "한도윤 as location, 국토교통부 only inside '국토교통부 전세사기피해지원위원회' (+1 "
         "more)"
     ),
-    "ko-sbs-korea-us-tariff-talks": (
-        "fragment: 미 (organization); fragment: 한 (organization); must-find: missed 오진석"
-    ),
     "ko-ytn-inter-korean-channel": (
         "fragment: 북 (organization); fragment: 북미 (location); must-find: missed YTN"
     ),
@@ -63,23 +60,13 @@ XFAIL: dict[str, str] = {
     "ko-jtbc-us-china-chips": (
         "must-find: 시안 only inside '중국 시안', missed 우시, missed 황보연"
     ),
-    "ko-nocut-newsshow-pediatrics": (
-        "show-title: 김현정의 뉴스쇼 (person); must-find: 서도윤 as organization, 서울 only "
-        "inside '서울 강남', 강남 only inside '서울 강남' (+1 more)"
-    ),
     "ko-channela-convenience-1plus1": (
         "interview-marker: 인터뷰 (organization); must-find: 서울 only inside '서울 마포구', "
         "마포구 only inside '서울 마포구', missed CU (+4 more)"
     ),
-    "ko-daum-sportschosun-couple-wedding": (
-        "couple: 최다인♥이준서 (person); must-find: 스포츠조선 as location"
-    ),
     "ko-osen-i-live-alone-marathon": (
         "must-find: 춘천 only inside '춘천마라톤', 남양주 only inside '경기 남양주', 강원 "
         "only inside '강원 춘천' (+2 more)"
-    ),
-    "ko-tenasia-drama-ratings": (
-        "must-find: 텐아시아 as location"
     ),
     "ko-starnews-girlgroup-billboard": (
         "photo-credit: 하윤 인스타그램 (person); must-find: 루미나 as other in '스타뉴스 | "
