@@ -12,11 +12,17 @@ import re
 
 # --- removal before scoring ---------------------------------------------------------------
 
-#: Elements that never carry article text.
+#: Elements that never carry article text (``rt``/``rp``: a ruby's reading aids, the kana
+#: printed over kanji, which would otherwise split every Japanese word of the text; a
+#: ``noscript`` is kept when it holds a page's text, :data:`NOSCRIPT_TEXT_CHARS`).
 DROP_TAGS = (
     "script, style, noscript, template, svg, canvas, iframe, object, embed, video, audio, "
-    "button, input, select, textarea, option, head"
+    "button, input, select, textarea, option, head, rt, rp"
 )
+#: A ``<noscript>`` holding at least this much text is the page's version for readers without
+#: JavaScript (Blogger's posts, a site wrapped whole in one), not a tracking pixel or an
+#: "enable JavaScript" notice, and is read like any other element.
+NOSCRIPT_TEXT_CHARS = 200
 #: Structural chrome, dropped too unless one of them holds most of the page's text (broken
 #: markup: an unclosed ``<aside>`` swallows the rest of the page).
 DROP_STRUCTURAL = "nav, footer, aside, dialog, menu, form"
