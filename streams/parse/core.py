@@ -117,13 +117,36 @@ def _remove_chrome(body: LexborNode) -> None:
     if not doomed:
         return
     total = len(body.text())
+    wrappers: set[int] | None = None
     for node in doomed:
         size = len(node.text())
         if node.tag in sel.PROTECTED_TAGS or (total and size > 0.3 * total):
             continue
         if size >= sel.LAYOUT_PROSE_CHARS and _layout_prose(node):
             continue
+        if size >= sel.CONTENT_WRAPPER_SHARE * total:
+            if wrappers is None:
+                wrappers = _content_wrappers(body)
+            if node.mem_id in wrappers:
+                continue
         node.decompose()
+
+
+def _content_wrappers(body: LexborNode) -> set[int]:
+    """The ``mem_id`` of the page's text container (the element named as one,
+    :data:`selectors.CONTENT_SELECTOR`, that holds the most text, at least
+    :data:`selectors.CONTENT_MIN_CHARS`: a related list's teasers are named so too, each with a
+    short excerpt) and of its ancestors."""
+    best, best_size = None, sel.CONTENT_MIN_CHARS - 1
+    for node in body.css(sel.CONTENT_SELECTOR):
+        size = len(node.text())
+        if size > best_size:
+            best, best_size = node, size
+    out: set[int] = set()
+    while best is not None:
+        out.add(best.mem_id)
+        best = best.parent
+    return out
 
 
 def _layout_prose(node: LexborNode) -> bool:

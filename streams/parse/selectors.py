@@ -96,6 +96,21 @@ LAYOUT_CHROME_WORDS = re.compile(r"sidebar|navbar|nav-|menu|dropdown|toolbar|toc
 LAYOUT_PROSE_CHARS = 800
 #: Elements never removed as chrome (their classes often name what they contain).
 PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
+#: The article's own text container, as publishing systems name it. An element named as chrome
+#: that is one of these, or holds one with most of its text, is a wrapper around the article
+#: (``socialicons-sticky`` around ``entry-content``, ``entry themeform share``,
+#: ``entry-content-read-more``), not chrome: see :data:`CONTENT_WRAPPER_SHARE`.
+CONTENT_SELECTOR = (
+    '[itemprop="articleBody"], .entry-content, .post-content, .article-content, .article-body, '
+    ".articleBody, .post-body, .story-body, .entry-body, .entry-inner, .post-entry, "
+    ".single-content, .blog-post-content"
+)
+#: ... and holds at least this much text (a teaser's excerpt, named like a post's text in many
+#: themes, holds less).
+CONTENT_MIN_CHARS = 500
+#: A chrome-named element is examined as a possible wrapper of the article only when it holds
+#: at least this share of the page's text (a share button or a teaser holds far less).
+CONTENT_WRAPPER_SHARE = 0.1
 
 # --- captions (kept out of the body, attached to the image) -------------------------------
 

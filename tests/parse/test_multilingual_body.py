@@ -61,6 +61,27 @@ CASES = [
         ("braucht JavaScript",),
     ),
     Case(
+        "the post's text inside a wrapper named for its share buttons",
+        f"<div class='post'><h1>Markthalle</h1><div id='socialicons-sticky'>"
+        f"<div class='entry-content'>{_GERMAN}{_GERMAN.replace('Stadtrat', 'Kreistag')}</div>"
+        f"</div></div>{_SIDEBAR}<div class='comments-area'>"
+        + "".join(f"<p>Leser {n}: Endlich! Die Halle stand viel zu lange leer, und die Händler "
+                  "haben jahrelang auf eine Entscheidung gewartet. Hoffentlich bleibt es diesmal "
+                  "beim Zeitplan, sonst wird es wieder teurer.</p>" for n in range(12))
+        + "</div>",
+        ("Der Stadtrat hat am Dienstag", "Der Kreistag hat am Dienstag"),
+    ),
+    Case(
+        "related teasers whose excerpts are named like a post's text stay out",
+        f"<article><h1>Markthalle</h1><div class='entry-content'>{_GERMAN}</div></article>"
+        "<div class='related-posts'>" + "".join(
+            f"<div class='related-post'><a href='/b/{n}'>Beitrag {n}</a><div class='post-content'>"
+            f"<p>Kurz gesagt: die Nachricht Nummer {n} aus dem Viertel, in zwei Sätzen erzählt. "
+            "Mehr dazu im Beitrag.</p></div></div>" for n in range(3)) + "</div>",
+        ("Der Stadtrat hat am Dienstag",),
+        ("Nachricht Nummer",),
+    ),
+    Case(
         "Japanese with ruby readings: the kana over the kanji are not text",
         "<article><h1>新しい法律</h1><p><ruby>子<rt>こ</rt></ruby>どもを<ruby>守<rt>まも</rt>"
         "</ruby>るための<a href='#d1' class='dic'><ruby>法律<rt>ほうりつ</rt></ruby></a>が"
