@@ -345,6 +345,21 @@ def chrome_text(text: str) -> bool:
     return False
 
 
+#: "More to read" headings in the languages other than English and Korean of the pages we see:
+#: whole-line labels (:data:`LABEL_LINE`), and in the last third of a body the start of its
+#: tail (:data:`TAIL_SECTION`).
+_MORE_TO_READ = (
+    r"(?:mehr (?:zum thema|zu [\w -]{2,30}|artikel|beiträge|nachrichten|news)|"
+    r"das könnte (?:sie|dich) (?:auch )?interessieren|lesen sie (?:auch|mehr)|auch interessant|"
+    r"(?:verwandte|ähnliche|weitere|neueste|aktuelle) (?:beiträge|artikel|nachrichten|news|"
+    r"themen|themenbereiche|kommentare|informationen)|"
+    r"weiterführende informationen|zum weiterlesen|weiterlesen|siehe auch|"
+    r"(?:à )?lire aussi|voir aussi|articles similaires|sur le même sujet|"
+    r"temas relacionados|noticias relacionadas|lee también|te puede interesar|"
+    r"veja também|leia também|notícias relacionadas|leggi anche|articoli correlati|"
+    r"potrebbe interessarti|lees ook|gerelateerde artikelen|meer nieuws|"
+    r"zobacz (?:także|też)|czytaj (?:także|też|więcej)|ezek is érdekelhetnek)"
+)
 #: A whole short block that only labels what follows or what the page is (a table of contents,
 #: a tag list, a reading time, a bare date): never article text.
 LABEL_LINE = re.compile(
@@ -358,6 +373,23 @@ LABEL_LINE = re.compile(
     r"article continues below|advertise with us|add a comment|"
     r"request a (?:free )?(?:quote|demo|consultation)|get started(?: today)?!?|"
     r"(?:an? |\d+ )(?:second|minute|hour|day|week|month|year)s? ago|"
+    r"comments are closed\.?|"
+    # the same labels and "more to read" headings in the other languages of the pages we see
+    # (German, French, Spanish, Portuguese, Italian, Dutch, Polish, Hungarian)
+    rf"{_MORE_TO_READ}|"
+    r"(?:über den autor|über die autorin|jetzt teilen|(?:artikel|beitrag|seite) teilen|"
+    r"(?:rezept )?drucken|drukuj|imprimer|kontakt|autor(?:in|en)?|quelle|źródło|"
+    r"externer inhalt|meist gesucht|schwerpunkte|die kommentarfunktion ist geschlossen|"
+    r"valora esta noticia|contexto de la noticia|compartir|partager|condividi|compartilhe|"
+    r"anzeige|werbung|publicité|publicidad)[\s:.!…-]*|"
+    # a bare date, or one after an update or publication label (``Aktualisiert: 11.04.2020,
+    # 10:27``, ``7. oktober 2020``)
+    r"(?:(?:aktualisiert|publiziert|veröffentlicht|erstellt|stand|mis à jour|publié|"
+    r"actualizado|publicado|aggiornato|pubblicato)(?: am| le| el| em| il)?:? )?"
+    r"(?:\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}\.? (?:jan|j[äa]n|feb|f[ée]v|m[äa]r|apr|avr|abr|mai|"
+    r"may|mag|jun|jui|jul|lug|aug|ao[uû]|ago|sep|set|okt|oct|ott|nov|dez|d[ée]c|dic)[a-zäéû]*\.? "
+    r"\d{4})(?:,? (?:um )?\d{1,2}[:.]\d{2}"
+    r"(?: uhr)?)?|"
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}|"
     r"\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,? \d{4}|"
     r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}[-.]\d{1,2}[-.]\d{1,2}\.?)"
@@ -383,7 +415,8 @@ TAIL_SECTION = re.compile(
     r"(?: blog)? (?:news|articles|posts|stories|videos|reads|guides|blogs?)|"
     r"you (?:might|may) (?:also )?(?:like|enjoy)|read next|keep reading|testimonials|"
     r"what (?:our )?(?:patients|clients|customers|readers|people) (?:are )?say(?:ing)?|"
-    r"관련\s*기사|많이 본 (?:뉴스|기사)|추천 기사|최신 기사|인기 기사)[\s:.!…]*"
+    r"관련\s*기사|많이 본 (?:뉴스|기사)|추천 기사|최신 기사|인기 기사|"
+    rf"{_MORE_TO_READ})[\s:.!…]*"
 )
 #: The heading of a closing author box.
 AUTHOR_BOX = re.compile(r"(?i)(?:about the (?:author|writer)|meet the author|written by)\b")

@@ -82,6 +82,39 @@ CASES = [
         ("Nachricht Nummer",),
     ),
     Case(
+        "German date labels, share calls and 'more to read' headings are not the story",
+        "<article><h1>Markthalle</h1><p>Aktualisiert: 11.04.2020, 10:27</p>"
+        f"{_GERMAN}<p>Jetzt teilen!</p>{_GERMAN.replace('Stadtrat', 'Kreistag')}"
+        "<p>Publiziert: 03.04.2020, 12:35</p><h3>Über den Autor</h3>"
+        "<h3>Mehr zum Thema</h3><ul><li><a href='/a'>Neue Pläne für den Busbahnhof</a></li>"
+        "<li><a href='/b'>Wochenmarkt zieht um</a></li></ul>"
+        "<p>Die Kommentarfunktion ist geschlossen.</p></article>",
+        ("Der Stadtrat hat am Dienstag", "Der Kreistag hat am Dienstag"),
+        ("Aktualisiert:", "Publiziert:", "Jetzt teilen", "Über den Autor", "Mehr zum Thema",
+         "Kommentarfunktion"),
+    ),
+    Case(
+        "a Spanish 'related topics' tail ends the body",
+        "<article><h1>El mercado</h1><p>El ayuntamiento decidió el martes renovar el antiguo "
+        "mercado municipal antes del otoño y abrirlo de nuevo a los comerciantes de la región."
+        "</p><p>Los costes, unos dos millones de euros, se reparten entre la ciudad y la región, "
+        "según explicó la alcaldesa después de la sesión del pleno.</p><p>Las obras empezarán "
+        "en mayo y durarán unos cinco meses, con el mercado cerrado durante ese tiempo.</p>"
+        "<h4>Temas relacionados</h4><p><a href='/x'>Nuevo plan de tráfico</a> · "
+        "<a href='/y'>La feria vuelve en junio</a></p></article>",
+        ("El ayuntamiento decidió el martes", "con el mercado cerrado"),
+        ("Temas relacionados", "Nuevo plan de tráfico"),
+        lang="es",
+        url="https://diario.example.es/ciudad/mercado",
+    ),
+    Case(
+        "a numbered item that is not a date stays",
+        "<article><h1>Markthalle</h1>"
+        f"{_GERMAN}<h3>3. Bauabschnitt 2026</h3>{_GERMAN.replace('Stadtrat', 'Kreistag')}"
+        "</article>",
+        ("3. Bauabschnitt 2026",),
+    ),
+    Case(
         "Japanese with ruby readings: the kana over the kanji are not text",
         "<article><h1>新しい法律</h1><p><ruby>子<rt>こ</rt></ruby>どもを<ruby>守<rt>まも</rt>"
         "</ruby>るための<a href='#d1' class='dic'><ruby>法律<rt>ほうりつ</rt></ruby></a>が"
