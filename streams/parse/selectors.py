@@ -377,7 +377,7 @@ LABEL_LINE = re.compile(
     # the same labels and "more to read" headings in the other languages of the pages we see
     # (German, French, Spanish, Portuguese, Italian, Dutch, Polish, Hungarian)
     rf"{_MORE_TO_READ}|"
-    r"(?:über den autor|über die autorin|jetzt teilen|(?:artikel|beitrag|seite) teilen|"
+    r"(?:jetzt teilen|(?:artikel|beitrag|seite) teilen|"
     r"(?:rezept )?drucken|drukuj|imprimer|kontakt|autor(?:in|en)?|quelle|źródło|"
     r"externer inhalt|meist gesucht|schwerpunkte|die kommentarfunktion ist geschlossen|"
     r"valora esta noticia|contexto de la noticia|compartir|partager|condividi|compartilhe|"
@@ -419,7 +419,11 @@ TAIL_SECTION = re.compile(
     rf"{_MORE_TO_READ})[\s:.!…]*"
 )
 #: The heading of a closing author box.
-AUTHOR_BOX = re.compile(r"(?i)(?:about the (?:author|writer)|meet the author|written by)\b")
+AUTHOR_BOX = re.compile(
+    r"(?i)(?:about the (?:author|writer)|meet the author|written by|"
+    r"über (?:den autor|die autorin)|zum autor|zur autorin|à propos de l'auteur|"
+    r"sobre (?:el|la|o|a) autor|l'autore|over de auteur|o autorze)\b"
+)
 #: An author name shaped like a person's: two or three capitalised words (``Jean-Luc Aufranc``).
 PERSON_NAME = re.compile(r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,2}")
 #: Words in an author field that name an organisation or a team, not a person.
