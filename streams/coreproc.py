@@ -152,8 +152,7 @@ class ProcessCore(Core):
 
     def _call(self, incoming: Incoming) -> Sequence[Output]:
         """Runs in the executor thread: send the record, wait for the answer."""
-        if self.conn is None:
-            self.start()
+        self._ensure_started()
         assert self.conn is not None and self.process is not None
         conn, process = self.conn, self.process
         try:
@@ -194,10 +193,15 @@ class ProcessCore(Core):
             if reason is not None:
                 metrics.CORE_RESTARTS.labels(stage=self.stage, reason=reason).inc()
 
+    def _ensure_started(self) -> None:
+        if self.conn is None:
+            self.start()
+
     async def run(self, incoming: Incoming, timeout_s: float) -> Sequence[Output]:
-        # The wait for a process start is inside the executor too, but is not the record's
-        # time: it is short (the forkserver has the imports done) except for the very first.
-        future = asyncio.get_running_loop().run_in_executor(self.executor, self._call, incoming)
+        loop = asyncio.get_running_loop()
+        if self.conn is None:  # replaced after the last record: the start is not this one's time
+            await loop.run_in_executor(self.executor, self._ensure_started)
+        future = loop.run_in_executor(self.executor, self._call, incoming)
         try:
             return await asyncio.wait_for(asyncio.shield(future), timeout_s)
         except TimeoutError:
