@@ -450,7 +450,8 @@ def parse_article(
     """
     limits = limits or DEFAULT_LIMITS
     text, utf8 = decode_page(html, charset=charset, content_type=content_type, limits=limits)
-    check_shape(text if utf8 is None else utf8)  # what would make building the tree costly
+    # what would make building the tree costly
+    check_shape(text if utf8 is None else utf8, limits.max_nodes)
     try:
         tree = LexborHTMLParser(text if utf8 is None else utf8)
     except Exception as exc:  # selectolax raises bare errors on internal failures
