@@ -154,6 +154,8 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
     for line in _FURNITURE_LINE_RE.finditer(text):  # Our Standards: The Thomson Reuters Trust...
         occupy(occupied, line.start(), line.end())
     found: list[Mention] = []
+    quoted_titles = [m.span(1) for m in _QUOTED_RE.finditer(text)
+                     if _is_title_case(m.group(1)) and " " in m.group(1)]
     headed = [match.span() for match in _SPAN_RE.finditer(text)
               if rules.suffix_type_en(match.group(0).rstrip(".").split())]
     longer = [] if confirm is not None and _is_title_case(text) else _longer_names(
@@ -178,6 +180,8 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
             continue
         found.append(Mention(start, end, text[start:end], known.type, known.source,
                              known.confidence, known))
+        occupy(occupied, start, end)
+    for start, end in quoted_titles:  # the "Keyboard Specs at a Glance" section: a title
         occupy(occupied, start, end)
     for start, end, prefix in longer:
         if prefix == "organization" and not overlaps(occupied, start, end):
@@ -228,14 +232,39 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
             untyped = [Mention(m.start, m.end, m.surface, "other", "weak", 0.1)
                        for m in untyped]
         claim(untyped)
-    found = _surnames_not_places(found)
+    found = _campuses(text, _surnames_not_places(found))
     found.sort(key=lambda m: m.start)
     return found
+
+
+_CAMPUS_RE = re.compile(r"\b(?:University|College) of [A-Z][\w.]*(?: [A-Z][\w.]*)*$")
+
+
+def _campuses(text: str, found: list[Mention]) -> list[Mention]:
+    """``University of California, Los Angeles``: a university named with its campus's place
+    after a comma is one organisation, not the university and the city."""
+    places = {m.start: m for m in found if m.type == "location"}
+    out, dropped = [], set()
+    for mention in found:
+        place = places.get(mention.end + 2)
+        if (mention.type == "organization" and place is not None
+                and text[mention.end:mention.end + 2] == ", "
+                and _CAMPUS_RE.search(mention.surface)):
+            out.append(Mention(mention.start, place.end, text[mention.start:place.end],
+                               "organization", "rule", 0.6))
+            dropped.add(place.start)
+        else:
+            out.append(mention)
+    return [m for m in out if not (m.type == "location" and m.start in dropped)]
 
 
 # A line in capitals with three or more words (a subhead: WHAT ARE THE TARIFFS?); a dateline
 # (SAN JOSE, Calif.--) has lower-case letters on its line.
 _CAPS_LINE_RE = re.compile(r"(?m)^(?=(?:[^a-z\n]*?[A-Z]{2,}\b){3})[^a-z\n]+$")
+# A quoted phrase: in title case (the "Keyboard Specs at a Glance" section, the practice note
+# "Saving Costs by Bringing More Legal Work In-House"), the title of a work or a section, whose
+# capitals say nothing about names (names the lexicon knows inside it still count).
+_QUOTED_RE = re.compile(r"[\"“]([^\"“”\n]{3,120})[\"”]")
 # Wire and press-release lines that name no entity of the story.
 _FURNITURE_LINE_RE = re.compile(r"(?m)^(?:Our Standards:|Image Credits?:|Media Contacts?:).*$")
 # The country Georgia rather than the US state: its capital, region, people or neighbours nearby.
@@ -329,10 +358,13 @@ def _surnames_not_places(found: list[Mention]) -> list[Mention]:
 def _not_a_name(surface: str, lexicon: Lexicon) -> bool:
     """A date or time (``Aug``, ``GMT Thursday``, ``Pacific Time``), a nationality or a party's
     adjective (``South Korean``, ``Japanese``, ``Republican``), page furniture or a unit
-    (``Media Contact``, ``Image Credits``, ``Celsius``), or a legal form alone (``Inc.``)."""
+    (``Media Contact``, ``Image Credits``, ``Celsius``), a legal form alone (``Inc.``), or an
+    adjective made with a hyphen (``AI-driven``)."""
     parts = surface.split()
     if not parts:
         return True
+    if _HYPHEN_ADJECTIVE_RE.search(parts[-1]):
+        return True  # AI-driven, GitHub-hosted, SCA-certified: an adjective, not a name
     if all(p.rstrip(".,") in _DATE_WORDS for p in parts) or (
             len(parts) >= 2 and parts[-1] == "Time"):
         return True
@@ -394,9 +426,22 @@ def _model_mention(text: str, start: int, end: int, etype: str,
                        known.confidence, known)
     if etype in ("person", "organization", "location") and _model_number(surface.split()):
         etype = "product"  # Volt 276, Snapdragon 8 Elite, HBM4: a model number
+    elif surface.split()[-1] in _CONCEPT_ENDS:
+        etype = "other"  # the Ferber Method, the Digital Services Act
     return Mention(start, start + len(surface), surface, etype, "model", 0.6)
 
 
+# Last words of names of laws, methods, indices and documents: named, but no person, body or
+# place (the Affordable Care Act, the Ferber Method, the Consumer Price Index).
+_CONCEPT_ENDS = frozenset(words(
+    "Act Acts Treaty Accord Accords Amendment Doctrine Method Technique Principle Theory Effect "
+    "Syndrome Index Spreadsheet Template Checklist Worksheet Calculator Framework Protocol "
+    "Hypothesis Paradox Prize Diet"
+))
+# The last part of an adjective made with a hyphen (AI-driven, GitHub-hosted, SCA-certified).
+_HYPHEN_ADJECTIVE_RE = re.compile(
+    r"-(?:driven|based|powered|certified|generated|hosted|friendly|free|style|like|related|owned|"
+    r"backed|led|made|focused|ready|native|enabled|compatible|approved|sized|inspired|specific)$")
 # A word with a letter and a digit (S25, HBM4, Px7, B200), or a number after a name (Volt 276).
 _MODEL_NUMBER_RE = re.compile(r"[A-Za-z][A-Za-z\-]*\d[\w\-]*|\d+[A-Za-z]{0,2}")
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d|\d+(?:st|nd|rd|th|s)")
@@ -420,7 +465,7 @@ def _model_number(parts: list[str]) -> bool:
 
 # Where a model span runs over a separator of headings and product lists (``Surfshark Speed -
 # Good``, ``Model | The``, ``Chainsaw Man - The``) or an ``and`` between capitalised words.
-_JOINT_RE = re.compile(r" and (?=[A-Z])|\s+[-–—|:]\s+|\s*\|\s*")
+_JOINT_RE = re.compile(r" and (?=[A-Z])|\s+[-–—|:]\s+|\s*\|\s*|['’]s\s+(?=[A-Z])")
 
 
 def _and_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -609,6 +654,8 @@ def _candidate(text: str, start: int, end: int, midsentence: set[str],
     known = lexicon.lookup(surface)
     if known is not None:
         return Mention(start, end, surface, known.type, known.source, known.confidence, known)
+    if len(words) > 1 and words[-1] in _CONCEPT_ENDS:
+        return Mention(start, end, surface, "other", "rule", 0.5)  # Affordable Care Act
     by_suffix = rules.suffix_type_en(words)
     if by_suffix == "organization" and not titled:  # Acme Corp. said: organisations speak too
         return Mention(start, end, surface, by_suffix, "rule", 0.6)
