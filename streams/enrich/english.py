@@ -221,10 +221,15 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
     # Los Angeles Lakers, Denver Nuggets: a known place and more words is not that place
     teams = frozenset((s, e) for s, e, prefix in longer if prefix == "location")
     if untyped:
-        claim([m for s, e, t in en_model.spans_around(enricher.en_model, text,
-                                                       [m.start for m in untyped])
-               for ps, pe in _and_parts(text, s, e)
-               if (m := _model_mention(text, ps, pe, t, lexicon, teams))])
+        modelled = [m for s, e, t in en_model.spans_around(enricher.en_model, text,
+                                                           [m.start for m in untyped])
+                    for ps, pe in _and_parts(text, s, e)
+                    if (m := _model_mention(text, ps, pe, t, lexicon, teams))]
+        if modelled:
+            lower = frozenset(_LOWER_WORD_RE.findall(text))
+            modelled = [m for m in modelled if m.known is not None
+                        or not _common_words(m, lower, enricher.given_names)]
+        claim(modelled)
         if enricher.en_model is not None:
             # the model has read these characters and found no name: what is left (``HR``,
             # ``Yes``, ``Media Contact``) names something only where the same surface is typed
@@ -235,6 +240,23 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
     found = _campuses(text, _surnames_not_places(found))
     found.sort(key=lambda m: m.start)
     return found
+
+
+_LOWER_WORD_RE = re.compile(r"(?<![\w.'’-])[a-z][a-z]+(?![\w'’-])")
+
+
+def _common_words(mention: Mention, lower: frozenset[str], given_names: frozenset[str]) -> bool:
+    """Whether an unknown name from the model is a capitalised common phrase of the text: one
+    word, or a "person" without a given name, with a word that the same text also writes in
+    lower case (``Run Easy`` where the text says "run easy", ``Waterfall``, ``Deep Calm``).
+    Surnames and brands are rarely also common words of the text that names them."""
+    words = mention.surface.split()
+    if words[0] in given_names:
+        return False
+    common = [word.lower() in lower for word in words
+              if len(word) > 2 and not word.isupper() and word[1:].islower()]
+    return any(common) if len(words) == 1 or mention.type == "person" else (
+        len(common) == len(words) and all(common))
 
 
 _CAMPUS_RE = re.compile(r"\b(?:University|College) of [A-Z][\w.]*(?: [A-Z][\w.]*)*$")
