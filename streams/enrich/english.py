@@ -446,11 +446,32 @@ def _model_mention(text: str, start: int, end: int, etype: str,
     if known is not None:
         return Mention(start, start + len(surface), surface, known.type, known.source,
                        known.confidence, known)
+    if _ACRONYM_RE.fullmatch(surface) and _MODIFIER_RE.match(text, start + len(surface)) and (
+            not _spelt_out(text, surface)):
+        return None  # HR teams, PTO policy, DNS records: an acronym of a common noun
     if etype in ("person", "organization", "location") and _model_number(surface.split()):
         etype = "product"  # Volt 276, Snapdragon 8 Elite, HBM4: a model number
     elif surface.split()[-1] in _CONCEPT_ENDS:
         etype = "other"  # the Ferber Method, the Digital Services Act
     return Mention(start, start + len(surface), surface, etype, "model", 0.6)
+
+
+# One upper-case word of two to six letters (HR, MBA, FAFSA; not U.S., which is dotted).
+_ACRONYM_RE = re.compile(r"[A-Z][A-Z&]{1,5}")
+
+
+# A lower-case word after an acronym that makes it a modifier (HR teams, an MBA program),
+# unlike a verb or a function word after a body's acronym (LSC is, the FDA said, FSC-certified).
+_MODIFIER_RE = re.compile(
+    r" (?!(?:is|are|was|were|has|have|had|said|says|will|would|can|could|may|must|should|to|and|"
+    r"or|of|in|on|at|for|with|by|from|as|that|which|who|also|announced|reported|issued|"
+    r"released|found|launched|requires|offers|provides|recommends|approved|added)\b)[a-z]{3,}")
+
+
+def _spelt_out(text: str, acronym: str) -> bool:
+    """Whether the text spells the acronym out, as news style does for a body on first
+    reference: ``Legal Services Corporation (LSC)``, ``LSC (Legal Services Corporation)``."""
+    return f"({acronym})" in text or f"{acronym} (" in text
 
 
 # Last words of names of laws, methods, indices and documents: named, but no person, body or
