@@ -188,7 +188,7 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
             # Kakao Ventures, Hanwha Ocean: a unit of the company, itself an organisation
             found.append(Mention(start, end, text[start:end], "organization", "rule", 0.55))
             occupy(occupied, start, end)
-    for dateline in _datelines(text, lexicon):
+    for dateline in [*_datelines(text, lexicon), *_postal_states(text, lexicon)]:
         if not overlaps(occupied, dateline.start, dateline.end):
             occupy(occupied, dateline.start, dateline.end)
             found.append(dateline)
@@ -586,6 +586,37 @@ def _datelines(text: str, lexicon: Lexicon) -> list[Mention]:
             if len(surface) >= 2:
                 out.append(known_or(lexicon, start, start + len(surface), surface, "location",
                                     0.65))  # above the model's 0.6: SAN JOSE is San Jose
+    return out
+
+
+# US postal state codes and their states' names (New York, Washington and Georgia left out: the
+# lexicon's names of those are the city, the capital and the country).
+_POSTAL_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "Washington, D.C.",
+    "FL": "Florida", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana",
+    "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine",
+    "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NC": "North Carolina",
+    "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
+    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
+    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WV": "West Virginia",
+    "WI": "Wisconsin", "WY": "Wyoming",
+}
+# A postal code after a town and a comma (Austin, TX 78701; Denver, CO.).
+_POSTAL_RE = re.compile(r"(?<=[a-z], )([A-Z]{2})(?=\s+\d{5}|[\s.,;)]|$)")
+
+
+def _postal_states(text: str, lexicon: Lexicon) -> list[Mention]:
+    """The state of an address or a place line, written as its postal code (``Austin, TX``)."""
+    out = []
+    for match in _POSTAL_RE.finditer(text):
+        state = _POSTAL_STATES.get(match.group(1))
+        known = lexicon.lookup(state) if state else None
+        if known is not None:
+            out.append(Mention(match.start(1), match.end(1), match.group(1), known.type,
+                               known.source, known.confidence, known))
     return out
 
 
