@@ -160,9 +160,6 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
               if rules.suffix_type_en(match.group(0).rstrip(".").split())]
     longer = [] if confirm is not None and _is_title_case(text) else _longer_names(
         text, lexicon, enricher)
-    context = confirm or text  # a title: its body
-    us_georgia = (_US_GEORGIA_RE.search(context) is not None
-                  or _GEORGIA_COUNTRY_RE.search(context) is None)
     for start, end, known in lexicon.scan(text):
         if overlaps(occupied, start, end) or any(s <= start < e for s, e, _ in longer):
             continue  # SoftBank Ventures Asia, CJ Logistics: another name that starts the same
@@ -174,7 +171,7 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
             # Michael Jordan: a person's surname; University of California, Texas Department of
             # Transportation: part of a longer name with its own head word
             continue
-        if known.id == "loc:GE" and us_georgia:  # BRYAN COUNTY, Ga.: the US state, no id here
+        if known.id == "loc:GE" and _us_georgia(confirm or text):  # a title: its body
             found.append(Mention(start, end, text[start:end], "location", "rule", 0.6))
             occupy(occupied, start, end)
             continue
@@ -225,10 +222,8 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
                                                            [m.start for m in untyped])
                     for ps, pe in _and_parts(text, s, e)
                     if (m := _model_mention(text, ps, pe, t, lexicon, teams))]
-        if modelled:
-            lower = frozenset(_LOWER_WORD_RE.findall(text))
-            modelled = [m for m in modelled if m.known is not None
-                        or not _common_words(m, lower, enricher.given_names)]
+        modelled = [m for m in modelled if m.known is not None
+                    or not _common_words(m, text, enricher.given_names)]
         claim(modelled)
         if enricher.en_model is not None:
             # the model has read these characters and found no name: what is left (``HR``,
@@ -242,10 +237,12 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
     return found
 
 
-_LOWER_WORD_RE = re.compile(r"(?<![\w.'’-])[a-z][a-z]+(?![\w'’-])")
+def _written_lower(text: str, word: str) -> bool:
+    """Whether ``text`` has ``word`` in lower case as a word of its own (not inside another)."""
+    return re.search(rf"(?<![\w.'’-]){re.escape(word.lower())}(?![\w'’-])", text) is not None
 
 
-def _common_words(mention: Mention, lower: frozenset[str], given_names: frozenset[str]) -> bool:
+def _common_words(mention: Mention, text: str, given_names: frozenset[str]) -> bool:
     """Whether an unknown name from the model is a capitalised common phrase of the text: one
     word, or a "person" without a given name, with a word that the same text also writes in
     lower case (``Run Easy`` where the text says "run easy", ``Waterfall``, ``Deep Calm``).
@@ -253,10 +250,10 @@ def _common_words(mention: Mention, lower: frozenset[str], given_names: frozense
     words = mention.surface.split()
     if words[0] in given_names:
         return False
-    common = [word.lower() in lower for word in words
-              if len(word) > 2 and not word.isupper() and word[1:].islower()]
-    return any(common) if len(words) == 1 or mention.type == "person" else (
-        len(common) == len(words) and all(common))
+    plain = [word for word in words if len(word) > 2 and word[1:].islower()]
+    if len(words) == 1 or mention.type == "person":
+        return any(_written_lower(text, word) for word in plain)
+    return len(plain) == len(words) and all(_written_lower(text, word) for word in plain)
 
 
 _CAMPUS_RE = re.compile(r"\b(?:University|College) of [A-Z][\w.]*(?: [A-Z][\w.]*)*$")
@@ -278,6 +275,13 @@ def _campuses(text: str, found: list[Mention]) -> list[Mention]:
         else:
             out.append(mention)
     return [m for m in out if not (m.type == "location" and m.start in dropped)]
+
+
+def _us_georgia(text: str) -> bool:
+    """Whether ``Georgia`` in ``text`` is the US state (no id): a US cue (``BRYAN COUNTY,
+    Ga.``, Atlanta), or no cue of the country (Tbilisi, Georgian, its neighbours)."""
+    return (_US_GEORGIA_RE.search(text) is not None
+            or _GEORGIA_COUNTRY_RE.search(text) is None)
 
 
 # A line in capitals with three or more words (a subhead: WHAT ARE THE TARIFFS?); a dateline
@@ -605,13 +609,15 @@ _POSTAL_STATES = {
     "WI": "Wisconsin", "WY": "Wyoming",
 }
 # A postal code after a town and a comma (Austin, TX 78701; Denver, CO.).
-_POSTAL_RE = re.compile(r"(?<=[a-z], )([A-Z]{2})(?=\s+\d{5}|[\s.,;)]|$)")
+_POSTAL_RE = re.compile(r", ([A-Z]{2})(?=\s+\d{5}|[\s.,;)]|$)")
 
 
 def _postal_states(text: str, lexicon: Lexicon) -> list[Mention]:
     """The state of an address or a place line, written as its postal code (``Austin, TX``)."""
     out = []
     for match in _POSTAL_RE.finditer(text):
+        if not text[match.start() - 1:match.start()].islower():
+            continue  # Austin, TX; not TX alone or after another code
         state = _POSTAL_STATES.get(match.group(1))
         known = lexicon.lookup(state) if state else None
         if known is not None:
