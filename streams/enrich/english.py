@@ -175,6 +175,8 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
             found.append(Mention(start, end, text[start:end], "location", "rule", 0.6))
             occupy(occupied, start, end)
             continue
+        if known.type == "product" and (model := _MODEL_TAIL_RE.match(text, end)):
+            end = model.end()  # iPhone 16 Pro Max, Galaxy S25 Edge: a model of the product line
         found.append(Mention(start, end, text[start:end], known.type, known.source,
                              known.confidence, known))
         occupy(occupied, start, end)
@@ -287,6 +289,11 @@ def _us_georgia(text: str) -> bool:
 # A line in capitals with three or more words (a subhead: WHAT ARE THE TARIFFS?); a dateline
 # (SAN JOSE, Calif.--) has lower-case letters on its line.
 _CAPS_LINE_RE = re.compile(r"(?m)^(?=(?:[^a-z\n]*?[A-Z]{2,}\b){3})[^a-z\n]+$")
+# What follows a product line's name in a model's name: a model number, then model words
+# (iPhone 16 Pro Max, Galaxy S25 Edge, Windows 11), or model words alone (iPhone Air).
+_MODEL_WORDS = r"(?:Pro|Max|Ultra|Plus|Air|Edge|Mini|mini|Lite|Fold\d*|Flip\d*|SE|FE|XL|AI)"
+_MODEL_TAIL_RE = re.compile(
+    rf"(?: (?:[A-Z]{{1,3}}\d+[A-Za-z]{{0,3}}|\d{{1,2}}|{_MODEL_WORDS}))+(?![\w.,-]\d)(?![\w-])")
 # A quoted phrase: in title case (the "Keyboard Specs at a Glance" section, the practice note
 # "Saving Costs by Bringing More Legal Work In-House"), the title of a work or a section, whose
 # capitals say nothing about names (names the lexicon knows inside it still count).

@@ -114,3 +114,14 @@ def test_new_gazetteer_rows_link_their_names() -> None:
     assert found["Internal Revenue Service"][1] == "org:irs"
     assert found["Cincinnati"][1] == "loc:cincinnati"
     assert found["Labour Party"][1] == "org:uk-labour-party"
+
+
+def test_a_model_of_a_known_product_line_keeps_the_line_s_id() -> None:
+    found = enrich(article("Phones", "The iPhone 16 Pro Max and the iPhone Air sold out, and "
+                           "Windows 11 shipped with Bluetooth 5.3 support.",
+                           language="en")).entities
+    forms = {form: e.id for e in found for form in e.surface_forms}
+    assert forms.get("iPhone 16 Pro Max") == "prd:iphone"
+    assert forms.get("iPhone Air") == "prd:iphone"
+    assert forms.get("Windows 11") == "prd:windows"
+    assert forms.get("Bluetooth") == "prd:bluetooth"  # a version number is not a model
