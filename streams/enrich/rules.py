@@ -89,7 +89,8 @@ LOC_SUFFIXES_EN = frozenset(
     words(
         "City County Province State River Island Islands Mountain Mountains Street Valley Lake "
         "Sea Ocean Bay Airport Station Square Park Peninsula Strait Region District Avenue Road "
-        "Boulevard Forest Desert Canyon Beach Coast Highway Bridge Gulf Isle Cape Trail Trails"
+        "Boulevard Forest Desert Canyon Beach Coast Highway Bridge Gulf Isle Cape Trail Trails "
+        "Bayou Creek Harbor Harbour Falls"
     )
 )
 # Words of a photo or data credit after the source's name (사진=국립공원공단 제공, 통계청 자료).
