@@ -73,3 +73,21 @@ def test_both_analysers_read_the_seed_article() -> None:
     nouns = [{(t.start, t.form) for t in analyser.tokenize(text) if t.tag in ("NNG", "NNP")}
              for analyser in (mecab(), default_enricher().analyser)]
     assert len(nouns[0] & nouns[1]) >= 0.6 * min(map(len, nouns))
+
+
+def test_enricher_with_mecab_finds_the_seed_names() -> None:
+    """NEWSSTREAM_KO_ANALYSER=mecab: MeCab-ko's morphemes and the CRF trained on them."""
+    from .test_generic import article
+
+    enricher = default_enricher().with_analyser("mecab")
+    assert enricher.crf is not None and enricher.crf.path.endswith("model-mecab.crfsuite")
+    result = enricher.enrich(article("오픈AI, 서울서 발표", "샘 올트먼 오픈AI 대표는 서울에서 "
+                                     "이재명 대통령을 만났다고 밝혔다."))
+    ids = {entity.id for entity in result.entities}
+    assert {"org:openai", "loc:seoul"} <= ids
+    assert any(e.name == "이재명" and e.type == "person" for e in result.entities)
+
+
+def test_unknown_analyser_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="unknown Korean analyser 'sudachi'"):
+        resources.load_analyser("sudachi")
