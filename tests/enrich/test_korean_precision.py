@@ -198,3 +198,19 @@ def test_one_word_crf_person_needs_a_title_a_korean_shape_or_a_full_name() -> No
     mentions = [crf_person(s) for s in ("라미도스", "윤하람", "토마스 베르크", "베르크",
                                         "오르테가")]
     assert korean.unsupported_people(mentions, [text]) == {"라미도스"}
+
+
+def test_korean_media_districts_and_cities_are_known() -> None:
+    entities = _entities("[스포츠동아 박하람 기자] 닐슨코리아에 따르면 시청률이 올랐다. "
+                         "마포·송파 아파트값이 뛰었고 평택과 이천의 공장도 늘었다.")
+    ids = {e.id for e in entities}
+    assert {"org:sports-donga", "org:nielsen-korea", "loc:mapo", "loc:songpa",
+            "loc:pyeongtaek", "loc:icheon"} <= ids
+
+
+def test_city_names_that_are_common_words_need_their_suffix() -> None:
+    entities = _entities("전주 대비 매출이 늘었고 양산 일정도 앞당겼다. "
+                         "청주시와 경주시는 협약을 맺었다.")
+    ids = {e.id for e in entities}
+    assert {"loc:cheongju", "loc:gyeongju"} <= ids
+    assert not {"loc:jeonju", "loc:yangsan"} & ids
