@@ -302,9 +302,41 @@ def _crf_names(
                 and len(mention.surface.split()) >= 3 and _phrase(tokens, start, end)):
             mention.type = "other"  # 미운 우리 새끼, 유 퀴즈 온 더 블럭: a title, not a person
         out.append(mention)
-    if split_chains:  # 공군, 본회의, 사무총장, 재경본부장: words of the dictionary, not names
+    if split_chains:  # 상무부 청사, 클러스터 주변; 공군, 본회의: dictionary words, not names
+        out = [_without_common_tail(text, m, tokens, lexicon, wikidata) for m in out]
         out = [m for m in out if m.source != "crf" or not _common_noun(m, tokens)]
     return out
+
+
+def _without_common_tail(text: str, mention: Mention, tokens: list[Any], lexicon: Lexicon,
+                         wikidata: Mapping[str, str]) -> Mention:
+    """A CRF span of several words without its last words while Kiwi reads them as common
+    nouns (``상무부 청사``, ``KB증권 리서치센터장``, ``용인 클러스터``): the name, then the
+    building, title or thing of it that the sentence talks about. The lexicon or WikiData types
+    what is left if they know it; else it keeps the CRF's type."""
+    if mention.source != "crf" or " " not in mention.surface:
+        return mention
+    starts = [t.start for t in tokens]
+    end = mention.end
+    while True:
+        space = text.rfind(" ", mention.start, end)
+        if space <= mention.start:
+            break
+        first = bisect_left(starts, space + 1)
+        tail = [t for t in tokens[first:] if t.start < end]
+        if not tail or any(t.tag != "NNG" for t in tail) or rules.suffix_type_ko(
+                text[space + 1:end]) is not None:
+            break
+        end = space
+    if end == mention.end:
+        return mention
+    surface = text[mention.start:end]
+    known = lexicon.lookup(surface)
+    if known is not None:
+        return Mention(mention.start, end, surface, known.type, known.source, known.confidence,
+                       known)
+    etype = wikidata.get(surface, mention.type)
+    return Mention(mention.start, end, surface, etype, mention.source, mention.confidence)
 
 
 def _common_noun(mention: Mention, tokens: list[Any]) -> bool:

@@ -49,11 +49,6 @@ XFAIL: dict[str, str] = {
         "한도윤 as location, 국토교통부 only inside '국토교통부 전세사기피해지원위원회' (+1 "
         "more)"
     ),
-    "ko-mbn-voice-phishing": (
-        "fragment: 박 (person); fragment: 김 (person); must-find: 서울 only inside '서울 "
-        "송파구', 송파구 only inside '서울 송파구', 서울중앙지검 only inside '서울중앙지검 "
-        "수사관' (+6 more)"
-    ),
     "ko-jtbc-us-china-chips": (
         "must-find: 시안 only inside '중국 시안', missed 우시, missed 황보연"
     ),

@@ -214,3 +214,9 @@ def test_city_names_that_are_common_words_need_their_suffix() -> None:
     ids = {e.id for e in entities}
     assert {"loc:cheongju", "loc:gyeongju"} <= ids
     assert not {"loc:jeonju", "loc:yangsan"} & ids
+
+
+def test_common_noun_words_after_a_name_are_cut() -> None:
+    forms = _forms(_entities("김하람 한빛증권 리서치센터장은 전망을 내놨다. 조사단은 미 국무부 "
+                             "청사 앞에서 기다렸다. 가람 클러스터 주변 땅값이 올랐다."))
+    assert not any(form.endswith(("리서치센터장", "청사", "주변")) for form in forms)
