@@ -312,7 +312,8 @@ def _without_common_tail(text: str, mention: Mention, tokens: list[Any], lexicon
                          wikidata: Mapping[str, str]) -> Mention:
     """A CRF span of several words without its last words while Kiwi reads them as common
     nouns (``상무부 청사``, ``KB증권 리서치센터장``, ``용인 클러스터``): the name, then the
-    building, title or thing of it that the sentence talks about. The lexicon or WikiData types
+    building, title or thing of it that the sentence talks about. Not a word that ends names
+    of venues (``블라이더필즈 컨트리클럽``: ``rules.NAME_HEADS_KO``) or has a name's suffix. The lexicon or WikiData types
     what is left if they know it; else it keeps the CRF's type."""
     if mention.source != "crf" or " " not in mention.surface:
         return mention
@@ -324,8 +325,9 @@ def _without_common_tail(text: str, mention: Mention, tokens: list[Any], lexicon
             break
         first = bisect_left(starts, space + 1)
         tail = [t for t in tokens[first:] if t.start < end]
-        if not tail or any(t.tag != "NNG" for t in tail) or rules.suffix_type_ko(
-                text[space + 1:end]) is not None:
+        word = text[space + 1:end]
+        if not tail or any(t.tag != "NNG" for t in tail) or word.endswith(
+                rules.NAME_HEADS_KO) or rules.suffix_type_ko(word) is not None:
             break
         end = space
     if end == mention.end:

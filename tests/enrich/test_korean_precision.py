@@ -220,3 +220,10 @@ def test_common_noun_words_after_a_name_are_cut() -> None:
     forms = _forms(_entities("김하람 한빛증권 리서치센터장은 전망을 내놨다. 조사단은 미 국무부 "
                              "청사 앞에서 기다렸다. 가람 클러스터 주변 땅값이 올랐다."))
     assert not any(form.endswith(("리서치센터장", "청사", "주변")) for form in forms)
+
+
+
+def test_venue_head_words_stay_in_the_name() -> None:
+    forms = _forms(_entities("선수는 미국 인디애나주 사우스벤드의 오크하버 컨트리클럽(파71)에서 "
+                             "열린 대회에서 우승했다."))
+    assert "오크하버 컨트리클럽" in forms
