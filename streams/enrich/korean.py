@@ -313,8 +313,9 @@ def _without_common_tail(text: str, mention: Mention, tokens: list[Any], lexicon
     """A CRF span of several words without its last words while Kiwi reads them as common
     nouns (``상무부 청사``, ``KB증권 리서치센터장``, ``용인 클러스터``): the name, then the
     building, title or thing of it that the sentence talks about. Not a word that ends names
-    of venues (``블라이더필즈 컨트리클럽``: ``rules.NAME_HEADS_KO``) or has a name's suffix. The lexicon or WikiData types
-    what is left if they know it; else it keeps the CRF's type."""
+    of venues (``블라이더필즈 컨트리클럽``: ``rules.NAME_HEADS_KO``) or has a name's suffix.
+    The lexicon or WikiData types what is left if they know it; else it keeps the CRF's
+    type."""
     if mention.source != "crf" or " " not in mention.surface:
         return mention
     starts = [t.start for t in tokens]
