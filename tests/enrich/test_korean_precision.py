@@ -227,3 +227,11 @@ def test_venue_head_words_stay_in_the_name() -> None:
     forms = _forms(_entities("선수는 미국 인디애나주 사우스벤드의 오크하버 컨트리클럽(파71)에서 "
                              "열린 대회에서 우승했다."))
     assert "오크하버 컨트리클럽" in forms
+
+
+def test_credit_patterns_need_their_whole_shape() -> None:
+    from streams.enrich import generic
+
+    for text in ("[부산/가람통신] 시는 새 계획을 냈다.", "오늘 뉴스 정리입니다.\n",
+                 "KBS 뉴스 정해린입니다만 아직 확인되지 않았습니다."):
+        assert not generic.credited_names(text, base_lexicon()), text
