@@ -30,6 +30,18 @@ RECORDS_LOST = Counter(
     "the dead letter (each is logged with its topic, partition, offset and key).",
     ["stage"],
 )
+CORE_RESTARTS = Counter(
+    "news_stage_core_restarts",
+    "Core processes of a stage killed and replaced (streams/coreproc.py): reason=timeout (a "
+    "record ran past the stage timeout), rss (over NEWSSTREAM_CORE_MAX_RSS_MB after a record), "
+    "crash (the process died on a record).",
+    ["stage", "reason"],
+)
+CORE_RSS = Gauge(
+    "news_stage_core_rss_bytes",
+    "Resident memory of a stage's core process after its last record (0: not started yet).",
+    ["stage"],
+)
 PROCESSING_SECONDS = Histogram(
     "news_stage_processing_seconds",
     "Time a stage's pure core spent on one record.",

@@ -14,7 +14,7 @@ from streams.agent import Outputs, register_stage
 from streams.enrich import Enricher
 from streams.records import Article, article_from_dict
 from streams.settings import Settings
-from streams.stage import Incoming, Output, decode_json, encode, now_iso
+from streams.stage import Handler, Incoming, Output, decode_json, encode, now_iso
 from streams.status import hooks as status_hooks
 from streams.topics import ARTICLES, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS
 
@@ -76,5 +76,7 @@ def warm_up(settings: Settings) -> Enricher:
 
 
 def register(app: faust.App, settings: Settings, outputs: Outputs) -> None:
-    handler = functools.partial(handle, enricher=warm_up(settings))
-    register_stage(app, STAGE, ARTICLES, handler, settings, outputs)
+    def make_handler(settings: Settings) -> Handler:
+        return functools.partial(handle, enricher=warm_up(settings))
+
+    register_stage(app, STAGE, ARTICLES, make_handler, settings, outputs)

@@ -158,7 +158,9 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
               if rules.suffix_type_en(match.group(0).rstrip(".").split())]
     longer = [] if confirm is not None and _is_title_case(text) else _longer_names(
         text, lexicon, enricher)
-    us_georgia = _US_GEORGIA_RE.search(confirm or text) is not None  # a title: its body
+    context = confirm or text  # a title: its body
+    us_georgia = (_US_GEORGIA_RE.search(context) is not None
+                  or _GEORGIA_COUNTRY_RE.search(context) is None)
     for start, end, known in lexicon.scan(text):
         if overlaps(occupied, start, end) or any(s <= start < e for s, e, _ in longer):
             continue  # SoftBank Ventures Asia, CJ Logistics: another name that starts the same
@@ -236,6 +238,10 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
 _CAPS_LINE_RE = re.compile(r"(?m)^(?=(?:[^a-z\n]*?[A-Z]{2,}\b){3})[^a-z\n]+$")
 # Wire and press-release lines that name no entity of the story.
 _FURNITURE_LINE_RE = re.compile(r"(?m)^(?:Our Standards:|Image Credits?:|Media Contacts?:).*$")
+# The country Georgia rather than the US state: its capital, region, people or neighbours nearby.
+# English copy that names none of them means the state far more often (a plant "in Georgia").
+_GEORGIA_COUNTRY_RE = re.compile(r"\b(?:Tbilisi|Georgian|Caucasus|Abkhazia|Ossetia|Batumi|Armenia"
+                                 r"|Azerbaijan|Moldova|Kremlin|Georgian Dream)\b")
 # The US state of Georgia rather than the country: its AP abbreviation or its cities nearby.
 _US_GEORGIA_RE = re.compile(r"\bGa\.(?=[\s,]|$)|\b(?:Atlanta|Savannah|Augusta|Macon)\b"
                             r"|\bstate of Georgia\b|\bGeorgia (?:Gov\.|governor|lawmakers)")
@@ -379,17 +385,51 @@ def _model_mention(text: str, start: int, end: int, etype: str,
     if etype == "location" and (start, start + len(surface)) in teams:
         etype = "organization"
     if len(surface) < 2 or not (surface[0].isupper() or surface[0].isdigit()) or (
-            surface in rules.LATIN_STOP) or (surface.split()[-1][0].islower()):
+            surface in rules.LATIN_STOP) or (surface.split()[-1][0].islower()) or (
+            surface in _COMMON_STARTS):
         return None  # ST3 Pro and, Zaopin Z2 - the: the small model's ragged ends
-    return known_or(lexicon, start, start + len(surface), surface, etype, 0.6, "model")
+    known = lexicon.lookup(surface)
+    if known is not None:
+        return Mention(start, start + len(surface), surface, known.type, known.source,
+                       known.confidence, known)
+    if etype in ("person", "organization", "location") and _model_number(surface.split()):
+        etype = "product"  # Volt 276, Snapdragon 8 Elite, HBM4: a model number
+    return Mention(start, start + len(surface), surface, etype, "model", 0.6)
+
+
+# A word with a letter and a digit (S25, HBM4, Px7, B200), or a number after a name (Volt 276).
+_MODEL_NUMBER_RE = re.compile(r"[A-Za-z][A-Za-z\-]*\d[\w\-]*|\d+[A-Za-z]{0,2}")
+_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d|\d+(?:st|nd|rd|th|s)")
+# First words of numbered places and bodies, not products (Interstate 16, Route 66, Channel 4).
+_NUMBERED_HEADS = frozenset(words(
+    "Interstate Route Highway Terminal Gate Pier Platform Building Studio Channel Chapter "
+    "Section Title Article Amendment Ward District Precinct Station Level Stage Phase Apollo"
+))
+
+
+def _model_number(parts: list[str]) -> bool:
+    """Whether a name has a model number: a word mixing letters and digits (``S25``, ``HBM4``)
+    or a number after its first word (``Volt 276``, ``Snapdragon 8 Elite``); not a year
+    (``Summit 2025``), an ordinal or a numbered road, channel or section (``Interstate 16``)."""
+    if parts[0] in _NUMBERED_HEADS:
+        return False
+    return any(_MODEL_NUMBER_RE.fullmatch(word) and not _YEAR_RE.fullmatch(word)
+               and (at > 0 or not word[0].isdigit())
+               for at, word in enumerate(parts))
+
+
+# Where a model span runs over a separator of headings and product lists (``Surfshark Speed -
+# Good``, ``Model | The``, ``Chainsaw Man - The``) or an ``and`` between capitalised words.
+_JOINT_RE = re.compile(r" and (?=[A-Z])|\s+[-–—|:]\s+|\s*\|\s*")
 
 
 def _and_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A model span cut at ``and`` between capitalised words (``Scope and Mencap``, ``Andreessen
     Horowitz and General Catalyst``): the small model joins listed names; firms joined by
-    ``and`` usually write ``&``."""
+    ``and`` usually write ``&``. Also cut at a spaced dash, bar or colon: web headings and
+    product lists (``Arlo Pro 5S 2K - Best``) put them between a name and the words after it."""
     out, at = [], start
-    for joint in re.finditer(r" and (?=[A-Z])", text[start:end]):
+    for joint in _JOINT_RE.finditer(text[start:end]):
         out.append((at, start + joint.start()))
         at = start + joint.end()
     out.append((at, end))

@@ -20,9 +20,8 @@ from streams.enrich.mention import Mention, known_or, occupy, overlaps
 from streams.enrich.rules import words
 
 if TYPE_CHECKING:
-    from kiwipiepy import Kiwi
-
     from streams.enrich.enricher import Enricher
+    from streams.enrich.tokenise import Analyser
 
 _QUOTE_RE = re.compile(r"[‘'“\"]([^‘’'“”\"\n]{2,40})[’'”\"]")
 _AFTER_QUOTE_RE = re.compile(r"(?:이?라는|란|인)?\s*([가-힣]+)")
@@ -51,22 +50,20 @@ _NORTH_ALONE_RE = re.compile(
 _COMPOUND_PARTICLES = frozenset("은는이가을를의에와과도로으만간측")
 
 
-def tokenize(kiwi: Kiwi, text: str) -> list[Any]:
-    """Kiwi tokens of ``text`` (``kiwi``: an enricher's analyser)."""
-    return list(kiwi.tokenize(text))
+def tokenize(analyser: Analyser, text: str) -> list[Any]:
+    """The morphemes of ``text`` (``analyser``: an enricher's)."""
+    return list(analyser.tokenize(text))
 
 
-def single_proper_noun(kiwi: Kiwi, word: str) -> bool:
+def single_proper_noun(analyser: Analyser, word: str) -> bool:
     """Whether Kiwi reads ``word`` as one proper noun (hashtags)."""
-    tokens = tokenize(kiwi, word)
+    tokens = tokenize(analyser, word)
     return len(tokens) == 1 and tokens[0].tag == "NNP"
 
 
-def tokenize_many(kiwi: Kiwi, texts: list[str]) -> list[list[Any]]:
-    """Kiwi tokens of each text, analysed in one call (blank texts give no tokens)."""
-    todo = [text for text in texts if text.strip()]
-    done = iter(kiwi.tokenize(todo)) if todo else iter(())
-    return [list(next(done)) if text.strip() else [] for text in texts]
+def tokenize_many(analyser: Analyser, texts: list[str]) -> list[list[Any]]:
+    """The morphemes of each text (blank texts give no tokens)."""
+    return list(analyser.tokenize_many(texts))
 
 
 def extract(enricher: Enricher, text: str, lexicon: Lexicon,
@@ -82,7 +79,7 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
     if not text.strip():
         return []
     if tokens is None:
-        tokens = tokenize(enricher.kiwi, text)
+        tokens = tokenize(enricher.analyser, text)
     occupied = bytearray(len(text))
     found: list[Mention] = []
     matches = _without_common_words(lexicon.scan(text), tokens)

@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from streams.enrich.tokenise import Analyser, KiwiAnalyser, MecabAnalyser
+
 if TYPE_CHECKING:
     from kiwipiepy import Kiwi
 
@@ -72,6 +74,18 @@ def load_kiwi() -> Kiwi:
     analyser = Kiwi(num_workers=1, load_typo_dict=False)
     analyser.global_config.cutoff_threshold = KIWI_CUTOFF
     return analyser
+
+
+ANALYSERS = ("kiwi", "mecab")
+
+
+def load_analyser(name: str) -> Analyser:
+    """The Korean analyser ``name`` (``NEWSSTREAM_KO_ANALYSER``: ``kiwi`` or ``mecab``)."""
+    if name == "mecab":
+        return MecabAnalyser()
+    if name == "kiwi":
+        return KiwiAnalyser(load_kiwi())
+    raise ValueError(f"unknown Korean analyser {name!r}: one of {', '.join(ANALYSERS)}")
 
 
 def load_wikidata_types() -> dict[str, str]:

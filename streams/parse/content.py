@@ -22,6 +22,7 @@ INLINE_TAGS = frozenset(
         "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em",
         "font", "i", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small", "span",
         "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "-text", "picture",
+        "ruby", "rb",
     }
 )
 KIND_OF_TAG: dict[str, BlockKind] = {

@@ -113,9 +113,6 @@ XFAIL: dict[str, str] = {
     "ko-yonhap-seoul-apartment-prices": (
         "must-find: 성동구 as person, missed 한국부동산원, 송파구 as person (+1 more)"
     ),
-    "ko-newsis-kospi-close": (
-        "must-find: missed 나스닥종합지수"
-    ),
     "ko-hani-auto-tariffs": (
         "fragment: 미 (person); must-find: missed 한-미 자유무역협정, 조지아주 only inside "
         "'조지아주 엘러벨', 엘러벨 only inside '조지아주 엘러벨' (+1 more)"
@@ -174,10 +171,6 @@ XFAIL: dict[str, str] = {
         "en-role: Speaker Mike Johnson (other); must-find: missed John Thune, missed Chuck "
         "Schumer, Mike Johnson only inside 'Speaker Mike Johnson' (+1 more)"
     ),
-    "en-reuters-hsbc-results": (
-        "en-sentence-initial: Rival Standard Chartered (other); must-find: Standard Chartered "
-        "only inside 'Rival Standard Chartered'"
-    ),
     "en-reuters-nk-missiles": (
         "en-date: Aug (other); en-nationality: North Korean (other); must-find: Joint Chiefs "
         "of Staff as other, Unification Ministry linked to unk:58eb909920ec"
@@ -188,10 +181,6 @@ XFAIL: dict[str, str] = {
     ),
     "en-bbc-france-wildfires": (
         "must-find: Aude as other, missed Lézignan-Corbières, missed Météo-France (+3 more)"
-    ),
-    "en-cnbc-stocks-nvidia-fed": (
-        "en-date: Sep (other); must-find: missed Nasdaq Composite, missed Advanced Micro "
-        "Devices, Priya Natarajan as other"
     ),
     "en-techcrunch-robotics-series-b": (
         "en-trap: Series B (other); en-byline: Image Credits (other); must-find: Lumen "
@@ -235,10 +224,6 @@ XFAIL: dict[str, str] = {
         "en-role: Land Minister Choi Jin-woo (other); must-find: Choi Jin-woo only inside "
         "'Land Minister Choi Jin-woo', Seocho only inside 'Seocho and Songpa', Songpa only "
         "inside 'Seocho and Songpa'"
-    ),
-    "en-ap-gaza-aid-rafah": (
-        "en-date: Oct (other); en-nationality: Egyptian (other); must-find: Rafah as other, "
-        "Khan Younis as other, Samira Haddad as other"
     ),
     "en-guardian-wimbledon-third-round": (
         "must-find: Isla Whitmore as other, Wimbledon as other, missed Yulia Petrova (+3 "

@@ -18,8 +18,8 @@ from streams.ingest.fetch import Fetcher
 from streams.ingest.guard import HostGuard
 from streams.ingest.push import body_limit, make_handler
 from streams.kafka import MAX_RECORD_BYTES
-from streams.parse.agent import page_of
 from streams.parse.decode import decode_html
+from streams.parse.handler import page_of
 from streams.parse.limits import ParseLimits
 from streams.records import RawHtml, article_id
 from streams.topics import RAW_HTML
