@@ -8,15 +8,21 @@ import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import REGISTRY
 
-from streams import health
+from streams import health, roll
 from streams.agent import Outputs
+from streams.broker import EmbeddedBroker
+from streams.ingest.emit import IngestGate
 from streams.kafka import faust_config
 from streams.settings import Settings
 from streams.status import web as status_web
 
 
-def create_app(settings: Settings) -> faust.App:
-    """The worker app: parse and enrich agents, Faust's Prometheus sensor on ``/metrics``."""
+def create_app(settings: Settings, embedded: EmbeddedBroker | None = None) -> faust.App:
+    """The worker app: parse and enrich agents, Faust's Prometheus sensor on ``/metrics``.
+
+    ``embedded``: the embedded broker this process started, which the worker then rolls when
+    it grows past ``NEWSSTREAM_EMBEDDED_ROLL_MB`` (streams/roll.py).
+    """
     from streams.enrich import agent as enrich_agent  # imported here: they import the cores
     from streams.ingest import runner as ingest_runner
     from streams.parse import agent as parse_agent
@@ -38,6 +44,9 @@ def create_app(settings: Settings) -> faust.App:
     enrich_agent.register(app, settings, outputs)
     health.register(app, settings)
     status_web.register(app, settings)  # /status, /status.json
-    ingest_runner.register(app, settings)  # POST /ingest; feeds when NEWSSTREAM_FEEDS_FILE
+    gate = IngestGate()
+    ingest_runner.register(app, settings, gate)  # POST /ingest; feeds when NEWSSTREAM_FEEDS_FILE
+    if embedded is not None:
+        roll.register(app, settings, embedded, gate)
     sink_worker.register(app, settings)  # PostgreSQL sink when NEWSSTREAM_SINK_POSTGRES_DSN
     return app

@@ -34,7 +34,7 @@ import orjson
 from aiohttp import web
 
 from streams import metrics
-from streams.ingest.emit import FaustSink, Sink, ingest_url, raw_from_push
+from streams.ingest.emit import FaustSink, IngestGate, Sink, ingest_url, raw_from_push
 from streams.ingest.fetch import Fetcher, FetchPolicy
 from streams.ingest.guard import HostGuard, Refused
 from streams.records import article_id
@@ -152,7 +152,7 @@ def make_handler(sink: Sink, fetcher: Callable[[], Awaitable[Fetcher]],
     return handle
 
 
-def register(app: faust.App, settings: Settings) -> None:
+def register(app: faust.App, settings: Settings, gate: IngestGate) -> None:
     """Mount POST /ingest on the worker's web server."""
     policy = FetchPolicy.from_settings(settings)
     shared: list[Fetcher] = []
@@ -163,7 +163,7 @@ def register(app: faust.App, settings: Settings) -> None:
             await shared[0].start()
         return shared[0]
 
-    handle = make_handler(FaustSink(app), fetcher, settings.max_page_bytes,
+    handle = make_handler(FaustSink(app, gate), fetcher, settings.max_page_bytes,
                           HostGuard(policy.allow_hosts))
 
     @app.page("/ingest")
