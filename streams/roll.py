@@ -178,10 +178,12 @@ class BrokerRoll:
             await consumer.stop()
             await admin.close()
 
-    async def _groups(self) -> set[str]:
+    async def _groups(self, among: set[str] | None = None) -> set[str]:
+        """Groups with members: those listed, or those of ``among`` (this broker lists only
+        groups that have committed offsets, which a new broker has none of)."""
         admin = await kafka.start_admin(self.settings, retries=1)
         try:
-            return set(await _groups_with_members(admin))
+            return set(await _groups_with_members(admin, among))
         finally:
             await admin.close()
 
@@ -193,14 +195,14 @@ class BrokerRoll:
         deadline = time.monotonic() + REJOIN_LIMIT_S
         while time.monotonic() < deadline:
             try:
-                if groups <= await self._groups():
+                if groups <= await self._groups(groups):
                     return
             except Exception:  # the new broker is still starting up for this client
                 log.debug("group listing failed while waiting for groups to rejoin",
                           exc_info=True)
             await asyncio.sleep(0.5)
         log.warning("embedded broker roll: groups %s did not rejoin within %gs; resuming",
-                    ", ".join(sorted(groups - await self._groups())), REJOIN_LIMIT_S)
+                    ", ".join(sorted(groups - await self._groups(groups))), REJOIN_LIMIT_S)
 
     async def _snapshot(self) -> dict[str, TopicState]:
         """Every topic's shape, and the latest value per key of the compacted ones."""
@@ -272,13 +274,16 @@ async def _partitions(consumer: AIOKafkaConsumer) -> list[TopicPartition]:
             for p in sorted(consumer.partitions_for_topic(topic) or ())]
 
 
-async def _groups_with_members(admin: AIOKafkaAdminClient) -> list[str]:
-    """Consumer groups that have members now (the others lose their positions in a roll).
+async def _groups_with_members(admin: AIOKafkaAdminClient,
+                               among: Iterable[str] | None = None) -> list[str]:
+    """Consumer groups that have members now (the others lose their positions in a roll): of
+    those listed, or of ``among``.
 
     One group per request: this broker's answer for several groups at once does not decode.
     """
+    names = among if among is not None else [g for g, _ in await admin.list_consumer_groups()]
     active = []
-    for group, _ in await admin.list_consumer_groups():
+    for group in names:
         for response in await admin.describe_consumer_groups([group]):
             for described in response.groups:
                 if described[5]:  # (error, group, state, protocol type, protocol, members…)
