@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import REGISTRY
 
-from streams import health, roll
+from streams import health, memory, roll
 from streams.agent import Outputs
 from streams.broker import EmbeddedBroker
 from streams.ingest.emit import IngestGate
@@ -39,6 +40,10 @@ def create_app(settings: Settings, embedded: EmbeddedBroker | None = None) -> fa
     )
     # Faust's sensor serves the default registry, which also holds streams.metrics.
     setup_prometheus_sensors(app, registry=REGISTRY, name_prefix="faust")
+    @app.timer(memory.TRIM_INTERVAL_S)
+    async def give_memory_back() -> None:
+        await asyncio.to_thread(memory.trim)
+
     outputs = Outputs(app, settings)
     parse_agent.register(app, settings, outputs)
     enrich_agent.register(app, settings, outputs)

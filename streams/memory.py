@@ -4,7 +4,8 @@ CPython frees a large object to glibc's malloc, which keeps the pages for later 
 returning them: after one 5 MB hostile page, or a burst of pushed pages, a worker stayed 150-330
 MB bigger for good (issue 16). ``malloc_trim(0)`` hands free pages back. It costs about a
 millisecond on a worker's heap, so it runs only after a record of at least
-:data:`TRIM_FROM_BYTES`, and on platforms without glibc it does nothing.
+:data:`TRIM_FROM_BYTES`, and every :data:`TRIM_INTERVAL_S` in a worker; on platforms without
+glibc it does nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from functools import cache
 
 #: Records at least this large are followed by a trim.
 TRIM_FROM_BYTES = 1_000_000
+#: A worker also trims this often: what it frees after a record (the record's dead letter,
+#: its client buffers, a burst of pushed pages) is not all freed by the time of that trim.
+TRIM_INTERVAL_S = 30.0
 
 
 @cache
