@@ -2,7 +2,8 @@
 
 Starts ``newsstream worker`` with no broker configured (it owns an embedded broker and rolls it
 past ``--roll-mb``), pushes real pages (WCXB development pages and the labelled Korean pages,
-each under a URL of its own) to ``POST /ingest`` at ``--rate`` pages/s for ``--minutes``, reads
+each under a URL of its own) to ``POST /ingest`` at ``--rate`` pages/s for ``--minutes`` (a
+push answered 503 during a roll is sent again after its Retry-After), reads
 news.enriched and news.deadletter through ``streams.client`` with consumer groups (as a
 subscriber would), and samples every 5 s the resident memory of the worker, its core process
 and the broker. Lost: pages accepted (202) that never came out enriched or dead-lettered.
@@ -129,21 +130,28 @@ async def _soak(worker: subprocess.Popen[bytes], base: str, settings: Settings,
         started = time.monotonic()
         readers = [asyncio.create_task(collect(t)) for t in (ENRICHED.name, DEADLETTER.name)]
         sampler = asyncio.create_task(sample())
-        refused = 0
+        refused = retried = 0
         sent = 0
         while time.monotonic() - started < minutes * 60:
             url = f"https://bench.invalid/soak/{run}/{sent}"
             page = pages[sent % len(pages)].decode("utf-8", "replace")
             sent += 1
-            try:
-                async with session.post(f"{base}/ingest", json={"url": url, "html": page}
-                                        ) as response:
-                    if response.status == 202:
-                        accepted.add(url)
-                    else:
-                        refused += 1
-            except aiohttp.ClientError:
-                refused += 1
+            while True:  # a 503 during a roll: retried after its Retry-After, as a client would
+                try:
+                    async with session.post(f"{base}/ingest", json={"url": url, "html": page}
+                                            ) as response:
+                        status, retry = response.status, response.headers.get("Retry-After")
+                except aiohttp.ClientError:
+                    status, retry = 0, None
+                if status == 503 and retry:
+                    retried += 1
+                    await asyncio.sleep(float(retry))
+                    continue
+                if status == 202:
+                    accepted.add(url)
+                else:
+                    refused += 1
+                break
             await asyncio.sleep(max(0.0, started + sent / rate - time.monotonic()))
         pushed_s = time.monotonic() - started
         pushing_done.set()
@@ -161,7 +169,7 @@ async def _soak(worker: subprocess.Popen[bytes], base: str, settings: Settings,
     warm = samples[min(2, len(samples) - 1)]
     return {
         "minutes": round(pushed_s / 60, 1), "rate_per_s": rate, "pushed": sent,
-        "accepted": len(accepted), "refused": refused,
+        "accepted": len(accepted), "refused": refused, "retried_503": retried,
         "lost": len(accepted - out.keys()),
         "duplicates": sum(n - 1 for url, n in out.items() if url in accepted),
         "rolls": int(rolls),

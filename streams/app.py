@@ -40,6 +40,8 @@ def create_app(settings: Settings, embedded: EmbeddedBroker | None = None) -> fa
     )
     # Faust's sensor serves the default registry, which also holds streams.metrics.
     setup_prometheus_sensors(app, registry=REGISTRY, name_prefix="faust")
+    memory.keep_large_blocks_apart()
+
     @app.timer(memory.TRIM_INTERVAL_S)
     async def give_memory_back() -> None:
         await asyncio.to_thread(memory.trim)

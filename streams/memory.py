@@ -31,6 +31,24 @@ def _libc() -> ctypes.CDLL | None:
     return libc if hasattr(libc, "malloc_trim") else None
 
 
+#: glibc's ``mallopt`` parameter of the size from which an allocation gets pages of its own.
+M_MMAP_THRESHOLD = -3
+#: Allocations of at least this size get pages of their own, handed back when freed. glibc
+#: starts at 128 KB but raises the threshold to the size of each such block freed (up to
+#: 32 MB), after which pages and records of megabytes come from the heap, where they leave
+#: holes that trimming cannot always return; a fixed threshold keeps them out of it.
+MMAP_FROM_BYTES = 1024 * 1024
+
+
+def keep_large_blocks_apart() -> None:
+    """Give every allocation of :data:`MMAP_FROM_BYTES` or more pages of its own, for the
+    life of this process (glibc only; elsewhere a no-op). Called once at start by a worker
+    and by a core process."""
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(M_MMAP_THRESHOLD, MMAP_FROM_BYTES)
+
+
 def trim() -> None:
     """Return malloc's free pages to the system (glibc only; elsewhere a no-op)."""
     libc = _libc()

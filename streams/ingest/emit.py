@@ -58,6 +58,14 @@ class IngestGate:
     async def wait(self) -> None:
         await self._open.wait()
 
+    async def wait_at_most(self, seconds: float) -> bool:
+        """Wait until open, for at most ``seconds``; whether it is open."""
+        try:
+            await asyncio.wait_for(self._open.wait(), seconds)
+        except TimeoutError:
+            return False
+        return True
+
     def close(self) -> None:
         self._open.clear()
 
