@@ -371,7 +371,12 @@ async def throughput(pages: list[bytes], n: int, workers: int) -> float:
 
 def total_rss(worker: subprocess.Popen[bytes]) -> int:
     """RSS of the worker and its core processes."""
-    total = memory.rss_bytes(worker.pid)
+    return memory.rss_bytes(worker.pid) + core_rss(worker)
+
+
+def core_rss(worker: subprocess.Popen[bytes]) -> int:
+    """RSS of the worker's core processes."""
+    total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == worker.pid:
@@ -392,8 +397,11 @@ async def rss(pages: list[bytes]) -> dict[str, object]:
             outputs = Outputs(base)
             await outputs.start()
 
+            cores: list[int] = []
+
             async def settled() -> int:
                 await asyncio.sleep(5)
+                cores.append(core_rss(worker))
                 return total_rss(worker)
 
             urls, records = raw_records(f"https://bench.invalid/{uuid.uuid4().hex}", pages, 100)
@@ -430,6 +438,7 @@ async def rss(pages: list[bytes]) -> dict[str, object]:
     return {"warm_mb": round(warm / mb), "after_hostile_mb": round(after_hostile / mb),
             "after_burst_mb": round(after_burst / mb), "burst_peak_mb": round(peak / mb),
             "burst_accepted": statuses.count(202),
+            "core_mb_warm_hostile_burst": [round(c / mb) for c in cores],
             "after_hostile_ratio": round(after_hostile / warm, 3),
             "after_burst_ratio": round(after_burst / warm, 3)}
 
