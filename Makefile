@@ -40,6 +40,8 @@ bench: $(STAMP)
 	$(PY) bench/dedup_eval.py
 	ops/bin/ensure-postgres
 	$(PY) bench/sink_postgres.py
+	$(PY) bench/faults.py
+	$(PY) bench/soak.py --minutes 30
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
