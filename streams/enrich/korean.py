@@ -86,8 +86,8 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
 
     def claim(mentions: list[Mention]) -> None:
         for mention in mentions:
-            if generic.is_generic(mention, enricher.stoplist):
-                continue  # a title or an acronym of a common noun (CEO, AI), not a name
+            if generic.is_generic(mention, enricher.stoplist) or _jeok_stem(text, mention):
+                continue  # a title or acronym of a common noun (CEO, AI), 인도적: not a name
             if not overlaps(occupied, mention.start, mention.end):
                 occupy(occupied, mention.start, mention.end)
                 found.append(mention)
@@ -125,6 +125,18 @@ def _without_common_words(matches: list[tuple[int, int, Known]],
     common = {(t.start, t.start + t.len) for t in tokens if t.tag == "NNG"}
     return [(start, end, known) for start, end, known in matches
             if not (known.source == "iso" and (start, end) in common)]
+
+
+# the -적 suffix ending a word (인도적, 인도적인, 인도적으로, 인도적이다), not 적자 or 적군
+_JEOK_RE = re.compile(r"적(?:$|[^가-힣]|인|으로|이다|이고|이지)")
+
+
+def _jeok_stem(text: str, mention: Mention) -> bool:
+    """A country name that is the stem of an ``-적`` word: ``인도적 협력`` is humanitarian,
+    ``한국적`` Korean in style; neither names the country."""
+    known = mention.known
+    return known is not None and known.source == "iso" and bool(
+        _JEOK_RE.match(text, mention.end))
 
 
 def _datelines(text: str, lexicon: Lexicon) -> list[Mention]:

@@ -235,3 +235,9 @@ def test_credit_patterns_need_their_whole_shape() -> None:
     for text in ("[부산/가람통신] 시는 새 계획을 냈다.", "오늘 뉴스 정리입니다.\n",
                  "KBS 뉴스 정해린입니다만 아직 확인되지 않았습니다."):
         assert not generic.credited_names(text, base_lexicon()), text
+
+
+def test_country_stem_of_a_jeok_word_is_not_the_country() -> None:
+    assert not any(surface == "인도" for surface, _ in _extract(
+        "정부는 인도적 협력 제안이 유효하다고 밝혔고 인도적인 지원도 이어갔다."))
+    assert ("인도", "location") in _extract("인도 정부는 적자 폭을 줄였다.")
