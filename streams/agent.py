@@ -17,8 +17,19 @@ import faust
 from aiokafka import AIOKafkaProducer
 
 from streams import kafka
+from streams.coreproc import ProcessCore
 from streams.settings import Settings
-from streams.stage import Handler, Incoming, Output, StageRunner, checked, deliver
+from streams.stage import (
+    Core,
+    Handler,
+    Incoming,
+    Observe,
+    Output,
+    StageRunner,
+    ThreadCore,
+    build_handler,
+    deliver,
+)
 from streams.topics import FAN_OUT, TopicSpec
 
 
@@ -65,21 +76,37 @@ class Outputs:
 
 
 def register_stage(
-    app: faust.App, stage: str, source: TopicSpec, handler: Handler, settings: Settings,
-    outputs: Outputs, *, concurrency: int | None = None,
+    app: faust.App, stage: str, source: TopicSpec, factory: Callable[[Settings], Handler],
+    settings: Settings, outputs: Outputs, *, isolated: bool = False,
+    observe: Observe | None = None, concurrency: int | None = None,
     after_each: Callable[[], None] | None = None,
 ) -> None:
-    """Add the agent of ``stage`` to ``app``: ``source`` -> ``handler`` -> output topics
-    (the handler runs off the event loop, with a time limit: see :class:`StageRunner`).
+    """Add the agent of ``stage`` to ``app``: ``source`` -> handler -> output topics.
+
+    The handler is ``factory(settings)``; it runs off the event loop with a time limit (see
+    :class:`StageRunner`), in a thread of the worker, or with ``isolated`` in a core process
+    (:class:`streams.coreproc.ProcessCore`, started now so a broken core fails the worker at
+    start), which is killed when the worker stops. ``observe`` sees each success's outputs in
+    the worker (metrics, hooks).
 
     ``concurrency``: records the agent holds at once (default ``NEWSSTREAM_STAGE_CONCURRENCY``;
     1 for a stage whose results depend on the order of its records). ``after_each``: called on
     the event loop after each record's handler, before its outputs are produced (a stage that
-    keeps a Faust table writes it there: tables must not be touched from the handler's
-    thread)."""
-    run = StageRunner(
-        stage, checked(handler) if settings.check_outputs else handler, settings.stage_timeout_s
-    )
+    keeps a Faust table writes it there: tables must not be touched from the handler's thread).
+    """
+    core: Core
+    if isolated:
+        process = ProcessCore(stage, factory, settings)
+        process.start()
+        core = process
+    else:
+        core = ThreadCore(stage, build_handler(factory, settings))
+
+    async def close_core(app: Any, /, *args: Any, **kwargs: Any) -> None:
+        core.close()
+
+    app.on_before_shutdown.connect(close_core, weak=False)
+    run = StageRunner(stage, core, settings.stage_timeout_s, observe)
     topic = app.topic(source.name, key_type=bytes, value_type=bytes)
 
     async def agent(stream: faust.StreamT[bytes]) -> None:

@@ -58,10 +58,12 @@ def port_free(port: int) -> bool:
         return True
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
+def die_with_parent(sig: int = signal.SIGTERM) -> None:
+    """Have Linux send ``sig`` to this process when its parent dies (else a no-op). Runs in a
+    broker child between fork and exec, and in a core process (streams/coreproc.py)."""
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        libc.prctl(PR_SET_PDEATHSIG, sig)
 
 
 class EmbeddedBroker:
@@ -85,7 +87,7 @@ class EmbeddedBroker:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,  # only prctl in the child: no locks are taken
+            preexec_fn=die_with_parent,  # only prctl in the child: no locks are taken
             # A session of its own: a Ctrl-C in the terminal (SIGINT to the foreground process
             # group) reaches the owner, which shuts its clients down and then stops the broker,
             # instead of the broker dying under clients that are still committing.

@@ -14,6 +14,8 @@ COMMON_REASONS = (
     # the stage's output is over the message limit / breaks its schema (NEWSSTREAM_CHECK_OUTPUTS)
     # / the broker refused to take it
     "output_too_large", "invalid_output", "produce_failed",
+    # the stage's core process died on the record (streams/coreproc.py)
+    "core_crashed",
 )
 STAGE_REASONS = {
     "parse": (*COMMON_REASONS, "too_large", "too_complex", "empty", "not_html", "undecodable",

@@ -30,6 +30,18 @@ RECORDS_LOST = Counter(
     "the dead letter (each is logged with its topic, partition, offset and key).",
     ["stage"],
 )
+CORE_RESTARTS = Counter(
+    "news_stage_core_restarts",
+    "Core processes of a stage killed and replaced (streams/coreproc.py): reason=timeout (a "
+    "record ran past the stage timeout), rss (over NEWSSTREAM_CORE_MAX_RSS_MB after a record), "
+    "crash (the process died on a record).",
+    ["stage", "reason"],
+)
+CORE_RSS = Gauge(
+    "news_stage_core_rss_bytes",
+    "Resident memory of a stage's core process after its last record (0: not started yet).",
+    ["stage"],
+)
 PROCESSING_SECONDS = Histogram(
     "news_stage_processing_seconds",
     "Time a stage's pure core spent on one record.",
@@ -73,6 +85,17 @@ TOPICS_RECREATED = Counter(
     "news_topics_recreated",
     "Pipeline topics the worker found missing on its broker and created again (an embedded "
     "broker that restarted comes back empty).",
+)
+EMBEDDED_BROKER_RSS = Gauge(
+    "news_embedded_broker_rss_bytes",
+    "Resident memory of the embedded broker this worker owns (every 5 s; 0 without one).",
+)
+EMBEDDED_BROKER_ROLLS = Counter(
+    "news_embedded_broker_rolls",
+    "Rolls of the embedded broker (streams/roll.py): result=rolled (a fresh broker with the "
+    "topics and compacted state carried over), called_off (consumer groups did not catch up; "
+    "tried again later), failed (an error; logged, tried again later).",
+    ["result"],
 )
 SINK_ARTICLES = Counter(
     "news_sink_articles",

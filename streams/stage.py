@@ -22,11 +22,12 @@ from typing import Any
 
 import orjson
 
-from streams import metrics
+from streams import memory, metrics
 from streams.errors import InvalidRecord, PipelineError
 from streams.kafka import MAX_RECORD_BYTES
 from streams.records import DeadLetter
 from streams.schemas import validation_errors
+from streams.settings import Settings
 from streams.topics import DEADLETTER, TopicSpec
 
 
@@ -152,46 +153,99 @@ def _url_of(value: bytes) -> str | None:
     return url if isinstance(url, str) else None
 
 
-class StageRunner:
-    """Runs one stage's handler on records, one at a time, off the event loop, with a limit.
+class Core:
+    """Where a stage's handler runs: :class:`ThreadCore` here, or a core process
+    (:class:`streams.coreproc.ProcessCore`) that can be killed."""
 
-    The handler runs in a worker thread of the stage's own, so the event loop stays free for
-    heartbeats and fetches while a page is parsed or analysed. A handler that runs past
-    ``timeout_s`` cannot be stopped (Python threads cannot be killed): its record becomes a
-    ``timeout`` dead letter, its thread is left to finish on its own, and the next record gets
-    a fresh thread, so one pathological page costs one dead letter instead of a queue of
-    timeouts behind it.
+    async def run(self, incoming: Incoming, timeout_s: float) -> Sequence[Output]:
+        """The handler's outputs for ``incoming``; ``PipelineError(timeout)`` past
+        ``timeout_s``. Other failures of the handler are raised as they are."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the core's thread or process (the worker is stopping)."""
+
+
+def timed_out(stage: str, timeout_s: float) -> PipelineError:
+    return PipelineError(f"{stage} took longer than {timeout_s:g}s", reason="timeout")
+
+
+class ThreadCore(Core):
+    """The handler in a worker thread of the stage's own, so the event loop stays free for
+    heartbeats and fetches while a page is parsed or analysed.
+
+    A handler that runs past the timeout cannot be stopped (Python threads cannot be killed):
+    its record becomes a ``timeout`` dead letter, its thread is left to finish on its own, and
+    the next record gets a fresh thread, so one pathological record costs one dead letter
+    instead of a queue of timeouts behind it (but its CPU time goes on: stages that take
+    hostile input use a :class:`~streams.coreproc.ProcessCore`).
     """
 
-    def __init__(self, stage: str, handler: Handler, timeout_s: float) -> None:
+    def __init__(self, stage: str, handler: Handler) -> None:
         self.stage = stage
         self.handler = handler
-        self.timeout_s = timeout_s
         self.executor = self._fresh_executor()
+
+    def _fresh_executor(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.stage)
+
+    def _call(self, incoming: Incoming) -> Sequence[Output]:
+        try:
+            return self.handler(incoming)
+        finally:
+            if len(incoming.value) >= memory.TRIM_FROM_BYTES:
+                memory.trim()
+
+    async def run(self, incoming: Incoming, timeout_s: float) -> Sequence[Output]:
+        try:
+            return await asyncio.wait_for(
+                asyncio.get_running_loop().run_in_executor(self.executor, self._call, incoming),
+                timeout=timeout_s,
+            )
+        except TimeoutError:
+            self.executor.shutdown(wait=False)  # abandon the busy thread, not the stage
+            self.executor = self._fresh_executor()
+            raise timed_out(self.stage, timeout_s) from None
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False)
+
+
+def build_handler(factory: Callable[[Settings], Handler], settings: Settings) -> Handler:
+    """The handler ``factory`` makes from ``settings``, with its outputs checked against their
+    schemas when ``NEWSSTREAM_CHECK_OUTPUTS`` is on (in whichever process runs it)."""
+    handler = factory(settings)
+    return checked(handler) if settings.check_outputs else handler
+
+
+#: Called in the worker with a record's outputs when its handler succeeded: the metrics or
+#: hooks a handler must not touch itself, because a core process's metrics are not the worker's.
+Observe = Callable[[Sequence[Output]], None]
+
+
+class StageRunner:
+    """Runs one stage's core on records, one at a time, with a time limit; turns every failure
+    into a dead letter.
+
+    ``core`` is a :class:`Core`, or a plain handler to run in a :class:`ThreadCore`.
+    """
+
+    def __init__(self, stage: str, core: Core | Handler, timeout_s: float,
+                 observe: Observe | None = None) -> None:
+        self.stage = stage
+        self.core = core if isinstance(core, Core) else ThreadCore(stage, core)
+        self.timeout_s = timeout_s
+        self.observe = observe
         # An agent may run several actors (NEWSSTREAM_STAGE_CONCURRENCY) so that one record's
         # outputs are produced while the next is processed; the core still takes one record at
         # a time, and its time limit counts only its own work, not the wait for its turn.
         self.turn = asyncio.Lock()
 
-    def _fresh_executor(self) -> ThreadPoolExecutor:
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.stage)
-
     async def _run(self, incoming: Incoming) -> tuple[Sequence[Output], float]:
-        """The handler's outputs and its time, once it is this record's turn."""
+        """The core's outputs and its time, once it is this record's turn."""
         async with self.turn:
             started = time.perf_counter()
-            try:
-                outputs = await asyncio.wait_for(
-                    asyncio.get_running_loop().run_in_executor(
-                        self.executor, self.handler, incoming),
-                    timeout=self.timeout_s,
-                )
-            except TimeoutError:
-                self.executor.shutdown(wait=False)  # abandon the busy thread, not the stage
-                self.executor = self._fresh_executor()
-                raise PipelineError(
-                    f"{self.stage} took longer than {self.timeout_s:g}s", reason="timeout"
-                ) from None
+            outputs = await self.core.run(incoming, self.timeout_s)
             return outputs, time.perf_counter() - started
 
     async def __call__(self, incoming: Incoming) -> Sequence[Output]:
@@ -207,6 +261,8 @@ class StageRunner:
             metrics.PROCESSING_SECONDS.labels(stage=stage).observe(seconds)
             oversized = [out for out in outputs if _size(out) > MAX_RECORD_BYTES]
             if not oversized:
+                if self.observe is not None:
+                    self.observe(outputs)
                 metrics.EVENTS_OUT.labels(stage=stage).inc()
                 return outputs
             exc = PipelineError(

@@ -16,7 +16,7 @@ from streams.agent import Outputs, register_stage
 from streams.enrich import Enricher
 from streams.records import Article, Enriched, article_from_dict
 from streams.settings import Settings
-from streams.stage import Incoming, Output, decode_json, encode, now_iso
+from streams.stage import Handler, Incoming, Output, decode_json, encode, now_iso
 from streams.status import hooks as status_hooks
 from streams.stories import Fingerprinter
 from streams.stories.stream import dedup_config, stories_in
@@ -58,8 +58,11 @@ def warm_up(settings: Settings) -> Enricher:
 
 
 def register(app: faust.App, settings: Settings, outputs: Outputs) -> None:
-    handler = functools.partial(
-        handle, enricher=warm_up(settings), fingerprinter=Fingerprinter(dedup_config(settings)),
-        target=internal(STORIES_IN, settings.app_id),
-    )
-    register_stage(app, STAGE, ARTICLES, handler, settings, outputs)
+    def make_handler(settings: Settings) -> Handler:
+        return functools.partial(
+            handle, enricher=warm_up(settings),
+            fingerprinter=Fingerprinter(dedup_config(settings)),
+            target=internal(STORIES_IN, settings.app_id),
+        )
+
+    register_stage(app, STAGE, ARTICLES, make_handler, settings, outputs)

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from streams.broker import _die_with_parent, free_port
+from streams.broker import die_with_parent, free_port
 
 USER = "newsstream"  # the database superuser of the throwaway cluster
 
@@ -92,7 +92,7 @@ class LocalPostgres:
              "-k", str(self.root), "-c", "listen_addresses=127.0.0.1",
              "-c", "max_connections=50", "-c", "shared_buffers=64MB"],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=self.root,
-            preexec_fn=_die_with_parent, start_new_session=True,
+            preexec_fn=die_with_parent, start_new_session=True,
             user=self.user, group=self.group, extra_groups=None if self.user is None else [],
         )
         log.close()

@@ -22,6 +22,7 @@ import orjson
 from streams.agent import Outputs, register_stage
 from streams.records import dedup_entry_from_dict
 from streams.settings import Settings
+from streams.stage import Handler
 from streams.stories.stream import Deduplicator, dedup_config, handle
 from streams.topics import STORIES_DEDUP_CHANGELOG, STORIES_IN, internal
 
@@ -54,5 +55,8 @@ def register(app: faust.App, settings: Settings, outputs: Outputs) -> None:
             else:
                 table[article_id.encode()] = orjson.dumps(entry)
 
-    register_stage(app, STAGE, source, functools.partial(handle, source=source, dedup=dedup),
-                   settings, outputs, concurrency=1, after_each=write_table)
+    def make_handler(settings: Settings) -> Handler:  # in this process: it shares ``dedup``
+        return functools.partial(handle, source=source, dedup=dedup)
+
+    register_stage(app, STAGE, source, make_handler, settings, outputs, concurrency=1,
+                   after_each=write_table)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Iterator
 
 import orjson
 import pytest
 
+from streams.broker import EmbeddedBroker, free_port
 from streams.topics import DEADLETTER, ENRICHED, ENTITY_MENTIONS, RAW_HTML, TOPIC_EVENTS
 from tests.conftest import Worker
 from tests.kafka_helpers import Records, collect, produce, raw_page
@@ -81,3 +83,11 @@ async def flowed(worker: Worker, seed_html: str) -> Records:
         [ENRICHED.name, ENTITY_MENTIONS.name, TOPIC_EVENTS.name, DEADLETTER.name],
         done,
     )
+
+
+@pytest.fixture
+def own_broker() -> Iterator[EmbeddedBroker]:
+    """A broker of the test's own, for tests that stop it or kill workers on it."""
+    broker = EmbeddedBroker(port=free_port()).start()
+    yield broker
+    broker.stop()

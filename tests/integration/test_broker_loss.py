@@ -8,21 +8,17 @@ session's other tests share.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import time
-import urllib.error
-import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from streams import kafka
-from streams.broker import EmbeddedBroker, free_port, stop_process
+from streams.broker import EmbeddedBroker, stop_process
 from streams.local import start_worker
 from streams.settings import Settings
 from streams.topics import ENRICHED, RAW_HTML
+from tests.integration.procs import settings_for, status_of, wait_for
 from tests.kafka_helpers import collect, produce, raw_page
 
 pytestmark = pytest.mark.integration
@@ -30,44 +26,11 @@ pytestmark = pytest.mark.integration
 RECOVERY_LIMIT_S = 30  # the issue's bound: consuming again within 30 s of the broker's return
 
 
-def status_of(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
-def wait_for(check: Callable[[], bool], limit_s: float) -> bool:
-    """Poll ``check`` until it holds or ``limit_s`` passes (a bound for failure, not a timing)."""
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.5)
-    return False
-
-
-@pytest.fixture
-def own_broker() -> Iterator[EmbeddedBroker]:
-    broker = EmbeddedBroker(port=free_port()).start()
-    yield broker
-    broker.stop()
-
-
 def enriched(settings: Settings, url: str) -> bool:
     got = asyncio.run(collect(
         settings, [ENRICHED.name],
         lambda g: any(v["article"]["url"] == url for _, v in g[ENRICHED.name]), limit_s=60))
     return any(v["article"]["url"] == url for _, v in got[ENRICHED.name])
-
-
-def settings_for(broker: EmbeddedBroker, tmp_path: Path) -> Settings:
-    return dataclasses.replace(
-        Settings(), bootstrap_servers=broker.bootstrap, embedded=False,
-        broker_profile="tansu", partitions=2, app_id=f"loss-{uuid.uuid4().hex[:8]}",
-        web_port=free_port(), data_dir=str(tmp_path / "data"), max_page_bytes=300_000,
-    )
 
 
 def test_worker_consumes_again_after_the_broker_restarts(

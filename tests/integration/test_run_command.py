@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,35 +18,9 @@ from streams.broker import free_port
 from streams.schemas import validation_errors
 from streams.topics import ENRICHED
 from tests.conftest import ROOT
+from tests.integration.procs import children_named, gone
 
 pytestmark = pytest.mark.integration
-
-
-def children_named(pid: int, name: str) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            comm = stat.read_text().split("(", 1)[1].rsplit(")", 1)[0]
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid and comm == name:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def gone(pid: int, limit_s: float = 20) -> bool:
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-            if state == "Z":
-                return True
-        except (ProcessLookupError, FileNotFoundError):
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from streams.parse.agent import make_handler
+from streams.parse.handler import make_handler
 from streams.records import RawHtml
 from streams.settings import Settings
 from streams.stage import Incoming, StageRunner

@@ -1,0 +1,480 @@
+"""Faults and hostile input: what a worker loses, how fast it recovers, what a page can cost.
+
+Reproduces the figures of issue 16 on this checkout, each against a reference in the same run:
+
+* ``core``: the parse core in a core process against the in-thread core on real pages (CPU of
+  worker and core process per page; rounds alternate);
+* ``hostile``: CPU of the parse handler on generated hostile pages (deep and repeated nesting,
+  many attributes, many elements, 4.9 MB text nodes, binary, mixed encodings), the worst of
+  each family;
+* ``timeout``: three pages that run past a short stage timeout, then 100 normal pages, with
+  each core: how long the normal pages take and how much CPU the abandoned work burns;
+* ``kill``: two workers on the embedded broker, ``kill -9`` of one mid-stream: pages lost,
+  duplicated, and the time until the other holds every partition; then SIGTERM of the other
+  mid-stream and the time it takes to exit;
+* ``scale``: pages per second of one worker against two;
+* ``rss``: one worker's memory (worker and core process) warm, after hostile pages, after a
+  burst of 500 pushed real pages, each a few seconds after the work is done.
+
+    .venv/bin/python bench/faults.py [--only core,hostile,timeout,kill,scale,rss]
+
+The last output line is one JSON object with every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import gzip
+import os
+import random
+import statistics
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+import orjson
+from aiokafka import TopicPartition
+
+from streams import kafka, memory
+from streams.broker import EmbeddedBroker, free_port, stop_process
+from streams.coreproc import ProcessCore
+from streams.parse.handler import make_handler
+from streams.records import RawHtml
+from streams.settings import Settings
+from streams.stage import Core, Incoming, StageRunner, ThreadCore
+from streams.topics import DEADLETTER, ENRICHED, RAW_HTML
+
+ROOT = Path(__file__).resolve().parent.parent
+WCXB = ROOT.parent / "shared" / "data" / "wcxb-dev-articles" / "html"
+KOREAN = ROOT / "tests" / "enrich" / "pages"
+SETTINGS = dataclasses.replace(Settings(), check_outputs=False)
+
+
+def real_pages(limit: int) -> list[bytes]:
+    """English WCXB development pages and the labelled Korean pages, interleaved."""
+    english = [gzip.decompress(p.read_bytes()) for p in sorted(WCXB.glob("*.html.gz"))[:limit]]
+    korean = [p.read_bytes() for p in sorted(KOREAN.glob("*.html"))]
+    pages = [page for pair in zip(english, korean * (len(english) // max(1, len(korean)) + 1),
+                                  strict=False) for page in pair]
+    return pages[:limit]
+
+
+def incoming(url: str, page: bytes, offset: int = 0) -> Incoming:
+    raw = RawHtml.of_bytes(url, page, fetched_at=datetime.now(UTC).isoformat(), source="bench")
+    return Incoming(RAW_HTML.name, 0, offset, raw.key, raw.encode())
+
+
+def cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# ------------------------------------------------------------------------------ core overhead
+
+async def core_overhead(pages: list[bytes], rounds: int) -> dict[str, object]:
+    records = [incoming(f"https://bench.invalid/core/{i}", page, i) for i, page in enumerate(pages)]
+    process = ProcessCore("parse", make_handler, SETTINGS)
+    process.start()
+    cores: dict[str, Core] = {"thread": ThreadCore("parse", make_handler(SETTINGS)),
+                              "process": process}
+    cpu: dict[str, list[float]] = {name: [] for name in cores}
+    wall: dict[str, list[float]] = {name: [] for name in cores}
+    for _ in range(rounds):
+        for name, core in cores.items():
+            run = StageRunner("parse", core, timeout_s=60)
+            child = process.process.pid if name == "process" and process.process else None
+            cpu_before = time.process_time() + (cpu_of(child) if child else 0)
+            started = time.perf_counter()
+            for record in records:
+                await run(record)
+            wall[name].append((time.perf_counter() - started) / len(records))
+            child = process.process.pid if name == "process" and process.process else None
+            cpu[name].append((time.process_time() + (cpu_of(child) if child else 0)
+                              - cpu_before) / len(records))
+    for core in cores.values():
+        core.close()
+    thread_cpu, process_cpu = statistics.median(cpu["thread"]), statistics.median(cpu["process"])
+    return {
+        "pages": len(records), "rounds": rounds,
+        "thread_cpu_ms_per_page": round(1000 * thread_cpu, 2),
+        "process_cpu_ms_per_page": round(1000 * process_cpu, 2),
+        "process_over_thread_cpu": round(process_cpu / thread_cpu, 3),
+        "thread_wall_ms_per_page": round(1000 * statistics.median(wall["thread"]), 2),
+        "process_wall_ms_per_page": round(1000 * statistics.median(wall["process"]), 2),
+    }
+
+
+# ------------------------------------------------------------------------------ hostile pages
+
+TEXT = b"<p>" + b"A sentence of a story about the harbour and its ships. " * 6 + b"</p>"
+LIMIT = 4_900_000
+
+
+def fill(unit: bytes, size: int = LIMIT) -> bytes:
+    return b"<html><head><title>Harbour</title></head><body>" + unit * max(1, size // len(unit))
+
+
+def hostile_families(seed: int = 16) -> dict[str, list[bytes]]:
+    """Generated hostile pages by family, each up to the page limit."""
+    rng = random.Random(seed)
+
+    def attrs(n: int) -> bytes:
+        return b"<div " + b" ".join(b"a%d=%d" % (i, i) for i in range(n)) + b">" + TEXT
+
+    def chain(depth: int, tag: bytes = b"div") -> bytes:
+        return b"<%s>" % tag * depth + TEXT + b"</%s>" % tag * depth
+
+    mixed = ["한국어 기사 본문입니다. ".encode("euc-kr"), "ünïcödé ".encode("latin-1"),
+             "日本語の記事".encode("shift_jis"), "기사".encode(), b"\xff\xfe\x00<"]
+    return {
+        "deep_nesting": [chain(d) for d in (9_990, 50_000, 200_000)],
+        "repeated_nesting": [fill(chain(d)) for d in (500, 1_500, 3_000, 5_000, 9_000)],
+        "unclosed_inline": [fill(b"<b><i><font>" * 50 + TEXT)],
+        "attributes_one_element": [fill(attrs(n), n * 12) for n in (9_999, 250_000, 1_000_000)],
+        "attributes_many_elements": [fill(attrs(n)) for n in (100, 400, 1_000, 3_000)],
+        "many_elements": [fill(u) for u in (b"<i>x</i>", b"<p>x", b"<td>x", b"<br>")],
+        "text_nodes": [fill(b"word ", LIMIT), b"<html><body><p>" + b"x" * LIMIT],
+        "binary": [rng.randbytes(LIMIT), bytes(range(256)) * (LIMIT // 256)],
+        "mixed_encodings": [fill(b"".join(rng.choice(mixed) for _ in range(2_000)))],
+        "comments_cdata": [fill(b"<!-- " * 1000), fill(b"<![CDATA[" * 500 + TEXT)],
+    }
+
+
+def hostile_cpu() -> dict[str, object]:
+    handler = make_handler(dataclasses.replace(SETTINGS, max_page_bytes=5_000_000))
+    worst: dict[str, float] = {}
+    outcomes: dict[str, int] = {}
+    for family, pages in hostile_families().items():
+        for page in pages:
+            record = incoming("https://bench.invalid/hostile", page[:LIMIT])
+            started = time.process_time()
+            try:
+                handler(record)
+                outcome = "article"
+            except Exception as exc:  # what the stage would dead-letter
+                outcome = getattr(exc, "reason", "internal_error")
+            spent = time.process_time() - started
+            worst[family] = max(worst.get(family, 0.0), spent)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            memory.trim()
+    return {"pages": sum(outcomes.values()), "outcomes": outcomes,
+            "max_cpu_s": round(max(worst.values()), 2),
+            "max_cpu_s_by_family": {k: round(v, 2) for k, v in worst.items()}}
+
+
+# ------------------------------------------------------------------------------ timeouts
+
+async def timeout_stops(pages: list[bytes]) -> dict[str, object]:
+    """Three slow pages past a 0.5 s timeout, then 100 normal pages, per core kind."""
+    # 4.9 MB of distinct paragraphs: over a second of parsing (the slowest page we know)
+    slow = (b"<html><head><title>Harbour</title></head><body><article>" + b"".join(
+        b"<p>Paragraph %d of a long story about the harbour, its ships and the town.</p>" % i
+        for i in range(60_000)))[:LIMIT]
+    normal = [incoming(f"https://bench.invalid/t/{i}", pages[i % len(pages)], i)
+              for i in range(100)]
+    settings = dataclasses.replace(SETTINGS, max_page_bytes=5_000_000)
+    result: dict[str, object] = {}
+    for name in ("thread", "process"):
+        core: Core
+        if name == "process":
+            process = ProcessCore("parse", make_handler, settings)
+            process.start()
+            core = process
+        else:
+            core = ThreadCore("parse", make_handler(settings))
+        run = StageRunner("parse", core, timeout_s=0.5)
+        started = time.perf_counter()
+        reasons = [orjson.loads((await run(incoming(f"https://bench.invalid/slow/{i}", slow)))
+                                [0].value).get("reason") for i in range(3)]
+        slow_done = time.perf_counter() - started
+        for record in normal:
+            await run(record)
+        elapsed = time.perf_counter() - started
+        result[name] = {"slow_page_outcomes": reasons, "slow_pages_s": round(slow_done, 2),
+                        "normal_pages_s": round(elapsed - slow_done, 2)}
+        core.close()
+    return result
+
+
+# ------------------------------------------------------------------------------ workers
+
+def worker_settings(broker: EmbeddedBroker, tmp: Path, partitions: int) -> Settings:
+    return dataclasses.replace(
+        Settings(), bootstrap_servers=broker.bootstrap, embedded=False, broker_profile="tansu",
+        partitions=partitions, app_id=f"faults-{uuid.uuid4().hex[:8]}", web_port=free_port(),
+        data_dir=str(tmp / "data"), max_page_bytes=5_000_000, log_level="warning",
+    )
+
+
+def start(settings: Settings, tmp: Path, name: str) -> tuple[Settings, subprocess.Popen[bytes]]:
+    from streams.local import start_worker
+
+    mine = dataclasses.replace(settings, web_port=free_port(), data_dir=str(tmp / name))
+    return mine, start_worker(mine, tmp / f"{name}.log")
+
+
+def readyz(settings: Settings) -> dict[str, object]:
+    url = f"http://{settings.web_host}:{settings.web_port}/readyz"
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return dict(orjson.loads(response.read()))
+    except urllib.error.HTTPError as error:
+        return dict(orjson.loads(error.read()))
+    except OSError:
+        return {}
+
+
+def wait(check: Callable[[], bool], limit_s: float) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < limit_s:
+        if check():
+            return time.monotonic() - started
+        time.sleep(0.1)
+    raise TimeoutError(f"not within {limit_s}s")
+
+
+class Outputs:
+    """Reads news.enriched and news.deadletter from their end, counting pages by URL."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.enriched: dict[str, int] = {}
+        self.dead: dict[str, int] = {}
+        self.consumer = kafka.make_consumer(settings)
+
+    async def start(self) -> None:
+        await self.consumer.start()
+        await self.consumer.topics()
+        partitions = [TopicPartition(t, p) for t in (ENRICHED.name, DEADLETTER.name)
+                      for p in sorted(self.consumer.partitions_for_topic(t))]
+        self.consumer.assign(partitions)
+        await self.consumer.seek_to_end(*partitions)
+
+    async def poll(self) -> None:
+        for tp, messages in (await self.consumer.getmany(timeout_ms=200)).items():
+            for m in messages:
+                value = orjson.loads(m.value)
+                if tp.topic == ENRICHED.name:
+                    url = value["article"]["url"]
+                    self.enriched[url] = self.enriched.get(url, 0) + 1
+                elif url := value.get("url"):  # pages we made always have one
+                    self.dead[url] = self.dead.get(url, 0) + 1
+
+    def done(self, urls: set[str]) -> int:
+        return len(urls & (self.enriched.keys() | self.dead.keys()))
+
+    async def until(self, urls: set[str], count: int, limit_s: float) -> float:
+        started = time.monotonic()
+        while self.done(urls) < count:
+            if time.monotonic() - started > limit_s:
+                raise TimeoutError(f"{self.done(urls)} of {count} pages out in {limit_s}s")
+            await self.poll()
+        return time.monotonic() - started
+
+
+async def produce(settings: Settings, records: Sequence[tuple[bytes, bytes]]) -> None:
+    producer = kafka.make_producer(settings)
+    await producer.start()
+    try:
+        for key, value in records:
+            await producer.send(RAW_HTML.name, value, key=key)
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
+def raw_records(prefix: str, pages: list[bytes], n: int) -> tuple[set[str], list]:
+    urls, records = set(), []
+    for i in range(n):
+        url = f"{prefix}/{i}"
+        raw = RawHtml.of_bytes(url, pages[i % len(pages)],
+                               fetched_at=datetime.now(UTC).isoformat(), source="bench")
+        urls.add(url)
+        records.append((raw.key, raw.encode()))
+    return urls, records
+
+
+async def kill_and_sigterm(pages: list[bytes], n: int) -> dict[str, object]:
+    with EmbeddedBroker() as broker, tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        base = worker_settings(broker, tmp, partitions=4)
+        await kafka.ensure_topics(base)
+        (a, worker_a), (b, worker_b) = start(base, tmp, "a"), start(base, tmp, "b")
+        try:
+            wait(lambda: readyz(a).get("ready") is True and readyz(b).get("ready") is True, 120)
+            outputs = Outputs(base)
+            await outputs.start()
+            urls, records = raw_records(f"https://bench.invalid/{uuid.uuid4().hex}", pages, n)
+            await produce(base, records)
+            await outputs.until(urls, n // 5, 300)  # mid-stream
+            everything = int(readyz(a).get("partitions", 0)) + int(readyz(b).get("partitions", 0))
+            killed_at = time.monotonic()
+            worker_a.kill()
+            # until the survivor holds every partition the two held (all the source topics')
+            recovery = wait(lambda: readyz(b).get("ready") is True
+                            and readyz(b).get("partitions") == everything, 120)
+            await outputs.until(urls, n, 600)
+            after_kill = time.monotonic() - killed_at
+            lost = len(urls - outputs.enriched.keys() - outputs.dead.keys())
+            duplicates = sum(outputs.enriched.values()) - len(outputs.enriched)
+            # SIGTERM of the survivor mid-stream
+            more, records = raw_records(f"https://bench.invalid/{uuid.uuid4().hex}", pages, 100)
+            await produce(base, records)
+            await outputs.until(more, 5, 120)
+            worker_b.terminate()
+            sigterm = wait(lambda: worker_b.poll() is not None, 60)
+            await outputs.consumer.stop()
+        finally:
+            stop_process(worker_a, limit_s=5)
+            stop_process(worker_b, limit_s=5)
+    return {"pages": n, "lost": lost, "duplicates": duplicates,
+            "recovery_s": round(recovery, 1), "all_out_after_kill_s": round(after_kill, 1),
+            "sigterm_exit_s": round(sigterm, 1)}
+
+
+async def throughput(pages: list[bytes], n: int, workers: int) -> float:
+    with EmbeddedBroker() as broker, tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        base = worker_settings(broker, tmp, partitions=4)
+        await kafka.ensure_topics(base)
+        started_workers = [start(base, tmp, f"w{i}") for i in range(workers)]
+        try:
+            wait(lambda: all(readyz(s).get("ready") is True
+                             and readyz(s).get("partitions", 0) > 0 for s, _ in started_workers),
+                 180)
+            outputs = Outputs(base)
+            await outputs.start()
+            warm, records = raw_records(f"https://bench.invalid/{uuid.uuid4().hex}", pages, 8)
+            await produce(base, records)
+            await outputs.until(warm, len(warm), 300)
+            urls, records = raw_records(f"https://bench.invalid/{uuid.uuid4().hex}", pages, n)
+            started = time.monotonic()
+            await produce(base, records)
+            await outputs.until(urls, n, 900)
+            seconds = time.monotonic() - started
+            await outputs.consumer.stop()
+        finally:
+            for _, process in started_workers:
+                stop_process(process, limit_s=10)
+    return n / seconds
+
+
+def total_rss(worker: subprocess.Popen[bytes]) -> int:
+    """RSS of the worker and its core processes."""
+    return memory.rss_bytes(worker.pid) + core_rss(worker)
+
+
+def core_rss(worker: subprocess.Popen[bytes]) -> int:
+    """RSS of the worker's core processes."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == worker.pid:
+                total += memory.rss_bytes(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+async def rss(pages: list[bytes]) -> dict[str, object]:
+    with EmbeddedBroker() as broker, tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        base = worker_settings(broker, tmp, partitions=2)
+        await kafka.ensure_topics(base)
+        settings, worker = start(base, tmp, "w")
+        try:
+            wait(lambda: readyz(settings).get("ready") is True, 120)
+            outputs = Outputs(base)
+            await outputs.start()
+
+            cores: list[int] = []
+
+            async def settled() -> int:
+                await asyncio.sleep(5)
+                cores.append(core_rss(worker))
+                return total_rss(worker)
+
+            urls, records = raw_records(f"https://bench.invalid/{uuid.uuid4().hex}", pages, 100)
+            await produce(base, records)
+            await outputs.until(urls, len(urls), 600)
+            warm = await settled()
+            hostile = [page[:LIMIT] for family in hostile_families().values() for page in family]
+            urls, records = raw_records(f"https://bench.invalid/{uuid.uuid4().hex}", hostile,
+                                        len(hostile))
+            await produce(base, records)
+            await outputs.until(urls, len(urls), 600)
+            after_hostile = await settled()
+            # a burst of 500 pushed real pages, 50 at a time
+            push = f"http://{settings.web_host}:{settings.web_port}/ingest"
+            prefix = f"https://bench.invalid/{uuid.uuid4().hex}"
+            burst = {f"{prefix}/{i}" for i in range(500)}
+            async with aiohttp.ClientSession() as session:
+                gate = asyncio.Semaphore(50)
+
+                async def post(i: int) -> int:
+                    page = pages[i % len(pages)].decode("utf-8", "replace")
+                    async with gate, session.post(
+                            push, json={"url": f"{prefix}/{i}", "html": page}) as response:
+                        return response.status
+
+                statuses = await asyncio.gather(*(post(i) for i in range(500)))
+            peak = total_rss(worker)
+            await outputs.until(burst, len(burst), 900)
+            after_burst = await settled()
+            await outputs.consumer.stop()
+        finally:
+            stop_process(worker, limit_s=10)
+    mb = 1024 * 1024
+    return {"warm_mb": round(warm / mb), "after_hostile_mb": round(after_hostile / mb),
+            "after_burst_mb": round(after_burst / mb), "burst_peak_mb": round(peak / mb),
+            "burst_accepted": statuses.count(202),
+            "core_mb_warm_hostile_burst": [round(c / mb) for c in cores],
+            "after_hostile_ratio": round(after_hostile / warm, 3),
+            "after_burst_ratio": round(after_burst / warm, 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default="core,hostile,timeout,kill,scale,rss")
+    parser.add_argument("--pages", type=int, default=200, help="real pages per measurement")
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+    pages = real_pages(args.pages)
+    result: dict[str, object] = {}
+    if "core" in only:
+        result["core"] = asyncio.run(core_overhead(pages, rounds=3))
+        print("core", result["core"], flush=True)
+    if "hostile" in only:
+        result["hostile"] = hostile_cpu()
+        print("hostile", result["hostile"], flush=True)
+    if "timeout" in only:
+        result["timeout"] = asyncio.run(timeout_stops(pages))
+        print("timeout", result["timeout"], flush=True)
+    if "kill" in only:
+        result["kill"] = asyncio.run(kill_and_sigterm(pages, 300))
+        print("kill", result["kill"], flush=True)
+    if "scale" in only:
+        one = asyncio.run(throughput(pages, 300, workers=1))
+        two = asyncio.run(throughput(pages, 300, workers=2))
+        result["scale"] = {"one_worker_pages_per_s": round(one, 1),
+                           "two_workers_pages_per_s": round(two, 1),
+                           "ratio": round(two / one, 2)}
+        print("scale", result["scale"], flush=True)
+    if "rss" in only:
+        result["rss"] = asyncio.run(rss(pages))
+        print("rss", result["rss"], flush=True)
+    print(orjson.dumps(result).decode())
+
+
+if __name__ == "__main__":
+    main()
