@@ -164,8 +164,12 @@ class BrokerRoll:
                 for tp, meta in committed.items():
                     if meta is not None and meta.offset >= 0:
                         positions[group, tp] = meta.offset
-            # this worker's own assignment counts from 0 where nothing is committed yet
+            # this worker's own assignment counts from 0 where nothing is committed yet; its
+            # tables' changelogs (Faust names them ``*-changelog``) are assigned to it too, but
+            # read only to recover, never committed
             for tp in self.app.consumer.assignment():
+                if tp.topic.endswith("-changelog"):
+                    continue
                 key = (self.settings.app_id, TopicPartition(tp.topic, tp.partition))
                 positions.setdefault(key, 0)
             ends = await _highwaters(consumer, {tp: min(

@@ -89,7 +89,7 @@ def test_counts_and_rates_per_stage_over_the_window() -> None:
     status = build_status(m.samples(), now=110.0, base=base, latest=[],
                           generated_at="now", window_s=300)
     stages = {s["stage"]: s for s in status["stages"]}
-    assert list(stages) == ["parse", "enrich"]
+    assert list(stages) == ["parse", "enrich", "dedup"]
     assert stages["parse"] == {
         "stage": "parse", "in": 30, "out": 23, "dead_letters": 7,
         "in_per_s": 2.0, "out_per_s": 1.5, "dead_letters_per_s": 0.5,
