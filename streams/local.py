@@ -32,6 +32,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
         NEWSSTREAM_CHECK_OUTPUTS=str(int(settings.check_outputs)),
         NEWSSTREAM_STAGE_CONCURRENCY=str(settings.stage_concurrency),
         NEWSSTREAM_DATA_DIR=settings.data_dir,
+        NEWSSTREAM_SINK_POSTGRES_DSN=settings.sink_postgres_dsn,
         NEWSSTREAM_PARSE_ISOLATION=settings.parse_isolation,
         NEWSSTREAM_CORE_MAX_RSS_MB=str(settings.core_max_rss_mb),
         NEWSSTREAM_STAGE_TIMEOUT_S=str(settings.stage_timeout_s),

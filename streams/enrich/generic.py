@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from streams.enrich import rules
 from streams.enrich.ids import normalise
 from streams.enrich.lexicon import Lexicon
-from streams.enrich.mention import Mention
+from streams.enrich.mention import Mention, known_or
 from streams.enrich.resources import read_tsv
 
 KINDS = frozenset({"title", "acronym", "body", "common"})
@@ -33,6 +33,24 @@ BYLINE_TITLES_KO = frozenset(rules.words(
 # Media names the gazetteer may not know, by their ending (``한빛일보``, ``Korea Times``).
 MEDIA_SUFFIXES = ("뉴스", "일보", "신문", "방송", "통신", "News", "Times", "Post", "Herald")
 _NAME_RE = re.compile(r"[가-힣]{2,4}")
+_TITLES = "|".join(sorted(BYLINE_TITLES_KO, key=len, reverse=True))
+# [스포츠조선 안소희 기자], [텐아시아=김수진 기자], [OSEN=부산, 조은비 기자],
+# [스타뉴스 | 윤채원 기자]
+_BRACKET_BYLINE_RE = re.compile(
+    r"[\[【]\s*([^\s\[\]【】=|][^\[\]【】=|\n]{0,19}?)(?:\s*[=|]\s*(?:[가-힣]{2,6},\s*)?|\s+)"
+    rf"([가-힣]{{2,4}})\s*(?:{_TITLES})\s*[\]】]"
+)
+# Who speaks in a broadcast transcript: [인터뷰] 유정민/대구시 경제정책과장, ◀ 인터뷰 ▶ 한도윤/…,
+# 인터뷰 : 정재윤 / 송파경찰서 …, [황보연/반도체산업협회 실장 : …], ◆ 서도윤> …, ■ 대담 : 서도윤
+_SPEAKER_RE = re.compile(
+    r"(?:(?:인터뷰|녹취|싱크)\s*[\]▶:>】]\s*([가-힣]{2,4})\s?/\s?(?=\S))"
+    r"|(?:\[([가-힣]{2,4})/[^\]\n:/]{2,30} :)"
+    r"|(?:[◆◇]\s*([가-힣]{2,4})\s*>)|(?:■\s*(?:진행|대담|출연)\s*:\s*([가-힣]{2,4})(?![가-힣]))"
+)
+# A broadcast report's sign-off, the last sentence of its paragraph: MBN뉴스 강민혁입니다, KBS
+# 뉴스 정해린입니다. (a full name: 뉴스 정리입니다 is not one)
+_SIGN_OFF_RE = re.compile(
+    r"(?<![가-힣])([가-힣A-Za-z0-9]{0,8} ?뉴스) ?([가-힣]{3,4})입니다\.?[ \t]*(?:\n|$)")
 _CURATED = frozenset({"gazetteer", "iso"})
 
 
@@ -93,3 +111,38 @@ def split_byline(text: str, start: int, end: int, lexicon: Lexicon
         return None
     name_start = end - len(name)
     return org, Mention(name_start, end, name, "person", "rule", 0.75)
+
+
+def credited_names(text: str, lexicon: Lexicon) -> list[Mention]:
+    """The publisher and the reporter of bracketed bylines (``[스포츠조선 안소희 기자]``,
+    ``[텐아시아=김수진 기자]``), the reporter of broadcast sign-offs (``MBN뉴스
+    강민혁입니다``) and the speakers of transcripts (``[인터뷰] 유정민/대구시 경제정책과장``,
+    ``◆ 서도윤>``, ``■ 대담 : 서도윤``).
+
+    Claimed before the CRF, which reads an outlet's name it has never seen as a place or a
+    person (스포츠조선, 마이데일리) and a reporter next to a transcript's marks as a place: the
+    position says what they are. The reporter must look like a Korean name (a common surname
+    first); a publisher the lexicon knows keeps its entity.
+    """
+    out: list[Mention] = []
+    for match in _BRACKET_BYLINE_RE.finditer(text):
+        name_start, name_end = match.span(2)
+        if not _surname_first(match.group(2)):
+            continue
+        start = match.start(1)
+        publisher = match.group(1).rstrip()
+        out.append(known_or(lexicon, start, start + len(publisher), publisher,
+                            "organization", 0.7))
+        out.append(Mention(name_start, name_end, match.group(2), "person", "rule", 0.75))
+    for match in _SIGN_OFF_RE.finditer(text):
+        if _surname_first(match.group(2)):
+            out.append(Mention(*match.span(2), match.group(2), "person", "rule", 0.75))
+    for match in _SPEAKER_RE.finditer(text):
+        group = next(g for g in (1, 2, 3, 4) if match.group(g) is not None)
+        if _surname_first(match.group(group)):
+            out.append(Mention(*match.span(group), match.group(group), "person", "rule", 0.75))
+    return sorted(out, key=lambda m: m.start)
+
+
+def _surname_first(name: str) -> bool:
+    return name[0] in rules.SURNAMES_KO or name[:2] in rules.SURNAMES_KO

@@ -20,16 +20,15 @@ from streams.enrich.mention import Mention, known_or, occupy, overlaps
 from streams.enrich.rules import words
 
 if TYPE_CHECKING:
-    from kiwipiepy import Kiwi
-
     from streams.enrich.enricher import Enricher
+    from streams.enrich.tokenise import Analyser
 
 _QUOTE_RE = re.compile(r"[‘'“\"]([^‘’'“”\"\n]{2,40})[’'”\"]")
 _AFTER_QUOTE_RE = re.compile(r"(?:이?라는|란|인)?\s*([가-힣]+)")
 _CUE_NAME_RE = re.compile(
     r"(?<![\w])([가-힣]{2,4})\s+(?:([가-힣A-Za-z0-9]+)\s+)?(?:(?:전|前|현|신임|공동)\s+)?"
     r"(기자|대표|대통령|회장|장관|사장|부회장|의원|위원장|교수|감독|총리|대변인|씨)"
-    r"(?=$|[^가-힣]|(?:[은는이가의와과를을도께]|에게|에서|으로|로서|이다)(?:$|[^가-힣]))"
+    r"(?=$|[^가-힣]|(?:[은는이가의와과를을도께]|에게|에서|으로|로서|이다|입니다)(?:$|[^가-힣]))"
 )
 # A wire dateline: (세종=연합뉴스), [워싱턴=뉴스1]: where the story was filed, then the agency.
 _DATELINE_RE = re.compile(r"[(\[]([가-힣]{2,8}(?: [가-힣]{2,8})?)=([가-힣A-Za-z0-9]{2,12})[)\]]")
@@ -51,22 +50,20 @@ _NORTH_ALONE_RE = re.compile(
 _COMPOUND_PARTICLES = frozenset("은는이가을를의에와과도로으만간측")
 
 
-def tokenize(kiwi: Kiwi, text: str) -> list[Any]:
-    """Kiwi tokens of ``text`` (``kiwi``: an enricher's analyser)."""
-    return list(kiwi.tokenize(text))
+def tokenize(analyser: Analyser, text: str) -> list[Any]:
+    """The morphemes of ``text`` (``analyser``: an enricher's)."""
+    return list(analyser.tokenize(text))
 
 
-def single_proper_noun(kiwi: Kiwi, word: str) -> bool:
+def single_proper_noun(analyser: Analyser, word: str) -> bool:
     """Whether Kiwi reads ``word`` as one proper noun (hashtags)."""
-    tokens = tokenize(kiwi, word)
+    tokens = tokenize(analyser, word)
     return len(tokens) == 1 and tokens[0].tag == "NNP"
 
 
-def tokenize_many(kiwi: Kiwi, texts: list[str]) -> list[list[Any]]:
-    """Kiwi tokens of each text, analysed in one call (blank texts give no tokens)."""
-    todo = [text for text in texts if text.strip()]
-    done = iter(kiwi.tokenize(todo)) if todo else iter(())
-    return [list(next(done)) if text.strip() else [] for text in texts]
+def tokenize_many(analyser: Analyser, texts: list[str]) -> list[list[Any]]:
+    """The morphemes of each text (blank texts give no tokens)."""
+    return list(analyser.tokenize_many(texts))
 
 
 def extract(enricher: Enricher, text: str, lexicon: Lexicon,
@@ -82,7 +79,7 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
     if not text.strip():
         return []
     if tokens is None:
-        tokens = tokenize(enricher.kiwi, text)
+        tokens = tokenize(enricher.analyser, text)
     occupied = bytearray(len(text))
     found: list[Mention] = []
     matches = _without_common_words(lexicon.scan(text), tokens)
@@ -96,6 +93,7 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
                 found.append(mention)
 
     claim(_datelines(text, lexicon))
+    claim(generic.credited_names(text, lexicon))
     claim(_quoted(text, lexicon, tokens, occupied))
     claim(_country_abbreviations(text, lexicon))
     crf_names = (_crf_names(text, lexicon, tokens, matches, model, enricher.wikidata,
@@ -301,7 +299,67 @@ def _crf_names(
                 and len(mention.surface.split()) >= 3 and _phrase(tokens, start, end)):
             mention.type = "other"  # 미운 우리 새끼, 유 퀴즈 온 더 블럭: a title, not a person
         out.append(mention)
+    if split_chains:  # 상무부 청사, 클러스터 주변; 공군, 본회의: dictionary words, not names
+        starts = [t.start for t in tokens]
+        out = [_without_common_tail(text, m, tokens, starts, lexicon, wikidata) for m in out]
+        out = [m for m in out if m.source != "crf" or not _common_noun(m, tokens, starts)]
     return out
+
+
+def _inside(tokens: list[Any], starts: list[int], start: int, end: int) -> list[Any]:
+    """The tokens that start in ``[start, end)`` (``starts``: the tokens' starts)."""
+    first = bisect_left(starts, start)
+    return tokens[first:bisect_left(starts, end, first)]
+
+
+def _without_common_tail(text: str, mention: Mention, tokens: list[Any], starts: list[int],
+                         lexicon: Lexicon, wikidata: Mapping[str, str]) -> Mention:
+    """A CRF span of several words without its last words while Kiwi reads them as common
+    nouns (``상무부 청사``, ``KB증권 리서치센터장``, ``용인 클러스터``): the name, then the
+    building, title or thing of it that the sentence talks about. Not a word that ends names
+    of venues (``블라이더필즈 컨트리클럽``: ``rules.NAME_HEADS_KO``) or has a name's suffix.
+    The lexicon or WikiData types what is left if they know it; else it keeps the CRF's
+    type."""
+    if mention.source != "crf" or " " not in mention.surface:
+        return mention
+    end = mention.end
+    while True:
+        space = text.rfind(" ", mention.start, end)
+        if space <= mention.start:
+            break
+        tail = _inside(tokens, starts, space + 1, end)
+        word = text[space + 1:end]
+        if not tail or any(t.tag != "NNG" for t in tail) or word.endswith(
+                rules.NAME_HEADS_KO) or rules.suffix_type_ko(word) is not None:
+            break
+        end = space
+    if end == mention.end:
+        return mention
+    surface = text[mention.start:end]
+    known = lexicon.lookup(surface)
+    if known is not None:
+        return Mention(mention.start, end, surface, known.type, known.source, known.confidence,
+                       known)
+    etype = wikidata.get(surface, mention.type)
+    return Mention(mention.start, end, surface, etype, mention.source, mention.confidence)
+
+
+def _common_noun(mention: Mention, tokens: list[Any], starts: list[int]) -> bool:
+    """A CRF span that Kiwi's dictionary holds as one common noun (``공군``, ``본회의``,
+    ``대표단``), or common nouns ending in a person's title (``재경본부장``).
+
+    For the product only: KLUE-NER annotates bodies such as ``공군`` and ``국방부`` as
+    organisations, but a reader cannot track "the air force" of an unnamed country. Only
+    spans typed by the CRF itself are asked (a name the lexicon or WikiData knows stays), and
+    one with an organisation or place ending of two or more syllables stays (``검찰청``,
+    ``달빛어린이병원``).
+    """
+    if len(_suffix(mention.surface)) >= 2:
+        return False
+    inside = _inside(tokens, starts, mention.start, mention.end)
+    if not inside or any(t.tag != "NNG" for t in inside):
+        return False
+    return len(inside) == 1 or inside[-1].form in rules.PERSON_CUES_KO
 
 
 _PHRASE_TAGS = ("V", "E", "NP", "MA", "J", "XS")
@@ -641,3 +699,48 @@ def _set_person(mention: Mention) -> None:
     if mention.type in ("organization", "location", "product") and mention.source == "wikidata":
         return
     mention.type, mention.source, mention.confidence = "person", "rule", 0.75
+
+
+def unsupported_people(mentions: list[Mention], texts: list[str]) -> set[str]:
+    """Surfaces of one-word CRF "persons" of an article that nothing supports: not shaped like
+    a Korean name, never next to a person's title or ``씨`` in any of ``texts`` (the article's
+    title, body and captions), and not a word of a longer person's name in it.
+
+    The CRF reads unknown one-word names as people (``라피더스``, ``리비우``, ``펜타닐``,
+    ``스포티파이``). A foreign person in the news is introduced with a title or in full
+    (``안토니우 구테흐스 유엔 사무총장``), which keeps the later one-word mentions; a Korean
+    name is kept by its shape (star and athlete names often come without a title).
+    """
+    parts = set()
+    for mention in mentions:
+        words = mention.surface.split()
+        if mention.type == "person" and len(words) >= 2:
+            parts |= {words[0], words[-1]}
+    suspects = {m.surface for m in mentions
+                if m.source == "crf" and m.type == "person" and " " not in m.surface
+                and not _korean_name_shape(m.surface) and m.surface not in parts}
+    return {surface for surface in suspects
+            if not any(_cue_near(text, match.start(), match.end())
+                       for text in texts
+                       for match in re.finditer(re.escape(surface), text))}
+
+
+def _korean_name_shape(surface: str) -> bool:
+    """A one-syllable surname and one or two syllables (하윤, 김세영), or a two-syllable
+    surname and one or two (남궁하린)."""
+    if not all(map(is_hangul, surface)):
+        return False
+    if surface[:2] in rules.SURNAMES_KO and 3 <= len(surface) <= 4:
+        return True
+    return surface[0] in rules.SURNAMES_KO and 2 <= len(surface) <= 3
+
+
+def _cue_near(text: str, start: int, end: int) -> bool:
+    """A person's title or ``씨`` right after ``text[start:end]`` (possibly after 전/현), a
+    title right before it, or an age in parentheses after it (``(34)``)."""
+    if _title_follows(text, end) or re.match(r"\s?\(\d{1,3}", text[end:end + 5]):
+        return True
+    before = text[max(0, start - 12):start]
+    words = before.split()
+    return before[-1:].isspace() and bool(words) and words[-1] in rules.PERSON_CUES_KO
+

@@ -3,14 +3,17 @@
 Mentions of one known entity share its id whatever the spelling. Unknown mentions are grouped by
 their normalised key (``샘올트먼`` = ``샘 올트먼``); then a lone word that is the first or last word
 of exactly one multi-word person in the article (``올트먼`` after ``샘 올트먼``, ``Altman`` after
-``Sam Altman``) joins that person. Typing of an unknown group takes its most confident mention.
+``Sam Altman``) joins that person. Typing of an unknown group takes the type most of its most
+confident mentions agree on.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
+from streams.enrich import rules
 from streams.enrich.ids import normalise, unknown_id
 from streams.enrich.lexicon import Known, is_hangul
 from streams.enrich.mention import Mention
@@ -117,11 +120,18 @@ def _coreference(groups: dict[str, _Group]) -> None:
 
 
 def _type_of(group: _Group) -> tuple[EntityType, str, float]:
+    """The known entity's type; else that of the most confident mentions: any type rather than
+    ``other`` (untyped), then the majority among them, a tie going to the type the name's suffix
+    gives (``송파구`` read once as a person and once as a place is a place)."""
     if group.known is not None and group.known.source != "alias":
         return _as_type(group.known.type), group.known.source, group.known.confidence
+    mentions = [item.mention for item in group.items]
+    top = max(m.confidence for m in mentions)
+    votes = Counter(m.type for m in mentions if m.confidence == top)
+    by_suffix = rules.suffix_type_ko(mentions[0].surface)
     best = max(
-        (item.mention for item in group.items),
-        key=lambda m: (m.confidence, m.type != "other", m.type),
+        (m for m in mentions if m.confidence == top),
+        key=lambda m: (m.type != "other", votes[m.type], m.type == by_suffix, m.type),
     )
     source = best.source
     if group.known is not None and best.type == "other":

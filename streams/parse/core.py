@@ -117,13 +117,36 @@ def _remove_chrome(body: LexborNode) -> None:
     if not doomed:
         return
     total = len(body.text())
+    wrappers: set[int] | None = None
     for node in doomed:
         size = len(node.text())
         if node.tag in sel.PROTECTED_TAGS or (total and size > 0.3 * total):
             continue
         if size >= sel.LAYOUT_PROSE_CHARS and _layout_prose(node):
             continue
+        if size >= sel.CONTENT_WRAPPER_SHARE * total:
+            if wrappers is None:
+                wrappers = _content_wrappers(body)
+            if node.mem_id in wrappers:
+                continue
         node.decompose()
+
+
+def _content_wrappers(body: LexborNode) -> set[int]:
+    """The ``mem_id`` of the page's text container (the element named as one,
+    :data:`selectors.CONTENT_SELECTOR`, that holds the most text, at least
+    :data:`selectors.CONTENT_MIN_CHARS`: a related list's teasers are named so too, each with a
+    short excerpt) and of its ancestors."""
+    best, best_size = None, sel.CONTENT_MIN_CHARS - 1
+    for node in body.css(sel.CONTENT_SELECTOR):
+        size = len(node.text())
+        if size > best_size:
+            best, best_size = node, size
+    out: set[int] = set()
+    while best is not None:
+        out.add(best.mem_id)
+        best = best.parent
+    return out
 
 
 def _layout_prose(node: LexborNode) -> bool:
@@ -390,6 +413,28 @@ def _article_kind(page: kinds.Page, body_element: Callable[[], LexborNode | None
     return kinds.kind_of(page, limits)
 
 
+def _droppable(body: LexborNode) -> list[LexborNode]:
+    """The elements of :data:`selectors.DROP_TAGS` under ``body``, less a ``<noscript>`` that
+    holds the page's text: at least :data:`selectors.NOSCRIPT_TEXT_CHARS` and a quarter of the
+    body's text outside scripts and styles (a "this site requires JavaScript" footer holds
+    less)."""
+    nodes = body.css(sel.DROP_TAGS)
+    total = -1
+    kept = []
+    for node in nodes:
+        if node.tag == "noscript":
+            size = len(node.text())
+            if size >= sel.NOSCRIPT_TEXT_CHARS:
+                if total < 0:
+                    total = len(body.text()) - sum(len(other.text()) for other in nodes
+                                                   if other.tag in ("script", "style"))
+                if 4 * size >= total:
+                    kept.append(node.mem_id)
+    if not kept:
+        return nodes
+    return [node for node in nodes if node.mem_id not in kept]
+
+
 def parse_article(
     html: str | bytes,
     url: str,
@@ -422,13 +467,13 @@ def parse_article(
     structured_authors = has_structured_authors(meta, title)
     byline_texts = [] if structured_authors else _byline_texts(tree)
     subtitle = find_subtitle(tree, headline, title)  # before any node is decomposed
-    dropped = body.css(sel.DROP_TAGS)
+    dropped = _droppable(body)
     # Streamed segments are looked for only where their placeholders are: templates are among
     # the tags dropped anyway, and a query of the whole tree costs 0.2 ms a page.
     slots = {key: node for node in dropped if node.tag == "template"
              and (key := node.attributes.get("id") or "").startswith("B:")}
     if slots and _place_streamed_segments(body, slots):
-        dropped = body.css(sel.DROP_TAGS)  # the moved segments are new nodes
+        dropped = _droppable(body)  # the moved segments are new nodes
     headline = _outside(headline, dropped)  # a decomposed node must not be read again
     player = meta.video or _has_player(dropped)
     for node in dropped:

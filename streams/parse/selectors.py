@@ -12,11 +12,17 @@ import re
 
 # --- removal before scoring ---------------------------------------------------------------
 
-#: Elements that never carry article text.
+#: Elements that never carry article text (a ``noscript`` is kept when it holds a page's text,
+#: :data:`NOSCRIPT_TEXT_CHARS`; a ruby's reading aids are skipped by the walk,
+#: ``content.SKIP_NODES``, which costs less than two more selectors here).
 DROP_TAGS = (
     "script, style, noscript, template, svg, canvas, iframe, object, embed, video, audio, "
     "button, input, select, textarea, option, head"
 )
+#: A ``<noscript>`` holding at least this much text is the page's version for readers without
+#: JavaScript (Blogger's posts, a site wrapped whole in one), not a tracking pixel or an
+#: "enable JavaScript" notice, and is read like any other element.
+NOSCRIPT_TEXT_CHARS = 200
 #: Structural chrome, dropped too unless one of them holds most of the page's text (broken
 #: markup: an unclosed ``<aside>`` swallows the rest of the page).
 DROP_STRUCTURAL = "nav, footer, aside, dialog, menu, form"
@@ -90,6 +96,21 @@ LAYOUT_CHROME_WORDS = re.compile(r"sidebar|navbar|nav-|menu|dropdown|toolbar|toc
 LAYOUT_PROSE_CHARS = 800
 #: Elements never removed as chrome (their classes often name what they contain).
 PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
+#: The article's own text container, as publishing systems name it. An element named as chrome
+#: that is one of these, or holds one with most of its text, is a wrapper around the article
+#: (``socialicons-sticky`` around ``entry-content``, ``entry themeform share``,
+#: ``entry-content-read-more``), not chrome: see :data:`CONTENT_WRAPPER_SHARE`.
+CONTENT_SELECTOR = (
+    '[itemprop="articleBody"], .entry-content, .post-content, .article-content, .article-body, '
+    ".articleBody, .post-body, .story-body, .entry-body, .entry-inner, .post-entry, "
+    ".single-content, .blog-post-content"
+)
+#: ... and holds at least this much text (a teaser's excerpt, named like a post's text in many
+#: themes, holds less).
+CONTENT_MIN_CHARS = 500
+#: A chrome-named element is examined as a possible wrapper of the article only when it holds
+#: at least this share of the page's text (a share button or a teaser holds far less).
+CONTENT_WRAPPER_SHARE = 0.1
 
 # --- captions (kept out of the body, attached to the image) -------------------------------
 
@@ -324,6 +345,21 @@ def chrome_text(text: str) -> bool:
     return False
 
 
+#: "More to read" headings in the languages other than English and Korean of the pages we see:
+#: whole-line labels (:data:`LABEL_LINE`), and in the last third of a body the start of its
+#: tail (:data:`TAIL_SECTION`).
+_MORE_TO_READ = (
+    r"(?:mehr (?:zum thema|zu [\w -]{2,30}|artikel|beiträge|nachrichten|news)|"
+    r"das könnte (?:sie|dich) (?:auch )?interessieren|lesen sie (?:auch|mehr)|auch interessant|"
+    r"(?:verwandte|ähnliche|weitere|neueste|aktuelle) (?:beiträge|artikel|nachrichten|news|"
+    r"themen|themenbereiche|kommentare|informationen)|"
+    r"weiterführende informationen|zum weiterlesen|weiterlesen|siehe auch|"
+    r"(?:à )?lire aussi|voir aussi|articles similaires|sur le même sujet|"
+    r"temas relacionados|noticias relacionadas|lee también|te puede interesar|"
+    r"veja também|leia também|notícias relacionadas|leggi anche|articoli correlati|"
+    r"potrebbe interessarti|lees ook|gerelateerde artikelen|meer nieuws|"
+    r"zobacz (?:także|też)|czytaj (?:także|też|więcej)|ezek is érdekelhetnek)"
+)
 #: A whole short block that only labels what follows or what the page is (a table of contents,
 #: a tag list, a reading time, a bare date): never article text.
 LABEL_LINE = re.compile(
@@ -337,6 +373,23 @@ LABEL_LINE = re.compile(
     r"article continues below|advertise with us|add a comment|"
     r"request a (?:free )?(?:quote|demo|consultation)|get started(?: today)?!?|"
     r"(?:an? |\d+ )(?:second|minute|hour|day|week|month|year)s? ago|"
+    r"comments are closed\.?|"
+    # the same labels and "more to read" headings in the other languages of the pages we see
+    # (German, French, Spanish, Portuguese, Italian, Dutch, Polish, Hungarian)
+    rf"{_MORE_TO_READ}|"
+    r"(?:jetzt teilen|(?:artikel|beitrag|seite) teilen|"
+    r"(?:rezept )?drucken|drukuj|imprimer|kontakt|autor(?:in|en)?|quelle|źródło|"
+    r"externer inhalt|meist gesucht|schwerpunkte|die kommentarfunktion ist geschlossen|"
+    r"valora esta noticia|contexto de la noticia|compartir|partager|condividi|compartilhe|"
+    r"anzeige|werbung|publicité|publicidad)[\s:.!…-]*|"
+    # a bare date, or one after an update or publication label (``Aktualisiert: 11.04.2020,
+    # 10:27``, ``7. oktober 2020``)
+    r"(?:(?:aktualisiert|publiziert|veröffentlicht|erstellt|stand|mis à jour|publié|"
+    r"actualizado|publicado|aggiornato|pubblicato)(?: am| le| el| em| il)?:? )?"
+    r"(?:\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}\.? (?:jan|j[äa]n|feb|f[ée]v|m[äa]r|apr|avr|abr|mai|"
+    r"may|mag|jun|jui|jul|lug|aug|ao[uû]|ago|sep|set|okt|oct|ott|nov|dez|d[ée]c|dic)[a-zäéû]*\.? "
+    r"\d{4})(?:,? (?:um )?\d{1,2}[:.]\d{2}"
+    r"(?: uhr)?)?|"
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}|"
     r"\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,? \d{4}|"
     r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}[-.]\d{1,2}[-.]\d{1,2}\.?)"
@@ -362,10 +415,15 @@ TAIL_SECTION = re.compile(
     r"(?: blog)? (?:news|articles|posts|stories|videos|reads|guides|blogs?)|"
     r"you (?:might|may) (?:also )?(?:like|enjoy)|read next|keep reading|testimonials|"
     r"what (?:our )?(?:patients|clients|customers|readers|people) (?:are )?say(?:ing)?|"
-    r"관련\s*기사|많이 본 (?:뉴스|기사)|추천 기사|최신 기사|인기 기사)[\s:.!…]*"
+    r"관련\s*기사|많이 본 (?:뉴스|기사)|추천 기사|최신 기사|인기 기사|"
+    rf"{_MORE_TO_READ})[\s:.!…]*"
 )
 #: The heading of a closing author box.
-AUTHOR_BOX = re.compile(r"(?i)(?:about the (?:author|writer)|meet the author|written by)\b")
+AUTHOR_BOX = re.compile(
+    r"(?i)(?:about the (?:author|writer)|meet the author|written by|"
+    r"über (?:den autor|die autorin)|zum autor|zur autorin|à propos de l'auteur|"
+    r"sobre (?:el|la|o|a) autor|l'autore|over de auteur|o autorze)\b"
+)
 #: An author name shaped like a person's: two or three capitalised words (``Jean-Luc Aufranc``).
 PERSON_NAME = re.compile(r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,2}")
 #: Words in an author field that name an organisation or a team, not a person.

@@ -15,13 +15,14 @@ MODEL_DIR = Path(crf.__file__).parent / "klue_crf"
 
 def test_features_one_row_per_character() -> None:
     text = "서울시는 김철수 의원을 만났다."
-    kiwi, wikidata = default_enricher().kiwi, default_enricher().wikidata
-    rows = crf.features(text, kiwi.tokenize(text), base_lexicon().scan(text), wikidata=wikidata)
+    analyser, wikidata = default_enricher().analyser, default_enricher().wikidata
+    rows = crf.features(text, analyser.tokenize(text), base_lexicon().scan(text),
+                        wikidata=wikidata)
     assert len(rows) == len(text)
     assert "c=서" in rows[0] and "k=BNNP" in rows[0] and "e=서울시" in rows[0]
     assert "cue" in rows[5]  # 김 of 김철수, followed by the title 의원
-    assert crf.features(text, kiwi.tokenize(text), wikidata=wikidata) == crf.features(
-        text, kiwi.tokenize(text), wikidata=wikidata)
+    assert crf.features(text, analyser.tokenize(text), wikidata=wikidata) == crf.features(
+        text, analyser.tokenize(text), wikidata=wikidata)
 
 
 def test_decode_bio() -> None:
@@ -64,10 +65,37 @@ def test_batched_analysis_matches_single_calls() -> None:
     from streams.enrich import korean
 
     texts = ["오픈AI가 서울에서 발표했다.", "", "  ", "카카오 정신아 대표"]
-    kiwi = default_enricher().kiwi
-    batched = korean.tokenize_many(kiwi, texts)
+    analyser = default_enricher().analyser
+    batched = korean.tokenize_many(analyser, texts)
     assert [len(t) for t in batched][1:3] == [0, 0]
     for text, tokens in zip(texts, batched, strict=True):
-        single = korean.tokenize(kiwi, text) if text.strip() else []
+        single = korean.tokenize(analyser, text) if text.strip() else []
         assert [(t.form, t.tag, t.start) for t in tokens] == [
             (t.form, t.tag, t.start) for t in single]
+
+
+def test_model_rows_keep_known_attributes_and_give_the_same_labels() -> None:
+    """The model's rows (only the attributes it knows, as bytes) tag exactly like every
+    attribute as a string, on the Korean articles of the topic set."""
+    import orjson
+    import pycrfsuite  # type: ignore[import-untyped]
+
+    from streams.enrich import korean
+
+    enricher = default_enricher()
+    model = enricher.crf
+    assert model is not None
+    rows = (orjson.loads(line) for line in (Path(__file__).parent / "data/topics_real.jsonl"
+                                            ).read_bytes().splitlines())
+    texts = [text for row in rows if row["language"] == "ko"
+             for text in (row["title"], row["text"]) if text.strip()]
+    assert len(texts) >= 100
+    every = pycrfsuite.Tagger()
+    every.open(model.path)
+    known = frozenset(every.info().attributes)
+    for text, tokens in zip(texts, korean.tokenize_many(enricher.analyser, texts), strict=True):
+        matches = enricher.lexicon.scan(text)
+        full = crf.features(text, tokens, matches, wikidata=enricher.wikidata)
+        kept = model.features(text, tokens, matches)
+        assert kept == [[a.encode() for a in row if a in known] for row in full]
+        assert model.labels(kept) == every.tag(full)

@@ -49,37 +49,12 @@ XFAIL: dict[str, str] = {
         "한도윤 as location, 국토교통부 only inside '국토교통부 전세사기피해지원위원회' (+1 "
         "more)"
     ),
-    "ko-sbs-korea-us-tariff-talks": (
-        "fragment: 미 (organization); fragment: 한 (organization); must-find: missed 오진석"
-    ),
-    "ko-ytn-inter-korean-channel": (
-        "fragment: 북 (organization); fragment: 북미 (location); must-find: missed YTN"
-    ),
-    "ko-mbn-voice-phishing": (
-        "fragment: 박 (person); fragment: 김 (person); must-find: 서울 only inside '서울 "
-        "송파구', 송파구 only inside '서울 송파구', 서울중앙지검 only inside '서울중앙지검 "
-        "수사관' (+6 more)"
-    ),
     "ko-jtbc-us-china-chips": (
         "must-find: 시안 only inside '중국 시안', missed 우시, missed 황보연"
-    ),
-    "ko-nocut-newsshow-pediatrics": (
-        "show-title: 김현정의 뉴스쇼 (person); must-find: 서도윤 as organization, 서울 only "
-        "inside '서울 강남', 강남 only inside '서울 강남' (+1 more)"
     ),
     "ko-channela-convenience-1plus1": (
         "interview-marker: 인터뷰 (organization); must-find: 서울 only inside '서울 마포구', "
         "마포구 only inside '서울 마포구', missed CU (+4 more)"
-    ),
-    "ko-daum-sportschosun-couple-wedding": (
-        "couple: 최다인♥이준서 (person); must-find: 스포츠조선 as location"
-    ),
-    "ko-osen-i-live-alone-marathon": (
-        "must-find: 춘천 only inside '춘천마라톤', 남양주 only inside '경기 남양주', 강원 "
-        "only inside '강원 춘천' (+2 more)"
-    ),
-    "ko-tenasia-drama-ratings": (
-        "must-find: 텐아시아 as location"
     ),
     "ko-starnews-girlgroup-billboard": (
         "photo-credit: 하윤 인스타그램 (person); must-find: 루미나 as other in '스타뉴스 | "
@@ -137,9 +112,6 @@ XFAIL: dict[str, str] = {
     ),
     "ko-yonhap-seoul-apartment-prices": (
         "must-find: 성동구 as person, missed 한국부동산원, 송파구 as person (+1 more)"
-    ),
-    "ko-newsis-kospi-close": (
-        "must-find: missed 나스닥종합지수"
     ),
     "ko-hani-auto-tariffs": (
         "fragment: 미 (person); must-find: missed 한-미 자유무역협정, 조지아주 only inside "
@@ -199,10 +171,6 @@ XFAIL: dict[str, str] = {
         "en-role: Speaker Mike Johnson (other); must-find: missed John Thune, missed Chuck "
         "Schumer, Mike Johnson only inside 'Speaker Mike Johnson' (+1 more)"
     ),
-    "en-reuters-hsbc-results": (
-        "en-sentence-initial: Rival Standard Chartered (other); must-find: Standard Chartered "
-        "only inside 'Rival Standard Chartered'"
-    ),
     "en-reuters-nk-missiles": (
         "en-date: Aug (other); en-nationality: North Korean (other); must-find: Joint Chiefs "
         "of Staff as other, Unification Ministry linked to unk:58eb909920ec"
@@ -213,10 +181,6 @@ XFAIL: dict[str, str] = {
     ),
     "en-bbc-france-wildfires": (
         "must-find: Aude as other, missed Lézignan-Corbières, missed Météo-France (+3 more)"
-    ),
-    "en-cnbc-stocks-nvidia-fed": (
-        "en-date: Sep (other); must-find: missed Nasdaq Composite, missed Advanced Micro "
-        "Devices, Priya Natarajan as other"
     ),
     "en-techcrunch-robotics-series-b": (
         "en-trap: Series B (other); en-byline: Image Credits (other); must-find: Lumen "
@@ -260,10 +224,6 @@ XFAIL: dict[str, str] = {
         "en-role: Land Minister Choi Jin-woo (other); must-find: Choi Jin-woo only inside "
         "'Land Minister Choi Jin-woo', Seocho only inside 'Seocho and Songpa', Songpa only "
         "inside 'Seocho and Songpa'"
-    ),
-    "en-ap-gaza-aid-rafah": (
-        "en-date: Oct (other); en-nationality: Egyptian (other); must-find: Rafah as other, "
-        "Khan Younis as other, Samira Haddad as other"
     ),
     "en-guardian-wimbledon-third-round": (
         "must-find: Isla Whitmore as other, Wimbledon as other, missed Yulia Petrova (+3 "

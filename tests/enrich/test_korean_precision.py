@@ -127,3 +127,111 @@ def test_hyphenated_abbreviations_and_longer_names() -> None:
 def test_letter_standing_for_a_person_is_not_an_entity() -> None:
     entities = _entities("경찰은 B씨를 사기 혐의로 입건했다. B씨는 혐의를 부인했다.")
     assert "B" not in _forms(entities)
+
+
+def test_unknown_name_takes_the_type_most_mentions_agree_on() -> None:
+    from streams.enrich.mention import Mention
+    from streams.enrich.resolve import Located, resolve
+
+    def at(offset: int, surface: str, etype: str) -> Located:
+        return Located(Mention(offset, offset + len(surface), surface, etype, "crf", 0.6),
+                       "text", offset)
+
+    # two readings as an organisation beat one as a person, whatever the order
+    entities = resolve([at(0, "한빛테크", "person"), at(20, "한빛테크", "organization"),
+                        at(40, "한빛테크", "organization")], (0, 10), "ko")
+    assert [e.type for e in entities] == ["organization"]
+    # a tie goes to the type of the name's suffix: a district, not a person
+    entities = resolve([at(0, "가람구", "person"), at(30, "가람구", "location")], (0, 10), "ko")
+    assert [e.type for e in entities] == ["location"]
+
+
+def test_name_spelt_out_before_an_acronym_is_an_organisation() -> None:
+    entities = _entities("한국데이터활용진흥센터(KDAC)는 이날 새 지원 사업을 공고했다. "
+                         "KDAC 관계자는 신청이 몰릴 것으로 내다봤다.")
+    agency = _by_form(entities, "KDAC")
+    assert agency.type == "organization" and "한국데이터활용진흥센터" in agency.surface_forms
+
+
+
+def test_bracketed_byline_gives_the_outlet_and_the_reporter() -> None:
+    for byline in ("[가온스포츠 한다래 기자]", "[가온스포츠=한다래 기자]",
+                   "[가온스포츠 | 한다래 기자]", "[가온스포츠=대전, 한다래 기자]"):
+        entities = _entities(f"{byline} 배우 최유나가 새 드라마 주연을 맡았다.")
+        assert _by_form(entities, "가온스포츠").type == "organization", byline
+        assert _by_form(entities, "한다래").type == "person", byline
+
+
+def test_broadcast_sign_off_and_transcript_speakers_are_people() -> None:
+    entities = _entities(
+        "물가가 크게 올랐습니다. 남궁하린 기자입니다.\n\n[인터뷰] 조은새/가람시 물가정책과장\n"
+        "\"대책을 마련하겠습니다.\"\n\n◆ 탁서율> 현장은 어렵습니다.\n\n가람뉴스 남궁하린입니다.")
+    for name in ("남궁하린", "조은새", "탁서율"):
+        assert _by_form(entities, name).type == "person", name
+
+
+def test_common_nouns_are_not_names_in_enrich() -> None:
+    entities = _entities("필리핀 공군은 이날 훈련을 마쳤다. 양측 대표단은 본회의에서 만났다. "
+                         "원내수석부대표는 합의문에 서명했다. 한빛어린이병원은 야간 진료를 늘렸다.")
+    forms = _forms(entities)
+    assert not {"공군", "대표단", "본회의", "원내수석부대표"} & forms
+    assert "필리핀" in forms
+
+
+def test_common_nouns_stay_on_the_klue_path() -> None:
+    spans = korean.extract(default_enricher(), "필리핀 공군은 이날 훈련을 마쳤다.",
+                           base_lexicon(), split_chains=False)
+    assert any(m.surface.endswith("공군") for m in spans)
+
+
+def test_one_word_crf_person_needs_a_title_a_korean_shape_or_a_full_name() -> None:
+    from streams.enrich.mention import Mention
+
+    text = ("일본 정부가 출자한 라미도스는 공장을 짓는다. 배우 윤하람은 웃었다. 토마스 베르크 "
+            "장관은 반대했다. 베르크는 이날 귀국했다. 오르테가 대변인은 말을 아꼈다. "
+            "오르테가는 회견을 열었다.")
+
+    def crf_person(surface: str) -> Mention:
+        start = text.index(surface)
+        return Mention(start, start + len(surface), surface, "person", "crf", 0.6)
+
+    mentions = [crf_person(s) for s in ("라미도스", "윤하람", "토마스 베르크", "베르크",
+                                        "오르테가")]
+    assert korean.unsupported_people(mentions, [text]) == {"라미도스"}
+
+
+def test_korean_media_districts_and_cities_are_known() -> None:
+    entities = _entities("[스포츠동아 박하람 기자] 닐슨코리아에 따르면 시청률이 올랐다. "
+                         "마포·송파 아파트값이 뛰었고 평택과 이천의 공장도 늘었다.")
+    ids = {e.id for e in entities}
+    assert {"org:sports-donga", "org:nielsen-korea", "loc:mapo", "loc:songpa",
+            "loc:pyeongtaek", "loc:icheon"} <= ids
+
+
+def test_city_names_that_are_common_words_need_their_suffix() -> None:
+    entities = _entities("전주 대비 매출이 늘었고 양산 일정도 앞당겼다. "
+                         "청주시와 경주시는 협약을 맺었다.")
+    ids = {e.id for e in entities}
+    assert {"loc:cheongju", "loc:gyeongju"} <= ids
+    assert not {"loc:jeonju", "loc:yangsan"} & ids
+
+
+def test_common_noun_words_after_a_name_are_cut() -> None:
+    forms = _forms(_entities("김하람 한빛증권 리서치센터장은 전망을 내놨다. 조사단은 미 국무부 "
+                             "청사 앞에서 기다렸다. 가람 클러스터 주변 땅값이 올랐다."))
+    assert not any(form.endswith(("리서치센터장", "청사", "주변")) for form in forms)
+
+
+
+def test_venue_head_words_stay_in_the_name() -> None:
+    forms = _forms(_entities("선수는 미국 인디애나주 사우스벤드의 오크하버 컨트리클럽(파71)에서 "
+                             "열린 대회에서 우승했다."))
+    assert "오크하버 컨트리클럽" in forms
+
+
+def test_credit_patterns_need_their_whole_shape() -> None:
+    from streams.enrich import generic
+
+    for text in ("[부산/가람통신] 시는 새 계획을 냈다.", "오늘 뉴스 정리입니다.\n",
+                 "KBS 뉴스 정해린입니다만 아직 확인되지 않았습니다."):
+        assert not generic.credited_names(text, base_lexicon()), text

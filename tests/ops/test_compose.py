@@ -28,7 +28,7 @@ from streams.settings import Settings
 
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
-SERVICES = {"kafka", "worker", "prometheus", "grafana"}
+SERVICES = {"kafka", "worker", "prometheus", "grafana", "postgres"}
 _INTERPOLATION = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}")
 
 
@@ -101,9 +101,33 @@ def test_compose_file_matches_the_compose_specification(compose: dict[str, Any])
     assert not validator.is_valid(broken)
 
 
-def test_no_obsolete_version_key_and_the_four_services(compose: dict[str, Any]) -> None:
+def test_no_obsolete_version_key_and_the_services(compose: dict[str, Any]) -> None:
     assert "version" not in compose
     assert set(compose["services"]) == SERVICES
+
+
+def test_postgres_runs_only_with_the_sink_profile_and_the_documented_dsn_reaches_it(
+        compose: dict[str, Any]) -> None:
+    """The default stack is unchanged; `--profile sink` adds the database the header's command
+    points every worker's sink at (the DSN the header documents parses, and names that service
+    with the user, password and database it is created with)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    postgres = compose["services"]["postgres"]
+    assert postgres["profiles"] == ["sink"]
+    assert all("profiles" not in compose["services"][name] for name in SERVICES - {"postgres"})
+    worker_env = environment(compose["services"]["worker"])
+    assert resolve(worker_env["NEWSSTREAM_SINK_POSTGRES_DSN"]) == ""  # no sink by default
+    header = (ROOT / "docker-compose.yml").read_text()
+    match = re.search(r"NEWSSTREAM_SINK_POSTGRES_DSN=(\S+)", header)
+    assert match, "the compose header documents the sink's DSN"
+    dsn = conninfo_to_dict(match.group(1))
+    db_env = {key: resolve(value) for key, value in environment(postgres).items()}
+    assert dsn["host"] == "postgres"
+    assert (dsn["user"], dsn["password"], dsn["dbname"]) == (
+        db_env["POSTGRES_USER"], db_env["POSTGRES_PASSWORD"], db_env["POSTGRES_DB"])
+    assert "worker" not in str(postgres.get("depends_on", ""))
+    assert "postgres" not in compose["services"]["worker"].get("depends_on", {})
 
 
 def test_pulled_images_are_pinned(compose: dict[str, Any]) -> None:
@@ -117,6 +141,7 @@ def test_pulled_images_are_pinned(compose: dict[str, Any]) -> None:
     assert compose["services"]["kafka"]["image"].startswith("apache/kafka:")
     assert compose["services"]["prometheus"]["image"].startswith("prom/prometheus:")
     assert compose["services"]["grafana"]["image"].startswith("grafana/grafana:")
+    assert compose["services"]["postgres"]["image"].startswith("postgres:")
 
 
 def test_mounted_host_paths_exist_and_named_volumes_are_declared(compose: dict[str, Any]) -> None:

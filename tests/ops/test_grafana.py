@@ -131,13 +131,14 @@ def test_overview_covers_throughput_freshness_dead_letters_and_workers(
     assert re.search(r"\bfaust_\w+", content), "no Faust sensor panel"
 
 
-def test_panels_for_lag_readiness_ingestion_extraction_and_enrichment() -> None:
+def test_panels_for_lag_readiness_ingestion_sink_extraction_and_enrichment() -> None:
     overview = " ".join(e for _, e in expressions(load(GRAFANA_DIR / "dashboards" /
                                                     "pipeline-overview.json")))
     for needle in ("topic:news_consumer_lag_messages:sum", "news_consumer_lag_messages{",
                    "news_worker_ready", "job:news_fetch_requests:rate5m",
                    "job:news_fetch_errors:ratio_rate15m", "news_ingest_items_total",
-                   "news_ingest_backpressure_seconds_total"):
+                   "news_ingest_backpressure_seconds_total", "news_sink_articles_total",
+                   "news_sink_up", "news_sink_errors_total", "news_sink_batch_seconds_bucket"):
         assert needle in overview, needle
     assert re.search(r"by \(topic, partition\) \(news_consumer_lag_messages", overview)
     content = " ".join(e for _, e in expressions(load(GRAFANA_DIR / "dashboards" /
