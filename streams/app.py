@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import REGISTRY
 
-from streams import health
+from streams import health, memory, roll
 from streams.agent import Outputs
+from streams.broker import EmbeddedBroker
+from streams.ingest.emit import IngestGate
 from streams.kafka import faust_config
 from streams.settings import Settings
 from streams.status import web as status_web
 
 
-def create_app(settings: Settings) -> faust.App:
-    """The worker app: parse and enrich agents, Faust's Prometheus sensor on ``/metrics``."""
+def create_app(settings: Settings, embedded: EmbeddedBroker | None = None) -> faust.App:
+    """The worker app: parse and enrich agents, Faust's Prometheus sensor on ``/metrics``.
+
+    ``embedded``: the embedded broker this process started, which the worker then rolls when
+    it grows past ``NEWSSTREAM_EMBEDDED_ROLL_MB`` (streams/roll.py).
+    """
     from streams.enrich import agent as enrich_agent  # imported here: they import the cores
     from streams.ingest import runner as ingest_runner
     from streams.parse import agent as parse_agent
@@ -33,11 +40,20 @@ def create_app(settings: Settings) -> faust.App:
     )
     # Faust's sensor serves the default registry, which also holds streams.metrics.
     setup_prometheus_sensors(app, registry=REGISTRY, name_prefix="faust")
+    memory.keep_large_blocks_apart()
+
+    @app.timer(memory.TRIM_INTERVAL_S)
+    async def give_memory_back() -> None:
+        await asyncio.to_thread(memory.trim)
+
     outputs = Outputs(app, settings)
     parse_agent.register(app, settings, outputs)
     enrich_agent.register(app, settings, outputs)
     health.register(app, settings)
     status_web.register(app, settings)  # /status, /status.json
-    ingest_runner.register(app, settings)  # POST /ingest; feeds when NEWSSTREAM_FEEDS_FILE
+    gate = IngestGate()
+    ingest_runner.register(app, settings, gate)  # POST /ingest; feeds when NEWSSTREAM_FEEDS_FILE
+    if embedded is not None:
+        roll.register(app, settings, embedded, gate)
     sink_worker.register(app, settings)  # PostgreSQL sink when NEWSSTREAM_SINK_POSTGRES_DSN
     return app

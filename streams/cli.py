@@ -38,16 +38,17 @@ from streams.topics import ENRICHED, RAW_HTML
 
 
 @contextlib.contextmanager
-def broker_for(settings: Settings) -> Iterator[Settings]:
-    """Settings pointing at a broker: the configured one, or an embedded one for the duration."""
+def broker_for(settings: Settings) -> Iterator[tuple[Settings, EmbeddedBroker | None]]:
+    """Settings pointing at a broker: the configured one, or an embedded one for the duration
+    (also given, for the worker to roll)."""
     if not settings.embedded:
-        yield settings
+        yield settings, None
         return
     # the documented port when it is free, so that `newsstream tail` finds this broker
     port = settings.embedded_port if port_free(settings.embedded_port) else 0
     with EmbeddedBroker(settings.tansu_bin, port=port) as broker:
         print(f"embedded Kafka-protocol broker (Tansu) on {broker.bootstrap}", flush=True)
-        yield settings.with_bootstrap(broker.bootstrap)
+        yield settings.with_bootstrap(broker.bootstrap), broker
 
 
 def summary_line(enriched: dict[str, object]) -> str:
@@ -117,18 +118,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     # A demo prints summaries: keep Faust's start-up chatter out unless a level is asked for.
     level = os.environ.get("NEWSSTREAM_LOG_LEVEL", "warning")
     quiet = dataclasses.replace(Settings(), log_level=level)
-    with broker_for(quiet) as settings:
+    with broker_for(quiet) as (settings, embedded):
         asyncio.run(kafka.ensure_topics(settings))
-        app = create_app(settings)
+        app = create_app(settings, embedded)
         add_replay(app, args.paths)
         start_worker(app, settings)
     return 0
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    with broker_for(Settings()) as settings:
+    with broker_for(Settings()) as (settings, embedded):
         asyncio.run(kafka.ensure_topics(settings))
-        start_worker(create_app(settings), settings)
+        start_worker(create_app(settings, embedded), settings)
     return 0
 
 

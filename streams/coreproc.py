@@ -95,6 +95,7 @@ def main(argv: Sequence[str]) -> int:
     if os.getppid() != worker:  # the worker died before the line above took effect
         return 0
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    memory.keep_large_blocks_apart()
     _serve(Connection(fd))
     return 0
 

@@ -86,6 +86,17 @@ TOPICS_RECREATED = Counter(
     "Pipeline topics the worker found missing on its broker and created again (an embedded "
     "broker that restarted comes back empty).",
 )
+EMBEDDED_BROKER_RSS = Gauge(
+    "news_embedded_broker_rss_bytes",
+    "Resident memory of the embedded broker this worker owns (every 5 s; 0 without one).",
+)
+EMBEDDED_BROKER_ROLLS = Counter(
+    "news_embedded_broker_rolls",
+    "Rolls of the embedded broker (streams/roll.py): result=rolled (a fresh broker with the "
+    "topics and compacted state carried over), called_off (consumer groups did not catch up; "
+    "tried again later), failed (an error; logged, tried again later).",
+    ["result"],
+)
 SINK_ARTICLES = Counter(
     "news_sink_articles",
     "Enriched articles a sink handled: result=written (inserted or replaced), stale (the stored "

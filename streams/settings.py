@@ -15,6 +15,7 @@
 | ``NEWSSTREAM_STAGE_CONCURRENCY`` | ``2`` | records each stage's agent holds at once: while one record's outputs are being produced (and acknowledged), the next is processed. The core still takes one record at a time; offsets are committed only up to the oldest record not yet done. ``1``: strictly one record after another. |
 | ``NEWSSTREAM_BROKER_PROFILE`` | ``tansu`` if embedded, else ``kafka`` | client settings for the broker kind: ``tansu`` applies the embedded broker's workarounds (see streams/kafka.py). |
 | ``NEWSSTREAM_EMBEDDED_PORT`` | ``19092`` | port the embedded broker of ``newsstream run`` / ``worker`` listens on when it is free (else any free port, printed), and where ``newsstream tail`` and the client look for it when no ``KAFKA_BOOTSTRAP_SERVERS`` is set. |
+| ``NEWSSTREAM_EMBEDDED_ROLL_MB`` | ``512`` | the embedded broker keeps every record in memory: past this resident size the worker that owns it rolls it (pauses ingestion, waits until every consumer group has caught up, starts a fresh broker with the topics and the compacted topics' latest values, resumes; streams/roll.py). 0: never (memory grows without bound). |
 | ``NEWSSTREAM_TANSU_BIN`` | *(wheel's binary)* | path of the Tansu binary for embedded mode. |
 | ``NEWSSTREAM_SCHEMA_DIR`` | ``schemas/`` of the checkout | where the topic JSON Schemas are (set in the container image). |
 | ``NEWSSTREAM_CHECK_OUTPUTS`` | ``0`` | ``1``: every record a stage produces is validated against its topic's schema first, and one that fails becomes an ``invalid_output`` dead letter (the test session and debugging; off in production, where the producers are tested instead). |
@@ -92,6 +93,7 @@ class Settings:
     parse_isolation: str = env("NEWSSTREAM_PARSE_ISOLATION", "process")
     core_max_rss_mb: int = env("NEWSSTREAM_CORE_MAX_RSS_MB", "400", int)
     embedded_port: int = env("NEWSSTREAM_EMBEDDED_PORT", "19092", int)
+    embedded_roll_mb: int = env("NEWSSTREAM_EMBEDDED_ROLL_MB", "512", int)
     tansu_bin: str = env("NEWSSTREAM_TANSU_BIN", "")
     check_outputs: bool = env("NEWSSTREAM_CHECK_OUTPUTS", "0", _flag)
     log_level: str = env("NEWSSTREAM_LOG_LEVEL", "info")

@@ -155,10 +155,11 @@ def find_names(enricher: Enricher, page: Page, lexicon: Lexicon, tokens: list[li
             offset = {"title": 0, "text": mention.start}.get(segment, len(text))
             located.append(Located(mention, segment, offset, part))
     located += _partial_names(located, page.parts, text)
-    if page.korean:  # one-word "persons" that no title, shape or full name supports
+    if page.korean:  # one-word CRF "persons" that no title, shape or full name supports
+        # (their readings as another type stay: 서문시장 read once as a person, once a place)
         unsupported = korean.unsupported_people([item.mention for item in located], page.pieces)
         located = [item for item in located if item.mention.source != "crf"
-                   or item.mention.surface not in unsupported]
+                   or item.mention.type != "person" or item.mention.surface not in unsupported]
     located += [item for item in _tag_mentions(enricher, tags, lexicon, len(text), page.korean)
                 if not generic.is_generic(item.mention, enricher.stoplist, bodies=True)]
     return located

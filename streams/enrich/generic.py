@@ -43,11 +43,14 @@ _BRACKET_BYLINE_RE = re.compile(
 # Who speaks in a broadcast transcript: [인터뷰] 유정민/대구시 경제정책과장, ◀ 인터뷰 ▶ 한도윤/…,
 # 인터뷰 : 정재윤 / 송파경찰서 …, [황보연/반도체산업협회 실장 : …], ◆ 서도윤> …, ■ 대담 : 서도윤
 _SPEAKER_RE = re.compile(
-    r"(?:(?:(?:인터뷰|녹취|싱크)\s*[\]▶:>】]|\[)\s*([가-힣]{2,4})\s?/\s?(?=\S))"
+    r"(?:(?:인터뷰|녹취|싱크)\s*[\]▶:>】]\s*([가-힣]{2,4})\s?/\s?(?=\S))"
+    r"|(?:\[([가-힣]{2,4})/[^\]\n:/]{2,30} :)"
     r"|(?:[◆◇]\s*([가-힣]{2,4})\s*>)|(?:■\s*(?:진행|대담|출연)\s*:\s*([가-힣]{2,4})(?![가-힣]))"
 )
-# A broadcast report's sign-off: MBN뉴스 강민혁입니다, KBS 뉴스 정해린입니다.
-_SIGN_OFF_RE = re.compile(r"(?<![가-힣])([가-힣A-Za-z0-9]{0,8} ?뉴스) ?([가-힣]{2,4})입니다")
+# A broadcast report's sign-off, the last sentence of its paragraph: MBN뉴스 강민혁입니다, KBS
+# 뉴스 정해린입니다. (a full name: 뉴스 정리입니다 is not one)
+_SIGN_OFF_RE = re.compile(
+    r"(?<![가-힣])([가-힣A-Za-z0-9]{0,8} ?뉴스) ?([가-힣]{3,4})입니다\.?[ \t]*(?:\n|$)")
 _CURATED = frozenset({"gazetteer", "iso"})
 
 
@@ -135,7 +138,7 @@ def credited_names(text: str, lexicon: Lexicon) -> list[Mention]:
         if _surname_first(match.group(2)):
             out.append(Mention(*match.span(2), match.group(2), "person", "rule", 0.75))
     for match in _SPEAKER_RE.finditer(text):
-        group = next(g for g in (1, 2, 3) if match.group(g) is not None)
+        group = next(g for g in (1, 2, 3, 4) if match.group(g) is not None)
         if _surname_first(match.group(group)):
             out.append(Mention(*match.span(group), match.group(group), "person", "rule", 0.75))
     return sorted(out, key=lambda m: m.start)

@@ -86,8 +86,8 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
 
     def claim(mentions: list[Mention]) -> None:
         for mention in mentions:
-            if generic.is_generic(mention, enricher.stoplist):
-                continue  # a title or an acronym of a common noun (CEO, AI), not a name
+            if generic.is_generic(mention, enricher.stoplist) or _jeok_stem(text, mention):
+                continue  # a title or acronym of a common noun (CEO, AI), 인도적: not a name
             if not overlaps(occupied, mention.start, mention.end):
                 occupy(occupied, mention.start, mention.end)
                 found.append(mention)
@@ -125,6 +125,18 @@ def _without_common_words(matches: list[tuple[int, int, Known]],
     common = {(t.start, t.start + t.len) for t in tokens if t.tag == "NNG"}
     return [(start, end, known) for start, end, known in matches
             if not (known.source == "iso" and (start, end) in common)]
+
+
+# the -적 suffix ending a word (인도적, 인도적인, 인도적으로, 인도적이다), not 적자 or 적군
+_JEOK_RE = re.compile(r"적(?:$|[^가-힣]|인|으로|이다|이고|이지)")
+
+
+def _jeok_stem(text: str, mention: Mention) -> bool:
+    """A country name that is the stem of an ``-적`` word: ``인도적 협력`` is humanitarian,
+    ``한국적`` Korean in style; neither names the country."""
+    known = mention.known
+    return known is not None and known.source == "iso" and bool(
+        _JEOK_RE.match(text, mention.end))
 
 
 def _datelines(text: str, lexicon: Lexicon) -> list[Mention]:
@@ -299,12 +311,52 @@ def _crf_names(
                 and len(mention.surface.split()) >= 3 and _phrase(tokens, start, end)):
             mention.type = "other"  # 미운 우리 새끼, 유 퀴즈 온 더 블럭: a title, not a person
         out.append(mention)
-    if split_chains:  # 공군, 본회의, 사무총장, 재경본부장: words of the dictionary, not names
-        out = [m for m in out if m.source != "crf" or not _common_noun(m, tokens)]
+    if split_chains:  # 상무부 청사, 클러스터 주변; 공군, 본회의: dictionary words, not names
+        starts = [t.start for t in tokens]
+        out = [_without_common_tail(text, m, tokens, starts, lexicon, wikidata) for m in out]
+        out = [m for m in out if m.source != "crf" or not _common_noun(m, tokens, starts)]
     return out
 
 
-def _common_noun(mention: Mention, tokens: list[Any]) -> bool:
+def _inside(tokens: list[Any], starts: list[int], start: int, end: int) -> list[Any]:
+    """The tokens that start in ``[start, end)`` (``starts``: the tokens' starts)."""
+    first = bisect_left(starts, start)
+    return tokens[first:bisect_left(starts, end, first)]
+
+
+def _without_common_tail(text: str, mention: Mention, tokens: list[Any], starts: list[int],
+                         lexicon: Lexicon, wikidata: Mapping[str, str]) -> Mention:
+    """A CRF span of several words without its last words while Kiwi reads them as common
+    nouns (``상무부 청사``, ``KB증권 리서치센터장``, ``용인 클러스터``): the name, then the
+    building, title or thing of it that the sentence talks about. Not a word that ends names
+    of venues (``블라이더필즈 컨트리클럽``: ``rules.NAME_HEADS_KO``) or has a name's suffix.
+    The lexicon or WikiData types what is left if they know it; else it keeps the CRF's
+    type."""
+    if mention.source != "crf" or " " not in mention.surface:
+        return mention
+    end = mention.end
+    while True:
+        space = text.rfind(" ", mention.start, end)
+        if space <= mention.start:
+            break
+        tail = _inside(tokens, starts, space + 1, end)
+        word = text[space + 1:end]
+        if not tail or any(t.tag != "NNG" for t in tail) or word.endswith(
+                rules.NAME_HEADS_KO) or rules.suffix_type_ko(word) is not None:
+            break
+        end = space
+    if end == mention.end:
+        return mention
+    surface = text[mention.start:end]
+    known = lexicon.lookup(surface)
+    if known is not None:
+        return Mention(mention.start, end, surface, known.type, known.source, known.confidence,
+                       known)
+    etype = wikidata.get(surface, mention.type)
+    return Mention(mention.start, end, surface, etype, mention.source, mention.confidence)
+
+
+def _common_noun(mention: Mention, tokens: list[Any], starts: list[int]) -> bool:
     """A CRF span that Kiwi's dictionary holds as one common noun (``공군``, ``본회의``,
     ``대표단``), or common nouns ending in a person's title (``재경본부장``).
 
@@ -316,8 +368,7 @@ def _common_noun(mention: Mention, tokens: list[Any]) -> bool:
     """
     if len(_suffix(mention.surface)) >= 2:
         return False
-    first = bisect_left([t.start for t in tokens], mention.start)
-    inside = [t for t in tokens[first:] if t.start < mention.end]
+    inside = _inside(tokens, starts, mention.start, mention.end)
     if not inside or any(t.tag != "NNG" for t in inside):
         return False
     return len(inside) == 1 or inside[-1].form in rules.PERSON_CUES_KO

@@ -70,6 +70,10 @@ ORG_SUFFIXES_KO = (
 PERSON_SAFE_SUFFIXES_KO = ("읍", "면")
 COMPANY_SUFFIXES_KO = ("항공", "공사", "자동차", "전자", "증권", "은행", "보험", "카드", "건설",
                        "그룹", "홀딩스", "제약", "엔터테인먼트")
+# Common nouns that end names of places and venues (블라이더필즈 컨트리클럽, 싱가포르 스포츠허브
+# 아쿠아틱센터): a CRF span does not lose them as a trailing common word (korean.py).
+NAME_HEADS_KO = ("클럽", "센터", "타워", "빌딩", "리조트", "캠퍼스", "스타디움", "아레나", "파크",
+                 "플라자", "홀", "경기장", "구장", "해수욕장", "시장", "산단", "단지")
 EVENT_SUFFIXES_KO = ("축제", "마라톤", "영화제", "영화상", "박람회", "엑스포", "올림픽", "월드컵")
 LOC_SUFFIXES_KO = (
     "특별시", "광역시", "공항", "공원", "호텔", "반도", "대로", "해협", "시", "도", "군", "구",

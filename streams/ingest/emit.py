@@ -15,6 +15,7 @@ The dead letter's ``topic`` is ``news.raw-html`` (where the page should have gon
 
 from __future__ import annotations
 
+import asyncio
 from typing import Protocol
 
 import faust
@@ -45,13 +46,42 @@ class ProducerSink:
         await self.producer.send_and_wait(topic, key=key, value=value)
 
 
-class FaustSink:
-    """Produces through the worker's own Faust producer."""
+class IngestGate:
+    """Open except while the embedded broker is rolled (streams/roll.py): what ingestion
+    produces in a worker waits on it, so that the pipeline can catch up and nothing new
+    arrives on the broker that is about to go."""
 
-    def __init__(self, app: faust.App) -> None:
+    def __init__(self) -> None:
+        self._open = asyncio.Event()
+        self._open.set()
+
+    async def wait(self) -> None:
+        await self._open.wait()
+
+    async def wait_at_most(self, seconds: float) -> bool:
+        """Wait until open, for at most ``seconds``; whether it is open."""
+        try:
+            await asyncio.wait_for(self._open.wait(), seconds)
+        except TimeoutError:
+            return False
+        return True
+
+    def close(self) -> None:
+        self._open.clear()
+
+    def open(self) -> None:
+        self._open.set()
+
+
+class FaustSink:
+    """Produces through the worker's own Faust producer, once ``gate`` is open."""
+
+    def __init__(self, app: faust.App, gate: IngestGate) -> None:
         self.app = app
+        self.gate = gate
 
     async def send(self, topic: str, key: bytes, value: bytes) -> None:
+        await self.gate.wait()
         fut = await self.app.topic(topic, key_type=bytes, value_type=bytes).send(
             key=key, value=value)
         await fut

@@ -34,7 +34,7 @@ import orjson
 from aiohttp import web
 
 from streams import metrics
-from streams.ingest.emit import FaustSink, Sink, ingest_url, raw_from_push
+from streams.ingest.emit import FaustSink, IngestGate, Sink, ingest_url, raw_from_push
 from streams.ingest.fetch import Fetcher, FetchPolicy
 from streams.ingest.guard import HostGuard, Refused
 from streams.records import article_id
@@ -122,15 +122,25 @@ def validate(content_type: str, body: bytes, max_bytes: int, guard: HostGuard) -
     return PushRequest(url.strip(), html)
 
 
+#: While the embedded broker is rolled, a push is held this long, then answered 503: a roll
+#: waits for the pipeline's backlog, which can take minutes when it lags.
+HOLD_S = 10.0
+
+
 def make_handler(sink: Sink, fetcher: Callable[[], Awaitable[Fetcher]],
-                 max_bytes: int, guard: HostGuard) -> Handler:
-    """An aiohttp handler for POST /ingest; ``fetcher`` returns the started shared fetcher."""
+                 max_bytes: int, guard: HostGuard, gate: IngestGate | None = None) -> Handler:
+    """An aiohttp handler for POST /ingest; ``fetcher`` returns the started shared fetcher.
+    ``gate``: closed while the embedded broker is rolled (see :data:`HOLD_S`)."""
     tasks: set[asyncio.Task[str]] = set()
     limit = body_limit(max_bytes)
 
     async def handle(request: web.Request) -> web.StreamResponse:
         if request.method != "POST":
             return web.json_response({"error": "use POST"}, status=405)
+        if gate is not None and not await gate.wait_at_most(HOLD_S):
+            return web.json_response(
+                {"error": "the embedded broker is being rolled; retry shortly"}, status=503,
+                headers={"Retry-After": str(int(HOLD_S))})
         try:
             body = await read_body(request, limit)
             push = validate(request.headers.get("Content-Type", ""), body, max_bytes, guard)
@@ -152,7 +162,7 @@ def make_handler(sink: Sink, fetcher: Callable[[], Awaitable[Fetcher]],
     return handle
 
 
-def register(app: faust.App, settings: Settings) -> None:
+def register(app: faust.App, settings: Settings, gate: IngestGate) -> None:
     """Mount POST /ingest on the worker's web server."""
     policy = FetchPolicy.from_settings(settings)
     shared: list[Fetcher] = []
@@ -163,8 +173,8 @@ def register(app: faust.App, settings: Settings) -> None:
             await shared[0].start()
         return shared[0]
 
-    handle = make_handler(FaustSink(app), fetcher, settings.max_page_bytes,
-                          HostGuard(policy.allow_hosts))
+    handle = make_handler(FaustSink(app, gate), fetcher, settings.max_page_bytes,
+                          HostGuard(policy.allow_hosts), gate)
 
     @app.page("/ingest")
     class IngestView(faust.web.View):

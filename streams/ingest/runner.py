@@ -13,7 +13,7 @@ from aiokafka import TopicPartition
 from streams import kafka
 from streams.ingest import push
 from streams.ingest.config import FeedConfig, load_config
-from streams.ingest.emit import FaustSink, ProducerSink, Sink
+from streams.ingest.emit import FaustSink, IngestGate, ProducerSink, Sink
 from streams.ingest.fetch import Fetcher, FetchPolicy
 from streams.ingest.poller import Backpressure, Poller, PollReport, owner_partition
 from streams.ingest.seen import KafkaSeen
@@ -117,9 +117,10 @@ async def run_feeds(settings: Settings, feeds: list[FeedConfig], *, sink: Sink |
             await producer.stop()
 
 
-def register(app: faust.App, settings: Settings) -> None:
-    """Worker wiring: the push endpoint always; the poller when NEWSSTREAM_FEEDS_FILE is set."""
-    push.register(app, settings)
+def register(app: faust.App, settings: Settings, gate: IngestGate) -> None:
+    """Worker wiring: the push endpoint always; the poller when NEWSSTREAM_FEEDS_FILE is set.
+    Both produce once ``gate`` is open (it closes while the embedded broker is rolled)."""
+    push.register(app, settings, gate)
     if not settings.feeds_file:
         return
     feeds = load_config(settings.feeds_file)  # fail at start on a bad config
@@ -128,7 +129,7 @@ def register(app: faust.App, settings: Settings) -> None:
     async def feed_poller() -> None:
         while True:  # a broker hiccup must not end polling for the life of the worker
             try:
-                await run_feeds(settings, feeds, sink=FaustSink(app),
+                await run_feeds(settings, feeds, sink=FaustSink(app, gate),
                                 assigned=raw_html_assignment(app))
             except Exception:
                 log.exception("feed poller failed; restarting in 10 s")

@@ -33,7 +33,9 @@ KIND_OF_TAG: dict[str, BlockKind] = {
 BOLD_TAGS = frozenset({"b", "strong"})
 #: Table cells are read inline, separated by `` | ``, so that a table row is one block.
 CELL_TAGS = frozenset({"td", "th"})
-SKIP_NODES = frozenset({"-comment", "-doctype", "img", "source", "hr"})
+#: Nodes the walk does not enter: ``rt``/``rp`` are a ruby's reading aids (the kana printed over
+#: kanji), which would otherwise split every Japanese word of the text.
+SKIP_NODES = frozenset({"-comment", "-doctype", "img", "source", "hr", "rt", "rp"})
 IMAGE_ATTRS = ("data-org-src", "data-src", "data-lazy-src", "data-original", "data-url", "src")
 
 

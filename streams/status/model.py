@@ -25,6 +25,7 @@ SampleKey = tuple[str, LabelSet]
 Samples = dict[SampleKey, float]
 
 PREFIX = "news_"  # only our own metrics (Faust's sensor adds hundreds of its own series)
+PROCESS_RSS = "process_resident_memory_bytes"  # prometheus_client's, of the worker process
 TOP_ENTITIES = 6
 TOP_TOPICS = 3
 
@@ -33,7 +34,7 @@ def read_samples(families: Iterable[Metric]) -> Samples:
     """Sample name + sorted labels -> value, for our metric families (``_created`` left out)."""
     samples: Samples = {}
     for family in families:
-        if not family.name.startswith(PREFIX):
+        if not family.name.startswith(PREFIX) and family.name != PROCESS_RSS:
             continue
         for sample in family.samples:
             if sample.name.endswith("_created"):
@@ -236,6 +237,16 @@ def build_status(
         },
     }
 
+    memory = {
+        "worker_bytes": _total(samples, PROCESS_RSS) or None,
+        "core_bytes": {labels["stage"]: value for labels, value in
+                       _select(samples, "news_stage_core_rss_bytes") if value > 0},
+        # 0 but in the worker that owns an embedded broker
+        "embedded_broker_bytes": _total(samples, "news_embedded_broker_rss_bytes") or None,
+        "embedded_broker_rolls": int(_total(samples, "news_embedded_broker_rolls_total",
+                                            result="rolled")),
+    }
+
     return {
         "generated_at": generated_at,
         "window_s": round(span, 1) if span else None,
@@ -244,5 +255,6 @@ def build_status(
         "stages": stages,
         "dead_letters": dead_letters,
         "freshness": freshness,
+        "memory": memory,
         "latest": latest,
     }

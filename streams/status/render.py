@@ -172,6 +172,26 @@ def _dead_letters(status: dict[str, Any]) -> str:
     return f"<section><h2>Dead letters by reason</h2>{body}</section>"
 
 
+def _megabytes(value: Any) -> str:
+    return "–" if value is None else f"{value / 1048576:,.0f} MB"
+
+
+def _memory(status: dict[str, Any]) -> str:
+    memory = status["memory"]
+    rows = [("worker", "mem-worker", memory["worker_bytes"])]
+    rows += [(f"{stage} core process", f"mem-core-{stage}", value)
+             for stage, value in sorted(memory["core_bytes"].items())]
+    if memory["embedded_broker_bytes"] is not None:
+        rows.append(("embedded broker", "mem-broker", memory["embedded_broker_bytes"]))
+    body = "".join(f'<tr><th>{_e(name)}</th><td class="num" id="{_e(key)}">{_megabytes(value)}'
+                   "</td></tr>" for name, key, value in rows)
+    rolls = ""
+    if memory["embedded_broker_bytes"] is not None:
+        rolls = (f'<p class="sub">embedded broker rolled <span id="mem-rolls">'
+                 f'{_count(memory["embedded_broker_rolls"])}</span> times</p>')
+    return f"<section><h2>Memory</h2><table><tbody>{body}</tbody></table>{rolls}</section>"
+
+
 def _article(item: dict[str, Any]) -> str:
     title = _e(item.get("title") or "(untitled)")
     href = safe_href(item.get("url"))
@@ -207,7 +227,8 @@ def _latest(status: dict[str, Any]) -> str:
 
 def render_main(status: dict[str, Any]) -> str:
     """The live part of the page (what the script swaps in)."""
-    return _stages(status) + _freshness(status) + _dead_letters(status) + _latest(status)
+    return (_stages(status) + _freshness(status) + _dead_letters(status) + _memory(status)
+            + _latest(status))
 
 
 def render_page(status: dict[str, Any]) -> str:

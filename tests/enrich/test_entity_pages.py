@@ -49,24 +49,12 @@ XFAIL: dict[str, str] = {
         "한도윤 as location, 국토교통부 only inside '국토교통부 전세사기피해지원위원회' (+1 "
         "more)"
     ),
-    "ko-ytn-inter-korean-channel": (
-        "fragment: 북 (organization); fragment: 북미 (location); must-find: missed YTN"
-    ),
-    "ko-mbn-voice-phishing": (
-        "fragment: 박 (person); fragment: 김 (person); must-find: 서울 only inside '서울 "
-        "송파구', 송파구 only inside '서울 송파구', 서울중앙지검 only inside '서울중앙지검 "
-        "수사관' (+6 more)"
-    ),
     "ko-jtbc-us-china-chips": (
         "must-find: 시안 only inside '중국 시안', missed 우시, missed 황보연"
     ),
     "ko-channela-convenience-1plus1": (
         "interview-marker: 인터뷰 (organization); must-find: 서울 only inside '서울 마포구', "
         "마포구 only inside '서울 마포구', missed CU (+4 more)"
-    ),
-    "ko-osen-i-live-alone-marathon": (
-        "must-find: 춘천 only inside '춘천마라톤', 남양주 only inside '경기 남양주', 강원 "
-        "only inside '강원 춘천' (+2 more)"
     ),
     "ko-starnews-girlgroup-billboard": (
         "photo-credit: 하윤 인스타그램 (person); must-find: 루미나 as other in '스타뉴스 | "

@@ -198,3 +198,46 @@ def test_one_word_crf_person_needs_a_title_a_korean_shape_or_a_full_name() -> No
     mentions = [crf_person(s) for s in ("라미도스", "윤하람", "토마스 베르크", "베르크",
                                         "오르테가")]
     assert korean.unsupported_people(mentions, [text]) == {"라미도스"}
+
+
+def test_korean_media_districts_and_cities_are_known() -> None:
+    entities = _entities("[스포츠동아 박하람 기자] 닐슨코리아에 따르면 시청률이 올랐다. "
+                         "마포·송파 아파트값이 뛰었고 평택과 이천의 공장도 늘었다.")
+    ids = {e.id for e in entities}
+    assert {"org:sports-donga", "org:nielsen-korea", "loc:mapo", "loc:songpa",
+            "loc:pyeongtaek", "loc:icheon"} <= ids
+
+
+def test_city_names_that_are_common_words_need_their_suffix() -> None:
+    entities = _entities("전주 대비 매출이 늘었고 양산 일정도 앞당겼다. "
+                         "청주시와 경주시는 협약을 맺었다.")
+    ids = {e.id for e in entities}
+    assert {"loc:cheongju", "loc:gyeongju"} <= ids
+    assert not {"loc:jeonju", "loc:yangsan"} & ids
+
+
+def test_common_noun_words_after_a_name_are_cut() -> None:
+    forms = _forms(_entities("김하람 한빛증권 리서치센터장은 전망을 내놨다. 조사단은 미 국무부 "
+                             "청사 앞에서 기다렸다. 가람 클러스터 주변 땅값이 올랐다."))
+    assert not any(form.endswith(("리서치센터장", "청사", "주변")) for form in forms)
+
+
+
+def test_venue_head_words_stay_in_the_name() -> None:
+    forms = _forms(_entities("선수는 미국 인디애나주 사우스벤드의 오크하버 컨트리클럽(파71)에서 "
+                             "열린 대회에서 우승했다."))
+    assert "오크하버 컨트리클럽" in forms
+
+
+def test_credit_patterns_need_their_whole_shape() -> None:
+    from streams.enrich import generic
+
+    for text in ("[부산/가람통신] 시는 새 계획을 냈다.", "오늘 뉴스 정리입니다.\n",
+                 "KBS 뉴스 정해린입니다만 아직 확인되지 않았습니다."):
+        assert not generic.credited_names(text, base_lexicon()), text
+
+
+def test_country_stem_of_a_jeok_word_is_not_the_country() -> None:
+    assert not any(surface == "인도" for surface, _ in _extract(
+        "정부는 인도적 협력 제안이 유효하다고 밝혔고 인도적인 지원도 이어갔다."))
+    assert ("인도", "location") in _extract("인도 정부는 적자 폭을 줄였다.")

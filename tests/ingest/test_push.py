@@ -13,7 +13,8 @@ import orjson
 import pytest
 from aiohttp import web
 
-from streams.ingest.emit import raw_from_push
+from streams.ingest import push as push_module
+from streams.ingest.emit import IngestGate, raw_from_push
 from streams.ingest.fetch import Fetcher
 from streams.ingest.guard import HostGuard
 from streams.ingest.push import body_limit, make_handler
@@ -42,7 +43,8 @@ class ListSink:
 
 
 @contextlib.asynccontextmanager
-async def serving(fetcher: Fetcher, max_bytes: int) -> AsyncIterator[tuple[str, ListSink]]:
+async def serving(fetcher: Fetcher, max_bytes: int, gate: IngestGate | None = None
+                  ) -> AsyncIterator[tuple[str, ListSink]]:
     """POST /ingest with a page limit of ``max_bytes`` on a local port, and its sink."""
     sink = ListSink()
 
@@ -50,7 +52,7 @@ async def serving(fetcher: Fetcher, max_bytes: int) -> AsyncIterator[tuple[str, 
         return fetcher
 
     app = web.Application()
-    handler = make_handler(sink, get_fetcher, max_bytes, HostGuard(["127.0.0.1"]))
+    handler = make_handler(sink, get_fetcher, max_bytes, HostGuard(["127.0.0.1"]), gate)
     app.router.add_post("/ingest", handler)
     runner = web.AppRunner(app)
     await runner.setup()
@@ -238,3 +240,23 @@ def test_a_push_record_that_fits_carries_the_page_as_html() -> None:
     record = orjson.loads(value)
     assert (record["html"], record["charset"]) == (page, None)
     assert "content_b64" not in record
+
+
+async def test_a_push_during_a_roll_is_held_then_answered_503(
+    fetcher: Fetcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the embedded broker is rolled (the gate closed) a push waits; past the hold it is
+    told to retry, and nothing is produced; once the gate opens pushes go through."""
+    monkeypatch.setattr(push_module, "HOLD_S", 0.2)
+    gate = IngestGate()
+    gate.close()
+    page = {"url": "https://example.com/during-roll", "html": "<p>x</p>"}
+    async with serving(fetcher, SMALL_PAGE_LIMIT, gate) as (endpoint, sink), \
+            aiohttp.ClientSession() as session:
+        async with session.post(endpoint, json=page) as response:
+            assert response.status == 503 and response.headers["Retry-After"]
+        assert sink.records == []
+        asyncio.get_running_loop().call_later(0.1, gate.open)  # the roll ends within the hold
+        async with session.post(endpoint, json=page) as response:
+            assert response.status == 202
+        assert len(sink.records) == 1

@@ -10,6 +10,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from streams.errors import ParseError
 from streams.parse import selectors as sel
+from streams.parse.content import walk
 from streams.parse.core import _WORD, _byline_texts, _word_count
 from streams.parse.decode import _bad_ratio, decode_html, decode_page
 from streams.parse.limits import DEFAULT_LIMITS, ParseLimits
@@ -163,3 +164,29 @@ def test_decode_fast_paths(page: bytes) -> None:
     if _bad_ratio(text) > 0:
         with pytest.raises(ParseError):
             decode_page(page, charset=None, content_type=None, limits=strict)
+
+
+def test_walk_skipping_ruby_readings_equals_removing_them() -> None:
+    """The walk skips ``<rt>``/``<rp>`` (``content.SKIP_NODES``) instead of a query that removes
+    them first: the blocks are the same."""
+    rng = random.Random(11)
+    words = ["子", "ども", "法律", "を", "守", "る", "Tokyo", " ", "、", "。"]
+    for _ in range(200):
+        parts = []
+        for _ in range(rng.randint(1, 12)):
+            word = rng.choice(words)
+            if rng.random() < 0.5:
+                parts.append(f"<ruby>{word}<rp>(</rp><rt>{rng.choice(words)}</rt><rp>)</rp></ruby>")
+            elif rng.random() < 0.3:
+                parts.append(f"<a href='#'><ruby><span>{word}</span><rt>x</rt></ruby></a>")
+            else:
+                parts.append(word)
+            if rng.random() < 0.2:
+                parts.append("</p><p>")
+        html = f"<html><body><article><p>{''.join(parts)}</p></article></body></html>"
+        skipped = walk(LexborHTMLParser(html).body, "https://a.example/", {}, DEFAULT_LIMITS)
+        tree = LexborHTMLParser(html)
+        for node in tree.body.css("rt, rp"):
+            node.decompose()
+        removed = walk(tree.body, "https://a.example/", {}, DEFAULT_LIMITS)
+        assert skipped.blocks == removed.blocks, html

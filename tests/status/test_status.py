@@ -7,7 +7,7 @@ import math
 import re
 
 import pytest
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from streams.records import Article, Enrichment, Entity, Topic
@@ -36,6 +36,10 @@ class Metrics:
             "news_freshness_seconds", "", buckets=(0.5, 1, 2.5, 5, 10), registry=r
         )
         self.other = Counter("faust_messages_received", "", registry=r)  # not ours: ignored
+        self.rss = Gauge("process_resident_memory_bytes", "", registry=r)
+        self.core_rss = Gauge("news_stage_core_rss_bytes", "", ["stage"], registry=r)
+        self.broker_rss = Gauge("news_embedded_broker_rss_bytes", "", registry=r)
+        self.rolls = Counter("news_embedded_broker_rolls", "", ["result"], registry=r)
 
     def samples(self) -> dict:
         return read_samples(self.registry.collect())
@@ -237,3 +241,26 @@ def test_content_security_policy_allows_exactly_the_inline_script_and_style() ->
     assert len(hashes) == 2
     assert "default-src 'none'" in CONTENT_SECURITY_POLICY
     assert "unsafe-inline" not in CONTENT_SECURITY_POLICY
+
+
+def test_memory_of_the_worker_its_core_and_its_embedded_broker() -> None:
+    m = Metrics()
+    m.rss.set(600 * 1048576)
+    m.core_rss.labels(stage="parse").set(80 * 1048576)
+    status = build_status(m.samples(), now=10.0, base=None, latest=[], generated_at="now",
+                          window_s=300)
+    assert status["memory"] == {"worker_bytes": 600 * 1048576,
+                                "core_bytes": {"parse": 80 * 1048576},
+                                "embedded_broker_bytes": None, "embedded_broker_rolls": 0}
+    tree = HTMLParser(render_page(status))
+    assert tree.css_first("#mem-worker").text() == "600 MB"
+    assert tree.css_first("#mem-core-parse").text() == "80 MB"
+    assert tree.css_first("#mem-broker") is None  # a worker without an embedded broker
+
+    m.broker_rss.set(300 * 1048576)
+    m.rolls.labels(result="rolled").inc(3)
+    m.rolls.labels(result="called_off").inc(1)
+    tree = HTMLParser(render_page(build_status(
+        m.samples(), now=10.0, base=None, latest=[], generated_at="now", window_s=300)))
+    assert tree.css_first("#mem-broker").text() == "300 MB"
+    assert tree.css_first("#mem-rolls").text() == "3"

@@ -1,0 +1,339 @@
+"""Rolling the embedded broker, so that embedded mode can run for days in bounded memory.
+
+The embedded Tansu broker keeps every record in memory, with no retention (it grew from 18 MB
+to 1 GB in ten minutes at 10 pages/s; issue 16). When its resident memory passes
+``NEWSSTREAM_EMBEDDED_ROLL_MB``, the worker that owns it *rolls* it:
+
+1. ingestion pauses (:class:`streams.ingest.emit.IngestGate`: what the feed poller and push
+   produce waits; a push is answered once the roll is over);
+2. the roll waits until every consumer group with members (the pipeline's stages, a sink, a
+   subscriber that uses a group) has consumed and committed everything it reads, read from
+   the partitions' fetch responses (this broker's end offsets are unreliable for batched
+   topics, streams/kafka.py); after ``DRAIN_LIMIT_S`` without that, the roll is called off
+   and ingestion resumes (tried again later): nothing unprocessed is ever discarded;
+3. the state it must keep is read: every topic's partitions and configuration, and the
+   latest value per key of every compacted topic: Faust table changelogs (tables survive a
+   roll), ingestion's seen-URL store, the dead-letter replay log;
+4. a fresh broker starts on the same address, the topics are created as they were, the
+   compacted topics' latest values are produced again to their partitions; once the groups
+   that had members have rejoined (so none starts "from the end" past new records), ingestion
+   resumes. The worker's clients reconnect as after any broker loss (streams/health.py).
+
+A subscriber should commit only what it has handled (``streams.client`` does). A client that
+commits its positions when its group rebalances (aiokafka's or Java's auto-commit) commits its
+pre-roll offsets to the new broker, which accepts them although the member is unknown to it,
+and then waits past records it has not read: on this broker, do not use auto-commit.
+
+What a roll discards: the history of the other topics (raw pages, articles, enriched articles,
+fan-out events, dead letters), so nothing before the roll can be replayed or read from the
+beginning, and the committed positions of groups without members (they start again at the
+beginning of the new broker). Embedded mode is for a laptop, a demo or a small feed list; the
+real Kafka of docker-compose keeps history (README, "Embedded mode").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import faust
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
+from streams import kafka, memory, metrics
+from streams.broker import EmbeddedBroker
+from streams.ingest.emit import IngestGate
+from streams.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: How often the broker's memory is read.
+CHECK_S = 5.0
+#: Longest wait for every group to catch up before a roll is called off.
+DRAIN_LIMIT_S = 300.0
+#: After a called-off roll, how long before the next try.
+RETRY_S = 60.0
+#: Longest the compacted topics may take to read (they are small: tables, seen URLs).
+SNAPSHOT_LIMIT_S = 120.0
+#: Longest wait for the groups to rejoin on the new broker before ingestion resumes.
+REJOIN_LIMIT_S = 30.0
+
+
+@dataclass
+class TopicState:
+    """A topic as the roll recreates it: its shape, and for a compacted topic its records."""
+
+    partitions: int
+    configs: dict[str, str]
+    #: latest value per (partition, key), compacted topics only
+    latest: dict[tuple[int, bytes | None], bytes] = field(default_factory=dict)
+
+    @property
+    def compacted(self) -> bool:
+        return "compact" in self.configs.get("cleanup.policy", "")
+
+
+class BrokerRoll:
+    """Watches the embedded broker's memory and rolls it past the limit (see the module)."""
+
+    def __init__(self, app: faust.App, settings: Settings, broker: EmbeddedBroker,
+                 gate: IngestGate) -> None:
+        self.app = app
+        self.settings = settings
+        self.broker = broker
+        self.gate = gate
+        self.limit = settings.embedded_roll_mb * 1024 * 1024
+        self.drain_limit_s = DRAIN_LIMIT_S
+        self.next_try = 0.0
+
+    def rss(self) -> int:
+        process = self.broker.process
+        return memory.rss_bytes(process.pid) if process is not None else 0
+
+    async def check(self) -> None:
+        rss = self.rss()
+        metrics.EMBEDDED_BROKER_RSS.set(rss)
+        if self.limit and rss > self.limit and time.monotonic() >= self.next_try:
+            try:
+                await self.roll()
+            except Exception:  # logged and tried again later; a stopped broker is restarted
+                metrics.EMBEDDED_BROKER_ROLLS.labels(result="failed").inc()
+                self.next_try = time.monotonic() + RETRY_S
+                log.exception("embedded broker roll failed; trying again in %gs", RETRY_S)
+                if self.broker.process is None:
+                    await asyncio.to_thread(self.broker.start)
+
+    async def roll(self) -> bool:
+        """Roll the broker now; False when it was called off (groups did not catch up)."""
+        started, before = time.monotonic(), self.rss()
+        log.warning("embedded broker uses %d MB, over NEWSSTREAM_EMBEDDED_ROLL_MB=%d: pausing "
+                    "ingestion to roll it", before >> 20, self.settings.embedded_roll_mb)
+        self.gate.close()
+        try:
+            behind = await self._drain()
+            if behind:
+                self.next_try = time.monotonic() + RETRY_S
+                metrics.EMBEDDED_BROKER_ROLLS.labels(result="called_off").inc()
+                log.warning("embedded broker roll called off: after %gs %s; trying again in "
+                            "%gs", self.drain_limit_s, "; ".join(behind[:5]), RETRY_S)
+                return False
+            drained = time.monotonic() - started
+            topics = await self._snapshot()
+            groups = await self._groups()
+            await asyncio.to_thread(self.broker.stop)
+            await asyncio.to_thread(self.broker.start)
+            carried = await self._restore(topics)
+            await self._rejoined(groups)
+            metrics.EMBEDDED_BROKER_ROLLS.labels(result="rolled").inc()
+            metrics.EMBEDDED_BROKER_RSS.set(self.rss())
+            log.warning("embedded broker rolled: %d MB -> %d MB; %d topics recreated, %d "
+                        "records of compacted topics carried over; drained in %.1fs, ingestion "
+                        "paused %.1fs", before >> 20, self.rss() >> 20, len(topics), carried,
+                        drained, time.monotonic() - started)
+            return True
+        finally:
+            self.gate.open()
+
+    async def _drain(self) -> list[str]:
+        """Wait until no group with members is behind; what is still behind after the limit."""
+        deadline = time.monotonic() + self.drain_limit_s
+        while True:
+            try:
+                behind = await self._behind()
+            except Exception as exc:  # the broker did not answer: not drained yet
+                behind = [f"broker check failed ({exc.__class__.__name__}: {exc})"]
+            if not behind or time.monotonic() > deadline:
+                return behind
+            await asyncio.sleep(1.0)
+
+    async def _behind(self) -> list[str]:
+        """``group topic[partition] at X of Y`` for every position short of its partition's end."""
+        admin = await kafka.start_admin(self.settings, retries=1)
+        consumer = kafka.make_consumer(self.settings)
+        await consumer.start()
+        try:
+            partitions = await _partitions(consumer)
+            positions: dict[tuple[str, TopicPartition], int] = {}
+            for group in await _groups_with_members(admin):
+                committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
+                for tp, meta in committed.items():
+                    if meta is not None and meta.offset >= 0:
+                        positions[group, tp] = meta.offset
+            # this worker's own assignment counts from 0 where nothing is committed yet
+            for tp in self.app.consumer.assignment():
+                key = (self.settings.app_id, TopicPartition(tp.topic, tp.partition))
+                positions.setdefault(key, 0)
+            ends = await _highwaters(consumer, {tp: min(
+                offset for (_, t), offset in positions.items() if t == tp)
+                for _, tp in positions})
+            return [f"{group} {tp.topic}[{tp.partition}] at {offset} of {ends[tp]}"
+                    for (group, tp), offset in sorted(positions.items(), key=str)
+                    if offset < ends[tp]]
+        finally:
+            await consumer.stop()
+            await admin.close()
+
+    async def _groups(self, among: set[str] | None = None) -> set[str]:
+        """Groups with members: those listed, or those of ``among`` (this broker lists only
+        groups that have committed offsets, which a new broker has none of)."""
+        admin = await kafka.start_admin(self.settings, retries=1)
+        try:
+            return set(await _groups_with_members(admin, among))
+        finally:
+            await admin.close()
+
+    async def _rejoined(self, groups: set[str]) -> None:
+        """Wait (up to ``REJOIN_LIMIT_S``) until the groups that had members have them again
+        on the new broker: they have no committed offsets there, so one that rejoined after
+        ingestion resumed would start at its reset position (the end, for many) and skip what
+        came before."""
+        deadline = time.monotonic() + REJOIN_LIMIT_S
+        while time.monotonic() < deadline:
+            try:
+                if groups <= await self._groups(groups):
+                    return
+            except Exception:  # the new broker is still starting up for this client
+                log.debug("group listing failed while waiting for groups to rejoin",
+                          exc_info=True)
+            await asyncio.sleep(0.5)
+        log.warning("embedded broker roll: groups %s did not rejoin within %gs; resuming",
+                    ", ".join(sorted(groups - await self._groups(groups))), REJOIN_LIMIT_S)
+
+    async def _snapshot(self) -> dict[str, TopicState]:
+        """Every topic's shape, and the latest value per key of the compacted ones."""
+        admin = await kafka.start_admin(self.settings, retries=1)
+        consumer = kafka.make_consumer(self.settings)
+        await consumer.start()
+        try:
+            partitions = await _partitions(consumer)
+            names = sorted({tp.topic for tp in partitions})
+            configs = await _configs(admin, names)
+            topics = {name: TopicState(sum(tp.topic == name for tp in partitions),
+                                       configs.get(name, {})) for name in names}
+            compacted = [tp for tp in partitions if topics[tp.topic].compacted]
+            if compacted:
+                consumer.assign(compacted)
+                await consumer.seek_to_beginning(*compacted)
+                ends = await _highwaters(consumer, {tp: 0 for tp in compacted})
+                consumer.assign(compacted)
+                await consumer.seek_to_beginning(*compacted)
+                remaining = {tp for tp in compacted if ends[tp] > 0}
+                deadline = time.monotonic() + SNAPSHOT_LIMIT_S
+                while remaining:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"compacted partitions not read to their end in "
+                                           f"{SNAPSHOT_LIMIT_S:g}s: {sorted(remaining)}")
+                    for tp, records in (await consumer.getmany(timeout_ms=500)).items():
+                        latest = topics[tp.topic].latest
+                        for record in records:
+                            if record.value is None:  # a tombstone: the key is gone
+                                latest.pop((tp.partition, record.key), None)
+                            else:
+                                latest[tp.partition, record.key] = record.value
+                        if await consumer.position(tp) >= ends[tp]:
+                            remaining.discard(tp)
+            return topics
+        finally:
+            await consumer.stop()
+            await admin.close()
+
+    async def _restore(self, topics: dict[str, TopicState]) -> int:
+        """Create ``topics`` on the new broker and produce the compacted ones' records."""
+        admin = await kafka.start_admin(self.settings)
+        try:
+            for name, state in topics.items():
+                try:
+                    await admin.create_topics([NewTopic(
+                        name, state.partitions, self.settings.replication,
+                        topic_configs=state.configs)])
+                except Exception as exc:  # created meanwhile by a client looking it up
+                    log.info("topic %s not created by the roll (%s)", name, exc)
+        finally:
+            await admin.close()
+        producer = kafka.make_producer(self.settings)
+        await producer.start()
+        try:
+            sent = [await producer.send(name, value, key=key, partition=partition)
+                    for name, state in topics.items()
+                    for (partition, key), value in state.latest.items()]
+            for future in sent:
+                await future  # raises if the new broker refused one
+        finally:
+            await producer.stop()
+        return len(sent)
+
+
+async def _partitions(consumer: AIOKafkaConsumer) -> list[TopicPartition]:
+    topics = await consumer.topics()
+    return [TopicPartition(topic, p) for topic in sorted(topics) if not topic.startswith("__")
+            for p in sorted(consumer.partitions_for_topic(topic) or ())]
+
+
+async def _groups_with_members(admin: AIOKafkaAdminClient,
+                               among: Iterable[str] | None = None) -> list[str]:
+    """Consumer groups that have members now (the others lose their positions in a roll): of
+    those listed, or of ``among``.
+
+    One group per request: this broker's answer for several groups at once does not decode.
+    """
+    names = among if among is not None else [g for g, _ in await admin.list_consumer_groups()]
+    active = []
+    for group in names:
+        for response in await admin.describe_consumer_groups([group]):
+            for described in response.groups:
+                if described[5]:  # (error, group, state, protocol type, protocol, members…)
+                    active.append(group)
+    return active
+
+
+async def _highwaters(consumer: AIOKafkaConsumer, start: dict[TopicPartition, int],
+                      limit_s: float = 30.0) -> dict[TopicPartition, int]:
+    """Each partition's end, from fetch responses (fetching from ``start``): this broker's
+    ListOffsets answer is wrong after batched produces."""
+    if not start:
+        return {}
+    consumer.assign(list(start))
+    for tp, offset in start.items():
+        consumer.seek(tp, offset)
+    deadline = time.monotonic() + limit_s
+    ends: dict[TopicPartition, int] = {}
+    while len(ends) < len(start):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no fetch answer for {sorted(set(start) - set(ends))}")
+        await consumer.getmany(timeout_ms=200, max_records=1)
+        for tp in start:
+            highwater = consumer.highwater(tp)
+            if highwater is not None:
+                ends[tp] = highwater
+    return ends
+
+
+async def _configs(admin: AIOKafkaAdminClient, names: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Each topic's configuration as the broker stores it."""
+    resources = [ConfigResource(ConfigResourceType.TOPIC, name) for name in names]
+    if not resources:
+        return {}
+    found: dict[str, dict[str, str]] = {}
+    for response in await admin.describe_configs(resources):
+        for resource in response.resources:
+            entries: list[Any] = resource[4]
+            found[resource[3]] = {entry[0]: entry[1] for entry in entries
+                                  if entry[1] is not None}
+    return found
+
+
+def register(app: faust.App, settings: Settings, broker: EmbeddedBroker,
+             gate: IngestGate) -> BrokerRoll:
+    """The worker that owns the embedded broker watches its memory and rolls it."""
+    roll = BrokerRoll(app, settings, broker, gate)
+
+    @app.timer(CHECK_S)
+    async def check_embedded_broker() -> None:
+        await roll.check()
+
+    return roll

@@ -1,0 +1,186 @@
+"""Rolling the embedded broker (streams/roll.py): it waits for every consumer group with
+members, recreates the topics as they were, carries the compacted topics' latest values over
+(Faust table changelogs among them), and a worker that rolls its own broker loses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import dataclasses
+import os
+import re
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import aiohttp
+import pytest
+from aiokafka import TopicPartition
+from aiokafka.admin import NewTopic
+
+from streams import kafka
+from streams.broker import EmbeddedBroker, free_port, stop_process
+from streams.client.reader import read
+from streams.ingest.emit import IngestGate
+from streams.roll import BrokerRoll
+from streams.settings import Settings
+from streams.topics import ENRICHED
+from tests.conftest import ROOT
+from tests.integration.procs import status_of, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def broker_settings(broker: EmbeddedBroker) -> Settings:
+    return dataclasses.replace(Settings(), bootstrap_servers=broker.bootstrap, embedded=False,
+                               broker_profile="tansu", partitions=2)
+
+
+async def read_all(settings: Settings, topic: str) -> list[tuple[int, bytes | None, bytes]]:
+    """Every record of ``topic`` as (partition, key, value), read to the end."""
+    consumer = kafka.make_consumer(settings)
+    await consumer.start()
+    try:
+        await consumer.topics()
+        partitions = [TopicPartition(topic, p)
+                      for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        found = []
+        for _ in range(10):
+            for tp, records in (await consumer.getmany(timeout_ms=300)).items():
+                found += [(tp.partition, r.key, r.value) for r in records]
+        return found
+    finally:
+        await consumer.stop()
+
+
+async def test_a_roll_waits_for_groups_and_carries_compacted_topics_over(
+    own_broker: EmbeddedBroker,
+) -> None:
+    settings = broker_settings(own_broker)
+    admin = await kafka.start_admin(settings)
+    await admin.create_topics([
+        NewTopic("app-table-changelog", 3, 1, topic_configs={"cleanup.policy": "compact"}),
+        NewTopic("history", 2, 1, topic_configs={"retention.ms": "1000000"}),
+    ])
+    await admin.close()
+    producer = kafka.make_producer(settings)
+    await producer.start()
+    for key, value, partition in [(b"a", b"1", 0), (b"b", b"2", 1), (b"a", b"3", 0),
+                                  (b"c", b"4", 2), (b"c", None, 2)]:
+        await producer.send_and_wait("app-table-changelog", value, key=key, partition=partition)
+    for i in range(4):
+        await producer.send_and_wait("history", b"old %d" % i, key=b"k", partition=i % 2)
+    await producer.stop()
+    # a subscriber with a group has read one of the four history records
+    reader = kafka.make_consumer(settings, group_id="reader")
+    reader._enable_auto_commit = False
+    await reader.start()
+    reader.subscribe(["history"])  # a member of its group, unlike a consumer that assigns
+    while not reader.assignment():
+        await reader.getmany(timeout_ms=200, max_records=1)
+    await reader.commit({TopicPartition("history", 0): 1, TopicPartition("history", 1): 0})
+
+    app = SimpleNamespace(consumer=SimpleNamespace(assignment=lambda: set()))
+    settings = dataclasses.replace(settings, embedded_roll_mb=1)
+    roll = BrokerRoll(app, settings, own_broker, IngestGate())  # type: ignore[arg-type]
+    roll.drain_limit_s = 3
+    first = own_broker.process.pid  # type: ignore[union-attr]
+    assert await roll.roll() is False, "rolled while a group with members was behind"
+    assert own_broker.process.pid == first  # type: ignore[union-attr]
+
+    await reader.commit({TopicPartition("history", 0): 2, TopicPartition("history", 1): 2})
+    assert await roll.roll() is True
+    await reader.stop()
+    assert own_broker.process.pid != first  # type: ignore[union-attr]
+
+    admin = await kafka.start_admin(settings)
+    described = {t["topic"]: len(t["partitions"])
+                 for t in await admin.describe_topics(["app-table-changelog", "history"])}
+    await admin.close()
+    assert described == {"app-table-changelog": 3, "history": 2}
+    table = await read_all(settings, "app-table-changelog")
+    assert sorted(table) == [(0, b"a", b"3"), (1, b"b", b"2")]  # latest values, c deleted
+    assert await read_all(settings, "history") == []  # history is what a roll discards
+
+
+def metric(text: str, name: str) -> float:
+    found = re.findall(rf"^{re.escape(name)} ([0-9.e+]+)$", text, re.M)
+    return float(found[0]) if found else 0.0
+
+
+@dataclasses.dataclass
+class EmbeddedWorker:
+    base: str
+    settings: Settings
+    log: Path
+
+
+@pytest.fixture
+def embedded_worker(tmp_path: Path) -> Iterator[EmbeddedWorker]:
+    """``newsstream worker`` with no broker configured: it owns an embedded one, rolled past
+    50 MB."""
+    web, port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if "BOOTSTRAP" not in k}
+    env.update(NEWSSTREAM_WEB_PORT=str(web), NEWSSTREAM_EMBEDDED_PORT=str(port),
+               NEWSSTREAM_APP_ID=f"roll-{uuid.uuid4().hex[:8]}", NEWSSTREAM_PARTITIONS="2",
+               NEWSSTREAM_DATA_DIR=str(tmp_path / "data"), NEWSSTREAM_EMBEDDED_ROLL_MB="50",
+               PYTHONPATH=str(ROOT))
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:
+        worker = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker"], cwd=ROOT,
+                                  env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{web}"
+    try:
+        assert wait_for(lambda: status_of(f"{base}/readyz") == 200, 120), log.read_text()
+        yield EmbeddedWorker(base, dataclasses.replace(
+            Settings(), bootstrap_servers=f"127.0.0.1:{port}", embedded=False,
+            broker_profile="tansu", partitions=2), log)
+    finally:
+        stop_process(worker, limit_s=20)
+
+
+async def test_a_worker_that_rolls_its_embedded_broker_loses_nothing(
+    embedded_worker: EmbeddedWorker, seed_html: str,
+) -> None:
+    """Pages pushed before, during and after the worker's rolls all come out, read by a
+    subscriber with a group (the roll waits for it)."""
+    base, settings, log = embedded_worker.base, embedded_worker.settings, embedded_worker.log
+    run = uuid.uuid4().hex[:8]
+    urls = [f"https://v.daum.net/v/{run}-{i}" for i in range(240)]
+    out: dict[str, int] = {}
+
+    async def push(session: aiohttp.ClientSession, url: str) -> None:
+        # an incompressible comment: 200 KB of the broker's memory per page
+        html = seed_html + f"<!-- {base64.b64encode(os.urandom(150_000)).decode()} -->"
+        async with session.post(f"{base}/ingest", json={"url": url, "html": html}
+                                ) as response:
+            assert response.status == 202, await response.text()
+
+    async def read_all_pages() -> None:
+        """A subscriber with a group (the roll waits for it), through streams.client."""
+        async for event in read(settings, ENRICHED.name, group=f"reader-{run}",
+                                start="beginning"):
+            url = event.value["article"]["url"]
+            if url in urls:
+                out[url] = out.get(url, 0) + 1
+            if set(urls) <= set(out):
+                return
+
+    reading = asyncio.create_task(asyncio.wait_for(read_all_pages(), 600))
+    async with aiohttp.ClientSession() as session:
+        for url in urls:  # 48 MB of raw pages and their outputs: past the limit
+            await push(session, url)
+        try:
+            await reading
+        except TimeoutError:
+            pytest.fail(f"{len(out)} of {len(urls)} pages out:\n{log.read_text()[-3000:]}")
+        async with session.get(f"{base}/metrics") as response:
+            text = await response.text()
+    assert metric(text, 'news_embedded_broker_rolls_total{result="rolled"}') >= 1, (
+        log.read_text()[-3000:])
+    assert set(urls) <= set(out)
