@@ -408,6 +408,11 @@ async def rss(pages: list[bytes]) -> dict[str, object]:
             await produce(base, records)
             await outputs.until(urls, len(urls), 600)
             warm = await settled()
+            # a control: as many more real pages, to tell the worker's own growth apart
+            urls, records = raw_records(f"https://bench.invalid/{uuid.uuid4().hex}", pages, 100)
+            await produce(base, records)
+            await outputs.until(urls, len(urls), 600)
+            control = await settled()
             hostile = [page[:LIMIT] for family in hostile_families().values() for page in family]
             urls, records = raw_records(f"https://bench.invalid/{uuid.uuid4().hex}", hostile,
                                         len(hostile))
@@ -435,10 +440,12 @@ async def rss(pages: list[bytes]) -> dict[str, object]:
         finally:
             stop_process(worker, limit_s=10)
     mb = 1024 * 1024
-    return {"warm_mb": round(warm / mb), "after_hostile_mb": round(after_hostile / mb),
+    return {"warm_mb": round(warm / mb), "after_100_more_real_pages_mb": round(control / mb),
+            "after_hostile_mb": round(after_hostile / mb),
             "after_burst_mb": round(after_burst / mb), "burst_peak_mb": round(peak / mb),
             "burst_accepted": statuses.count(202),
-            "core_mb_warm_hostile_burst": [round(c / mb) for c in cores],
+            "core_mb_warm_control_hostile_burst": [round(c / mb) for c in cores],
+            "control_ratio": round(control / warm, 3),
             "after_hostile_ratio": round(after_hostile / warm, 3),
             "after_burst_ratio": round(after_burst / warm, 3)}
 

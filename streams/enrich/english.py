@@ -224,8 +224,9 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
                                                            [m.start for m in untyped])
                     for ps, pe in _and_parts(text, s, e)
                     if (m := _model_mention(text, ps, pe, t, lexicon, teams))]
+        written: dict[str, bool] = {}  # word -> whether the text writes it in lower case
         modelled = [m for m in modelled if m.known is not None
-                    or not _common_words(m, text, enricher.given_names)]
+                    or not _common_words(m, text, written, enricher.given_names)]
         claim(modelled)
         if enricher.en_model is not None:
             # the model has read these characters and found no name: what is left (``HR``,
@@ -240,22 +241,34 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
 
 
 def _written_lower(text: str, word: str) -> bool:
-    """Whether ``text`` has ``word`` in lower case as a word of its own (not inside another)."""
-    return re.search(rf"(?<![\w.'’-]){re.escape(word.lower())}(?![\w'’-])", text) is not None
+    """Whether ``text`` has ``word`` (lower-case) as a word of its own, not inside another; a
+    plain substring search (no regex is built per word: pages name hundreds of them)."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if not (at and text[at - 1].isalpha()) and not text[end:end + 1].isalpha():
+            return True
+        at = text.find(word, end)
+    return False
 
 
-def _common_words(mention: Mention, text: str, given_names: frozenset[str]) -> bool:
+def _common_words(mention: Mention, text: str, written: dict[str, bool],
+                  given_names: frozenset[str]) -> bool:
     """Whether an unknown name from the model is a capitalised common phrase of the text: one
     word, or a "person" without a given name, with a word that the same text also writes in
     lower case (``Run Easy`` where the text says "run easy", ``Waterfall``, ``Deep Calm``).
-    Surnames and brands are rarely also common words of the text that names them."""
+    Surnames and brands are rarely also common words of the text that names them. ``written``
+    memoises the answer per word for one text."""
     words = mention.surface.split()
     if words[0] in given_names:
         return False
-    plain = [word for word in words if len(word) > 2 and word[1:].islower()]
+    plain = [word.lower() for word in words if len(word) > 2 and word[1:].islower()]
+    for word in plain:
+        if word not in written:
+            written[word] = _written_lower(text, word)
     if len(words) == 1 or mention.type == "person":
-        return any(_written_lower(text, word) for word in plain)
-    return len(plain) == len(words) and all(_written_lower(text, word) for word in plain)
+        return any(written[word] for word in plain)
+    return len(plain) == len(words) and all(written[word] for word in plain)
 
 
 _CAMPUS_RE = re.compile(r"\b(?:University|College) of [A-Z][\w.]*(?: [A-Z][\w.]*)*$")

@@ -62,14 +62,16 @@ def test_an_acronym_used_as_a_modifier_is_a_common_noun() -> None:
 
 def test_capitalised_common_words_of_the_text_are_not_names() -> None:
     given = default_enricher().given_names
-    text = "If you run easy on Mondays, the waterfall of tasks stays calm and deep."
-    assert english._common_words(Mention(0, 8, "Run Easy", "person", "model", 0.6), text, given)
+    text = "If you run easy on Mondays, the waterfall of tasks stays calm and deep (rerun)."
+    assert english._common_words(Mention(0, 8, "Run Easy", "person", "model", 0.6), text, {}, given)
     assert english._common_words(Mention(0, 9, "Waterfall", "organization", "model", 0.6), text,
-                                 given)
+                                 {}, given)
+    assert not english._common_words(Mention(0, 5, "Rerun", "organization", "model", 0.6),
+                                     "A film called Rerun opened.", {}, given)
     assert not english._common_words(Mention(0, 12, "Dana Kowalik", "person", "model", 0.6),
-                                      text, given)
+                                      text, {}, given)
     assert not english._common_words(Mention(0, 9, "Deep Rock", "organization", "model", 0.6),
-                                      text, given)
+                                      text, {}, given)
 
 
 def test_hyphenated_adjectives_are_not_names() -> None:

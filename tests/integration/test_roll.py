@@ -157,9 +157,14 @@ async def test_a_worker_that_rolls_its_embedded_broker_loses_nothing(
     async def push(session: aiohttp.ClientSession, url: str) -> None:
         # an incompressible comment: 200 KB of the broker's memory per page
         html = seed_html + f"<!-- {base64.b64encode(os.urandom(150_000)).decode()} -->"
-        async with session.post(f"{base}/ingest", json={"url": url, "html": html}
-                                ) as response:
-            assert response.status == 202, await response.text()
+        while True:  # during a roll a push is held, then answered 503: sent again, as told
+            async with session.post(f"{base}/ingest", json={"url": url, "html": html}
+                                    ) as response:
+                if response.status == 503 and "Retry-After" in response.headers:
+                    await asyncio.sleep(float(response.headers["Retry-After"]))
+                    continue
+                assert response.status == 202, await response.text()
+                return
 
     async def read_all_pages() -> None:
         """A subscriber with a group (the roll waits for it), through streams.client."""
