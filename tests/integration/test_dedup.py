@@ -53,11 +53,11 @@ def by_url(got: Records) -> dict[str, list[dict]]:
 
 
 async def enriched(settings: Settings, urls: list[str], limit_s: float = 180) -> dict[str, list]:
-    got = await collect(settings, [ENRICHED.name, ENTITY_MENTIONS.name],
-                        lambda g: set(urls) <= set(by_url(g)), limit_s=limit_s)
+    got = await collect(settings, [ENRICHED.name], lambda g: set(urls) <= set(by_url(g)),
+                        limit_s=limit_s)
     found = by_url(got)
     assert set(urls) <= set(found), f"not enriched: {set(urls) - set(found)}"
-    return {url: found[url] for url in urls} | {"mentions": got[ENTITY_MENTIONS.name]}
+    return {url: found[url] for url in urls}
 
 
 def headline_tagged(html: str) -> str:
@@ -84,8 +84,17 @@ async def test_a_copy_on_another_partition_is_flagged(worker: Worker, seed_html:
         assert value["duplicate_of"] == expected, url
         assert value["duplicate_similarity"] == 1.0  # the same body: the exact path
     tagged = got[copies[1]][0]["article"]["id"]
-    mentions = [v for _, v in got["mentions"] if v["article_id"] == tagged]
-    assert mentions and all(v["duplicate_of"] == expected for v in mentions)
+    entities = len(got[copies[1]][0]["entities"])
+
+    def of_tagged(g: Records) -> list[dict]:
+        return [v for _, v in g[ENTITY_MENTIONS.name] if v["article_id"] == tagged]
+
+    # the fan-out events follow the enriched record: wait for all of them
+    read = await collect(worker.settings, [ENTITY_MENTIONS.name],
+                         lambda g: len(of_tagged(g)) >= entities)
+    mentions = of_tagged(read)
+    assert entities and len(mentions) >= entities
+    assert all(v["duplicate_of"] == expected for v in mentions)
 
 
 @pytest.fixture
