@@ -53,10 +53,10 @@ class ArticleRows:
 ARTICLE_COLUMNS = ("id", "url", "canonical_url", "title", "kind", "language", "subtitle",
                    "publisher", "source", "authors", "tags", "published", "published_tz_source",
                    "modified", "word_count", "content_hash", "text", "fetched_at", "parsed_at",
-                   "enriched_at")
+                   "enriched_at", "duplicate_of", "duplicate_similarity")
 ARTICLE_TYPES = ("text", "text", "text", "text", "text", "text", "text", "text", "text", "jsonb",
                  "jsonb", "timestamptz", "text", "timestamptz", "int4", "text", "text",
-                 "timestamptz", "timestamptz", "timestamptz")
+                 "timestamptz", "timestamptz", "timestamptz", "text", "float8")
 MENTION_COLUMNS = ("article_id", "entity_id", "name", "surface_forms", "mentions", "first_offset",
                    "in_title", "in_lead", "caption_only", "source", "confidence")
 
@@ -146,6 +146,8 @@ def rows_of(item: Enriched) -> ArticleRows:
         _when(a.published), _opt(a.published_tz_source), _when(a.modified),
         int(a.word_count or 0), _text(a.content_hash or ""), _text(a.text or ""),
         _when(a.fetched_at), _when(a.parsed_at), enriched_at,
+        _opt(item.duplicate_of),
+        None if item.duplicate_similarity is None else float(item.duplicate_similarity),
     )
     rows = ArticleRows(article_id, enriched_at, article)
     seen: set[str] = set()

@@ -34,6 +34,15 @@ def test_an_enriched_value_becomes_rows_of_every_table() -> None:
     assert item.keywords == [("AI", 1), ("오픈AI", 2)]  # a repeated keyword once
 
 
+def test_the_duplicate_fields_reach_their_columns_and_are_null_for_an_original() -> None:
+    original = dict(zip(rows.ARTICLE_COLUMNS, decode(encoded()).article, strict=True))
+    assert original["duplicate_of"] is None and original["duplicate_similarity"] is None
+    value = enriched_value(URL)
+    value.update(duplicate_of="a" * 32, duplicate_similarity=0.87)
+    copy = dict(zip(rows.ARTICLE_COLUMNS, decode(orjson.dumps(value)).article, strict=True))
+    assert (copy["duplicate_of"], copy["duplicate_similarity"]) == ("a" * 32, 0.87)
+
+
 def test_unknown_fields_are_ignored() -> None:
     value = enriched_value(URL)
     value["added_in_1_9"] = True

@@ -49,11 +49,11 @@ async def test_migrations_apply_once_even_when_sinks_start_together(database: st
             return await migrate(conn)
 
     results = await asyncio.gather(*(one() for _ in range(4)))
-    assert sorted(results) == [[], [], [], [1]]
+    assert sorted(results) == [[], [], [], [1, 2]]
     async with await psycopg.AsyncConnection.connect(database, autocommit=True) as conn:
-        cur = await conn.execute("SELECT version, name FROM schema_migrations")
-        assert await cur.fetchall() == [(1, "init")]
-        edited = [Migration(1, "init", migrations()[0].sql + "\n-- edited\n")]
+        cur = await conn.execute("SELECT version, name FROM schema_migrations ORDER BY version")
+        assert await cur.fetchall() == [(1, "init"), (2, "duplicates")]
+        edited = [Migration(1, "init", migrations()[0].sql + "\n-- edited\n"), migrations()[1]]
         with pytest.raises(MigrationError, match="edited"):
             await migrate(conn, edited)
         with pytest.raises(MigrationError, match="lacks"):
@@ -87,6 +87,26 @@ async def test_a_batch_lands_and_writing_it_again_changes_nothing(database: str)
         assert await dump(database) == first
     finally:
         await writer.close()
+
+
+async def test_copies_are_stored_with_their_original_and_a_query_keeps_originals_only(
+        database: str) -> None:
+    original = enriched_value("https://example.com/story")
+    copy = enriched_value("https://portal.example/story")
+    copy.update(duplicate_of=original["article"]["id"], duplicate_similarity=0.93)
+    writer = Writer(database)
+    try:
+        await writer.write(rows_of(original, copy))
+    finally:
+        await writer.close()
+    async with await psycopg.AsyncConnection.connect(database) as conn:
+        cur = await conn.execute("SELECT url, duplicate_of, duplicate_similarity FROM articles "
+                                 "ORDER BY url")
+        assert await cur.fetchall() == [
+            ("https://example.com/story", None, None),
+            ("https://portal.example/story", original["article"]["id"], 0.93)]
+        cur = await conn.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NULL")
+        assert await cur.fetchone() == (1,)
 
 
 async def test_a_newer_version_replaces_the_children_and_an_older_one_changes_nothing(
