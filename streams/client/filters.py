@@ -42,8 +42,14 @@ def _enriched_text(value: Value) -> list[str | None]:
     return [article.get("title"), article.get("text")]
 
 
+def _copy_of(value: Value) -> list[str | None]:
+    """The article this event's article is a copy of (``duplicate_of``; absent: an original)."""
+    return [value.get("duplicate_of")]
+
+
 #: Per topic, the fields each filter reads: entity ids, IPTC codes, language, source (the feed
-#: or push source, or the publisher's name) and the text ``--match`` searches.
+#: or push source, or the publisher's name), the text ``--match`` searches and the article an
+#: event's article copies (``--originals`` keeps events whose article copies none).
 FIELDS: dict[str, dict[str, Getter]] = {
     ENRICHED.name: {
         "entity": lambda v: [e.get("id") for e in v.get("entities", ())],
@@ -51,16 +57,19 @@ FIELDS: dict[str, dict[str, Getter]] = {
         "lang": lambda v: [v.get("language") or _article(v).get("language")],
         "source": lambda v: [_article(v).get("source"), _article(v).get("publisher")],
         "match": _enriched_text,
+        "originals": _copy_of,
     },
     ENTITY_MENTIONS.name: {
         "entity": lambda v: [(v.get("entity") or {}).get("id")],
         "lang": lambda v: [v.get("language")],
         "match": lambda v: [v.get("title"), (v.get("entity") or {}).get("name")],
+        "originals": _copy_of,
     },
     TOPIC_EVENTS.name: {
         "topic_code": lambda v: [(v.get("topic") or {}).get("code")],
         "lang": lambda v: [v.get("language")],
         "match": lambda v: [v.get("title")],
+        "originals": _copy_of,
     },
     ARTICLES.name: {
         "lang": lambda v: [v.get("language")],
@@ -77,7 +86,7 @@ FIELDS: dict[str, dict[str, Getter]] = {
 }
 
 _OPTION = {"entity": "--entity", "topic_code": "--topic-code", "lang": "--lang",
-           "source": "--source", "match": "--match"}
+           "source": "--source", "match": "--match", "originals": "--originals"}
 _TOPIC_CODE_RE = re.compile(r"^medtop:\d{8}$")
 _DURATION_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd])$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -92,13 +101,16 @@ class Filters:
     lang: str | None = None
     source: str | None = None
     match: str | None = None
+    #: only events of original articles: copies of one seen before (``duplicate_of``) are skipped
+    originals: bool = False
 
     def active(self) -> dict[str, tuple[str, ...]]:
         """The filters in use, by field name, each as the values any of which may match."""
         wanted = {"entity": self.entities, "topic_code": self.topic_codes,
                   "lang": (self.lang,) if self.lang else (),
                   "source": (self.source,) if self.source else (),
-                  "match": (self.match,) if self.match else ()}
+                  "match": (self.match,) if self.match else (),
+                  "originals": ("yes",) if self.originals else ()}
         return {name: values for name, values in wanted.items() if values}
 
     def check(self, topic: str) -> None:
@@ -122,7 +134,10 @@ class Filters:
                     return False
                 continue
             found = [item for item in fields[name](value) if item]
-            if name == "match":
+            if name == "originals":
+                if found:
+                    return False
+            elif name == "match":
                 if not any(_contains(item, wanted[0]) for item in found):
                     return False
             elif name in ("lang", "source"):

@@ -43,9 +43,14 @@ def _enriched(value: Value) -> list[str]:
                                                value.get("language"), article.get("published"))
                         if part)
     more = len(entities) - TOP_ENTITIES
+    copy_of = value.get("duplicate_of")
+    similarity = value.get("duplicate_similarity")
     return [
         str(article.get("title") or "(no title)"),
         source,
+        f"copy of {copy_of}" + (f" (similarity {similarity:.2f})"
+                                if isinstance(similarity, int | float) else "")
+        if copy_of else "",
         "entities: " + (", ".join(_entity(e) for e in entities[:TOP_ENTITIES]) or "-")
         + (f", … {more} more" if more > 0 else ""),
         "topics:   " + (", ".join(_topic(t) for t in value.get("topics", ())) or "-"),

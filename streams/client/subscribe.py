@@ -40,7 +40,8 @@ DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
 async def subscribe(topic: str = ENRICHED.name, *, entities: Iterable[str] = (),
                     topic_codes: Iterable[str] = (), lang: str | None = None,
                     source: str | None = None, match: str | None = None,
-                    since: str | datetime | None = None, from_beginning: bool = False,
+                    originals: bool = False, since: str | datetime | None = None,
+                    from_beginning: bool = False,
                     group: str | None = None, limit: int | None = None,
                     settings: Settings | None = None) -> AsyncIterator[Any]:
     """Typed events of ``topic`` that pass the filters (``tail``'s options, as arguments).
@@ -49,7 +50,7 @@ async def subscribe(topic: str = ENRICHED.name, *, entities: Iterable[str] = (),
     resumes where it stopped). ``settings`` default to the environment's
     (``KAFKA_BOOTSTRAP_SERVERS``, else the embedded broker of a running ``newsstream run``).
     """
-    filters = Filters(tuple(entities), tuple(topic_codes), lang, source, match)
+    filters = Filters(tuple(entities), tuple(topic_codes), lang, source, match, originals)
     start: Start = ("beginning" if from_beginning
                     else parse_since(since) if isinstance(since, str)
                     else since if since is not None else "latest")

@@ -1,8 +1,8 @@
 """``newsstream tail``: print a pipeline topic's events as they come, filtered, like kcat -C.
 
     newsstream tail [TOPIC] [--entity ID ...] [--topic-code medtop:... ...] [--lang ko|en]
-                    [--source NAME] [--match TEXT] [--since 10m | --from-beginning]
-                    [--limit N] [--format pretty|jsonl]
+                    [--source NAME] [--match TEXT] [--originals]
+                    [--since 10m | --from-beginning] [--limit N] [--format pretty|jsonl]
 
 It reads without a consumer group (it never takes partitions from the workers), finds the
 broker of a running ``newsstream run`` on its port unless ``KAFKA_BOOTSTRAP_SERVERS`` is set,
@@ -45,6 +45,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     tail.add_argument("--lang", help="article language (ko, en)")
     tail.add_argument("--source", help="feed/push source or publisher name (case-insensitive)")
     tail.add_argument("--match", metavar="TEXT", help="text in the title or body")
+    tail.add_argument("--originals", action="store_true",
+                      help="skip copies of articles seen before (events with duplicate_of)")
     when = tail.add_mutually_exclusive_group()
     when.add_argument("--since", metavar="TIME", help="30s, 10m, 2h, 1d, or an ISO 8601 time")
     when.add_argument("--from-beginning", action="store_true",
@@ -57,7 +59,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def main(args: argparse.Namespace) -> int:
     topic = args.topic if args.topic in READABLE else f"news.{args.topic}"
     filters = Filters(tuple(args.entity), tuple(args.topic_code), args.lang, args.source,
-                      args.match)
+                      args.match, args.originals)
     try:
         if topic not in READABLE:
             raise ReadError(f"unknown topic {args.topic!r}; known: {', '.join(sorted(READABLE))}")

@@ -143,3 +143,27 @@ def test_pretty_shows_title_entities_with_ids_and_topics() -> None:
     assert "medtop:04000000" in next(line for line in lines if "topics:" in line)
     letter = pretty(event_of(DEADLETTER, example(DEADLETTER)))
     assert example(DEADLETTER)["reason"] in letter
+
+
+def test_originals_skips_copies_on_every_topic_that_carries_duplicate_of() -> None:
+    only_originals = Filters(originals=True)
+    for topic in (ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS):
+        original = example(topic)
+        copy_ = {**example(topic), "duplicate_of": "a" * 32}
+        assert validation_errors(topic, copy_) == []
+        assert only_originals.accepts(topic.name, original), topic.name
+        assert not only_originals.accepts(topic.name, copy_), topic.name
+        assert Filters().accepts(topic.name, copy_)  # off by default: copies are news too
+    with pytest.raises(FilterError, match=r"--originals does not apply to news\.deadletter"):
+        only_originals.check(DEADLETTER.name)
+
+
+def test_pretty_names_the_original_of_a_copy() -> None:
+    value = {**example(ENRICHED), "duplicate_of": "b" * 32, "duplicate_similarity": 0.934}
+    event = Event(ENRICHED.name, 0, 7, "k", datetime(2026, 12, 5, tzinfo=UTC), value,
+                  orjson.dumps(value))
+    assert f"copy of {'b' * 32} (similarity 0.93)" in pretty(event)
+    original = example(ENRICHED)
+    assert "copy of" not in pretty(Event(ENRICHED.name, 0, 8, "k",
+                                         datetime(2026, 12, 5, tzinfo=UTC), original,
+                                         orjson.dumps(original)))
