@@ -384,8 +384,8 @@ def classify(lexicon: TopicLexicon, title: str, text: str,
                             tallies[index][term] -= weight * n
             for index, topic in enumerate(topics):
                 for term in topic.short_ko:
-                    if n := short.get(term):  # not short[term]: a Python call when missing
-                        tallies[index][term] += weight * n
+                    if count := short.get(term):  # not short[term]: a Python call when missing
+                        tallies[index][term] += weight * count
     raw = Counter({
         code: TOPIC_WEIGHT.get(code, 1.0) * sum(_damp(c) for c in counts.values() if c > 0)
         for code, counts in found.items()
