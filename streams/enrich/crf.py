@@ -28,8 +28,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from itertools import repeat
-from operator import add, getitem
+from itertools import compress, count, islice, pairwise, repeat
+from operator import add, getitem, ne
 from pathlib import Path
 from typing import Any
 
@@ -267,19 +267,39 @@ def features(text: str, tokens: Sequence[Any],
 
 
 def decode(text: str, labels: Sequence[str]) -> list[tuple[int, int, str]]:
-    """(start, end, KLUE label) spans of a BIO label sequence, trimmed of surrounding spaces."""
-    spans = []
+    """(start, end, KLUE label) spans of a BIO label sequence, trimmed of surrounding spaces.
+
+    Read run by run of equal labels (the runs' bounds found by ``map``/``compress``, no Python
+    code per character): a text's labels are mostly long runs of ``O``."""
+    spans: list[tuple[int, int, str]] = []
+    if not labels:
+        return spans
     start, current = -1, ""
-    for index, label in enumerate([*labels, "O"]):
-        if start >= 0 and not (label[:2] == "I-" and label[2:] == current):
-            end = index
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if end > start:
-                spans.append((start, end, current))
+
+    def close(end: int) -> None:
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end, current))
+
+    bounds = [0, *compress(count(1), map(ne, labels, islice(labels, 1, None))), len(labels)]
+    for begin, end in pairwise(bounds):
+        label = labels[begin]
+        kind, name = label[:2], label[2:]
+        if kind == "I-" and start >= 0 and name == current:
+            continue  # the open span goes on
+        if start >= 0:
+            close(begin)
             start, current = -1, ""
-        if label[:2] == "B-" or (label[:2] == "I-" and start < 0):
-            start, current = index, label[2:]
+        if kind == "B-":  # each B- starts a span; all but the last are one character long
+            for single in range(begin, end - 1):
+                start, current = single, name
+                close(single + 1)
+            start, current = end - 1, name
+        elif kind == "I-":
+            start, current = begin, name
+    if start >= 0:
+        close(len(labels))
     return spans
 
 
