@@ -597,6 +597,9 @@ def _is_publisher(word: str, lexicon: Lexicon) -> bool:
     return word.endswith(generic.MEDIA_SUFFIXES)
 
 
+_RUN_TAGS = frozenset(("NNP", "SL"))  # the tags that _eligible can accept
+
+
 def _eligible(token: Any) -> bool:
     if token.tag == "NNP":
         return len(token.form) > 1 or token.form.isascii()
@@ -614,7 +617,9 @@ def _kiwi_runs(
     current: list[Any] = []
     for token in tokens:
         end = token.start + token.len
-        if not _eligible(token) or overlaps(occupied, token.start, end):
+        # the tag test first: most tokens are neither proper nouns nor Latin words
+        if token.tag not in _RUN_TAGS or not _eligible(token) or overlaps(
+                occupied, token.start, end):
             if current:
                 runs.append(current)
             current = []
