@@ -195,7 +195,7 @@ def _mark(rows: list[list[Any]], spans: Iterable[tuple[int, int, str]], prefix: 
 def features(text: str, tokens: Sequence[Any],
              known: Iterable[tuple[int, int, Known]] = (), *, wikidata: Mapping[str, str],
              memos: dict[str, _Memo] | None = None) -> list[list[Any]]:
-    """CRF attributes of each character of ``text`` (Kiwi ``tokens`` of the same text);
+    """CRF attributes of each character of ``text`` (``tokens``: the analyser's Token tuples);
     ``wikidata``: Kiwi proper noun -> entity type (:func:`~streams.enrich.resources.
     load_wikidata_types`); ``memos``: a model's attribute strings (:func:`new_memos`; fresh ones
     when not given: every attribute, as ``str``, as training takes them; a model's memos keep
