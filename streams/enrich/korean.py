@@ -122,6 +122,8 @@ def _without_common_words(matches: list[tuple[int, int, Known]],
                           tokens: list[Any]) -> list[tuple[int, int, Known]]:
     """The lexicon's matches less country names that Kiwi reads as the common word they are
     spelt like in this sentence (``인도`` in ``대북 인도 지원``, ``수단`` in ``모든 수단을``)."""
+    if all(known.source != "iso" for _, _, known in matches):
+        return matches  # most texts: no country name to check
     common = {(t.start, t.start + t.len) for t in tokens if t.tag == "NNG"}
     return [(start, end, known) for start, end, known in matches
             if not (known.source == "iso" and (start, end) in common)]
