@@ -26,6 +26,8 @@ ZoneSource = Literal["explicit", "page", "domain", "language", "date_only"]
 #: What a page is (``Article.kind``): a full article, or a short page made mainly of photos with
 #: captions, of a video, or of a few sentences (docs/extraction.md, "Article kinds").
 ArticleKind = Literal["article", "photo", "video", "brief"]
+#: What a trend counts (``TrendPoint.kind``): a canonical entity id or an IPTC media topic code.
+TrendKind = Literal["entity", "topic"]
 T = TypeVar("T")
 
 
@@ -242,6 +244,24 @@ class DedupEntry:
 
 
 @dataclass(slots=True)
+class TrendPoint:
+    """One key's count in one tumbling window, against its baseline (value of ``news.trends``,
+    key: the entity id or topic code): how many original articles (copies not counted) named
+    the key in the window starting at ``window_start``, the mean count per window over the
+    ``baseline_windows`` windows before it (at most a day's; fewer while the stream is younger
+    than that), and the burst score of the two (:func:`streams.stories.trends.burst_score`)."""
+
+    key: str
+    kind: TrendKind
+    window_start: str
+    window_s: int
+    count: int
+    baseline: float
+    baseline_windows: int
+    score: float
+
+
+@dataclass(slots=True)
 class DeadLetter:
     """A record a stage could not process (value of ``news.deadletter``, key: the original's).
 
@@ -317,6 +337,10 @@ def stories_in_from_dict(data: dict[str, Any]) -> StoriesIn:
 
 def dedup_entry_from_dict(data: dict[str, Any]) -> DedupEntry:
     return _build(DedupEntry, data)
+
+
+def trend_point_from_dict(data: dict[str, Any]) -> TrendPoint:
+    return _build(TrendPoint, data)
 
 
 def dead_letter_from_dict(data: dict[str, Any]) -> DeadLetter:

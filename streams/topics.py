@@ -79,6 +79,14 @@ STORIES_DEDUP_CHANGELOG = TopicSpec(
 )
 INTERNAL_TOPICS: tuple[TopicSpec, ...] = (STORIES_IN, STORIES_DEDUP_CHANGELOG)
 
+# Windowed trends (docs/stories.md, "Trends"): the record and its core exist, no agent produces
+# them yet, so the topic is in no tuple above and nothing creates it.
+TRENDS = TopicSpec(
+    "news.trends", "trend.schema.json", "entity id or IPTC media topic code",
+    "Per entity and topic: the count of original articles in the current 5-minute window, its "
+    "24-hour baseline and a burst score, on every change.",
+)
+
 
 def internal(spec: TopicSpec, app_id: str) -> TopicSpec:
     """The internal topic ``spec`` of app ``app_id``, under its full name."""
