@@ -234,13 +234,17 @@ class StoriesIn:
 class DedupEntry:
     """What the dedup table keeps of one article (value of ``<app>-stories-dedup-changelog``,
     key: article id): when it was first seen, its place in the arrival order (its offset in
-    ``<app>-stories-in``), the buckets it was entered in, and the decision it got."""
+    ``<app>-stories-in``), the buckets it was entered in, the decision it got, and what it
+    counts for in the trends (its canonical entity ids and topic codes, schema 1.1: the trends
+    are rebuilt from these entries after a recovery; an entry written before 1.1 counts for
+    nothing)."""
 
     first_seen: float
     seq: int
     keys: list[str]
     duplicate_of: str | None = None
     duplicate_similarity: float | None = None
+    trend_keys: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

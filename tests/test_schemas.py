@@ -18,7 +18,7 @@ from streams.topics import (
 )
 
 # Every topic with a schema, the planned news.trends (no agent produces it yet) among them.
-TOPICS = ALL_TOPICS + SIDE_TOPICS + INTERNAL_TOPICS + (TRENDS,)
+TOPICS = ALL_TOPICS + SIDE_TOPICS + INTERNAL_TOPICS
 
 
 @pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.name)

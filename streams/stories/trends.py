@@ -133,6 +133,15 @@ class Trends:
             window.keys.add(key)
         return [self._point(key, index) for key in unique]
 
+    def current(self, article_id: str, keys: Sequence[str]) -> list[TrendPoint]:
+        """The points of ``keys`` now, in the window ``article_id`` was counted in (none if it
+        was not): what a re-delivered article's record produces again, so that points lost with
+        a killed worker's unsent outputs are sent by its successor."""
+        index = self.counted.get(article_id)
+        if index is None:
+            return []
+        return [self._point(key, index) for key in dict.fromkeys(keys)]
+
     def expire(self, now: float) -> int:
         """Drop the windows that start more than the horizon before ``now``'s (with what was
         counted in them); the number dropped. Time only moves forward: an earlier ``now``
