@@ -224,6 +224,7 @@ def handle(incoming: Incoming, source: TopicSpec, dedup: Deduplicator, trends: T
     metrics.DEDUP_ARTICLES.labels(result=result).inc()
     metrics.DEDUP_STATE_ARTICLES.set(len(dedup.entries))
     metrics.DEDUP_STATE_BUCKETS.set(len(dedup.buckets))
+    metrics.TRENDS_POINTS.inc(len(points))
     metrics.TRENDS_STATE_KEYS.set(len(trends.counts))
     return [*enriched_outputs(enriched), *(encode(TRENDS, p.key, p) for p in points)]
 
