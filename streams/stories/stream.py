@@ -15,6 +15,10 @@ only: :meth:`Deduplicator.rebuild` makes it again from the table after a recover
 order, so a worker that takes over the partition answers exactly as the one it replaces would
 have. The agent applies :attr:`Deduplicator.writes` to the table after each record (the handler
 runs off the event loop, where a Faust table must not be touched).
+
+The trends (:mod:`streams.stories.trends`) are derived from the same entries, which keep each
+article's trend keys: counted as articles come (:func:`step`), rebuilt with the index
+(:func:`rebuild`), so they need no table of their own (docs/stories.md, "Trends").
 """
 
 from __future__ import annotations
