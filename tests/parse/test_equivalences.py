@@ -10,6 +10,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from streams.errors import ParseError
 from streams.parse import selectors as sel
+from streams.parse.authors import BYLINE_LABELS, after_labels
 from streams.parse.content import walk
 from streams.parse.core import _WORD, _byline_texts, _normal_names, _word_count
 from streams.parse.decode import _bad_ratio, decode_html, decode_page
@@ -239,3 +240,30 @@ def test_subtitle_one_query_for_the_widest_scope() -> None:
         assert find_subtitle(tree, headline, "The title") == want, html
         found.add(want is None)
     assert found == {True, False}
+
+
+def _plain_after_labels(text: str, labels: tuple[str, ...], pattern: re.Pattern[str]
+                        ) -> list[tuple[int, str]]:
+    """``after_labels`` with one search per label."""
+    starts = []
+    for label in labels:
+        at = text.find(label)
+        while at >= 0:
+            if not at or not (text[at - 1].isalnum() or text[at - 1] in "_-"):
+                starts.append((at, at + len(label)))
+            at = text.find(label, at + 1)
+    return [(at, found.group(0)) for at, end in sorted(starts)
+            if (found := pattern.match(text, end))]
+
+
+def test_after_labels_grouped_searches_find_every_label() -> None:
+    rng = random.Random(19)
+    pieces = [*BYLINE_LABELS, "y", "uthor", "s", "(s)", "ed by", " ", "-", "_", "x", "é",
+              ": Jane Doe", " Jane Doe", "\n", "Au", "B"]
+    pattern = re.compile(r"[:\s]+[A-Z]\w+")
+    label_sets = [BYLINE_LABELS, ("By", "By", "Author"), ("ab", "b", "xab", "Xab"), ("a",)]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        for labels in label_sets:
+            got = [(at, found.group(0)) for at, found in after_labels(text, labels, pattern)]
+            assert got == _plain_after_labels(text, labels, pattern), (text, labels)
