@@ -95,7 +95,9 @@ def _is_chrome_name(names: str) -> bool:
 def _normal_names(names: str) -> str:
     """``class id`` lower-cased with a ``-`` at each camelCase hump (``articleRelated`` ->
     ``article-related``), so that chrome words are found at the start of a name part."""
-    return sel.CAMEL_HUMP.sub("-", names).lower()
+    low = names.lower()
+    # Only an upper-case letter can make a hump (the regex scans every position).
+    return low if low == names else sel.CAMEL_HUMP.sub("-", names).lower()
 
 
 def _remove_chrome(body: LexborNode) -> None:

@@ -101,14 +101,18 @@ def find_subtitle(
     """
     if headline is None:
         return _clean_subtitle(tree.css_first(sel.SUBTITLE_SELECTOR), title)
-    scope: LexborNode | None = headline.parent
-    for _ in range(3):
-        if scope is None or scope.tag in ("body", "html"):
-            break
-        found = _clean_subtitle(scope.css_first(sel.SUBTITLE_SELECTOR), title)
-        if found:
-            return found
+    scopes: list[LexborNode] = []
+    scope = headline.parent
+    while len(scopes) < 3 and scope is not None and scope.tag not in ("body", "html"):
+        scopes.append(scope)
         scope = scope.parent
+    # Each scope holds the ones before it: when the widest holds no subtitle markup, none does
+    # (one query instead of three on most pages; lexbor's cost is per element per selector).
+    if scopes and scopes[-1].css_first(sel.SUBTITLE_SELECTOR) is not None:
+        for scope in scopes:
+            found = _clean_subtitle(scope.css_first(sel.SUBTITLE_SELECTOR), title)
+            if found:
+                return found
     node: LexborNode | None = headline
     for _ in range(2):
         if node is None:

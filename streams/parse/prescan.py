@@ -90,13 +90,22 @@ def attributes(data: bytes) -> Attributes:
     return Attributes(max(counts, default=0), sum(n * n for n in counts))
 
 
+def _as_bytes(markup: str | bytes) -> bytes:
+    return markup.encode("utf-8", "replace") if isinstance(markup, str) else markup
+
+
 def check_shape(markup: str | bytes, max_nodes: int) -> None:
     """Raise ``ParseError(too_complex)`` for a page whose tree would be costly to build: nested
     deeper than :data:`MAX_NESTING`, with an element of more than :data:`MAX_ATTRIBUTES`
     attributes, over a page budget, or with more than ``max_nodes`` elements."""
-    data = markup.encode("utf-8", "replace") if isinstance(markup, str) else markup
-    if data.count(b"<") >= SCAN_TAGS_FROM:
-        shape = tags(data, stop_after=max_nodes)
+    # Counted on the markup as it comes ("<" and "=" are one byte each in UTF-8): a text is
+    # encoded only when it must be scanned.
+    if isinstance(markup, str):
+        opening, equals = markup.count("<"), markup.count("=")
+    else:
+        opening, equals = markup.count(b"<"), markup.count(b"=")
+    if opening >= SCAN_TAGS_FROM:
+        shape = tags(_as_bytes(markup), stop_after=max_nodes)
         if shape.deepest > MAX_NESTING:
             raise ParseError(f"elements nested {shape.deepest} deep, limit {MAX_NESTING}",
                              reason="too_complex")
@@ -106,8 +115,8 @@ def check_shape(markup: str | bytes, max_nodes: int) -> None:
         if shape.elements > max_nodes:
             raise ParseError(f"{shape.elements} elements, limit {max_nodes}",
                              reason="too_complex")
-    if data.count(b"=") >= SCAN_EQUALS_FROM:
-        found = attributes(data)
+    if equals >= SCAN_EQUALS_FROM:
+        found = attributes(_as_bytes(markup))
         if found.most > MAX_ATTRIBUTES:
             raise ParseError(f"an element with {found.most} attributes, limit {MAX_ATTRIBUTES}",
                              reason="too_complex")

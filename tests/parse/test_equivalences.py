@@ -6,13 +6,15 @@ import random
 import re
 
 import pytest
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from streams.errors import ParseError
 from streams.parse import selectors as sel
+from streams.parse.authors import BYLINE_LABELS, after_labels
 from streams.parse.content import walk
-from streams.parse.core import _WORD, _byline_texts, _word_count
+from streams.parse.core import _WORD, _byline_texts, _normal_names, _word_count
 from streams.parse.decode import _bad_ratio, decode_html, decode_page
+from streams.parse.fields import _clean_subtitle, find_subtitle
 from streams.parse.limits import DEFAULT_LIMITS, ParseLimits
 from streams.parse.metadata import _dig_many, read_all
 
@@ -190,3 +192,78 @@ def test_walk_skipping_ruby_readings_equals_removing_them() -> None:
             node.decompose()
         removed = walk(tree.body, "https://a.example/", {}, DEFAULT_LIMITS)
         assert skipped.blocks == removed.blocks, html
+
+
+def test_normal_names_skips_the_hump_regex_only_without_capitals() -> None:
+    rng = random.Random(13)
+    names = ["", "articleRelated", "ARTICLE", "a1B", "nav-menu", "ÉtéSidebar", "ſide", "İx",
+             "x_Y z", "123"]
+    names += ["".join(rng.choice("aAbBzZ09-_ éÉ") for _ in range(rng.randint(0, 20)))
+              for _ in range(5000)]
+    for name in names:
+        assert _normal_names(name) == sel.CAMEL_HUMP.sub("-", name).lower(), name
+
+
+def _plain_subtitle(tree: LexborHTMLParser, headline: LexborNode, title: str) -> str | None:
+    """The explicit-markup step of ``find_subtitle`` as three queries, one per scope."""
+    scope = headline.parent
+    for _ in range(3):
+        if scope is None or scope.tag in ("body", "html"):
+            break
+        found = _clean_subtitle(scope.css_first(sel.SUBTITLE_SELECTOR), title)
+        if found:
+            return found
+        scope = scope.parent
+    return None
+
+
+def test_subtitle_one_query_for_the_widest_scope() -> None:
+    """``find_subtitle`` queries the three scopes above the headline only when the widest holds
+    subtitle markup: it finds what the three queries find (both kinds of result occur)."""
+    rng = random.Random(17)
+    dek = "A standfirst that says what the story is about in a sentence"
+    pieces = [f'<p class="dek">{dek}</p>', f'<div class="subtitle">{dek} too</div>',
+              '<p class="deck">Short</p>', f'<p class="subtitle"><a href="/">{dek}</a></p>',
+              "<p>Plain words of a paragraph</p>", f'<span class="sub-title">{dek}, again</span>']
+    found = set()
+    for _ in range(400):
+        html = '<h1 id="headline">The title</h1>'
+        for _ in range(rng.randint(1, 5)):
+            before = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 2)))
+            after = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 2)))
+            html = f"<div>{before}{html}{after}</div>"
+        tree = LexborHTMLParser(f"<html><body>{html}<p>{dek}</p></body></html>")
+        headline = tree.css_first("#headline")
+        assert headline is not None
+        # (no <h2> in these pages: the step after the explicit markup finds nothing)
+        want = _plain_subtitle(tree, headline, "The title")
+        assert find_subtitle(tree, headline, "The title") == want, html
+        found.add(want is None)
+    assert found == {True, False}
+
+
+def _plain_after_labels(text: str, labels: tuple[str, ...], pattern: re.Pattern[str]
+                        ) -> list[tuple[int, str]]:
+    """``after_labels`` with one search per label."""
+    starts = []
+    for label in labels:
+        at = text.find(label)
+        while at >= 0:
+            if not at or not (text[at - 1].isalnum() or text[at - 1] in "_-"):
+                starts.append((at, at + len(label)))
+            at = text.find(label, at + 1)
+    return [(at, found.group(0)) for at, end in sorted(starts)
+            if (found := pattern.match(text, end))]
+
+
+def test_after_labels_grouped_searches_find_every_label() -> None:
+    rng = random.Random(19)
+    pieces = [*BYLINE_LABELS, "y", "uthor", "s", "(s)", "ed by", " ", "-", "_", "x", "é",
+              ": Jane Doe", " Jane Doe", "\n", "Au", "B"]
+    pattern = re.compile(r"[:\s]+[A-Z]\w+")
+    label_sets = [BYLINE_LABELS, ("By", "By", "Author"), ("ab", "b", "xab", "Xab"), ("a",)]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        for labels in label_sets:
+            got = [(at, found.group(0)) for at, found in after_labels(text, labels, pattern)]
+            assert got == _plain_after_labels(text, labels, pattern), (text, labels)
