@@ -133,36 +133,13 @@ class _Memo(dict[str, Any]):
         self.prefix = prefix
         self.known = known
 
-    def __missing__(self, key: str) -> Any:
+    def __missing__(self, key: str) -> str | bytes | None:
         if len(self) >= _MEMO_LIMIT:
             self.clear()
-        value = self.attribute(self.prefix + key)
-        self[key] = value
-        return value
-
-    def attribute(self, attribute: str) -> str | bytes | None:
-        """``attribute`` as the tagger takes it (see the class docstring)."""
-        if self.known is None:
-            return attribute
-        return attribute.encode() if attribute in self.known else None
-
-
-class _Contexts(_Memo):
-    """The morpheme-context attributes (:func:`_morpheme_context`) of each distinct
-    ``previous\tthis\tnext`` morpheme triple (``form/TAG``, ``^`` and ``$`` at the edges), as a
-    list of kept attributes: built once, since the same triples recur across articles."""
-
-    __slots__ = ()
-
-    def __missing__(self, key: str) -> list[Any]:
-        if len(self) >= _MEMO_LIMIT:
-            self.clear()
-        before, this, after = key.split("\t")
-        ptag, tag, ntag = (part.rpartition("/")[2] for part in (before, this, after))
-        attrs = (self.attribute(name) for name in (
-            "mt=" + this, "pm=" + before, "nm=" + after, f"pt={ptag}|{tag}",
-            f"nt={tag}|{ntag}", f"ptn={ptag}|{tag}|{ntag}"))
-        value = [attribute for attribute in attrs if attribute is not None]
+        attribute = self.prefix + key
+        value: str | bytes | None = attribute
+        if self.known is not None:
+            value = attribute.encode() if attribute in self.known else None
         self[key] = value
         return value
 
@@ -176,9 +153,7 @@ _MEMO_NAMES = ("c", "l", "r", "b", "f", "t", "k", "kl", "kr", "kc", "s", "p", ""
 def new_memos(known: AbstractSet[str] | None = None) -> dict[str, _Memo]:
     """One empty memo per attribute kind (see :func:`features`); ``known``: keep only these
     attributes, as bytes (a model's, :class:`CrfModel`)."""
-    memos = {name: _Memo(name + "=" if name else "", known) for name in _MEMO_NAMES}
-    memos["mc"] = _Contexts("", known)
-    return memos
+    return {name: _Memo(name + "=" if name else "", known) for name in _MEMO_NAMES}
 
 
 def _mark(rows: list[list[Any]], spans: Iterable[tuple[int, int, str]], prefix: str,
@@ -266,26 +241,30 @@ def features(text: str, tokens: Sequence[Any],
         if kept is not None:
             for row in rows[start:end]:
                 row.append(kept)
-    _morpheme_context(rows, covering, get["mc"])
+    _morpheme_context(rows, covering, keep)
     _mark(rows, ((s, e, TYPE_CODE.get(k.type, "X")) for s, e, k in known), "g=", keep)
     _mark(rows, wiki_spans, "w=", keep)
     return rows
 
 
 def _morpheme_context(rows: list[list[Any]], tokens: Sequence[Any],
-                      contexts: Callable[[str], list[Any]]) -> None:
+                      keep: Callable[[str], Any]) -> None:
     """Append to the rows of each morpheme's characters: the morpheme with its tag, the
-    morphemes before and after it with theirs, and the tag bigrams and trigram around it
-    (``contexts``: a :class:`_Contexts` memo's lookup).
+    morphemes before and after it with theirs, and the tag bigrams and trigram around it.
 
     A particle or ending after a noun (``대표/NNG`` then ``는/JX``) and the morpheme before it
     (``씨``, ``측``) say what the noun is; the character window sees only two characters each side.
-    Measured (5-fold CV, KLUE news): CRF alone typed F1 72.03 -> 72.49, untyped 80.29 -> 81.19.
+    Measured (5-fold CV, CRF alone, KLUE news): typed F1 72.03 -> 72.49, untyped 80.29 -> 81.19.
     """
     size = len(rows)
     forms = ["^", *(f"{t.form}/{t.tag}" for t in tokens), "$"]
-    keys = map("\t".join, zip(forms, forms[1:], forms[2:], strict=False))
-    for token, kept in zip(tokens, map(contexts, keys), strict=True):
+    tags = ["^", *(t.tag for t in tokens), "$"]
+    for at, token in enumerate(tokens, 1):
+        before, tag, after = tags[at - 1], tags[at], tags[at + 1]
+        attrs = [keep("mt=" + forms[at]), keep("pm=" + forms[at - 1]),
+                 keep("nm=" + forms[at + 1]), keep(f"pt={before}|{tag}"),
+                 keep(f"nt={tag}|{after}"), keep(f"ptn={before}|{tag}|{after}")]
+        kept = [value for value in attrs if value is not None]
         if kept:
             for row in rows[token.start:min(token.start + token.len, size)]:
                 row.extend(kept)
