@@ -195,12 +195,10 @@ def features(text: str, tokens: Sequence[Any],
     wiki_spans = []
     ends = bytearray(size)
     particles: dict[int, str] = {}
-    covering: list[Any] = []  # the tokens that label characters, in order
     for token in tokens:
         start, length, tag = token.start, token.len, token.tag
         if start >= size or ktag[start] != "O":
             continue
-        covering.append(token)
         end = min(start + length, size)
         if tag[0] in "JE" or tag == "VCP":
             ends[start] = 1
@@ -241,33 +239,9 @@ def features(text: str, tokens: Sequence[Any],
         if kept is not None:
             for row in rows[start:end]:
                 row.append(kept)
-    _morpheme_context(rows, covering, keep)
     _mark(rows, ((s, e, TYPE_CODE.get(k.type, "X")) for s, e, k in known), "g=", keep)
     _mark(rows, wiki_spans, "w=", keep)
     return rows
-
-
-def _morpheme_context(rows: list[list[Any]], tokens: Sequence[Any],
-                      keep: Callable[[str], Any]) -> None:
-    """Append to the rows of each morpheme's characters: the morpheme with its tag, the
-    morphemes before and after it with theirs, and the tag bigrams and trigram around it.
-
-    A particle or ending after a noun (``대표/NNG`` then ``는/JX``) and the morpheme before it
-    (``씨``, ``측``) say what the noun is; the character window sees only two characters each side.
-    Measured (5-fold CV, CRF alone, KLUE news): typed F1 72.03 -> 72.49, untyped 80.29 -> 81.19.
-    """
-    size = len(rows)
-    forms = ["^", *(f"{t.form}/{t.tag}" for t in tokens), "$"]
-    tags = ["^", *(t.tag for t in tokens), "$"]
-    for at, token in enumerate(tokens, 1):
-        before, tag, after = tags[at - 1], tags[at], tags[at + 1]
-        attrs = [keep("mt=" + forms[at]), keep("pm=" + forms[at - 1]),
-                 keep("nm=" + forms[at + 1]), keep(f"pt={before}|{tag}"),
-                 keep(f"nt={tag}|{after}"), keep(f"ptn={before}|{tag}|{after}")]
-        kept = [value for value in attrs if value is not None]
-        if kept:
-            for row in rows[token.start:min(token.start + token.len, size)]:
-                row.extend(kept)
 
 
 def decode(text: str, labels: Sequence[str]) -> list[tuple[int, int, str]]:
