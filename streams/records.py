@@ -242,6 +242,46 @@ class DedupEntry:
 
 
 @dataclass(slots=True)
+class StoryEntity:
+    """An entity of a story: its canonical id, a name, and how many of the story's original
+    articles mention it."""
+
+    id: str
+    name: str
+    articles: int
+
+
+@dataclass(slots=True)
+class StoryTopic:
+    """An IPTC topic of a story and how many of its original articles carry it."""
+
+    code: str
+    label_en: str
+    articles: int
+
+
+@dataclass(slots=True)
+class Story:
+    """The current state of one story (value of ``news.stories``, key: story id, the article
+    id of its first article): a new record on every change, the latest is the state
+    (docs/stories.md). ``unique_articles`` are the originals, ``reprints`` the copies the dedup
+    stage found of them."""
+
+    id: str
+    title: str | None
+    first_seen: str
+    last_seen: str
+    articles: int
+    unique_articles: int
+    reprints: int
+    sources: int
+    top_sources: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    entities: list[StoryEntity] = field(default_factory=list)
+    topics: list[StoryTopic] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class DeadLetter:
     """A record a stage could not process (value of ``news.deadletter``, key: the original's).
 
@@ -317,6 +357,14 @@ def stories_in_from_dict(data: dict[str, Any]) -> StoriesIn:
 
 def dedup_entry_from_dict(data: dict[str, Any]) -> DedupEntry:
     return _build(DedupEntry, data)
+
+
+def story_from_dict(data: dict[str, Any]) -> Story:
+    return _build(Story, {
+        **data,
+        "entities": [_build(StoryEntity, e) for e in data.get("entities", ())],
+        "topics": [_build(StoryTopic, t) for t in data.get("topics", ())],
+    })
 
 
 def dead_letter_from_dict(data: dict[str, Any]) -> DeadLetter:

@@ -41,6 +41,11 @@ TOPIC_EVENTS = TopicSpec(
     "news.topic-events", "topic-event.schema.json", "IPTC media topic code",
     "One event per IPTC topic assigned to an enriched article.",
 )
+STORIES = TopicSpec(
+    "news.stories", "story.schema.json", "story id (the article id of its first article)",
+    "The current state of each story on every change: title, first and last seen, article "
+    "and source counts, languages, top entities and topics.",
+)
 DEADLETTER = TopicSpec(
     "news.deadletter", "deadletter.schema.json", "original key (article id when known)",
     "Records a stage could not process: original payload, stage and reason.",
@@ -90,7 +95,7 @@ def internal(spec: TopicSpec, app_id: str) -> TopicSpec:
 FAN_OUT: frozenset[TopicSpec] = frozenset({ENTITY_MENTIONS, TOPIC_EVENTS})
 
 ALL_TOPICS: tuple[TopicSpec, ...] = (
-    RAW_HTML, ARTICLES, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, DEADLETTER,
+    RAW_HTML, ARTICLES, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, STORIES, DEADLETTER,
 )
 
 #: Topics beside the pipeline's: written by ingestion and by dead-letter replay, with their own

@@ -20,6 +20,9 @@ from streams.records import (
     EntityMention,
     RawHtml,
     StoriesIn,
+    Story,
+    StoryEntity,
+    StoryTopic,
     Topic,
     TopicEvent,
     article_from_dict,
@@ -29,6 +32,7 @@ from streams.records import (
     enriched_from_dict,
     entity_mention_from_dict,
     stories_in_from_dict,
+    story_from_dict,
     topic_event_from_dict,
 )
 from streams.schemas import load_schema, validation_errors
@@ -39,6 +43,7 @@ from streams.topics import (
     ENRICHED,
     ENTITY_MENTIONS,
     RAW_HTML,
+    STORIES,
     STORIES_DEDUP_CHANGELOG,
     STORIES_IN,
     TOPIC_EVENTS,
@@ -75,6 +80,7 @@ SHAPES = [
     (EntityMention, ENTITY_MENTIONS, None), (TopicEvent, TOPIC_EVENTS, None),
     (DeadLetter, DEADLETTER, None), (DeadLetterReplay, DEADLETTER_REPLAYS, None),
     (StoriesIn, STORIES_IN, None), (DedupEntry, STORIES_DEDUP_CHANGELOG, None),
+    (Story, STORIES, None), (StoryEntity, STORIES, "entity"), (StoryTopic, STORIES, "topic"),
 ]
 
 
@@ -94,7 +100,7 @@ def test_record_fields_are_the_schema_properties(record: type, topic: TopicSpec,
 DECODERS = [(ENRICHED, enriched_from_dict), (ENTITY_MENTIONS, entity_mention_from_dict),
             (TOPIC_EVENTS, topic_event_from_dict), (DEADLETTER, dead_letter_from_dict),
             (ARTICLES, article_from_dict), (STORIES_IN, stories_in_from_dict),
-            (STORIES_DEDUP_CHANGELOG, dedup_entry_from_dict)]
+            (STORIES_DEDUP_CHANGELOG, dedup_entry_from_dict), (STORIES, story_from_dict)]
 
 
 @pytest.mark.parametrize(("topic", "decode"), DECODERS, ids=lambda x: getattr(x, "name", ""))
