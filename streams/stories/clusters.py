@@ -34,6 +34,7 @@ vectors keep their ``max_terms`` heaviest entries, so a long story stays small.
 from __future__ import annotations
 
 import heapq
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -42,12 +43,14 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from streams.records import Enriched, Story, StoryEntity, StoryTopic
-from streams.stories.normalise import clean_title
+from streams.stories.normalise import clean_title, story_lines
 
 #: Entity types that many unrelated stories share (a city, a country): they weigh less.
 _PLACE_TYPES = frozenset({"location"})
 _HANGUL = re.compile(r"[가-힣]+")
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9'\-]{2,}")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 #: English words that say nothing about which story a title tells.
 _EN_STOP = frozenset({
     "the", "and", "for", "with", "from", "that", "this", "into", "over", "after", "about", "amid",
@@ -67,15 +70,17 @@ class StoryConfig:
     #: Seconds after its last article that a story is forgotten (default 7 days).
     horizon_s: float = 7 * 86400.0
     #: Score a candidate must reach when it has articles in the article's language.
-    threshold: float = 0.30
+    threshold: float = 0.08
     #: Score (entities only) a candidate must reach when it has none.
-    cross_threshold: float = 0.45
+    cross_threshold: float = 0.15
     #: Share of the entity similarity in the score when terms count.
-    entity_weight: float = 0.5
+    entity_weight: float = 0.1
     #: Weight of a place relative to other entities.
     place_weight: float = 0.3
     #: Entries each story vector keeps (the heaviest): bounds a long story's state.
     max_terms: int = 48
+    #: Stories a key may be in and still find candidates (bounds the work of one article).
+    max_postings: int = 300
     #: Entities and topics a story record lists.
     top: int = 5
 
@@ -93,7 +98,8 @@ class StoryArticle:
     entities: dict[str, tuple[float, str]] = field(default_factory=dict)
     #: topic code -> English label
     topics: dict[str, str] = field(default_factory=dict)
-    terms: list[str] = field(default_factory=list)
+    #: term -> weight (:func:`terms`)
+    terms: dict[str, float] = field(default_factory=dict)
     duplicate_of: str | None = None
 
 
@@ -113,25 +119,59 @@ def story_article(enriched: Enriched, seen_at: float, config: StoryConfig) -> St
         id=article.id, seen_at=seen_at, language=enriched.language, title=article.title,
         source=article.publisher or urlsplit(article.canonical_url or article.url).hostname,
         entities=entities, topics={t.code: t.label_en for t in enriched.topics},
-        terms=terms(article.title or "", enriched.keywords),
+        terms=terms(article.title or "", article.text, enriched.keywords),
         duplicate_of=enriched.duplicate_of,
     )
 
 
-def terms(title: str, keywords: Iterable[str]) -> list[str]:
-    """Title and keyword terms, sorted: English words (a plural ``s`` dropped) and Korean
-    character bigrams of each word, so that ``삼성전자가`` and ``삼성전자`` share most."""
-    found: set[str] = set()
-    for text in (clean_title(title), *keywords):
-        folded = text.lower()
-        for word in _LATIN_WORD.findall(folded):
-            if word not in _EN_STOP:
-                found.add(word[:-1] if word.endswith("s") and len(word) > 4 else word)
-        for word in _HANGUL.findall(folded):
-            if len(word) == 1:
-                continue
-            found.update(word[i:i + 2] for i in range(len(word) - 1))
-    return sorted(found)
+def terms(title: str, body: str, keywords: Iterable[str], lead_chars: int = 400
+          ) -> dict[str, float]:
+    """Weighted terms of an article: words of the title and keywords (weight 2) and of the lead
+    (:func:`lead`, weight 1), and the numbers of the title and the body's first ``lead_chars``
+    characters (``#2.5``, ``#4512.34``: often the same in both languages).
+    English words lower-cased, possessive and plural endings dropped; Korean words as character
+    bigrams, so that ``삼성전자가`` and ``삼성전자`` share most."""
+    found: dict[str, float] = {}
+    first = lead(body, lead_chars)
+    for text, weight in ((clean_title(title), 2.0), (" ".join(keywords), 2.0), (first, 1.0)):
+        for term in _words(text):
+            found[term] = max(found.get(term, 0.0), weight)
+    for number in _NUMBER.findall(f"{title} {body[:lead_chars]}"):
+        value = number.replace(",", "")
+        if "." in value:
+            value = value.rstrip("0").rstrip(".")
+        if len(value.replace(".", "")) >= 2 and not _YEAR.fullmatch(value):
+            found.setdefault("#" + value, 1.0)
+    return dict(sorted(found.items()))
+
+
+def _words(text: str) -> Iterable[str]:
+    folded = text.lower()
+    for word in _LATIN_WORD.findall(folded):
+        word = word.removesuffix("'s").rstrip("'")
+        if word in _EN_STOP or len(word) < 3:
+            continue
+        if len(word) > 4 and word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif len(word) > 4 and word.endswith(("sses", "xes", "ches", "shes")):
+            word = word[:-2]
+        elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        yield word
+    for word in _HANGUL.findall(folded):
+        for i in range(len(word) - 1):
+            yield word[i:i + 2]
+
+
+def lead(text: str, limit: int = 400) -> str:
+    """The first paragraphs of a body (dateline, byline and chrome removed), about ``limit``
+    characters: where an article says what happened."""
+    kept: list[str] = []
+    for line in story_lines(text):
+        kept.append(line)
+        if sum(map(len, kept)) >= limit:
+            break
+    return " ".join(kept)[:limit]
 
 
 @dataclass(slots=True)
@@ -178,24 +218,37 @@ class StoryIndex:
             return known
         if article.duplicate_of is not None and article.duplicate_of in self.article_story:
             return self.article_story[article.duplicate_of]
+        entities = self._weighted({k: w for k, (w, _) in article.entities.items()},
+                                  self._by_entity)
+        words = self._weighted(article.terms, self._by_term)
         best: tuple[float, float, str] | None = None
         for story_id in self._candidates(article):
             story = self.stories[story_id]
-            score = self.score(article, story)
+            score = self.score(entities, words, article.language, story)
             if score is not None and (best is None or (-score, story.first_seen, story_id) < best):
                 best = (-score, story.first_seen, story_id)
         return best[2] if best is not None else article.id
 
-    def score(self, article: StoryArticle, story: StoryState) -> float | None:
-        """How similar ``article`` is to ``story``: a score at or above its threshold, else
-        None."""
+    def score(self, entities: Mapping[str, float], words: Mapping[str, float],
+              language: str | None, story: StoryState) -> float | None:
+        """How similar an article (its IDF-weighted ``entities`` and ``words``) is to
+        ``story``: a score at or above its threshold, else None."""
         config = self.config
-        entities = _overlap({k: w for k, (w, _) in article.entities.items()}, story.entities)
-        if article.language is not None and story.languages.get(article.language):
-            words = _overlap(dict.fromkeys(article.terms, 1.0), story.terms)
-            score = config.entity_weight * entities + (1 - config.entity_weight) * words
+        by_entities = _overlap(entities, self._weighted(story.entities, self._by_entity))
+        if language is not None and story.languages.get(language):
+            by_words = _overlap(words, self._weighted(story.terms, self._by_term))
+            score = config.entity_weight * by_entities + (1 - config.entity_weight) * by_words
             return score if score >= config.threshold else None
-        return entities if entities >= config.cross_threshold else None
+        return by_entities if by_entities >= config.cross_threshold else None
+
+    def _weighted(self, vector: Mapping[str, float], index: dict[str, set[str]]
+                  ) -> dict[str, float]:
+        """``vector`` with each key weighted by its inverse story frequency: the share of the
+        stories within the horizon that have it (an index entry lists them), so that what
+        many stories share (a country, ``발표``, ``said``) counts little."""
+        stories = len(self.stories) + 1
+        return {key: weight * math.log(1.0 + stories / (1.0 + len(index.get(key, ()))))
+                for key, weight in vector.items()}
 
     def add(self, article: StoryArticle, story_id: str) -> StoryState:
         """Fold ``article`` into story ``story_id`` (made if new) and return the story.
@@ -229,8 +282,8 @@ class StoryIndex:
             story.entity_articles[entity_id] += 1
             story.names.setdefault(entity_id, name)
             self._by_entity.setdefault(entity_id, set()).add(story_id)
-        for term in article.terms:
-            story.terms[term] = story.terms.get(term, 0.0) + 1.0
+        for term, weight in article.terms.items():
+            story.terms[term] = story.terms.get(term, 0.0) + weight
             self._by_term.setdefault(term, set()).add(story_id)
         for code, label in article.topics.items():
             story.topics[code] += 1
@@ -265,10 +318,12 @@ class StoryIndex:
     def _candidates(self, article: StoryArticle) -> list[str]:
         """Stories seen within the window that share an entity or a term, in a fixed order."""
         found: set[str] = set()
-        for entity_id in article.entities:
-            found.update(self._by_entity.get(entity_id, ()))
-        for term in article.terms:
-            found.update(self._by_term.get(term, ()))
+        cap = self.config.max_postings
+        for keys, index in ((article.entities, self._by_entity), (article.terms, self._by_term)):
+            for key in keys:
+                holders = index.get(key)
+                if holders and len(holders) <= cap:  # a key most stories have finds nothing
+                    found.update(holders)
         oldest = article.seen_at - self.config.window_s
         return sorted(s for s in found if self.stories[s].last_seen >= oldest)
 
