@@ -26,6 +26,7 @@ import itertools
 import json
 import sys
 import time
+import tracemalloc
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import datetime
@@ -173,6 +174,45 @@ def tune(items: list[Item], inputs: list[StoryArticle]) -> StoryConfig:
     return best[1]
 
 
+def long_run(inputs: list[StoryArticle], passes: int, config: StoryConfig
+             ) -> dict[str, object]:
+    """The set replayed ``passes`` times, one pass a day later than the previous (the set
+    spans a week, so passes overlap), each as new articles with a vocabulary of its own (ids,
+    entity ids and terms renamed per pass: every pass makes new stories, and the indexes hold
+    more keys than real text, which repeats its words, would make): the clusterer's state over
+    a long run (stories, articles and index keys held, Python heap) and its CPU per article
+    without the heap tracing."""
+    shift = 86400.0
+
+    def moved(article: StoryArticle, n: int) -> StoryArticle:
+        def new_id(old: str) -> str:
+            return f"{n:06x}{old[6:]}"
+        return replace(article, id=new_id(article.id), seen_at=article.seen_at + n * shift,
+                       duplicate_of=article.duplicate_of and new_id(article.duplicate_of),
+                       entities={f"{k}~{n}": v for k, v in article.entities.items()},
+                       terms={f"{k}~{n}": v for k, v in article.terms.items()})
+
+    stream = sorted((moved(a, n) for n in range(passes) for a in inputs),
+                    key=lambda a: a.seen_at)
+    per_pass = len(inputs)
+    _, cpu_us = cluster(stream, config)
+    index = StoryIndex(config)
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    rows = []
+    for n in range(passes):
+        for article in stream[n * per_pass:(n + 1) * per_pass]:
+            index.add(article, index.assign(article))
+        rows.append({"days": round((stream[(n + 1) * per_pass - 1].seen_at - stream[0].seen_at)
+                                   / 86400, 1), "stories": len(index.stories),
+                     "articles": len(index.article_story),
+                     "keys": len(index._by_entity) + len(index._by_term),
+                     "heap_mb": round((tracemalloc.get_traced_memory()[0] - base) / 1e6, 2)})
+    tracemalloc.stop()
+    return {"articles": len(stream), "cluster_us_per_article": round(cpu_us, 1),
+            "checkpoints": rows}
+
+
 def evaluate() -> dict[str, dict[str, float]]:
     """B-cubed figures of the shipped parameters (``dev``, ``held_out``, ``all``, ``ko``,
     ``en``): what tests/stories/test_clusters.py holds to the issue's bar."""
@@ -185,6 +225,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tune", action="store_true", help="search the parameters on dev")
     parser.add_argument("--show", action="store_true", help="print the predicted stories")
+    parser.add_argument("--long", type=int, default=0, metavar="PASSES",
+                        help="also replay the set PASSES times as new stories: state and cost")
     args = parser.parse_args()
     items = load()
     languages = Counter(i.language for i in items)
@@ -222,6 +264,15 @@ def main() -> None:
             print(f"--- {story_id[:8]}")
             for n in ns:
                 print(f"   {items[n].story} {items[n].language} {items[n].article.title}")
+    if args.long:
+        long = long_run(inputs, args.long, shipped)
+        for row in long["checkpoints"]:  # type: ignore[attr-defined]
+            print(f"  long run: {row}")
+        print(f"long run: {long['articles']} articles, {long['cluster_us_per_article']} µs "
+              "CPU/article")
+        result["long"] = {"articles": long["articles"],
+                          "cluster_us_per_article": long["cluster_us_per_article"],
+                          "heap_mb": [r["heap_mb"] for r in long["checkpoints"]]}  # type: ignore[attr-defined]
     print(json.dumps({
         "articles": len(items), "stories": len(stories), "copies": copies,
         "precision": scores["all"]["precision"], "recall": scores["all"]["recall"],
