@@ -40,6 +40,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from streams.records import Enriched, Story, StoryEntity, StoryTopic
@@ -121,6 +122,18 @@ def story_article(enriched: Enriched, seen_at: float, config: StoryConfig) -> St
         entities=entities, topics={t.code: t.label_en for t in enriched.topics},
         terms=terms(article.title or "", article.text, enriched.keywords),
         duplicate_of=enriched.duplicate_of,
+    )
+
+
+def story_article_from_dict(data: Mapping[str, Any]) -> StoryArticle:
+    """A :class:`StoryArticle` from its JSON form (``orjson.dumps`` of one): what a table that
+    keeps one per article gives back to :meth:`StoryIndex.restore`."""
+    return StoryArticle(
+        id=data["id"], seen_at=data["seen_at"], language=data.get("language"),
+        title=data.get("title"), source=data.get("source"),
+        entities={k: (float(w), str(name)) for k, (w, name) in data.get("entities", {}).items()},
+        topics=dict(data.get("topics", {})), terms=dict(data.get("terms", {})),
+        duplicate_of=data.get("duplicate_of"),
     )
 
 
@@ -290,6 +303,14 @@ class StoryIndex:
             story.topic_labels.setdefault(code, label)
         self._trim(story)
         return story
+
+    def step(self, article: StoryArticle) -> tuple[str, StoryState, bool]:
+        """:meth:`assign` then :meth:`add`: the article's story id, the story after it, and
+        whether the article was added now (False: it was in the story already, a re-delivery,
+        and nothing changed)."""
+        known = article.id in self.article_story
+        story_id = self.assign(article)
+        return story_id, self.add(article, story_id), not known
 
     def restore(self, items: Iterable[tuple[StoryArticle, str]]) -> None:
         """Start again from recorded ``(article, story id)`` pairs in arrival order."""

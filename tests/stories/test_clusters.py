@@ -13,6 +13,7 @@ from streams.stories.clusters import (
     StoryConfig,
     StoryIndex,
     story_article,
+    story_article_from_dict,
     story_record,
     terms,
 )
@@ -169,3 +170,17 @@ def test_the_labelled_story_set_meets_the_bar_on_both_halves() -> None:
     for part in ("dev", "held_out", "all"):
         assert result[part]["f1"] >= 0.85, result
     assert result["all"]["articles"] >= 200 and result["all"]["gold_stories"] >= 40
+
+
+def test_step_is_assign_then_add_and_a_redelivery_changes_nothing() -> None:
+    index = StoryIndex(CONFIG)
+    assert index.step(HBM_KO)[0] == HBM_KO.id
+    story_id, story, new = index.step(HBM_EN)
+    assert (story_id, story.unique_articles, new) == (HBM_KO.id, 2, True)
+    again = index.step(HBM_EN)
+    assert again[0] == HBM_KO.id and again[2] is False and again[1].unique_articles == 2
+
+
+def test_an_article_reads_back_from_its_json_form() -> None:
+    for article in (HBM_KO, HBM_EN, EARNINGS_KO):
+        assert story_article_from_dict(orjson.loads(orjson.dumps(article))) == article
