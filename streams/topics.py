@@ -46,6 +46,12 @@ STORIES = TopicSpec(
     "The current state of each story on every change: title, first and last seen, article "
     "and source counts, languages, top entities and topics.",
 )
+# Produced by the dedup agent (docs/stories.md, "Trends"), with each original article's outputs.
+TRENDS = TopicSpec(
+    "news.trends", "trend.schema.json", "entity id or IPTC media topic code",
+    "Per entity and topic: the count of original articles in a 5-minute window, its 24-hour "
+    "baseline and a burst score, on every change of the count.",
+)
 DEADLETTER = TopicSpec(
     "news.deadletter", "deadletter.schema.json", "original key (article id when known)",
     "Records a stage could not process: original payload, stage and reason.",
@@ -85,6 +91,7 @@ STORIES_DEDUP_CHANGELOG = TopicSpec(
 INTERNAL_TOPICS: tuple[TopicSpec, ...] = (STORIES_IN, STORIES_DEDUP_CHANGELOG)
 
 
+
 def internal(spec: TopicSpec, app_id: str) -> TopicSpec:
     """The internal topic ``spec`` of app ``app_id``, under its full name."""
     return replace(spec, name=f"{app_id}-{spec.name}")
@@ -92,10 +99,11 @@ def internal(spec: TopicSpec, app_id: str) -> TopicSpec:
 
 # Topics that only subscribers read: no stage consumes them and no table recovers from them, so
 # on the embedded broker their records may be produced in batches (streams/kafka.py).
-FAN_OUT: frozenset[TopicSpec] = frozenset({ENTITY_MENTIONS, TOPIC_EVENTS})
+FAN_OUT: frozenset[TopicSpec] = frozenset({ENTITY_MENTIONS, TOPIC_EVENTS, TRENDS})
 
 ALL_TOPICS: tuple[TopicSpec, ...] = (
-    RAW_HTML, ARTICLES, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, STORIES, DEADLETTER,
+    RAW_HTML, ARTICLES, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, STORIES, TRENDS,
+    DEADLETTER,
 )
 
 #: Topics beside the pipeline's: written by ingestion and by dead-letter replay, with their own

@@ -25,6 +25,7 @@ from streams.records import (
     StoryTopic,
     Topic,
     TopicEvent,
+    TrendPoint,
     article_from_dict,
     article_id,
     dead_letter_from_dict,
@@ -34,6 +35,7 @@ from streams.records import (
     stories_in_from_dict,
     story_from_dict,
     topic_event_from_dict,
+    trend_point_from_dict,
 )
 from streams.schemas import load_schema, validation_errors
 from streams.topics import (
@@ -47,6 +49,7 @@ from streams.topics import (
     STORIES_DEDUP_CHANGELOG,
     STORIES_IN,
     TOPIC_EVENTS,
+    TRENDS,
     TopicSpec,
 )
 
@@ -81,6 +84,7 @@ SHAPES = [
     (DeadLetter, DEADLETTER, None), (DeadLetterReplay, DEADLETTER_REPLAYS, None),
     (StoriesIn, STORIES_IN, None), (DedupEntry, STORIES_DEDUP_CHANGELOG, None),
     (Story, STORIES, None), (StoryEntity, STORIES, "entity"), (StoryTopic, STORIES, "topic"),
+    (TrendPoint, TRENDS, None),
 ]
 
 
@@ -100,7 +104,8 @@ def test_record_fields_are_the_schema_properties(record: type, topic: TopicSpec,
 DECODERS = [(ENRICHED, enriched_from_dict), (ENTITY_MENTIONS, entity_mention_from_dict),
             (TOPIC_EVENTS, topic_event_from_dict), (DEADLETTER, dead_letter_from_dict),
             (ARTICLES, article_from_dict), (STORIES_IN, stories_in_from_dict),
-            (STORIES_DEDUP_CHANGELOG, dedup_entry_from_dict), (STORIES, story_from_dict)]
+            (STORIES_DEDUP_CHANGELOG, dedup_entry_from_dict), (STORIES, story_from_dict),
+            (TRENDS, trend_point_from_dict)]
 
 
 @pytest.mark.parametrize(("topic", "decode"), DECODERS, ids=lambda x: getattr(x, "name", ""))
