@@ -37,11 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from streams.enrich import Enricher  # noqa: E402
-from streams.records import Article, Enriched, article_id  # noqa: E402
+from streams.records import Article, Enriched, StoryArticle, article_id  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 from streams.stories import Fingerprinter  # noqa: E402
 from streams.stories.clusters import (  # noqa: E402
-    StoryArticle,
     StoryConfig,
     StoryIndex,
     story_article,

@@ -40,10 +40,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import urlsplit
 
-from streams.records import Enriched, Story, StoryEntity, StoryTopic
+from streams.records import Enriched, Story, StoryArticle, StoryEntity, StoryTopic
 from streams.stories.normalise import clean_title, story_lines
 
 #: Entity types that many unrelated stories share (a city, a country): they weigh less.
@@ -86,24 +85,6 @@ class StoryConfig:
     top: int = 5
 
 
-@dataclass(slots=True)
-class StoryArticle:
-    """What clustering needs of one article: small enough to keep one per article."""
-
-    id: str
-    seen_at: float
-    language: str | None
-    title: str | None
-    source: str | None
-    #: entity id -> (weight, display name); no ``unk:`` ids.
-    entities: dict[str, tuple[float, str]] = field(default_factory=dict)
-    #: topic code -> English label
-    topics: dict[str, str] = field(default_factory=dict)
-    #: term -> weight (:func:`terms`)
-    terms: dict[str, float] = field(default_factory=dict)
-    duplicate_of: str | None = None
-
-
 def story_article(enriched: Enriched, seen_at: float, config: StoryConfig) -> StoryArticle:
     """The clustering view of an enriched article first seen at ``seen_at`` (epoch seconds)."""
     article = enriched.article
@@ -122,18 +103,6 @@ def story_article(enriched: Enriched, seen_at: float, config: StoryConfig) -> St
         entities=entities, topics={t.code: t.label_en for t in enriched.topics},
         terms=terms(article.title or "", article.text, enriched.keywords),
         duplicate_of=enriched.duplicate_of,
-    )
-
-
-def story_article_from_dict(data: Mapping[str, Any]) -> StoryArticle:
-    """A :class:`StoryArticle` from its JSON form (``orjson.dumps`` of one): what a table that
-    keeps one per article gives back to :meth:`StoryIndex.restore`."""
-    return StoryArticle(
-        id=data["id"], seen_at=data["seen_at"], language=data.get("language"),
-        title=data.get("title"), source=data.get("source"),
-        entities={k: (float(w), str(name)) for k, (w, name) in data.get("entities", {}).items()},
-        topics=dict(data.get("topics", {})), terms=dict(data.get("terms", {})),
-        duplicate_of=data.get("duplicate_of"),
     )
 
 
@@ -221,6 +190,8 @@ class StoryIndex:
         self._by_entity: dict[str, set[str]] = {}
         self._by_term: dict[str, set[str]] = {}
         self._expiry: list[tuple[float, str]] = []  # heap of (last seen when pushed, story id)
+        #: Stories expired since :meth:`take_expired` (whose articles' records can go).
+        self.expired: list[StoryState] = []
 
     def assign(self, article: StoryArticle) -> str:
         """The story ``article`` belongs to (without adding it): its own, if it was added
@@ -313,7 +284,8 @@ class StoryIndex:
         return story_id, self.add(article, story_id), not known
 
     def restore(self, items: Iterable[tuple[StoryArticle, str]]) -> None:
-        """Start again from recorded ``(article, story id)`` pairs in arrival order."""
+        """Start again from recorded ``(article, story id)`` pairs in arrival order (the
+        stories that expire on the way are in :attr:`expired`)."""
         self._reset()
         for article, story_id in items:
             self.add(article, story_id)
@@ -334,7 +306,12 @@ class StoryIndex:
             _unindex(self._by_entity, story.entities, story_id)
             _unindex(self._by_term, story.terms, story_id)
             gone.append(story_id)
+            self.expired.append(story)
         return gone
+
+    def take_expired(self) -> list[StoryState]:
+        expired, self.expired = self.expired, []
+        return expired
 
     def _candidates(self, article: StoryArticle) -> list[str]:
         """Stories seen within the window that share an entity or a term, in a fixed order."""

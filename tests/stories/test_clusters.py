@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import orjson
 
-from streams.records import Article, Enriched, Entity, Topic
+from streams.records import Article, Enriched, Entity, StoryArticle, Topic, story_article_from_dict
 from streams.schemas import validation_errors
 from streams.stories.clusters import (
-    StoryArticle,
     StoryConfig,
     StoryIndex,
     story_article,
-    story_article_from_dict,
     story_record,
     terms,
 )
