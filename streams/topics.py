@@ -92,7 +92,6 @@ STORIES_DEDUP_CHANGELOG = TopicSpec(
 INTERNAL_TOPICS: tuple[TopicSpec, ...] = (STORIES_IN, STORIES_DEDUP_CHANGELOG)
 
 
-
 def internal(spec: TopicSpec, app_id: str) -> TopicSpec:
     """The internal topic ``spec`` of app ``app_id``, under its full name."""
     return replace(spec, name=f"{app_id}-{spec.name}")

@@ -16,10 +16,12 @@ order, so a worker that takes over the partition answers exactly as the one it r
 have. The agent applies :attr:`Deduplicator.writes` to the table after each record (the handler
 runs off the event loop, where a Faust table must not be touched).
 
-The trends and the stories are derived from the same entries (:func:`rebuild`): each entry
-keeps what its article counts for in the trends and what clustering kept of it, with its story
-id. An entry past the dedup horizon whose story still lives stays in the table, out of the
-buckets (``story_only``), until its story expires (docs/stories.md, "Stories in the pipeline").
+The trends (:mod:`streams.stories.trends`) and the stories (:mod:`streams.stories.clusters`)
+are derived from the same entries, which keep each article's trend keys and what clustering
+kept of it with its story id: counted and clustered as articles come (:func:`step`), rebuilt
+with the index (:func:`rebuild`), so they need no table of their own (docs/stories.md,
+"Trends" and "Stories in the pipeline"). An entry past the dedup horizon whose story still
+lives stays in the table, out of the buckets (``story_only``), until its story expires.
 """
 
 from __future__ import annotations
