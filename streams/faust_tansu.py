@@ -1,11 +1,12 @@
 """Faust transport for the Tansu broker (``tansu://`` broker URLs, tansu profile only).
 
-Faust's aiokafka driver with one change: a shorter consumer fetch wait. Tansu answers a fetch
+This project's Faust driver (:mod:`streams.faust_driver`) with one change more: a shorter
+consumer fetch wait. Tansu answers a fetch
 that names a single partition as soon as a record arrives, but holds a fetch that names several
 partitions for the whole ``fetch_max_wait_ms`` even when records arrive meanwhile. Faust
 hard-codes that wait to 1.5 s, so on Tansu every hop of the pipeline cost up to 1.5 s of
 latency (measured: ~1.3 s per hop idle, 2 ms with a 100 ms wait). Real Kafka answers early
-(``fetch.min.bytes``), so the production transport stays Faust's own.
+(``fetch.min.bytes``), so the production transport keeps Faust's wait.
 
 Registered as the ``tansu`` transport through the ``faust.transports`` entry point.
 """
@@ -16,10 +17,12 @@ from typing import Any, ClassVar
 
 from faust.transport.drivers import aiokafka as driver
 
+from streams import faust_driver
+
 FETCH_MAX_WAIT_MS = 100
 
 
-class TansuConsumerThread(driver.AIOKafkaConsumerThread):
+class TansuConsumerThread(faust_driver.ConsumerThread):
     def _create_worker_consumer(self, transport: Any) -> Any:
         consumer = super()._create_worker_consumer(transport)
         # Read by AIOKafkaConsumer.start() when it builds its fetcher; not started yet here.
@@ -27,10 +30,10 @@ class TansuConsumerThread(driver.AIOKafkaConsumerThread):
         return consumer
 
 
-class TansuConsumer(driver.Consumer):
+class TansuConsumer(faust_driver.Consumer):
     def _new_consumer_thread(self) -> driver.AIOKafkaConsumerThread:
         return TansuConsumerThread(self, loop=self.loop, beacon=self.beacon)
 
 
-class Transport(driver.Transport):
+class Transport(faust_driver.Transport):
     Consumer: ClassVar[Any] = TansuConsumer

@@ -92,7 +92,7 @@ def faust_config(settings: Settings) -> dict[str, Any]:
     """Keyword arguments for ``faust.App`` (broker and worker settings)."""
     config: dict[str, Any] = {
         "broker": [
-            f"{'tansu' if settings.tansu else 'kafka'}://{server}"
+            f"{'tansu' if settings.tansu else 'newsstream'}://{server}"
             for server in settings.bootstrap_servers.split(",")
         ],
         "processing_guarantee": "at_least_once",

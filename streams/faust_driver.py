@@ -1,0 +1,52 @@
+"""Faust's aiokafka driver with the one fix every profile needs (``newsstream://`` broker URLs).
+
+After a rebalance Faust seeks each assigned partition "to its committed offset" through
+aiokafka's ``seek_to_committed``, which seeks only where the group has committed an offset
+above 0. A partition the group never committed (its previous owner was killed before its first
+commit, every 2.8 s) therefore keeps whatever position the consumer reached meanwhile: records
+it fetched while the new assignment was still recovering, and Faust then dropped when it
+cleared its buffers, are skipped for good. Seen on the embedded broker as a worker that took
+over a killed worker's partitions and never read the records produced around the kill
+(tests/integration/test_dedup.py). Here such a partition is sought where the consumer's reset
+policy puts it (``earliest`` in this project: its start), as a fresh consumer would, so those
+records are read (at-least-once: a record may be read twice, never skipped).
+
+Table changelogs are left to Faust's recovery, which positions them itself.
+
+Registered as the ``newsstream`` transport through the ``faust.transports`` entry point;
+:mod:`streams.faust_tansu` builds the embedded broker's transport on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from aiokafka import TopicPartition
+from faust.transport.drivers import aiokafka as driver
+
+
+class ConsumerThread(driver.AIOKafkaConsumerThread):
+    async def seek_to_committed(self) -> Mapping[Any, int]:
+        return await self.call_thread(self._seek_to_committed)
+
+    async def _seek_to_committed(self) -> Mapping[Any, int]:
+        consumer = self._ensure_consumer()
+        committed: Mapping[TopicPartition, int | None] = await consumer.seek_to_committed()
+        unsought = [tp for tp, offset in committed.items()
+                    if (offset is None or offset <= 0) and not tp.topic.endswith("-changelog")]
+        if unsought:
+            if self.app.conf.consumer_auto_offset_reset == "latest":
+                await consumer.seek_to_end(*unsought)
+            else:
+                await consumer.seek_to_beginning(*unsought)
+        return committed  # type: ignore[return-value]  # what Faust's own returns
+
+
+class Consumer(driver.Consumer):
+    def _new_consumer_thread(self) -> driver.AIOKafkaConsumerThread:
+        return ConsumerThread(self, loop=self.loop, beacon=self.beacon)
+
+
+class Transport(driver.Transport):
+    Consumer: ClassVar[Any] = Consumer

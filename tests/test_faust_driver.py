@@ -1,0 +1,25 @@
+"""Both profiles run Faust on this project's driver (streams/faust_driver.py), whose consumer
+seeks a partition the group never committed to where the reset policy puts it (a skipped
+record after a kill -9 otherwise: tests/integration/test_dedup.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import faust.transport
+import pytest
+
+from streams import faust_driver, faust_tansu, kafka
+from streams.settings import Settings
+
+
+@pytest.mark.parametrize(("profile", "transport"), [
+    ("kafka", faust_driver.Transport), ("tansu", faust_tansu.Transport),
+])
+def test_each_profile_uses_the_fixed_driver(profile: str, transport: type) -> None:
+    settings = dataclasses.replace(Settings(), bootstrap_servers="localhost:9092",
+                                   embedded=False, broker_profile=profile)
+    brokers = kafka.faust_config(settings)["broker"]
+    resolved = {faust.transport.by_url(url) for url in brokers}
+    assert resolved == {transport}
+    assert issubclass(transport.Consumer, faust_driver.Consumer)
