@@ -40,6 +40,7 @@ from streams.records import enriched_from_dict  # noqa: E402
 from streams.schemas import load_schema  # noqa: E402
 from streams.stage import Incoming  # noqa: E402
 from streams.stories import DedupConfig, Fingerprinter  # noqa: E402
+from streams.stories.clusters import StoryConfig, StoryIndex  # noqa: E402
 from streams.stories.stream import Deduplicator, handle, stories_in  # noqa: E402
 from streams.stories.trends import TrendConfig, Trends  # noqa: E402
 from streams.topics import ENRICHED, STORIES_IN  # noqa: E402
@@ -111,10 +112,13 @@ def handler_cost(one_story: bool, records: int = 2000) -> float:
         enriched.article.id = f"{n:032x}"
         enriched.article.title, enriched.article.text = page["title"], page["text"] + f" {n}"
         values.append(orjson.dumps(stories_in(enriched, fingerprinter)))
-    dedup, trends = Deduplicator(config), Trends(TrendConfig())
+    stories = StoryIndex(StoryConfig())
+    dedup = Deduplicator(config, retain=lambda entry: entry.story_id in stories.stories)
+    trends = Trends(TrendConfig())
     started = time.process_time()
     for offset, value in enumerate(values):
-        handle(Incoming(STORIES_IN.name, 0, offset, None, value), STORIES_IN, dedup, trends)
+        handle(Incoming(STORIES_IN.name, 0, offset, None, value), STORIES_IN, dedup, trends,
+               stories)
     return round(1e6 * (time.process_time() - started) / records, 1)
 
 

@@ -146,6 +146,10 @@ TRENDS_POINTS = Counter(
     "news.trends points the dedup agent produced: one per trend key of an original article, "
     "and a re-delivered article's again.",
 )
+STORIES_STATE_STORIES = Gauge(
+    "news_stories_state_stories",
+    "Stories within the stories' horizon, in this worker's dedup agent.",
+)
 TRENDS_STATE_KEYS = Gauge(
     "news_trends_state_keys",
     "Entity ids and topic codes with a count in a window within the trends' horizon, in this "

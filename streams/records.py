@@ -231,6 +231,26 @@ class StoriesIn:
 
 
 @dataclass(slots=True)
+class StoryArticle:
+    """What story clustering (streams/stories/clusters.py) needs of one article, small enough
+    to keep one per article: the dedup table keeps it in each entry (:class:`DedupEntry`), and
+    the stories are rebuilt from these after a recovery."""
+
+    id: str
+    seen_at: float
+    language: str | None
+    title: str | None
+    source: str | None
+    #: entity id -> (weight, display name); no ``unk:`` ids.
+    entities: dict[str, tuple[float, str]] = field(default_factory=dict)
+    #: topic code -> English label
+    topics: dict[str, str] = field(default_factory=dict)
+    #: term -> weight (:func:`streams.stories.clusters.terms`)
+    terms: dict[str, float] = field(default_factory=dict)
+    duplicate_of: str | None = None
+
+
+@dataclass(slots=True)
 class DedupEntry:
     """What the dedup table keeps of one article (value of ``<app>-stories-dedup-changelog``,
     key: article id): when it was first seen, its place in the arrival order (its offset in
@@ -245,6 +265,11 @@ class DedupEntry:
     duplicate_of: str | None = None
     duplicate_similarity: float | None = None
     trend_keys: list[str] = field(default_factory=list)
+    #: Since 1.2: the article's story and what clustering kept of it (stories are rebuilt from
+    #: these), and whether the entry is past the dedup horizon, kept only while its story lives.
+    story_id: str | None = None
+    story: StoryArticle | None = None
+    story_only: bool = False
 
 
 @dataclass(slots=True)
@@ -263,6 +288,46 @@ class TrendPoint:
     baseline: float
     baseline_windows: int
     score: float
+
+
+@dataclass(slots=True)
+class StoryEntity:
+    """An entity of a story: its canonical id, a name, and how many of the story's original
+    articles mention it."""
+
+    id: str
+    name: str
+    articles: int
+
+
+@dataclass(slots=True)
+class StoryTopic:
+    """An IPTC topic of a story and how many of its original articles carry it."""
+
+    code: str
+    label_en: str
+    articles: int
+
+
+@dataclass(slots=True)
+class Story:
+    """The current state of one story (value of ``news.stories``, key: story id, the article
+    id of its first article): a new record on every change, the latest is the state
+    (docs/stories.md). ``unique_articles`` are the originals, ``reprints`` the copies the dedup
+    stage found of them."""
+
+    id: str
+    title: str | None
+    first_seen: str
+    last_seen: str
+    articles: int
+    unique_articles: int
+    reprints: int
+    sources: int
+    top_sources: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    entities: list[StoryEntity] = field(default_factory=list)
+    topics: list[StoryTopic] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -340,7 +405,28 @@ def stories_in_from_dict(data: dict[str, Any]) -> StoriesIn:
 
 
 def dedup_entry_from_dict(data: dict[str, Any]) -> DedupEntry:
-    return _build(DedupEntry, data)
+    story = data.get("story")
+    return _build(DedupEntry, {**data, "story": story and story_article_from_dict(story)})
+
+
+def story_article_from_dict(data: dict[str, Any]) -> StoryArticle:
+    """A :class:`StoryArticle` from its JSON form (``orjson.dumps`` of one): what a table that
+    keeps one per article gives back to :meth:`StoryIndex.restore`."""
+    return StoryArticle(
+        id=data["id"], seen_at=data["seen_at"], language=data.get("language"),
+        title=data.get("title"), source=data.get("source"),
+        entities={k: (float(w), str(name)) for k, (w, name) in data.get("entities", {}).items()},
+        topics=dict(data.get("topics", {})), terms=dict(data.get("terms", {})),
+        duplicate_of=data.get("duplicate_of"),
+    )
+
+
+def story_from_dict(data: dict[str, Any]) -> Story:
+    return _build(Story, {
+        **data,
+        "entities": [_build(StoryEntity, e) for e in data.get("entities", ())],
+        "topics": [_build(StoryTopic, t) for t in data.get("topics", ())],
+    })
 
 
 def trend_point_from_dict(data: dict[str, Any]) -> TrendPoint:

@@ -41,6 +41,12 @@ TOPIC_EVENTS = TopicSpec(
     "news.topic-events", "topic-event.schema.json", "IPTC media topic code",
     "One event per IPTC topic assigned to an enriched article.",
 )
+# Produced by the dedup agent (docs/stories.md, "Story clusters"), after each article's outputs.
+STORIES = TopicSpec(
+    "news.stories", "story.schema.json", "story id (the article id of its first article)",
+    "The current state of each story on every change: title, first and last seen, article "
+    "and source counts, languages, top entities and topics.",
+)
 # Produced by the dedup agent (docs/stories.md, "Trends"), with each original article's outputs.
 TRENDS = TopicSpec(
     "news.trends", "trend.schema.json", "entity id or IPTC media topic code",
@@ -93,10 +99,11 @@ def internal(spec: TopicSpec, app_id: str) -> TopicSpec:
 
 # Topics that only subscribers read: no stage consumes them and no table recovers from them, so
 # on the embedded broker their records may be produced in batches (streams/kafka.py).
-FAN_OUT: frozenset[TopicSpec] = frozenset({ENTITY_MENTIONS, TOPIC_EVENTS, TRENDS})
+FAN_OUT: frozenset[TopicSpec] = frozenset({ENTITY_MENTIONS, TOPIC_EVENTS, TRENDS, STORIES})
 
 ALL_TOPICS: tuple[TopicSpec, ...] = (
-    RAW_HTML, ARTICLES, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, TRENDS, DEADLETTER,
+    RAW_HTML, ARTICLES, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, STORIES, TRENDS,
+    DEADLETTER,
 )
 
 #: Topics beside the pipeline's: written by ingestion and by dead-letter replay, with their own

@@ -20,6 +20,9 @@ from streams.records import (
     EntityMention,
     RawHtml,
     StoriesIn,
+    Story,
+    StoryEntity,
+    StoryTopic,
     Topic,
     TopicEvent,
     TrendPoint,
@@ -30,6 +33,7 @@ from streams.records import (
     enriched_from_dict,
     entity_mention_from_dict,
     stories_in_from_dict,
+    story_from_dict,
     topic_event_from_dict,
     trend_point_from_dict,
 )
@@ -41,6 +45,7 @@ from streams.topics import (
     ENRICHED,
     ENTITY_MENTIONS,
     RAW_HTML,
+    STORIES,
     STORIES_DEDUP_CHANGELOG,
     STORIES_IN,
     TOPIC_EVENTS,
@@ -78,6 +83,7 @@ SHAPES = [
     (EntityMention, ENTITY_MENTIONS, None), (TopicEvent, TOPIC_EVENTS, None),
     (DeadLetter, DEADLETTER, None), (DeadLetterReplay, DEADLETTER_REPLAYS, None),
     (StoriesIn, STORIES_IN, None), (DedupEntry, STORIES_DEDUP_CHANGELOG, None),
+    (Story, STORIES, None), (StoryEntity, STORIES, "entity"), (StoryTopic, STORIES, "topic"),
     (TrendPoint, TRENDS, None),
 ]
 
@@ -98,7 +104,8 @@ def test_record_fields_are_the_schema_properties(record: type, topic: TopicSpec,
 DECODERS = [(ENRICHED, enriched_from_dict), (ENTITY_MENTIONS, entity_mention_from_dict),
             (TOPIC_EVENTS, topic_event_from_dict), (DEADLETTER, dead_letter_from_dict),
             (ARTICLES, article_from_dict), (STORIES_IN, stories_in_from_dict),
-            (STORIES_DEDUP_CHANGELOG, dedup_entry_from_dict), (TRENDS, trend_point_from_dict)]
+            (STORIES_DEDUP_CHANGELOG, dedup_entry_from_dict), (STORIES, story_from_dict),
+            (TRENDS, trend_point_from_dict)]
 
 
 @pytest.mark.parametrize(("topic", "decode"), DECODERS, ids=lambda x: getattr(x, "name", ""))

@@ -21,6 +21,7 @@ from streams.topics import (
     ENRICHED,
     ENTITY_MENTIONS,
     RAW_HTML,
+    STORIES,
     TOPIC_EVENTS,
     TRENDS,
 )
@@ -71,6 +72,14 @@ FIELDS: dict[str, dict[str, Getter]] = {
         "lang": lambda v: [v.get("language")],
         "match": lambda v: [v.get("title")],
         "originals": _copy_of,
+    },
+    STORIES.name: {
+        "entity": lambda v: [e.get("id") for e in v.get("entities") or ()],
+        "topic_code": lambda v: [t.get("code") for t in v.get("topics") or ()],
+        "lang": lambda v: list(v.get("languages") or ()),
+        "source": lambda v: list(v.get("top_sources") or ()),
+        "match": lambda v: [v.get("title")],
+        "originals": lambda v: [],  # a story is told once, its reprints counted in it
     },
     TRENDS.name: {
         "entity": lambda v: [v.get("key")] if v.get("kind") == "entity" else [],

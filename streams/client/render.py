@@ -9,7 +9,14 @@ from typing import Any
 import orjson
 
 from streams.client.reader import Event
-from streams.topics import DEADLETTER, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, TRENDS
+from streams.topics import (
+    DEADLETTER,
+    ENRICHED,
+    ENTITY_MENTIONS,
+    STORIES,
+    TOPIC_EVENTS,
+    TRENDS,
+)
 
 Value = dict[str, Any]
 #: Entities shown per article in the pretty format (by mentions, then first position).
@@ -78,6 +85,15 @@ def _trend(value: Value) -> list[str]:
             f"{float(value.get('score') or 0):+.2f}"]
 
 
+def _story(value: Value) -> list[str]:
+    entities = ", ".join(str(e.get("name")) for e in value.get("entities") or ())
+    return [f"{value.get('title') or '(no title)'}",
+            f"{value.get('articles')} articles ({value.get('reprints')} reprints) from "
+            f"{value.get('sources')} sources, {'/'.join(value.get('languages') or ())}, "
+            f"{value.get('first_seen')} .. {value.get('last_seen')}",
+            f"entities: {entities}"]
+
+
 def _dead_letter(value: Value) -> list[str]:
     return [f"{value.get('stage')}: {value.get('reason')} ({value.get('error_type')})",
             str(value.get("message") or "")[:300],
@@ -95,5 +111,6 @@ _BODIES: dict[str, Callable[[Value], list[str]]] = {
     ENTITY_MENTIONS.name: _mention,
     TOPIC_EVENTS.name: _topic_event,
     TRENDS.name: _trend,
+    STORIES.name: _story,
     DEADLETTER.name: _dead_letter,
 }

@@ -24,7 +24,15 @@ from streams.agent import Outputs, register_stage
 from streams.records import dedup_entry_from_dict
 from streams.settings import Settings
 from streams.stage import Handler
-from streams.stories.stream import Deduplicator, dedup_config, handle, rebuild, trend_config
+from streams.stories.clusters import StoryIndex
+from streams.stories.stream import (
+    Deduplicator,
+    dedup_config,
+    handle,
+    rebuild,
+    story_config,
+    trend_config,
+)
 from streams.stories.trends import Trends
 from streams.topics import STORIES_DEDUP_CHANGELOG, STORIES_IN, internal
 
@@ -37,7 +45,10 @@ log = logging.getLogger(__name__)
 
 def register(app: faust.App, settings: Settings, outputs: Outputs) -> None:
     source = internal(STORIES_IN, settings.app_id)
-    dedup = Deduplicator(dedup_config(settings))
+    stories = StoryIndex(story_config(settings))
+    # an entry past the dedup horizon stays (out of the buckets) while its story lives
+    dedup = Deduplicator(dedup_config(settings),
+                         retain=lambda entry: entry.story_id in stories.stories)
     trends = Trends(trend_config(settings))
     # use_partitioner: the table's one partition takes every write, expiry deletes included
     table = app.Table(TABLE, partitions=1, use_partitioner=True, key_type=bytes,
@@ -46,11 +57,13 @@ def register(app: faust.App, settings: Settings, outputs: Outputs) -> None:
     @table.on_recover
     async def recovered() -> None:
         started = time.process_time()
-        rebuild(dedup, trends, ((key.decode(), dedup_entry_from_dict(orjson.loads(value)))
-                                for key, value in table.items()))
-        log.info("dedup index and trends rebuilt from %d table entries (%d buckets, %d trend "
-                 "keys) in %.2fs CPU", len(dedup.entries), len(dedup.buckets),
-                 len(trends.counts), time.process_time() - started)
+        rebuild(dedup, trends, stories, ((key.decode(),
+                                          dedup_entry_from_dict(orjson.loads(value)))
+                                         for key, value in table.items()))
+        log.info("dedup index, trends and stories rebuilt from %d table entries (%d buckets, "
+                 "%d trend keys, %d stories) in %.2fs CPU", len(dedup.entries),
+                 len(dedup.buckets), len(trends.counts), len(stories.stories),
+                 time.process_time() - started)
 
     def write_table() -> None:
         for article_id, entry in dedup.take_writes().items():
@@ -60,7 +73,8 @@ def register(app: faust.App, settings: Settings, outputs: Outputs) -> None:
                 table[article_id.encode()] = orjson.dumps(entry)
 
     def make_handler(settings: Settings) -> Handler:  # in this process: it shares ``dedup``
-        return functools.partial(handle, source=source, dedup=dedup, trends=trends)
+        return functools.partial(handle, source=source, dedup=dedup, trends=trends,
+                                 stories=stories)
 
     register_stage(app, STAGE, source, make_handler, settings, outputs, concurrency=1,
                    after_each=write_table)

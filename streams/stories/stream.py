@@ -16,16 +16,19 @@ order, so a worker that takes over the partition answers exactly as the one it r
 have. The agent applies :attr:`Deduplicator.writes` to the table after each record (the handler
 runs off the event loop, where a Faust table must not be touched).
 
-The trends (:mod:`streams.stories.trends`) are derived from the same entries, which keep each
-article's trend keys: counted as articles come (:func:`step`), rebuilt with the index
-(:func:`rebuild`), so they need no table of their own (docs/stories.md, "Trends").
+The trends (:mod:`streams.stories.trends`) and the stories (:mod:`streams.stories.clusters`)
+are derived from the same entries, which keep each article's trend keys and what clustering
+kept of it with its story id: counted and clustered as articles come (:func:`step`), rebuilt
+with the index (:func:`rebuild`), so they need no table of their own (docs/stories.md,
+"Trends" and "Stories in the pipeline"). An entry past the dedup horizon whose story still
+lives stays in the table, out of the buckets (``story_only``), until its story expires.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from streams import metrics
@@ -34,15 +37,23 @@ from streams.records import (
     Enriched,
     EntityMention,
     StoriesIn,
+    StoryArticle,
     TopicEvent,
     TrendPoint,
     stories_in_from_dict,
 )
 from streams.settings import Settings
 from streams.stage import Incoming, Output, decode_json, encode
+from streams.stories.clusters import (
+    StoryConfig,
+    StoryIndex,
+    StoryState,
+    story_article,
+    story_record,
+)
 from streams.stories.dedup import EXACT_PREFIX, DedupConfig, Fingerprinter, estimate
 from streams.stories.trends import TrendConfig, Trends, trend_keys
-from streams.topics import ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, TRENDS, TopicSpec
+from streams.topics import ENRICHED, ENTITY_MENTIONS, STORIES, TOPIC_EVENTS, TRENDS, TopicSpec
 
 
 def dedup_config(settings: Settings) -> DedupConfig:
@@ -68,8 +79,12 @@ class Deduplicator:
     """The dedup agent's state: the entries of the articles within the horizon (mirrored in
     the table through :attr:`writes`) and the bucket index derived from them."""
 
-    def __init__(self, config: DedupConfig) -> None:
+    def __init__(self, config: DedupConfig,
+                 retain: Callable[[DedupEntry], bool] | None = None) -> None:
         self.config = config
+        #: Whether an entry past the horizon is still needed elsewhere (its story lives): it
+        #: then leaves the buckets but stays in the table, ``story_only`` (:meth:`forget`).
+        self.retain = retain or (lambda entry: False)
         self.entries: dict[str, DedupEntry] = {}
         #: bucket key -> ids of the articles in it, in arrival order (first seen: ``entries``)
         self.buckets: dict[str, list[str]] = {}
@@ -78,14 +93,15 @@ class Deduplicator:
         self.writes: dict[str, DedupEntry | None] = {}
 
     def rebuild(self, entries: Iterable[tuple[str, DedupEntry]]) -> None:
-        """Start again from the table's entries: the buckets are refilled in arrival order."""
+        """Start again from the table's entries: the buckets are refilled in arrival order
+        (entries kept only for their story are in no bucket)."""
         self.entries = dict(sorted(entries, key=lambda item: item[1].seq))
         self.buckets.clear()
         for article_id, entry in self.entries.items():
             for key in entry.keys:
                 self.buckets.setdefault(key, []).append(article_id)
         self._expiry = [(entry.first_seen, article_id)
-                        for article_id, entry in self.entries.items()]
+                        for article_id, entry in self.entries.items() if not entry.story_only]
         heapq.heapify(self._expiry)
         self.writes.clear()
 
@@ -148,32 +164,56 @@ class Deduplicator:
         dropped = 0
         while self._expiry and self._expiry[0][0] < oldest:
             _, article_id = heapq.heappop(self._expiry)
-            entry = self.entries.pop(article_id, None)
-            if entry is None:
+            entry = self.entries.get(article_id)
+            if entry is None or entry.story_only:
                 continue
             for key in entry.keys:
                 bucket = self.buckets[key]
                 bucket.remove(article_id)
                 if not bucket:
                     del self.buckets[key]
-            self.writes[article_id] = None
+            if self.retain(entry):
+                entry.keys, entry.story_only = [], True
+                self.writes[article_id] = entry
+            else:
+                del self.entries[article_id]
+                self.writes[article_id] = None
             dropped += 1
         metrics.DEDUP_EXPIRED.inc(dropped)
         return dropped
+
+    def forget(self, article_ids: Iterable[str]) -> None:
+        """Delete the entries of ``article_ids`` that were kept only for their story (the
+        others leave at the horizon as usual)."""
+        for article_id in article_ids:
+            entry = self.entries.get(article_id)
+            if entry is not None and entry.story_only:
+                del self.entries[article_id]
+                self.writes[article_id] = None
 
     def take_writes(self) -> dict[str, DedupEntry | None]:
         writes, self.writes = self.writes, {}
         return writes
 
 
-def rebuild(dedup: Deduplicator, trends: Trends,
+def rebuild(dedup: Deduplicator, trends: Trends, stories: StoryIndex,
             entries: Iterable[tuple[str, DedupEntry]]) -> None:
-    """After the table has recovered: the bucket index, then the trends, from its entries in
-    arrival order (``seq``), which is the order the lost worker counted them in, so both are
-    the state it had."""
+    """After the table has recovered: the bucket index, the trends and the stories, from its
+    entries in arrival order (``seq``), which is the order the lost worker counted and
+    clustered them in, so all three are the state it had. Entries kept only for their story
+    (past the dedup horizon, so past the trends' too) count for the stories alone."""
     dedup.rebuild(entries)
     trends.rebuild((article_id, entry.first_seen, entry.trend_keys, entry.duplicate_of)
-                   for article_id, entry in dedup.entries.items())
+                   for article_id, entry in dedup.entries.items() if not entry.story_only)
+    stories.restore((entry.story, entry.story_id) for entry in dedup.entries.values()
+                    if entry.story is not None and entry.story_id is not None)
+    for story in stories.take_expired():
+        dedup.forget(story.article_ids)
+
+
+def story_config(settings: Settings) -> StoryConfig:
+    """The clusterer's parameters: the shipped ones, with the settings' window and horizon."""
+    return StoryConfig(window_s=settings.stories_window_s, horizon_s=settings.stories_horizon_s)
 
 
 def seen_at(enriched: Enriched) -> float:
@@ -207,20 +247,24 @@ def enriched_outputs(enriched: Enriched) -> list[Output]:
     ]
 
 
-def handle(incoming: Incoming, source: TopicSpec, dedup: Deduplicator, trends: Trends
-           ) -> Sequence[Output]:
+def handle(incoming: Incoming, source: TopicSpec, dedup: Deduplicator, trends: Trends,
+           stories: StoryIndex) -> Sequence[Output]:
     """One ``<app>-stories-in`` record -> the article's outputs, with its duplicate decision,
-    and the ``news.trends`` points of its keys when it is an original counted now.
-    ``incoming.offset`` is the article's place in the arrival order.
+    the ``news.trends`` points of its keys when it is an original counted now, and the
+    ``news.stories`` record of its story after it. ``incoming.offset`` is the article's place
+    in the arrival order.
 
-    A re-delivered record counts nothing again but produces its keys' current points again:
-    the worker that counted it may have been killed before its outputs were sent."""
+    A re-delivered record counts nothing again but produces its keys' current points and its
+    story's current state again: the worker that counted it may have been killed before its
+    outputs were sent."""
     if incoming.offset is None:
         raise ValueError("a stories-in record without an offset has no place in the order")
     record = stories_in_from_dict(decode_json(incoming, source))
     enriched = record.enriched
-    entry, new, points = step(dedup, trends, enriched.article.id, record.keys, record.seen_at,
-                              incoming.offset, trend_keys(enriched))
+    entry, new, points, story = step(
+        dedup, trends, stories, enriched.article.id, record.keys, record.seen_at,
+        incoming.offset, trend_keys(enriched), story_article(enriched, record.seen_at,
+                                                            stories.config))
     enriched.duplicate_of = entry.duplicate_of
     enriched.duplicate_similarity = entry.duplicate_similarity
     result = ("redelivered" if not new else "original" if entry.duplicate_of is None
@@ -230,18 +274,37 @@ def handle(incoming: Incoming, source: TopicSpec, dedup: Deduplicator, trends: T
     metrics.DEDUP_STATE_BUCKETS.set(len(dedup.buckets))
     metrics.TRENDS_POINTS.inc(len(points))
     metrics.TRENDS_STATE_KEYS.set(len(trends.counts))
-    return [*enriched_outputs(enriched), *(encode(TRENDS, p.key, p) for p in points)]
+    metrics.STORIES_STATE_STORIES.set(len(stories.stories))
+    outputs = [*enriched_outputs(enriched), *(encode(TRENDS, p.key, p) for p in points)]
+    if story is not None:
+        outputs.append(encode(STORIES, story.id, story_record(story, stories.config.top)))
+    return outputs
 
 
-def step(dedup: Deduplicator, trends: Trends, article_id: str, keys: Sequence[str],
-         seen_at: float, seq: int, trend_keys: Sequence[str]
-         ) -> tuple[DedupEntry, bool, list[TrendPoint]]:
-    """One article through the agent's state: its entry, whether it is new, and the trend
-    points to produce (its keys' counts after counting it; for an article already in the table,
-    their current counts, counting nothing again)."""
+def step(dedup: Deduplicator, trends: Trends, stories: StoryIndex, article_id: str,
+         keys: Sequence[str], seen_at: float, seq: int, trend_keys: Sequence[str],
+         story: StoryArticle | None = None
+         ) -> tuple[DedupEntry, bool, list[TrendPoint], StoryState | None]:
+    """One article through the agent's state: its entry, whether it is new, the trend points
+    to produce (its keys' counts after counting it; for an article already in the table, their
+    current counts, counting nothing again) and its story after it (for an article already in
+    the table, its story as it is now; None when it was not clustered).
+
+    Stories that expire at ``seen_at`` go first, so that the dedup horizon's expiry in the
+    check keeps no entry for a story that has just ended; the entry of a new article records
+    its story id and ``story`` (with its ``duplicate_of``), from which :func:`rebuild` makes
+    the stories again."""
+    stories.expire(seen_at)
+    for gone in stories.take_expired():
+        dedup.forget(gone.article_ids)
     entry, new = dedup.check(article_id, keys, seen_at, seq, trend_keys)
-    if new:
-        points = trends.add(article_id, entry.first_seen, entry.trend_keys, entry.duplicate_of)
-    else:
+    if not new:
         points = trends.current(article_id, entry.trend_keys)
-    return entry, new, points
+        return entry, new, points, stories.stories.get(entry.story_id or "")
+    points = trends.add(article_id, entry.first_seen, entry.trend_keys, entry.duplicate_of)
+    if story is None:
+        return entry, new, points, None
+    story.duplicate_of = entry.duplicate_of
+    entry.story_id, state, _ = stories.step(story)
+    entry.story = story
+    return entry, new, points, state

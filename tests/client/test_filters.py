@@ -18,6 +18,7 @@ from streams.topics import (
     DEADLETTER,
     ENRICHED,
     ENTITY_MENTIONS,
+    STORIES,
     TOPIC_EVENTS,
     TRENDS,
     TopicSpec,
@@ -180,3 +181,15 @@ def test_trend_points_filter_on_their_key_by_kind_and_print_count_baseline_and_s
     text = pretty(event_of(TRENDS, entity))
     assert "org:openai (entity): 10 in the 5 minutes from 2025-05-10T05:00:00+00:00" in text
     assert "baseline 1.00 over 288 windows, burst score +4.09" in text
+
+
+def test_stories_filter_on_their_entities_topics_languages_and_print_their_counts() -> None:
+    story = load_schema(STORIES.schema)["examples"][0]
+    assert Filters(entities=("org:openai",)).accepts(STORIES.name, story)
+    assert not Filters(entities=("org:kakao",)).accepts(STORIES.name, story)
+    assert Filters(topic_codes=("medtop:13000000",)).accepts(STORIES.name, story)
+    assert Filters(lang="en").accepts(STORIES.name, story)
+    assert Filters(originals=True).accepts(STORIES.name, story)
+    text = pretty(event_of(STORIES, story))
+    assert story["title"] in text and "9 articles (4 reprints) from 7 sources, en/ko" in text
+    assert "오픈AI, 샘 올트먼" in text

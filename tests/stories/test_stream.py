@@ -5,6 +5,7 @@ reads and writes valid against their schemas."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import pytest
 from streams.records import (
     DedupEntry,
     Enriched,
+    StoryArticle,
+    dedup_entry_from_dict,
     enriched_from_dict,
     entity_mention_from_dict,
 )
@@ -21,6 +24,7 @@ from streams.schemas import load_schema, validation_errors
 from streams.settings import Settings
 from streams.stage import Incoming
 from streams.stories import DedupConfig, DuplicateIndex, Fingerprinter
+from streams.stories.clusters import StoryConfig, StoryIndex, story_record
 from streams.stories.stream import (
     Deduplicator,
     enriched_outputs,
@@ -35,6 +39,7 @@ from streams.stories.trends import TrendConfig, Trends, trend_keys
 from streams.topics import (
     ENRICHED,
     ENTITY_MENTIONS,
+    STORIES,
     STORIES_DEDUP_CHANGELOG,
     STORIES_IN,
     TOPIC_EVENTS,
@@ -197,13 +202,14 @@ def test_the_dedup_stage_flags_a_copy_in_every_output() -> None:
 
 
 def through_the_stage(dedup: Deduplicator, trends: Trends, articles: tuple[Enriched, ...],
-                      first_offset: int = 0) -> list[list]:
+                      first_offset: int = 0, stories: StoryIndex | None = None) -> list[list]:
     """The stage's outputs for each article's ``stories-in`` record, at consecutive offsets."""
+    stories = stories or StoryIndex(StoryConfig())
     outputs = []
     for offset, enriched in enumerate(articles, first_offset):
         value = orjson.dumps(stories_in(enriched, FINGERPRINTER))
         incoming = Incoming(STORIES_IN.name, 0, offset, enriched.article.id.encode(), value)
-        outputs.append(list(handle(incoming, STORIES_IN, dedup, trends)))
+        outputs.append(list(handle(incoming, STORIES_IN, dedup, trends, stories)))
     return outputs
 
 
@@ -259,13 +265,17 @@ SHORT_DEDUP = DedupConfig(horizon_s=16 * HOUR)
 SHORT_TRENDS = TrendConfig(window_s=600, baseline_s=6 * 3600, horizon_s=12 * 3600)
 
 
+#: Trends alone: no article is clustered (``step`` without a story).
+NO_STORIES = StoryIndex(StoryConfig())
+
+
 def run_stage(dedup: Deduplicator, trends: Trends, items: list, table: dict[str, DedupEntry],
               first_seq: int = 0) -> list[list[tuple[str, int, str]]]:
     """Feed ``items`` through the agent's state as the handler does, applying the table writes
     as the agent does; the (key, count, window) of each article's trend points."""
     points = []
     for seq, (article_id, keys, at, names) in enumerate(items, first_seq):
-        _, _, got = step(dedup, trends, article_id, keys, at, seq, names)
+        _, _, got, _ = step(dedup, trends, NO_STORIES, article_id, keys, at, seq, names)
         points.append([(p.key, p.count, p.window_start) for p in got])
         for key, value in dedup.take_writes().items():
             if value is None:
@@ -288,7 +298,7 @@ def test_trends_rebuilt_from_the_table_go_on_as_those_of_the_worker_they_replace
     table: dict[str, DedupEntry] = {}
     before = run_stage(Deduplicator(SHORT_DEDUP), Trends(SHORT_TRENDS), items[:cut], table)
     dedup, trends = Deduplicator(SHORT_DEDUP), Trends(SHORT_TRENDS)
-    rebuild(dedup, trends, reversed(list(table.items())))
+    rebuild(dedup, trends, NO_STORIES, reversed(list(table.items())))
     again = run_stage(dedup, trends, items[cut - 3:cut], table, first_seq=cut - 3)
     for sent, resent in zip(before[cut - 3:], again, strict=True):  # the same keys and windows,
         assert [(k, w) for k, _, w in sent] == [(k, w) for k, _, w in resent]  # counts as now
@@ -320,3 +330,110 @@ def test_the_state_bench_holds_one_horizon_of_articles() -> None:
     assert last["state_articles"] <= 251  # a quarter of an hour of articles at 1000 an hour
     assert last["table_deletes"] == last["table_writes"] - last["state_articles"]
     assert result["copies_found"] > 0
+
+
+def test_every_article_sends_its_storys_state_a_copy_as_a_reprint() -> None:
+    dedup, stories = Deduplicator(CONFIG), StoryIndex(StoryConfig())
+    original, copy, again = example_enriched(), example_enriched(), example_enriched()
+    copy.article.id, copy.article.url = "c" * 32, "https://copy.example/a"
+    outputs = through_the_stage(dedup, Trends(TrendConfig()), (original, copy, again),
+                                stories=stories)
+    records = [[orjson.loads(out.value) for out in outs if out.topic == STORIES]
+               for outs in outputs]
+    assert [len(r) for r in records] == [1, 1, 1]
+    first, second, resent = (r[0] for r in records)
+    assert first["id"] == second["id"] == original.article.id  # keyed by the story id
+    assert (first["articles"], first["unique_articles"], first["reprints"]) == (1, 1, 0)
+    assert (second["articles"], second["unique_articles"], second["reprints"]) == (2, 1, 1)
+    assert resent == second  # a re-delivery sends the story as it is, counting nothing
+    for value in (first, second):
+        assert validation_errors(STORIES, value) == []
+    entry = dedup.entries[copy.article.id]
+    assert entry.story_id == original.article.id and entry.story is not None
+    assert entry.story.duplicate_of == original.article.id
+    table_value = orjson.loads(orjson.dumps(entry))
+    assert validation_errors(STORIES_DEDUP_CHANGELOG, table_value) == []
+    assert dedup_entry_from_dict(table_value) == entry
+
+
+SHORT_STORIES = StoryConfig(window_s=12 * HOUR, horizon_s=36 * HOUR)
+
+
+def story_stream() -> list[tuple[str, list[str], float, StoryArticle]]:
+    """Ten days of articles, one every 40 minutes of article time, each a few minutes early or
+    late: 40 stories of 3 to 20 articles (some lasting longer than the 16-hour dedup horizon,
+    so that their early entries are kept only for them), told in Korean and English with their
+    own entities and words, some articles reprinted (the same exact-text key)."""
+    rng = random.Random(5)
+    items: list[tuple[str, list[str], float, StoryArticle]] = []
+    n = 0
+    for story in range(40):
+        start = story * 6 * HOUR
+        for k in range(rng.randint(3, 20)):
+            n += 1
+            at = start + k * 2 * HOUR + rng.uniform(-600, 600)
+            language = rng.choice(["ko", "en"])
+            text = n if rng.random() > 0.15 or not items else int(items[-1][0][:8], 16)
+            entities = {f"org:s{story}": (3.0, f"S{story}"), f"per:p{story}": (1.5, f"P{story}"),
+                        rng.choice(["loc:KR", "loc:US", "loc:seoul"]): (0.3, "place")}
+            terms = {f"{language}{story}w{i}": 2.0 for i in range(3)} | {
+                f"{language}common{rng.randint(0, 5)}": 1.0 for _ in range(3)}
+            article_id = f"{n:08x}" + "0" * 24
+            items.append((article_id, [f"x:{text:012x}"], 1_746_835_200.0 + at, StoryArticle(
+                article_id, 1_746_835_200.0 + at, language, f"title {n}", f"site{n % 7}",
+                entities, {"medtop:04000000": "economy, business and finance"}, terms)))
+    return sorted(items, key=lambda item: item[2] + rng.uniform(0, 1800))
+
+
+def run_stories(dedup: Deduplicator, stories: StoryIndex, items: list,
+                table: dict[str, DedupEntry], first_seq: int = 0) -> list[tuple[str, int]]:
+    """Feed ``items`` through the agent's state as the handler does, applying the table writes
+    as the agent does; each article's (story id, articles in the story after it)."""
+    trends = Trends(TrendConfig())
+    got = []
+    for seq, (article_id, keys, at, article) in enumerate(items, first_seq):
+        story = dataclasses.replace(article)  # a fresh one: step sets its duplicate_of
+        _, _, _, state = step(dedup, trends, stories, article_id, keys, at, seq, [], story)
+        assert state is not None
+        got.append((state.id, state.unique_articles + state.reprints))
+        for key, value in dedup.take_writes().items():
+            if value is None:
+                table.pop(key, None)
+            else:
+                table[key] = orjson.loads(orjson.dumps(value))  # as the changelog keeps it
+    return got
+
+
+def a_worker(stories: StoryIndex) -> Deduplicator:
+    return Deduplicator(SHORT_DEDUP, retain=lambda entry: entry.story_id in stories.stories)
+
+
+@pytest.mark.parametrize("cut", [7, 120, 230])
+def test_stories_rebuilt_from_the_table_go_on_as_those_of_the_worker_they_replace(cut: int
+                                                                               ) -> None:
+    """A kill -9 after ``cut`` articles, the last three re-delivered to the successor, which
+    rebuilt the stories (and the index) from the table, entries kept only for their stories
+    among them: the same story for every article and the same final stories as one worker
+    without the kill; the table holds only the articles of stories within the horizon."""
+    items = story_stream()
+    whole_stories = StoryIndex(SHORT_STORIES)
+    whole_table: dict[str, dict] = {}
+    whole = run_stories(a_worker(whole_stories), whole_stories, items, whole_table)
+    assert len({story for story, _ in whole}) >= 30 and max(n for _, n in whole) >= 10
+    table: dict[str, dict] = {}
+    stories = StoryIndex(SHORT_STORIES)
+    before = run_stories(a_worker(stories), stories, items[:cut], table)
+    assert cut < 100 or any(value["story_only"] for value in table.values())
+    stories = StoryIndex(SHORT_STORIES)
+    dedup = a_worker(stories)
+    rebuild(dedup, Trends(TrendConfig()), stories,
+            reversed([(k, dedup_entry_from_dict(v)) for k, v in table.items()]))
+    again = run_stories(dedup, stories, items[cut - 3:cut], table, first_seq=cut - 3)
+    assert [story for story, _ in again] == [story for story, _ in before[cut - 3:]]
+    after = run_stories(dedup, stories, items[cut:], table, first_seq=cut)
+    assert before + after == whole
+    assert {k: story_record(s) for k, s in stories.stories.items()} == \
+        {k: story_record(s) for k, s in whole_stories.stories.items()}
+    assert table == whole_table
+    live = {a for s in whole_stories.stories.values() for a in s.article_ids}
+    assert {k for k, v in table.items() if v["story_only"]} <= live
