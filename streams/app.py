@@ -50,9 +50,10 @@ def create_app(settings: Settings, embedded: EmbeddedBroker | None = None) -> fa
     outputs = Outputs(app, settings)
     parse_agent.register(app, settings, outputs)
     enrich_agent.register(app, settings, outputs)
-    dedup_agent.register(app, settings, outputs)  # news.enriched + fan-out, with duplicate_of
+    # news.enriched + fan-out, with duplicate_of; its trends shown on /status
+    stories = dedup_agent.register(app, settings, outputs)
     health.register(app, settings)
-    status_web.register(app, settings)  # /status, /status.json
+    status_web.register(app, settings, stories)  # /status, /status.json
     gate = IngestGate()
     ingest_runner.register(app, settings, gate)  # POST /ingest; feeds when NEWSSTREAM_FEEDS_FILE
     if embedded is not None:
