@@ -1,6 +1,6 @@
-"""The worker's status page, live: ``/status.json`` counts after the shared pages flowed, then
-the HTML page in a real headless Chromium (Debian's) while more pages flow, with a screenshot
-saved under ``test-artifacts/``.
+"""The worker's status page, live: ``/status.json`` counts and trends after the shared pages
+flowed, then the HTML page in a real headless Chromium (Debian's) while more pages flow (its
+trending list and charts included), with a screenshot saved under ``test-artifacts/``.
 
 Chromium comes from ``ops/bin/ensure-chromium`` (run by ``make test``, and here when missing);
 the browser test skips only when Chromium cannot be had.
@@ -101,6 +101,12 @@ def test_status_json_counts_the_flowed_pages(worker: Worker, seed_url: str) -> N
     names = {e["name"] for e in seed["entities"]}
     assert names & {"오픈AI", "OpenAI", "샘 올트먼"}, names
     assert seed["topics"] and 0 < len(seed["entities"]) <= 6
+    trending = status["trending"]  # the one worker holds the dedup partition: its trends
+    assert trending is not None and trending["keys"], trending
+    scores = [k["score"] for k in trending["keys"]]
+    assert scores == sorted(scores, reverse=True)
+    for key in trending["keys"]:
+        assert len(key["series"]) == 288 and key["series"][-1] == key["count"] >= 1, key
 
 
 def test_status_page_html_headers(worker: Worker, seed_url: str) -> None:
@@ -193,6 +199,13 @@ async def test_status_page_in_headless_chromium(
     assert dead_letters is not None
     assert set(BAD.values()) <= {node.text() for node in dead_letters.css("td.reason")}
     assert count_in(tree, "#fresh-count") >= 1
+    trending = tree.css("#trending tbody tr")
+    assert trending, "no trending keys shown"
+    scores = [float(row.css("td.num")[0].text()) for row in trending]
+    assert scores == sorted(scores, reverse=True)
+    for row in trending:  # a chart each: 24 hours of 5-minute counts, drawn in the page
+        line = row.css_first("svg.spark polyline")
+        assert line is not None and len((line.attributes["points"] or "").split()) == 288
 
     ARTIFACTS.mkdir(exist_ok=True)
     screenshot = ARTIFACTS / "status-page.png"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from streams.cli import ReplayProgress, trending_section
 from streams.records import Enrichment, Entity, Topic
 from streams.status.model import build_status
 from streams.status.render import SPARK_HEIGHT, SPARK_WIDTH, render_main, render_page, sparkline
@@ -156,3 +157,24 @@ def test_trending_section_on_another_worker_and_before_any_count() -> None:
     assert "Trending now" in other and "another worker" in other
     empty = HTMLParser(render_main(status_with(trending(Trends(TrendConfig()))))).text()
     assert "Nothing counted yet." in empty
+
+
+def test_run_prints_the_top_of_trending_now() -> None:
+    part = trending(trends_with_a_burst(), {"per:new": "New Person"}.get)
+    lines = trending_section(part, n=2)
+    assert lines[0].startswith("trending (burst score; articles in the 5 minutes from ")
+    assert lines[1:] == [
+        "    5.8  New Person (per:new): 12 article(s), baseline 0.00",
+        "    4.7  org:steady: 12 article(s), baseline 1.00",
+    ]
+    assert trending_section(trending(Trends(TrendConfig()))) == ["trending: nothing counted"]
+    assert "another worker" in trending_section(None)[0]
+
+
+def test_run_reports_once_every_page_is_enriched_or_a_dead_letter() -> None:
+    progress = ReplayProgress(pages=5)
+    progress.enriched = 5
+    assert not progress.through(dead_letters=0)  # still sending: more may come
+    progress.sent, progress.enriched = True, 3
+    assert not progress.through(dead_letters=1)
+    assert progress.through(dead_letters=2)
