@@ -61,8 +61,9 @@ def register(app: faust.App, settings: Settings, outputs: Outputs) -> StoriesVie
 
     lock = threading.Lock()  # held per record for its handler only: < 1 ms (docs/stories.md)
 
-    def held() -> bool:
-        return any(tp.topic == source.name for tp in app.consumer.assignment())
+    def held() -> bool:  # before the first assignment the consumer may not have started
+        return app.rebalancing_count > 0 and any(
+            tp.topic == source.name for tp in app.consumer.assignment())
 
     @table.on_recover
     async def recovered() -> None:
