@@ -16,10 +16,13 @@ from streams.ingest.emit import IngestGate
 from streams.kafka import faust_config
 from streams.settings import Settings
 from streams.status import web as status_web
+from streams.status.web import StatusBoard
 
 
-def create_app(settings: Settings, embedded: EmbeddedBroker | None = None) -> faust.App:
-    """The worker app: parse, enrich and dedup agents, Faust's Prometheus sensor on ``/metrics``.
+def create_app(settings: Settings, embedded: EmbeddedBroker | None = None
+               ) -> tuple[faust.App, StatusBoard]:
+    """The worker app: parse, enrich and dedup agents, Faust's Prometheus sensor on ``/metrics``;
+    and its status board (what ``/status`` shows, and ``newsstream run`` prints a part of).
 
     ``embedded``: the embedded broker this process started, which the worker then rolls when
     it grows past ``NEWSSTREAM_EMBEDDED_ROLL_MB`` (streams/roll.py).
@@ -50,12 +53,13 @@ def create_app(settings: Settings, embedded: EmbeddedBroker | None = None) -> fa
     outputs = Outputs(app, settings)
     parse_agent.register(app, settings, outputs)
     enrich_agent.register(app, settings, outputs)
-    dedup_agent.register(app, settings, outputs)  # news.enriched + fan-out, with duplicate_of
+    # news.enriched + fan-out, with duplicate_of; its trends shown on /status
+    stories = dedup_agent.register(app, settings, outputs)
     health.register(app, settings)
-    status_web.register(app, settings)  # /status, /status.json
+    board = status_web.register(app, settings, stories)  # /status, /status.json
     gate = IngestGate()
     ingest_runner.register(app, settings, gate)  # POST /ingest; feeds when NEWSSTREAM_FEEDS_FILE
     if embedded is not None:
         roll.register(app, settings, embedded, gate)
     sink_worker.register(app, settings)  # PostgreSQL sink when NEWSSTREAM_SINK_POSTGRES_DSN
-    return app
+    return app, board

@@ -2,7 +2,8 @@
 
     newsstream run [PATH...]   embedded broker (unless KAFKA_BOOTSTRAP_SERVERS), worker, and the
                                pages under PATH replayed into news.raw-html, with a summary line
-                               per enriched article; runs until Ctrl-C / SIGTERM
+                               per enriched article and, once every page is through, what is
+                               trending; runs until Ctrl-C / SIGTERM
     newsstream worker          a pipeline worker (parse + enrich agents, /metrics)
     newsstream broker [--port N]  only the embedded broker, printing the settings to use it
     newsstream ingest PATH...  replay page files, folders and WARC files into news.raw-html
@@ -23,6 +24,8 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import faust
 import orjson
@@ -34,6 +37,7 @@ from streams.client import deadletters, tail
 from streams.ingest.replay import page_files, path_records
 from streams.settings import Settings
 from streams.sink import command as sink_command
+from streams.status.web import StatusBoard
 from streams.topics import ENRICHED, RAW_HTML
 
 
@@ -61,6 +65,40 @@ def summary_line(enriched: dict[str, object]) -> str:
     names = ", ".join(f"{e['name']} ({e['type']})" for e in top) or "-"
     labels = ", ".join(f"{t['label_en']} {t['score']:.2f}" for t in topics) or "-"
     return f"* {article['title']}\n    entities: {names}\n    topics:   {labels}"
+
+
+TRENDING_LINES = 8
+
+
+def trending_section(trending: dict[str, Any] | None, n: int = TRENDING_LINES) -> list[str]:
+    """What ``run`` prints of the status page's "Trending now": the keys with the highest burst
+    score in the latest window (:func:`streams.status.trending.trending`)."""
+    if trending is None:
+        return ["trending: counted by another worker (the one holding the dedup partition)"]
+    if not trending["keys"]:
+        return ["trending: nothing counted"]
+    minutes = int(trending["window_s"]) // 60
+    lines = [f"trending (burst score; articles in the {minutes} minutes from "
+             f"{trending['window_start']}, against the day before):"]
+    for key in trending["keys"][:n]:
+        name = f"{key['name']} ({key['key']})" if key["name"] else key["key"]
+        lines.append(f"  {key['score']:5.1f}  {name}: {key['count']} article(s), baseline "
+                     f"{key['baseline']:.2f}")
+    return lines
+
+
+@dataclass(slots=True)
+class ReplayProgress:
+    """How far ``run``'s replay is: when every page sent has come out of the pipeline,
+    enriched (printed) or as a dead letter, the trending section is printed, once."""
+
+    pages: int
+    sent: bool = False
+    enriched: int = 0
+    reported: bool = False
+
+    def through(self, dead_letters: int) -> bool:
+        return self.sent and self.enriched + dead_letters >= self.pages
 
 
 #: Longest a worker's graceful stop may take after SIGTERM/SIGINT before the process exits
@@ -97,21 +135,34 @@ def start_worker(app: faust.App, settings: Settings) -> None:
     worker.execute_from_commandline()
 
 
-def add_replay(app: faust.App, paths: Sequence[str]) -> None:
-    """On worker start, replay ``paths`` into news.raw-html; print every enriched article."""
+def add_replay(app: faust.App, paths: Sequence[str], board: StatusBoard) -> None:
+    """On worker start, replay ``paths`` into news.raw-html; print every enriched article, and
+    what is trending once every page is through (from ``board``: the status page's data)."""
     files = list(page_files(paths))
     raw = app.topic(RAW_HTML.name, key_type=bytes, value_type=bytes)
+    progress = ReplayProgress(len(files))
 
     @app.task
     async def replay() -> None:
         for key, value in path_records(files, source="samples"):
             await raw.send(key=key, value=value)
+        progress.sent = True
         print(f"replayed {len(files)} page(s) into {RAW_HTML.name}", flush=True)
 
     @app.agent(app.topic(ENRICHED.name, key_type=bytes, value_type=bytes), name="summary")
     async def summary(stream: faust.StreamT[bytes]) -> None:
         async for value in stream:
+            progress.enriched += 1
             print(summary_line(orjson.loads(value)), flush=True)
+
+    @app.timer(1.0)
+    async def report_trending() -> None:
+        if progress.reported:
+            return
+        status = board.status()
+        if progress.through(sum(d["count"] for d in status["dead_letters"])):
+            progress.reported = True
+            print("\n".join(trending_section(status["trending"])), flush=True)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -120,8 +171,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     quiet = dataclasses.replace(Settings(), log_level=level)
     with broker_for(quiet) as (settings, embedded):
         asyncio.run(kafka.ensure_topics(settings))
-        app = create_app(settings, embedded)
-        add_replay(app, args.paths)
+        app, board = create_app(settings, embedded)
+        add_replay(app, args.paths, board)
         start_worker(app, settings)
     return 0
 
@@ -129,7 +180,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     with broker_for(Settings()) as (settings, embedded):
         asyncio.run(kafka.ensure_topics(settings))
-        start_worker(create_app(settings, embedded), settings)
+        start_worker(create_app(settings, embedded)[0], settings)
     return 0
 
 

@@ -177,11 +177,14 @@ def build_status(
     generated_at: str,
     window_s: float,
     worker: Mapping[str, Any] | None = None,
+    trending: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The status dict (the body of ``/status.json`` and the content of ``/status``).
 
     ``samples`` are the current values at monotonic time ``now``; ``base`` is the snapshot the
     rates are measured from (``None``, or one taken at ``now``: rates are ``None``).
+    ``trending``: :func:`streams.status.trending.trending`, or ``None`` on a worker that does
+    not hold the trends.
     """
     span = (now - base.at) if base is not None and now > base.at else None
     before: Samples = base.samples if base is not None else {}
@@ -256,5 +259,6 @@ def build_status(
         "dead_letters": dead_letters,
         "freshness": freshness,
         "memory": memory,
+        "trending": None if trending is None else dict(trending),
         "latest": latest,
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 from urllib.parse import urlsplit
@@ -57,6 +58,10 @@ margin:0 .3rem .25rem 0;font-size:.8rem;background:#fbfcfd}
 .chip small{color:var(--muted)}
 .chip.topic{border-color:#c7d7fe;background:#eef4ff}
 .reason{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;color:var(--bad)}
+svg.spark{display:block}
+svg.spark polyline{fill:none;stroke:var(--accent);stroke-width:1.2}
+svg.spark circle{fill:var(--accent)}
+td.key small{display:block;color:var(--muted);font-size:.75rem}
 """
 
 SCRIPT = f"""
@@ -225,10 +230,67 @@ def _latest(status: dict[str, Any]) -> str:
     return f'<section class="wide"><h2>Latest enriched articles</h2>{body}</section>'
 
 
+SPARK_WIDTH = 144
+SPARK_HEIGHT = 28
+
+
+def sparkline(counts: Sequence[int], width: int = SPARK_WIDTH, height: int = SPARK_HEIGHT
+              ) -> str:
+    """An inline SVG line of ``counts`` (oldest first), scaled to its own maximum, the last
+    value marked: a chart in the page's HTML, with no script or image to load (the page's
+    Content-Security-Policy allows neither). Only numbers go into it."""
+    peak = max(counts, default=0)
+    step = width / max(len(counts) - 1, 1)
+    pad = 2.0
+
+    def y(value: int) -> float:
+        return height - pad - (value / peak * (height - 2 * pad) if peak else 0.0)
+
+    points = " ".join(f"{i * step:.1f},{y(c):.1f}" for i, c in enumerate(counts))
+    last = (f'<circle cx="{(len(counts) - 1) * step:.1f}" cy="{y(counts[-1]):.1f}" r="2"/>'
+            if counts else "")
+    return (
+        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{len(counts)} counts, highest {peak}">'
+        f'<polyline points="{points}"/>{last}</svg>'
+    )
+
+
+def _trending(status: dict[str, Any]) -> str:
+    trending = status.get("trending")
+    if trending is None:
+        body = ('<p class="empty">Trends are counted by the worker that holds the dedup '
+                "agent's partition; it is another worker: open its /status, or read "
+                "news.trends.</p>")
+    elif not trending["keys"]:
+        body = '<p class="empty">Nothing counted yet.</p>'
+    else:
+        rows = "".join(
+            f'<tr data-key="{_e(k["key"])}"><td class="key">{_e(k["name"] or k["key"])}'
+            f'<small>{_e(k["key"])}</small></td>'
+            f'<td class="num">{float(k["score"]):.1f}</td><td class="num">{_count(k["count"])}'
+            f'</td><td class="num">{float(k["baseline"]):.2f}</td>'
+            f"<td>{sparkline(k['series'])}</td></tr>"
+            for k in trending["keys"]
+        )
+        minutes = int(trending["window_s"]) // 60
+        body = (
+            f'<p class="sub">burst score in the {minutes}-minute window from '
+            f'{_e(trending["window_start"])} (the latest article\'s), against the mean count '
+            f"per window over the day before; the chart: every {minutes} minutes over "
+            "24 hours</p>"
+            '<table id="trending"><thead><tr><th>entity or topic</th>'
+            '<th class="num">score</th><th class="num">count</th>'
+            f'<th class="num">baseline</th><th>24 hours</th></tr></thead><tbody>{rows}</tbody>'
+            "</table>"
+        )
+    return f'<section class="wide"><h2>Trending now</h2>{body}</section>'
+
+
 def render_main(status: dict[str, Any]) -> str:
     """The live part of the page (what the script swaps in)."""
-    return (_stages(status) + _freshness(status) + _dead_letters(status) + _memory(status)
-            + _latest(status))
+    return (_stages(status) + _trending(status) + _freshness(status) + _dead_letters(status)
+            + _memory(status) + _latest(status))
 
 
 def render_page(status: dict[str, Any]) -> str:

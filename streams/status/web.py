@@ -19,6 +19,8 @@ from streams.stage import now_iso
 from streams.status import hooks
 from streams.status.model import LatestArticles, SnapshotWindow, build_status, read_samples
 from streams.status.render import CONTENT_SECURITY_POLICY, render_main, render_page
+from streams.status.trending import Names, trending
+from streams.stories.agent import StoriesView
 
 WINDOW_S = 300.0  # rates are over the last ~5 minutes, like the recording rules' rate5m
 SNAPSHOT_INTERVAL_S = 5.0
@@ -33,16 +35,25 @@ HTML_HEADERS = {
 
 
 class StatusBoard:
-    """What one worker's page needs: the snapshots behind the rates and the latest articles."""
+    """What one worker's page needs: the snapshots behind the rates, the latest articles, and
+    the dedup agent's trends (shown only while this worker holds its partition)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, stories: StoriesView | None = None) -> None:
         self.worker = {"app": settings.app_id, "version": __version__}
         self.window = SnapshotWindow(WINDOW_S)
         self.latest = LatestArticles(LATEST_SIZE)
+        self.names = Names()
+        self.stories = stories
         self.snapshot()  # at start: counters are (close to) zero, so rates are defined at once
 
     def snapshot(self) -> None:
         self.window.add(time.monotonic(), read_samples(REGISTRY.collect()))
+
+    def trending(self) -> dict[str, Any] | None:
+        if self.stories is None or not self.stories.held():
+            return None
+        with self.stories.lock:  # top and series of 10 keys: a few ms
+            return trending(self.stories.trends, self.names.name)
 
     def status(self) -> dict[str, Any]:
         return build_status(
@@ -53,12 +64,15 @@ class StatusBoard:
             generated_at=now_iso(),
             window_s=WINDOW_S,
             worker=self.worker,
+            trending=self.trending(),
         )
 
 
-def register(app: faust.App, settings: Settings) -> StatusBoard:
-    board = StatusBoard(settings)
+def register(app: faust.App, settings: Settings, stories: StoriesView | None = None
+             ) -> StatusBoard:
+    board = StatusBoard(settings, stories)
     hooks.subscribe(board.latest.add)
+    hooks.subscribe(board.names.add)
 
     @app.timer(SNAPSHOT_INTERVAL_S)
     async def snapshot_status_metrics() -> None:

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import faust
 import orjson
@@ -23,7 +26,7 @@ import orjson
 from streams.agent import Outputs, register_stage
 from streams.records import dedup_entry_from_dict
 from streams.settings import Settings
-from streams.stage import Handler
+from streams.stage import Handler, Incoming, Output
 from streams.stories.clusters import StoryIndex
 from streams.stories.stream import (
     Deduplicator,
@@ -43,7 +46,20 @@ TABLE = STORIES_DEDUP_CHANGELOG.name.removesuffix("-changelog")
 log = logging.getLogger(__name__)
 
 
-def register(app: faust.App, settings: Settings, outputs: Outputs) -> None:
+@dataclass(frozen=True, slots=True)
+class StoriesView:
+    """What the status page reads of the agent's in-memory state. ``lock`` is held while a
+    record's handler changes it (in the stage's thread) and while the page reads it (on the
+    event loop, where the rebuild after a recovery runs too, so the two never overlap);
+    ``held()``: whether this worker holds the agent's partition now (one that lost it in a
+    rebalance keeps its last state, stale)."""
+
+    lock: threading.Lock
+    trends: Trends
+    held: Callable[[], bool]
+
+
+def register(app: faust.App, settings: Settings, outputs: Outputs) -> StoriesView:
     source = internal(STORIES_IN, settings.app_id)
     stories = StoryIndex(story_config(settings))
     # an entry past the dedup horizon stays (out of the buckets) while its story lives
@@ -53,6 +69,12 @@ def register(app: faust.App, settings: Settings, outputs: Outputs) -> None:
     # use_partitioner: the table's one partition takes every write, expiry deletes included
     table = app.Table(TABLE, partitions=1, use_partitioner=True, key_type=bytes,
                       value_type=bytes, help="dedup entries by article id (streams/stories)")
+
+    lock = threading.Lock()  # held per record for its handler only: < 1 ms (docs/stories.md)
+
+    def held() -> bool:  # before the first assignment the consumer may not have started
+        return app.rebalancing_count > 0 and any(
+            tp.topic == source.name for tp in app.consumer.assignment())
 
     @table.on_recover
     async def recovered() -> None:
@@ -73,8 +95,15 @@ def register(app: faust.App, settings: Settings, outputs: Outputs) -> None:
                 table[article_id.encode()] = orjson.dumps(entry)
 
     def make_handler(settings: Settings) -> Handler:  # in this process: it shares ``dedup``
-        return functools.partial(handle, source=source, dedup=dedup, trends=trends,
+        core = functools.partial(handle, source=source, dedup=dedup, trends=trends,
                                  stories=stories)
+
+        def locked(incoming: Incoming) -> Sequence[Output]:
+            with lock:
+                return core(incoming)
+
+        return locked
 
     register_stage(app, STAGE, source, make_handler, settings, outputs, concurrency=1,
                    after_each=write_table)
+    return StoriesView(lock, trends, held)

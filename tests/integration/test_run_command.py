@@ -1,5 +1,5 @@
-"""``newsstream run`` (what ``make run`` calls): embedded broker, sample replay, summaries, and
-no broker process left behind after SIGTERM or a killed worker."""
+"""``newsstream run`` (what ``make run`` calls): embedded broker, sample replay, summaries, the
+trending section, and no broker process left behind after SIGTERM or a killed worker."""
 
 from __future__ import annotations
 
@@ -67,6 +67,11 @@ def test_run_prints_summaries_and_stops_broker_on_sigterm(
     assert any("/metrics" in line for line in lines)
     entity_line = read_until(run_process, "entities:")[-1]
     assert "오픈AI (organization)" in entity_line
+    # once every page is through: what is trending, the sample's keys at their count
+    read_until(run_process, "trending (burst score")
+    assert run_process.stdout is not None
+    top = run_process.stdout.readline()
+    assert top.endswith(": 1 article(s), baseline 0.00\n") and "(" in top, top
     (broker_pid,) = children_named(run_process.pid, "tansu")
     run_process.send_signal(signal.SIGTERM)
     assert run_process.wait(timeout=60) == 0

@@ -1,6 +1,6 @@
-"""The worker's status page, live: ``/status.json`` counts after the shared pages flowed, then
-the HTML page in a real headless Chromium (Debian's) while more pages flow, with a screenshot
-saved under ``test-artifacts/``.
+"""The worker's status page, live: ``/status.json`` counts and trends after the shared pages
+flowed, then the HTML page in a real headless Chromium (Debian's) while more pages flow (its
+trending list and charts included), with a screenshot saved under ``test-artifacts/``.
 
 Chromium comes from ``ops/bin/ensure-chromium`` (run by ``make test``, and here when missing);
 the browser test skips only when Chromium cannot be had.
@@ -80,8 +80,14 @@ def shows_the_flowed_pages(status: dict[str, Any], url: str) -> bool:
     )
 
 
+def counted_too(status: dict[str, Any], url: str) -> bool:
+    """The flowed pages shown, and counted by the dedup agent (after enrich, which the latest
+    articles come from)."""
+    return shows_the_flowed_pages(status, url) and bool((status["trending"] or {}).get("keys"))
+
+
 def test_status_json_counts_the_flowed_pages(worker: Worker, seed_url: str) -> None:
-    status = wait_for_status(worker, lambda s: shows_the_flowed_pages(s, seed_url))
+    status = wait_for_status(worker, lambda s: counted_too(s, seed_url))
     assert shows_the_flowed_pages(status, seed_url), status
     stages = {s["stage"]: s for s in status["stages"]}
     parse, enrich = stages["parse"], stages["enrich"]
@@ -101,6 +107,12 @@ def test_status_json_counts_the_flowed_pages(worker: Worker, seed_url: str) -> N
     names = {e["name"] for e in seed["entities"]}
     assert names & {"오픈AI", "OpenAI", "샘 올트먼"}, names
     assert seed["topics"] and 0 < len(seed["entities"]) <= 6
+    trending = status["trending"]  # the one worker holds the dedup partition: its trends
+    assert trending is not None and trending["keys"], trending
+    scores = [k["score"] for k in trending["keys"]]
+    assert scores == sorted(scores, reverse=True)
+    for key in trending["keys"]:
+        assert len(key["series"]) == 288 and key["series"][-1] == key["count"] >= 1, key
 
 
 def test_status_page_html_headers(worker: Worker, seed_url: str) -> None:
@@ -165,8 +177,8 @@ def png_size(data: bytes) -> tuple[int, int]:
 async def test_status_page_in_headless_chromium(
     worker: Worker, seed_url: str, seed_html: str, chromium: str
 ) -> None:
-    before = wait_for_status(worker, lambda s: shows_the_flowed_pages(s, seed_url))
-    assert shows_the_flowed_pages(before, seed_url), before
+    before = wait_for_status(worker, lambda s: counted_too(s, seed_url))
+    assert counted_too(before, seed_url), before
     url = worker.base_url + "/status"
     feeding = asyncio.create_task(more_pages(worker, seed_html, count=3))
     # The virtual-time budget lets the page's refresh timer (every 3 s) run before the dump.
@@ -193,6 +205,13 @@ async def test_status_page_in_headless_chromium(
     assert dead_letters is not None
     assert set(BAD.values()) <= {node.text() for node in dead_letters.css("td.reason")}
     assert count_in(tree, "#fresh-count") >= 1
+    trending = tree.css("#trending tbody tr")
+    assert trending, "no trending keys shown"
+    scores = [float(row.css("td.num")[0].text()) for row in trending]
+    assert scores == sorted(scores, reverse=True)
+    for row in trending:  # a chart each: 24 hours of 5-minute counts, drawn in the page
+        line = row.css_first("svg.spark polyline")
+        assert line is not None and len((line.attributes["points"] or "").split()) == 288
 
     ARTIFACTS.mkdir(exist_ok=True)
     screenshot = ARTIFACTS / "status-page.png"
