@@ -53,7 +53,7 @@ def create_app(settings: Settings, embedded: EmbeddedBroker | None = None) -> fa
     dedup_agent.register(app, settings, outputs)  # news.enriched + fan-out, with duplicate_of
     health.register(app, settings)
     status_web.register(app, settings)  # /status, /status.json
-    gate = IngestGate()
+    gate = IngestGate(settings.embedded_max_backlog if embedded is not None else 0)
     ingest_runner.register(app, settings, gate)  # POST /ingest; feeds when NEWSSTREAM_FEEDS_FILE
     if embedded is not None:
         roll.register(app, settings, embedded, gate)
