@@ -9,9 +9,12 @@ a ``timeout`` dead letter, and a fresh process takes the next record.
 The process is a fresh interpreter (``python -m streams.coreproc``), not a fork of the worker,
 whose Kafka client threads and event loop must not be copied; nor a ``multiprocessing`` child,
 which re-runs the worker's main module in every new process. It imports the handler's module
-(about 0.3 s of CPU for parse, paid at worker start and at each replacement, which only follows
-a timeout, a crash or the memory limit), builds its handler once from the worker's ``Settings``,
-and then takes one record at a time over a socket pair. It also:
+and builds its handler once from the worker's ``Settings`` (about 0.3 s of CPU for parse, 4 s
+for enrich, which loads the Korean analyser and the models; paid at worker start and at each
+replacement, which only follows a timeout, a crash or the memory limit), and then takes one
+record at a time over a socket pair. The parse and enrich stages run their cores so by
+default: a hostile page can cost the parser, and a one-token body of megabytes the enricher
+(time that grows with the square of the token's length), far more than the stage timeout. It also:
 
 * gives memory back after a record of 1 MB or more (streams/memory.py) and is replaced when its
   RSS after a record is still more than ``NEWSSTREAM_CORE_MAX_RSS_MB`` above its size when it
@@ -25,7 +28,9 @@ and then takes one record at a time over a socket pair. It also:
   the worker's main thread, or the core's own pipe thread, which lives as long as the core).
 
 Cost: the record and its outputs cross the pipe, pickled: 8.11 ms of CPU a real page in all
-against 7.65 ms in a thread (1.06x, docs/benchmarks.md, "Faults").
+against 7.65 ms in a thread for parse (1.06x), 34.2 ms against 33.3 ms an article for enrich
+(1.03x); the enrich core process is 588 MB when ready, of which the worker then holds none
+(517 MB with the enricher in a thread; docs/benchmarks.md, "Faults").
 """
 
 from __future__ import annotations

@@ -33,8 +33,8 @@ RECORDS_LOST = Counter(
 CORE_RESTARTS = Counter(
     "news_stage_core_restarts",
     "Core processes of a stage killed and replaced (streams/coreproc.py): reason=timeout (a "
-    "record ran past the stage timeout), rss (over NEWSSTREAM_CORE_MAX_RSS_MB after a record), "
-    "crash (the process died on a record).",
+    "record ran past the stage timeout), rss (grown by more than NEWSSTREAM_CORE_MAX_RSS_MB "
+    "since it was ready), crash (the process died on a record).",
     ["stage", "reason"],
 )
 CORE_RSS = Gauge(
