@@ -148,8 +148,8 @@ class BrokerRoll:
                 self.lag = KafkaLag(self.settings, self.settings.app_id,
                                     backlog_topics(self.settings))
                 await self.lag.start()
-            if self.lag.partitions < len(backlog_topics(self.settings)):
-                await self.lag.refresh()  # topics created after the worker started
+            else:
+                await self.lag.refresh()  # topics recreated by a roll or a broker restart
             backlog = await self.lag()
         except Exception as exc:  # the broker is being rolled or is away: a fresh probe next
             log.debug("pipeline backlog probe failed: %s", exc)
