@@ -51,11 +51,11 @@ def create_app(settings: Settings, embedded: EmbeddedBroker | None = None) -> fa
     parse_agent.register(app, settings, outputs)
     enrich_agent.register(app, settings, outputs)
     dedup_agent.register(app, settings, outputs)  # news.enriched + fan-out, with duplicate_of
-    health.register(app, settings)
+    watch = health.register(app, settings)
     status_web.register(app, settings)  # /status, /status.json
     gate = IngestGate(settings.embedded_max_backlog if embedded is not None else 0)
     ingest_runner.register(app, settings, gate)  # POST /ingest; feeds when NEWSSTREAM_FEEDS_FILE
     if embedded is not None:
-        roll.register(app, settings, embedded, gate)
+        roll.register(app, settings, embedded, gate, watch)
     sink_worker.register(app, settings)  # PostgreSQL sink when NEWSSTREAM_SINK_POSTGRES_DSN
     return app

@@ -19,7 +19,12 @@ to 1 GB in ten minutes at 10 pages/s; issue 16). When its resident memory passes
 4. a fresh broker starts on the same address, the topics are created as they were, the
    compacted topics' latest values are produced again to their partitions; once the groups
    that had members have rejoined (so none starts "from the end" past new records), ingestion
-   resumes. The worker's clients reconnect as after any broker loss (streams/health.py).
+   resumes. The worker's clients reconnect as after any broker loss (streams/health.py),
+   and its consumer reads the recreated topics again from their start once reassigned
+   (:meth:`streams.health.BrokerWatch.rewind`): its positions and the offsets it commits
+   late are those of the old broker, above the new records, which it would otherwise skip
+   (a 30-minute soak lost 62 pages so, and two partitions never committed again, so no
+   later roll could drain).
 
 **The ceiling.** While the pipeline drains, the broker still grows, by the outputs of what was
 already in (a raw page becomes an article, a record to the dedup stage, an enriched article and
@@ -59,6 +64,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from streams import kafka, memory, metrics
 from streams.broker import EmbeddedBroker
+from streams.health import BrokerWatch
 from streams.ingest.emit import IngestGate
 from streams.ingest.runner import KafkaLag
 from streams.settings import Settings
@@ -99,8 +105,9 @@ class BrokerRoll:
     pipeline's backlog under ``NEWSSTREAM_EMBEDDED_MAX_BACKLOG`` (see the module)."""
 
     def __init__(self, app: faust.App, settings: Settings, broker: EmbeddedBroker,
-                 gate: IngestGate) -> None:
+                 gate: IngestGate, watch: BrokerWatch | None = None) -> None:
         self.app = app
+        self.watch = watch
         self.settings = settings
         self.broker = broker
         self.gate = gate
@@ -180,6 +187,8 @@ class BrokerRoll:
             topics = await self._snapshot()
             groups = await self._groups()
             await asyncio.to_thread(self.broker.stop)
+            if self.watch is not None:  # before the worker's group can rejoin: see rewind
+                self.watch.topics_recreated(topics)
             await asyncio.to_thread(self.broker.start)
             carried = await self._restore(topics)
             await self._rejoined(groups)
@@ -393,10 +402,10 @@ def backlog_topics(settings: Settings) -> list[str]:
 
 
 def register(app: faust.App, settings: Settings, broker: EmbeddedBroker,
-             gate: IngestGate) -> BrokerRoll:
+             gate: IngestGate, watch: BrokerWatch) -> BrokerRoll:
     """The worker that owns the embedded broker watches its memory and rolls it, and
     measures the pipeline's backlog for the ingestion gate."""
-    roll = BrokerRoll(app, settings, broker, gate)
+    roll = BrokerRoll(app, settings, broker, gate, watch)
 
     @app.timer(CHECK_S)
     async def check_embedded_broker() -> None:
