@@ -469,9 +469,12 @@ async def rss(pages: list[bytes]) -> dict[str, object]:
 
             cores: list[int] = []
 
+            worker_mb: list[int] = []
+
             async def settled() -> int:
                 await asyncio.sleep(5)
                 cores.append(core_rss(worker))
+                worker_mb.append(memory.rss_bytes(worker.pid) >> 20)
                 return total_rss(worker)
 
             urls, records = raw_records(f"https://bench.invalid/{uuid.uuid4().hex}", pages, 100)
@@ -489,6 +492,12 @@ async def rss(pages: list[bytes]) -> dict[str, object]:
             await produce(base, records)
             await outputs.until(urls, len(urls), 600)
             after_hostile = await settled()
+            # ordinary traffic again: what the clients still hold of the last hostile records
+            # (the last fetched batch per partition, the last produced batch) is replaced
+            urls, records = raw_records(f"https://bench.invalid/{uuid.uuid4().hex}", pages, 100)
+            await produce(base, records)
+            await outputs.until(urls, len(urls), 600)
+            hostile_then_real = await settled()
             # a burst of 500 pushed real pages, 50 at a time
             push = f"http://{settings.web_host}:{settings.web_port}/ingest"
             prefix = f"https://bench.invalid/{uuid.uuid4().hex}"
@@ -512,11 +521,14 @@ async def rss(pages: list[bytes]) -> dict[str, object]:
     mb = 1024 * 1024
     return {"warm_mb": round(warm / mb), "after_100_more_real_pages_mb": round(control / mb),
             "after_hostile_mb": round(after_hostile / mb),
+            "after_hostile_then_100_real_mb": round(hostile_then_real / mb),
+            "worker_process_mb_warm_control_hostile_real_burst": worker_mb,
             "after_burst_mb": round(after_burst / mb), "burst_peak_mb": round(peak / mb),
             "burst_accepted": statuses.count(202),
-            "core_mb_warm_control_hostile_burst": [round(c / mb) for c in cores],
+            "core_mb_warm_control_hostile_real_burst": [round(c / mb) for c in cores],
             "control_ratio": round(control / warm, 3),
             "after_hostile_ratio": round(after_hostile / warm, 3),
+            "after_hostile_then_real_ratio": round(hostile_then_real / warm, 3),
             "after_burst_ratio": round(after_burst / warm, 3)}
 
 
