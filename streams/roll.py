@@ -24,7 +24,8 @@ to 1 GB in ten minutes at 10 pages/s; issue 16). When its resident memory passes
    (:meth:`streams.health.BrokerWatch.rewind`): its positions and the offsets it commits
    late are those of the old broker, above the new records, which it would otherwise skip
    (a 30-minute soak lost 62 pages so, and two partitions never committed again, so no
-   later roll could drain).
+   later roll could drain); its tables' recovery forgets how far it had read their
+   changelogs, and reads the carried-over ones from their start.
 
 **The ceiling.** While the pipeline drains, the broker still grows, by the outputs of what was
 already in (a raw page becomes an article, a record to the dedup stage, an enriched article and
@@ -187,8 +188,10 @@ class BrokerRoll:
             topics = await self._snapshot()
             groups = await self._groups()
             await asyncio.to_thread(self.broker.stop)
-            if self.watch is not None:  # before the worker's group can rejoin: see rewind
+            # before the worker's group can rejoin the new broker:
+            if self.watch is not None:  # read the recreated topics from their start
                 self.watch.topics_recreated(topics)
+            self._forget_changelog_offsets(topics)
             await asyncio.to_thread(self.broker.start)
             carried = await self._restore(topics)
             await self._rejoined(groups)
@@ -201,6 +204,22 @@ class BrokerRoll:
             return True
         finally:
             self.gate.resume("roll")
+
+    def _forget_changelog_offsets(self, topics: Iterable[str]) -> None:
+        """Make Faust recover its tables from the new broker's changelogs, from their start.
+
+        Faust's table recovery remembers how far it read each changelog partition and refuses
+        to start when a partition's end is below that (``ConsistencyError``: a soak's worker
+        crashed so after its fifth roll): the carried-over changelog holds one record per key,
+        fewer than the old one. Forgetting those positions, as Faust does for a partition
+        revoked, has it read the carried-over records into the tables again. (A RocksDB
+        store keeps its own position on disk, which this does not reset.)"""
+        # TableManager has the recovery service; its interface type does not declare it.
+        recovery = self.app.tables.recovery  # type: ignore[attr-defined]
+        recreated = set(topics)
+        for tp in list(recovery.active_offsets) + list(recovery.standby_offsets):
+            if tp.topic in recreated:
+                recovery.revoke(tp)
 
     async def _drain(self) -> list[str]:
         """Wait until no group with members is behind; what is still behind after the limit."""
