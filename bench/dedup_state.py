@@ -14,7 +14,8 @@ deleted so far, and the Python heap (``tracemalloc``) the state holds. Memory is
 heap stops growing once the horizon is full (``heap_mb_last_half``: its least and most over the
 second half of the run). Cost: CPU time per check (``time.process_time``, over the whole run,
 slowed by ``tracemalloc``), and per record for the whole handler of the dedup stage (decode and
-schema-check the ``<app>-stories-in`` record, check, encode ``news.enriched`` and the fan-out)
+schema-check the ``<app>-stories-in`` record, check, count the trends, encode ``news.enriched``,
+the fan-out and the trend points)
 on real-sized records: the pair set's pages in turn, and one story copied over and over (the
 worst case).
 
@@ -40,6 +41,7 @@ from streams.schemas import load_schema  # noqa: E402
 from streams.stage import Incoming  # noqa: E402
 from streams.stories import DedupConfig, Fingerprinter  # noqa: E402
 from streams.stories.stream import Deduplicator, handle, stories_in  # noqa: E402
+from streams.stories.trends import TrendConfig, Trends  # noqa: E402
 from streams.topics import ENRICHED, STORIES_IN  # noqa: E402
 
 PAIRS = ROOT / "bench" / "data" / "dedup-pairs" / "pairs.jsonl"
@@ -109,10 +111,10 @@ def handler_cost(one_story: bool, records: int = 2000) -> float:
         enriched.article.id = f"{n:032x}"
         enriched.article.title, enriched.article.text = page["title"], page["text"] + f" {n}"
         values.append(orjson.dumps(stories_in(enriched, fingerprinter)))
-    dedup = Deduplicator(config)
+    dedup, trends = Deduplicator(config), Trends(TrendConfig())
     started = time.process_time()
     for offset, value in enumerate(values):
-        handle(Incoming(STORIES_IN.name, 0, offset, None, value), STORIES_IN, dedup)
+        handle(Incoming(STORIES_IN.name, 0, offset, None, value), STORIES_IN, dedup, trends)
     return round(1e6 * (time.process_time() - started) / records, 1)
 
 

@@ -15,10 +15,11 @@ README lists them. Pipeline logic never knows which broker it talks to.
   :mod:`streams.faust_tansu`), or every hop would add up to 1.5 s of latency.
 * That end-offset bug is in the ListOffsets answer only (fetches return every record and the
   right high watermark), and harms only what reads end offsets: Faust's table recovery, lag
-  figures and consumers starting "from the end". The fan-out topics (``topics.FAN_OUT``: about
-  34 of an article's 35 records) have none of those in the pipeline, so the stages produce them
-  through a second, batching producer (:func:`fan_out_producer_config`): one record per batch
-  cost about 0.8 ms a record on the embedded broker, a third of the worker's time on real pages.
+  figures and consumers starting "from the end". The fan-out topics (``topics.FAN_OUT``: the
+  mention, topic and trend events, all of an article's records but one or two) have none of
+  those in the pipeline, so the stages produce them through a second, batching producer
+  (:func:`fan_out_producer_config`): one record per batch cost about 0.8 ms a record on the
+  embedded broker, a third of the worker's time on real pages.
   A subscriber that starts at the end of one of them may re-read up to one batch.
 * Tansu auto-creates unknown topics with 4 partitions: :func:`ensure_topics` creates every topic
   with its configured partition count before any client looks one up.

@@ -147,6 +147,16 @@ DEDUP_STATE_ARTICLES = Gauge(
 DEDUP_STATE_BUCKETS = Gauge(
     "news_dedup_state_buckets", "Non-empty LSH buckets in this worker's dedup index.",
 )
+TRENDS_POINTS = Counter(
+    "news_trends_points",
+    "news.trends points the dedup agent produced: one per trend key of an original article, "
+    "and a re-delivered article's again.",
+)
+TRENDS_STATE_KEYS = Gauge(
+    "news_trends_state_keys",
+    "Entity ids and topic codes with a count in a window within the trends' horizon, in this "
+    "worker's dedup agent.",
+)
 BUILD_INFO = Gauge("news_build_info", "Build information (value is always 1).", ["version"])
 BUILD_INFO.labels(version=__version__).set(1)
 

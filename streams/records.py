@@ -26,6 +26,8 @@ ZoneSource = Literal["explicit", "page", "domain", "language", "date_only"]
 #: What a page is (``Article.kind``): a full article, or a short page made mainly of photos with
 #: captions, of a video, or of a few sentences (docs/extraction.md, "Article kinds").
 ArticleKind = Literal["article", "photo", "video", "brief"]
+#: What a trend counts (``TrendPoint.kind``): a canonical entity id or an IPTC media topic code.
+TrendKind = Literal["entity", "topic"]
 T = TypeVar("T")
 
 
@@ -232,13 +234,35 @@ class StoriesIn:
 class DedupEntry:
     """What the dedup table keeps of one article (value of ``<app>-stories-dedup-changelog``,
     key: article id): when it was first seen, its place in the arrival order (its offset in
-    ``<app>-stories-in``), the buckets it was entered in, and the decision it got."""
+    ``<app>-stories-in``), the buckets it was entered in, the decision it got, and what it
+    counts for in the trends (its canonical entity ids and topic codes, schema 1.1: the trends
+    are rebuilt from these entries after a recovery; an entry written before 1.1 counts for
+    nothing)."""
 
     first_seen: float
     seq: int
     keys: list[str]
     duplicate_of: str | None = None
     duplicate_similarity: float | None = None
+    trend_keys: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class TrendPoint:
+    """One key's count in one tumbling window, against its baseline (value of ``news.trends``,
+    key: the entity id or topic code): how many original articles (copies not counted) named
+    the key in the window starting at ``window_start``, the mean count per window over the
+    ``baseline_windows`` windows before it (at most a day's; fewer while the stream is younger
+    than that), and the burst score of the two (:func:`streams.stories.trends.burst_score`)."""
+
+    key: str
+    kind: TrendKind
+    window_start: str
+    window_s: int
+    count: int
+    baseline: float
+    baseline_windows: int
+    score: float
 
 
 @dataclass(slots=True)
@@ -317,6 +341,10 @@ def stories_in_from_dict(data: dict[str, Any]) -> StoriesIn:
 
 def dedup_entry_from_dict(data: dict[str, Any]) -> DedupEntry:
     return _build(DedupEntry, data)
+
+
+def trend_point_from_dict(data: dict[str, Any]) -> TrendPoint:
+    return _build(TrendPoint, data)
 
 
 def dead_letter_from_dict(data: dict[str, Any]) -> DeadLetter:

@@ -47,6 +47,7 @@
 | ``NEWSSTREAM_DEDUP_HORIZON_S`` | ``259200`` | how long (seconds of article time, from ``fetched_at``) an article can be the original of a later copy; older ones are deleted from the dedup table (docs/stories.md). |
 | ``NEWSSTREAM_DEDUP_THRESHOLD`` | ``0.5`` | estimated Jaccard similarity of two story texts at and above which the later is a copy. |
 | ``NEWSSTREAM_DEDUP_MAX_BUCKET`` | ``200`` | articles one LSH bucket keeps at most (the earliest). |
+| ``NEWSSTREAM_TRENDS_HORIZON_S`` | ``172800`` | how long (seconds of article time) the trends keep their 5-minute windows (news.trends; docs/stories.md): a whole number of windows, at least the 24-hour baseline and one window, and at most ``NEWSSTREAM_DEDUP_HORIZON_S`` (the trends are rebuilt from the dedup table). |
 
 ``NEWSSTREAM_KAFKA_BOOTSTRAP_SERVERS`` is accepted as a synonym of ``KAFKA_BOOTSTRAP_SERVERS``.
 """
@@ -132,6 +133,8 @@ class Settings:
     dedup_horizon_s: float = env("NEWSSTREAM_DEDUP_HORIZON_S", "259200", float)
     dedup_threshold: float = env("NEWSSTREAM_DEDUP_THRESHOLD", "0.5", float)
     dedup_max_bucket: int = env("NEWSSTREAM_DEDUP_MAX_BUCKET", "200", int)
+    # Trends (streams/stories/trends.py), kept by the dedup agent.
+    trends_horizon_s: int = env("NEWSSTREAM_TRENDS_HORIZON_S", "172800", int)
 
     # True when no broker was configured: the embedded Tansu broker is started.
     embedded: bool = field(default_factory=lambda: not _bootstrap())

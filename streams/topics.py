@@ -41,6 +41,12 @@ TOPIC_EVENTS = TopicSpec(
     "news.topic-events", "topic-event.schema.json", "IPTC media topic code",
     "One event per IPTC topic assigned to an enriched article.",
 )
+# Produced by the dedup agent (docs/stories.md, "Trends"), with each original article's outputs.
+TRENDS = TopicSpec(
+    "news.trends", "trend.schema.json", "entity id or IPTC media topic code",
+    "Per entity and topic: the count of original articles in a 5-minute window, its 24-hour "
+    "baseline and a burst score, on every change of the count.",
+)
 DEADLETTER = TopicSpec(
     "news.deadletter", "deadletter.schema.json", "original key (article id when known)",
     "Records a stage could not process: original payload, stage and reason.",
@@ -87,10 +93,10 @@ def internal(spec: TopicSpec, app_id: str) -> TopicSpec:
 
 # Topics that only subscribers read: no stage consumes them and no table recovers from them, so
 # on the embedded broker their records may be produced in batches (streams/kafka.py).
-FAN_OUT: frozenset[TopicSpec] = frozenset({ENTITY_MENTIONS, TOPIC_EVENTS})
+FAN_OUT: frozenset[TopicSpec] = frozenset({ENTITY_MENTIONS, TOPIC_EVENTS, TRENDS})
 
 ALL_TOPICS: tuple[TopicSpec, ...] = (
-    RAW_HTML, ARTICLES, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, DEADLETTER,
+    RAW_HTML, ARTICLES, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, TRENDS, DEADLETTER,
 )
 
 #: Topics beside the pipeline's: written by ingestion and by dead-letter replay, with their own

@@ -17,9 +17,11 @@ from streams.settings import Settings
 Records = dict[str, list[tuple[bytes | None, Any]]]
 
 
-def raw_page(url: str, html: str | None = None, **fields: Any) -> tuple[bytes, bytes]:
-    """A raw-html record as producers build it (fields may break the schema on purpose)."""
-    raw = RawHtml(url, datetime.now(UTC).isoformat(), "test", html=html, **fields)
+def raw_page(url: str, html: str | None = None, fetched_at: str | None = None,
+             **fields: Any) -> tuple[bytes, bytes]:
+    """A raw-html record as producers build it, fetched now unless ``fetched_at`` says when
+    (fields may break the schema on purpose)."""
+    raw = RawHtml(url, fetched_at or datetime.now(UTC).isoformat(), "test", html=html, **fields)
     return raw.key, raw.encode()
 
 

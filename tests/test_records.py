@@ -22,6 +22,7 @@ from streams.records import (
     StoriesIn,
     Topic,
     TopicEvent,
+    TrendPoint,
     article_from_dict,
     article_id,
     dead_letter_from_dict,
@@ -30,6 +31,7 @@ from streams.records import (
     entity_mention_from_dict,
     stories_in_from_dict,
     topic_event_from_dict,
+    trend_point_from_dict,
 )
 from streams.schemas import load_schema, validation_errors
 from streams.topics import (
@@ -42,6 +44,7 @@ from streams.topics import (
     STORIES_DEDUP_CHANGELOG,
     STORIES_IN,
     TOPIC_EVENTS,
+    TRENDS,
     TopicSpec,
 )
 
@@ -75,6 +78,7 @@ SHAPES = [
     (EntityMention, ENTITY_MENTIONS, None), (TopicEvent, TOPIC_EVENTS, None),
     (DeadLetter, DEADLETTER, None), (DeadLetterReplay, DEADLETTER_REPLAYS, None),
     (StoriesIn, STORIES_IN, None), (DedupEntry, STORIES_DEDUP_CHANGELOG, None),
+    (TrendPoint, TRENDS, None),
 ]
 
 
@@ -94,7 +98,7 @@ def test_record_fields_are_the_schema_properties(record: type, topic: TopicSpec,
 DECODERS = [(ENRICHED, enriched_from_dict), (ENTITY_MENTIONS, entity_mention_from_dict),
             (TOPIC_EVENTS, topic_event_from_dict), (DEADLETTER, dead_letter_from_dict),
             (ARTICLES, article_from_dict), (STORIES_IN, stories_in_from_dict),
-            (STORIES_DEDUP_CHANGELOG, dedup_entry_from_dict)]
+            (STORIES_DEDUP_CHANGELOG, dedup_entry_from_dict), (TRENDS, trend_point_from_dict)]
 
 
 @pytest.mark.parametrize(("topic", "decode"), DECODERS, ids=lambda x: getattr(x, "name", ""))

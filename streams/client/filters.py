@@ -22,6 +22,7 @@ from streams.topics import (
     ENTITY_MENTIONS,
     RAW_HTML,
     TOPIC_EVENTS,
+    TRENDS,
 )
 
 Value = dict[str, Any]
@@ -70,6 +71,12 @@ FIELDS: dict[str, dict[str, Getter]] = {
         "lang": lambda v: [v.get("language")],
         "match": lambda v: [v.get("title")],
         "originals": _copy_of,
+    },
+    TRENDS.name: {
+        "entity": lambda v: [v.get("key")] if v.get("kind") == "entity" else [],
+        "topic_code": lambda v: [v.get("key")] if v.get("kind") == "topic" else [],
+        "match": lambda v: [v.get("key")],
+        "originals": lambda v: [],  # a trend counts original articles only
     },
     ARTICLES.name: {
         "lang": lambda v: [v.get("language")],

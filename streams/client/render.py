@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 
 from streams.client.reader import Event
-from streams.topics import DEADLETTER, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS
+from streams.topics import DEADLETTER, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, TRENDS
 
 Value = dict[str, Any]
 #: Entities shown per article in the pretty format (by mentions, then first position).
@@ -69,6 +69,15 @@ def _topic_event(value: Value) -> list[str]:
             str(value.get("url") or "")]
 
 
+def _trend(value: Value) -> list[str]:
+    minutes = int(value.get("window_s") or 0) // 60
+    return [f"{value.get('key')} ({value.get('kind')}): {value.get('count')} in the {minutes} "
+            f"minutes from {value.get('window_start')}",
+            f"baseline {float(value.get('baseline') or 0):.2f} over "
+            f"{value.get('baseline_windows')} windows, burst score "
+            f"{float(value.get('score') or 0):+.2f}"]
+
+
 def _dead_letter(value: Value) -> list[str]:
     return [f"{value.get('stage')}: {value.get('reason')} ({value.get('error_type')})",
             str(value.get("message") or "")[:300],
@@ -85,5 +94,6 @@ _BODIES: dict[str, Callable[[Value], list[str]]] = {
     ENRICHED.name: _enriched,
     ENTITY_MENTIONS.name: _mention,
     TOPIC_EVENTS.name: _topic_event,
+    TRENDS.name: _trend,
     DEADLETTER.name: _dead_letter,
 }

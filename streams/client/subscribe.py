@@ -23,9 +23,10 @@ from streams.records import (
     enriched_from_dict,
     entity_mention_from_dict,
     topic_event_from_dict,
+    trend_point_from_dict,
 )
 from streams.settings import Settings
-from streams.topics import ARTICLES, DEADLETTER, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS
+from streams.topics import ARTICLES, DEADLETTER, ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, TRENDS
 
 #: The record type each topic's values are read into; other topics give plain dicts.
 DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -34,6 +35,7 @@ DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     TOPIC_EVENTS.name: topic_event_from_dict,
     ARTICLES.name: article_from_dict,
     DEADLETTER.name: dead_letter_from_dict,
+    TRENDS.name: trend_point_from_dict,
 }
 
 

@@ -28,7 +28,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from operator import add
+from itertools import compress, count, islice, pairwise, repeat
+from operator import add, getitem, ne
 from pathlib import Path
 from typing import Any
 
@@ -60,49 +61,68 @@ def _char_class(char: str) -> str:
     return "P"
 
 
-def _word_marks(text: str, ends: bytearray, particles: dict[int, str], keep: Callable[[str], Any]
+def _word_marks(text: str, ends: bytearray, particles: dict[int, str], get: Mapping[str, Any]
                 ) -> tuple[list[str], list[list[Any]]]:
     """Per character: its position in its space-separated word, and features of that word.
 
     Word features: the stem (the word up to the first particle or ending, where ``ends`` marks
     Kiwi morphemes of those kinds: ``서울시는`` -> ``서울시``) with its last one and two
     characters, the first particle (``particles``: start -> form), the next word's stem and first
-    two characters, the previous word's last two characters, and whether the next word is a
-    person title. ``keep``: a memo's lookup (the attribute as the tagger takes it, or ``None``
-    for one to leave out).
+    two characters (of the text: a one-character word gives the space after it), the previous
+    word's last two characters, and whether the next word is a person title. ``get``: the
+    memos' lookups (:func:`features`), each giving the attribute as the tagger takes it, or
+    ``None`` for one to leave out. Built column by column over the words (``map`` over the
+    memos) and then zipped, like the character features.
     """
     size = len(text)
     pos = ["_"] * size
     empty: list[Any] = []
     word_features: list[list[Any]] = [empty] * size
-    spans = [match.span() for match in _WORD_RE.finditer(text)]
-    stems = []
+    matches = list(_WORD_RE.finditer(text))
+    if not matches:
+        return pos, word_features
+    spans = list(map(re.Match.span, matches))
+    words = list(map(re.Match.group, matches))
+    at = sorted(particles)
+    stems, firsts = [], []
     for begin, end in spans:
         cut = ends.find(1, begin + 1, end)
-        stems.append(text[begin:cut if cut > 0 else end])
-    last = len(spans) - 1
-    at = sorted(particles)
-    for number, (begin, end) in enumerate(spans):
+        if cut < 0:
+            stems.append(text[begin:end])
+            firsts.append("")
+            continue
+        stems.append(text[begin:cut])
+        first = bisect_left(at, cut)  # the first particle after the stem
+        firsts.append(particles[at[first]] if first < len(at) and at[first] < end else "")
+    after, before = words[1:], words[:-1]
+    cue = get[""]("cue")
+    rows = zip(
+        map(get["e"], stems),
+        map(get["e1"], map(getitem, stems, repeat(_LAST))),
+        map(get["e2"], map(getitem, stems, repeat(_LAST_TWO))),
+        map(get["j"], firsts),
+        [*map(get["nw"], [text[begin:begin + 2] for begin, _ in spans[1:]]), None],
+        [*map(get["ns"], stems[1:]), None],
+        [*(cue if is_cue else None for is_cue in map(_is_cue, after)), None],
+        [None, *map(get["pw"], map(getitem, before, repeat(_LAST_TWO)))],
+        strict=True,
+    )
+    for (begin, end), row in zip(spans, rows, strict=True):
         width = end - begin
-        if width == 1:
-            pos[begin] = "S"
-        else:
-            pos[begin:end] = ["B"] + ["I"] * (width - 2) + ["E"]
-        stem = stems[number]
-        row = ["e=" + stem, "e1=" + stem[-1:], "e2=" + stem[-2:]]
-        first = bisect_left(at, begin + len(stem))  # the first particle after the stem
-        row.append("j=" + (particles[at[first]] if first < len(at) and at[first] < end else ""))
-        if number < last:
-            nb, ne = spans[number + 1]
-            row += ["nw=" + text[nb:nb + 2], "ns=" + stems[number + 1]]
-            if _is_cue(text[nb:ne]):
-                row.append("cue")
-        if number:
-            pb, pe = spans[number - 1]
-            row.append("pw=" + text[max(pb, pe - 2):pe])
-        kept = [value for value in map(keep, row) if value is not None]
-        word_features[begin:end] = [kept] * width
+        pos[begin:end] = _POSITIONS[width] if width < len(_POSITIONS) else _positions(width)
+        word_features[begin:end] = [[*filter(None, row)]] * width
     return pos, word_features
+
+
+_LAST, _LAST_TWO = slice(-1, None), slice(-2, None)
+
+
+def _positions(width: int) -> list[str]:
+    """The position marks of the characters of a word of ``width`` characters."""
+    return ["S"] if width == 1 else ["B", *["I"] * (width - 2), "E"]
+
+
+_POSITIONS = [[], *map(_positions, range(1, 32))]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -145,9 +165,10 @@ class _Memo(dict[str, Any]):
 
 
 _MEMO_LIMIT = 1 << 17
-# one memo per attribute kind (see :func:`features`); "" holds whole attributes (word features,
-# morpheme forms, gazetteer and WikiData marks)
-_MEMO_NAMES = ("c", "l", "r", "b", "f", "t", "k", "kl", "kr", "kc", "s", "p", "")
+# one memo per attribute kind (see :func:`features` and :func:`_word_marks`); "" holds whole
+# attributes (``cue``, morpheme forms, gazetteer and WikiData marks)
+_MEMO_NAMES = ("c", "l", "r", "b", "f", "t", "k", "kl", "kr", "kc", "s", "p", "e", "e1", "e2", "j",
+               "nw", "ns", "pw", "")
 
 
 def new_memos(known: AbstractSet[str] | None = None) -> dict[str, _Memo]:
@@ -174,7 +195,7 @@ def _mark(rows: list[list[Any]], spans: Iterable[tuple[int, int, str]], prefix: 
 def features(text: str, tokens: Sequence[Any],
              known: Iterable[tuple[int, int, Known]] = (), *, wikidata: Mapping[str, str],
              memos: dict[str, _Memo] | None = None) -> list[list[Any]]:
-    """CRF attributes of each character of ``text`` (Kiwi ``tokens`` of the same text);
+    """CRF attributes of each character of ``text`` (``tokens``: the analyser's Token tuples);
     ``wikidata``: Kiwi proper noun -> entity type (:func:`~streams.enrich.resources.
     load_wikidata_types`); ``memos``: a model's attribute strings (:func:`new_memos`; fresh ones
     when not given: every attribute, as ``str``, as training takes them; a model's memos keep
@@ -195,29 +216,30 @@ def features(text: str, tokens: Sequence[Any],
     wiki_spans = []
     ends = bytearray(size)
     particles: dict[int, str] = {}
-    for token in tokens:
-        start, length, tag = token.start, token.len, token.tag
+    for form, tag, start, length, etype in tokens:
         if start >= size or ktag[start] != "O":
             continue
-        end = min(start + length, size)
-        if tag[0] in "JE" or tag == "VCP":
+        end = start + length if start + length < size else size
+        kind = tag[0]
+        if kind == "J":
             ends[start] = 1
-            if tag[0] == "J":
-                particles[start] = token.form
+            particles[start] = form
+        elif kind == "E" or tag == "VCP":
+            ends[start] = 1
         ktag[start] = "B" + tag
         if length > 1:
             ktag[start + 1:end] = ["I" + tag] * (end - start - 1)
-        if tag[0] == "N" or tag == "SL":
-            morphs.append((start, end, "m=" + token.form))
+        if kind == "N" or tag == "SL":
+            morphs.append((start, end, "m=" + form))
             if tag == "NNP":  # the WikiData class, else the analyser dictionary's (MeCab's)
-                etype = wiki.get(token.form) or getattr(token, "type", None)
+                etype = wiki.get(form) or etype
                 if etype is not None:
                     wiki_spans.append((start, end, TYPE_CODE[etype]))
     kpad = ["^", *ktag, "$"]
     get = {name: memo.__getitem__
            for name, memo in (new_memos() if memos is None else memos).items()}
     keep = get[""]
-    pos, words = _word_marks(text, ends, particles, keep)
+    pos, words = _word_marks(text, ends, particles, get)
     columns = zip(
         map(get["c"], chars),
         map(get["l"], pairs[:size]),  # the two characters before
@@ -245,19 +267,39 @@ def features(text: str, tokens: Sequence[Any],
 
 
 def decode(text: str, labels: Sequence[str]) -> list[tuple[int, int, str]]:
-    """(start, end, KLUE label) spans of a BIO label sequence, trimmed of surrounding spaces."""
-    spans = []
+    """(start, end, KLUE label) spans of a BIO label sequence, trimmed of surrounding spaces.
+
+    Read run by run of equal labels (the runs' bounds found by ``map``/``compress``, no Python
+    code per character): a text's labels are mostly long runs of ``O``."""
+    spans: list[tuple[int, int, str]] = []
+    if not labels:
+        return spans
     start, current = -1, ""
-    for index, label in enumerate([*labels, "O"]):
-        if start >= 0 and not (label[:2] == "I-" and label[2:] == current):
-            end = index
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if end > start:
-                spans.append((start, end, current))
+
+    def close(end: int) -> None:
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end, current))
+
+    bounds = [0, *compress(count(1), map(ne, labels, islice(labels, 1, None))), len(labels)]
+    for begin, end in pairwise(bounds):
+        label = labels[begin]
+        kind, name = label[:2], label[2:]
+        if kind == "I-" and start >= 0 and name == current:
+            continue  # the open span goes on
+        if start >= 0:
+            close(begin)
             start, current = -1, ""
-        if label[:2] == "B-" or (label[:2] == "I-" and start < 0):
-            start, current = index, label[2:]
+        if kind == "B-":  # each B- starts a span; all but the last are one character long
+            for single in range(begin, end - 1):
+                start, current = single, name
+                close(single + 1)
+            start, current = end - 1, name
+        elif kind == "I-":
+            start, current = begin, name
+    if start >= 0:
+        close(len(labels))
     return spans
 
 

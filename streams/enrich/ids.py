@@ -6,6 +6,7 @@ they are pure functions of text: no dict order, no counters, no randomness.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -22,10 +23,13 @@ PREFIX = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise(surface: str) -> str:
     """Key for matching surfaces: NFKC, case-folded, without spaces and punctuation.
 
     So ``샘 올트먼``, ``샘올트먼`` and ``#샘올트먼`` share one key, as do ``OpenAI`` and ``openai``.
+    A pure function of the surface, memoised: an article looks up the same surfaces many times
+    (every mention, every lexicon lookup and resolution key).
     """
     text = unicodedata.normalize("NFKC", surface).casefold()
     return _PUNCT_RE.sub("", text)

@@ -122,6 +122,8 @@ def _without_common_words(matches: list[tuple[int, int, Known]],
                           tokens: list[Any]) -> list[tuple[int, int, Known]]:
     """The lexicon's matches less country names that Kiwi reads as the common word they are
     spelt like in this sentence (``인도`` in ``대북 인도 지원``, ``수단`` in ``모든 수단을``)."""
+    if all(known.source != "iso" for _, _, known in matches):
+        return matches  # most texts: no country name to check
     common = {(t.start, t.start + t.len) for t in tokens if t.tag == "NNG"}
     return [(start, end, known) for start, end, known in matches
             if not (known.source == "iso" and (start, end) in common)]
@@ -597,6 +599,9 @@ def _is_publisher(word: str, lexicon: Lexicon) -> bool:
     return word.endswith(generic.MEDIA_SUFFIXES)
 
 
+_RUN_TAGS = frozenset(("NNP", "SL"))  # the tags that _eligible can accept
+
+
 def _eligible(token: Any) -> bool:
     if token.tag == "NNP":
         return len(token.form) > 1 or token.form.isascii()
@@ -614,7 +619,9 @@ def _kiwi_runs(
     current: list[Any] = []
     for token in tokens:
         end = token.start + token.len
-        if not _eligible(token) or overlaps(occupied, token.start, end):
+        # the tag test first: most tokens are neither proper nouns nor Latin words
+        if token.tag not in _RUN_TAGS or not _eligible(token) or overlaps(
+                occupied, token.start, end):
             if current:
                 runs.append(current)
             current = []

@@ -186,12 +186,10 @@ def suffix_type_ko(surface: str) -> str | None:
         return None
     if surface.endswith(EVENT_SUFFIXES_KO):
         return "event"
-    for suffix in ORG_SUFFIXES_KO:
-        if surface.endswith(suffix):
-            return "organization"
-    for suffix in LOC_SUFFIXES_KO:
-        if surface.endswith(suffix):
-            return "location"
+    if surface.endswith(ORG_SUFFIXES_KO):
+        return "organization"
+    if surface.endswith(LOC_SUFFIXES_KO):
+        return "location"
     return None
 
 

@@ -15,6 +15,10 @@ only: :meth:`Deduplicator.rebuild` makes it again from the table after a recover
 order, so a worker that takes over the partition answers exactly as the one it replaces would
 have. The agent applies :attr:`Deduplicator.writes` to the table after each record (the handler
 runs off the event loop, where a Faust table must not be touched).
+
+The trends (:mod:`streams.stories.trends`) are derived from the same entries, which keep each
+article's trend keys: counted as articles come (:func:`step`), rebuilt with the index
+(:func:`rebuild`), so they need no table of their own (docs/stories.md, "Trends").
 """
 
 from __future__ import annotations
@@ -31,12 +35,14 @@ from streams.records import (
     EntityMention,
     StoriesIn,
     TopicEvent,
+    TrendPoint,
     stories_in_from_dict,
 )
 from streams.settings import Settings
 from streams.stage import Incoming, Output, decode_json, encode
 from streams.stories.dedup import EXACT_PREFIX, DedupConfig, Fingerprinter, estimate
-from streams.topics import ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, TopicSpec
+from streams.stories.trends import TrendConfig, Trends, trend_keys
+from streams.topics import ENRICHED, ENTITY_MENTIONS, TOPIC_EVENTS, TRENDS, TopicSpec
 
 
 def dedup_config(settings: Settings) -> DedupConfig:
@@ -44,6 +50,18 @@ def dedup_config(settings: Settings) -> DedupConfig:
     of the settings."""
     return DedupConfig(threshold=settings.dedup_threshold, horizon_s=settings.dedup_horizon_s,
                        max_bucket=settings.dedup_max_bucket)
+
+
+def trend_config(settings: Settings) -> TrendConfig:
+    """The trends' parameters: 5-minute windows, a day's baseline, the settings' horizon, which
+    must not be longer than the dedup table's (the trends are rebuilt from its entries: a
+    window could otherwise count articles the table has forgotten)."""
+    if settings.trends_horizon_s > settings.dedup_horizon_s:
+        raise ValueError(
+            f"NEWSSTREAM_TRENDS_HORIZON_S ({settings.trends_horizon_s}) is longer than "
+            f"NEWSSTREAM_DEDUP_HORIZON_S ({settings.dedup_horizon_s}): the trends are rebuilt "
+            "from the dedup table")
+    return TrendConfig(horizon_s=settings.trends_horizon_s)
 
 
 class Deduplicator:
@@ -71,11 +89,11 @@ class Deduplicator:
         heapq.heapify(self._expiry)
         self.writes.clear()
 
-    def check(self, article_id: str, keys: Sequence[str], seen_at: float, seq: int
-              ) -> tuple[DedupEntry, bool]:
-        """The entry of ``article_id`` (its decision) and whether it is new. An article already
-        in the table (a re-delivered record, or a later version of the page) gets the decision
-        it got the first time.
+    def check(self, article_id: str, keys: Sequence[str], seen_at: float, seq: int,
+              trend_keys: Sequence[str] = ()) -> tuple[DedupEntry, bool]:
+        """The entry of ``article_id`` (its decision; ``trend_keys`` kept in it) and whether it
+        is new. An article already in the table (a re-delivered record, or a later version of
+        the page) gets the decision it got the first time.
 
         The candidates are the articles checked before this one (the records' order): of two
         copies enriched in the opposite order to their fetch times, the later checked links to
@@ -116,7 +134,7 @@ class Deduplicator:
         entry = DedupEntry(
             first_seen=seen_at, seq=seq, keys=entered,
             duplicate_of=best[2] if best else None,
-            duplicate_similarity=-best[1] if best else None,
+            duplicate_similarity=-best[1] if best else None, trend_keys=list(trend_keys),
         )
         self.entries[article_id] = entry
         heapq.heappush(self._expiry, (seen_at, article_id))
@@ -146,6 +164,16 @@ class Deduplicator:
     def take_writes(self) -> dict[str, DedupEntry | None]:
         writes, self.writes = self.writes, {}
         return writes
+
+
+def rebuild(dedup: Deduplicator, trends: Trends,
+            entries: Iterable[tuple[str, DedupEntry]]) -> None:
+    """After the table has recovered: the bucket index, then the trends, from its entries in
+    arrival order (``seq``), which is the order the lost worker counted them in, so both are
+    the state it had."""
+    dedup.rebuild(entries)
+    trends.rebuild((article_id, entry.first_seen, entry.trend_keys, entry.duplicate_of)
+                   for article_id, entry in dedup.entries.items())
 
 
 def seen_at(enriched: Enriched) -> float:
@@ -179,14 +207,20 @@ def enriched_outputs(enriched: Enriched) -> list[Output]:
     ]
 
 
-def handle(incoming: Incoming, source: TopicSpec, dedup: Deduplicator) -> Sequence[Output]:
-    """One ``<app>-stories-in`` record -> the article's outputs, with its duplicate decision.
-    ``incoming.offset`` is the article's place in the arrival order."""
+def handle(incoming: Incoming, source: TopicSpec, dedup: Deduplicator, trends: Trends
+           ) -> Sequence[Output]:
+    """One ``<app>-stories-in`` record -> the article's outputs, with its duplicate decision,
+    and the ``news.trends`` points of its keys when it is an original counted now.
+    ``incoming.offset`` is the article's place in the arrival order.
+
+    A re-delivered record counts nothing again but produces its keys' current points again:
+    the worker that counted it may have been killed before its outputs were sent."""
     if incoming.offset is None:
         raise ValueError("a stories-in record without an offset has no place in the order")
     record = stories_in_from_dict(decode_json(incoming, source))
     enriched = record.enriched
-    entry, new = dedup.check(enriched.article.id, record.keys, record.seen_at, incoming.offset)
+    entry, new, points = step(dedup, trends, enriched.article.id, record.keys, record.seen_at,
+                              incoming.offset, trend_keys(enriched))
     enriched.duplicate_of = entry.duplicate_of
     enriched.duplicate_similarity = entry.duplicate_similarity
     result = ("redelivered" if not new else "original" if entry.duplicate_of is None
@@ -194,4 +228,20 @@ def handle(incoming: Incoming, source: TopicSpec, dedup: Deduplicator) -> Sequen
     metrics.DEDUP_ARTICLES.labels(result=result).inc()
     metrics.DEDUP_STATE_ARTICLES.set(len(dedup.entries))
     metrics.DEDUP_STATE_BUCKETS.set(len(dedup.buckets))
-    return enriched_outputs(enriched)
+    metrics.TRENDS_POINTS.inc(len(points))
+    metrics.TRENDS_STATE_KEYS.set(len(trends.counts))
+    return [*enriched_outputs(enriched), *(encode(TRENDS, p.key, p) for p in points)]
+
+
+def step(dedup: Deduplicator, trends: Trends, article_id: str, keys: Sequence[str],
+         seen_at: float, seq: int, trend_keys: Sequence[str]
+         ) -> tuple[DedupEntry, bool, list[TrendPoint]]:
+    """One article through the agent's state: its entry, whether it is new, and the trend
+    points to produce (its keys' counts after counting it; for an article already in the table,
+    their current counts, counting nothing again)."""
+    entry, new = dedup.check(article_id, keys, seen_at, seq, trend_keys)
+    if new:
+        points = trends.add(article_id, entry.first_seen, entry.trend_keys, entry.duplicate_of)
+    else:
+        points = trends.current(article_id, entry.trend_keys)
+    return entry, new, points

@@ -19,6 +19,7 @@ from streams.topics import (
     ENRICHED,
     ENTITY_MENTIONS,
     TOPIC_EVENTS,
+    TRENDS,
     TopicSpec,
 )
 
@@ -167,3 +168,15 @@ def test_pretty_names_the_original_of_a_copy() -> None:
     assert "copy of" not in pretty(Event(ENRICHED.name, 0, 8, "k",
                                          datetime(2026, 12, 5, tzinfo=UTC), original,
                                          orjson.dumps(original)))
+
+
+def test_trend_points_filter_on_their_key_by_kind_and_print_count_baseline_and_score() -> None:
+    entity, topic = load_schema(TRENDS.schema)["examples"][:2]
+    assert Filters(entities=(entity["key"],)).accepts(TRENDS.name, entity)
+    assert not Filters(entities=(entity["key"],)).accepts(TRENDS.name, topic)
+    assert Filters(topic_codes=(topic["key"],)).accepts(TRENDS.name, topic)
+    assert not Filters(topic_codes=(topic["key"],)).accepts(TRENDS.name, entity)
+    assert Filters(originals=True).accepts(TRENDS.name, entity)  # trends count originals only
+    text = pretty(event_of(TRENDS, entity))
+    assert "org:openai (entity): 10 in the 5 minutes from 2025-05-10T05:00:00+00:00" in text
+    assert "baseline 1.00 over 288 windows, burst score +4.09" in text

@@ -6,24 +6,25 @@ its changelog."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import urllib.error
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import orjson
 import pytest
 from aiokafka.partitioner import DefaultPartitioner
 
-from streams import kafka
-from streams.broker import EmbeddedBroker, free_port, stop_process
-from streams.local import start_worker
+from streams.broker import EmbeddedBroker, stop_process
 from streams.records import article_id
-from streams.settings import Settings
-from streams.topics import ENRICHED, ENTITY_MENTIONS, RAW_HTML
+from streams.topics import ENTITY_MENTIONS, RAW_HTML
 from tests.conftest import ROOT, Worker
-from tests.integration.test_broker_loss import wait_for
+from tests.integration.workers import (
+    dedup_owner,
+    enriched,
+    headline_tagged,
+    holds_the_table,
+    settings_on,
+    start,
+    two_workers,
+)
 from tests.kafka_helpers import Records, collect, produce, raw_page
 
 pytestmark = pytest.mark.integration
@@ -42,27 +43,6 @@ def url_on_other_partition(prefix: str, avoid: str, partitions: int) -> str:
         if partitioner(article_id(url).encode(), every, every) != taken:
             return url
     raise AssertionError("no URL on another partition")
-
-
-def by_url(got: Records) -> dict[str, list[dict]]:
-    """Every news.enriched record read, by article URL (re-deliveries give several)."""
-    found: dict[str, list[dict]] = {}
-    for _, value in got[ENRICHED.name]:
-        found.setdefault(value["article"]["url"], []).append(value)
-    return found
-
-
-async def enriched(settings: Settings, urls: list[str], limit_s: float = 180) -> dict[str, list]:
-    got = await collect(settings, [ENRICHED.name], lambda g: set(urls) <= set(by_url(g)),
-                        limit_s=limit_s)
-    found = by_url(got)
-    assert set(urls) <= set(found), f"not enriched: {set(urls) - set(found)}"
-    return {url: found[url] for url in urls}
-
-
-def headline_tagged(html: str) -> str:
-    """The page as another portal reprints it: ``[속보]`` before its headline."""
-    return html.replace("<title>", "<title>[속보] ", 1)
 
 
 async def test_a_copy_on_another_partition_is_flagged(worker: Worker, seed_html: str) -> None:
@@ -97,60 +77,14 @@ async def test_a_copy_on_another_partition_is_flagged(worker: Worker, seed_html:
     assert all(v["duplicate_of"] == expected for v in mentions)
 
 
-@pytest.fixture
-def own_broker() -> Iterator[EmbeddedBroker]:
-    broker = EmbeddedBroker(port=free_port()).start()
-    yield broker
-    broker.stop()
-
-
-def start(settings: Settings, folder: Path, name: str) -> Worker:
-    own = dataclasses.replace(settings, web_port=free_port(), data_dir=str(folder / name))
-    log = folder / f"{name}.log"
-    return Worker(own, start_worker(own, log), log)
-
-
-def holds_the_table(worker: Worker, articles: int) -> bool:
-    return worker.metrics().get("news_dedup_state_articles", 0) >= articles
-
-
-def has_partitions(worker: Worker) -> bool:
-    try:
-        return bool(orjson.loads(worker.get("/readyz"))["partitions"])
-    except urllib.error.HTTPError:  # 503: not ready yet
-        return False
-
-
-def dedup_owner(workers: list[Worker], settings: Settings) -> Worker:
-    """The worker that has the dedup agent's partition now: the one that reports the lag of
-    ``<app>-stories-in`` (each worker reports its own partitions' lag)."""
-    series = f'news_consumer_lag_messages{{partition="0",topic="{settings.app_id}-stories-in"}}'
-    owners: list[Worker] = []
-
-    def one_owner() -> bool:
-        owners[:] = [w for w in workers if series in w.metrics()]
-        return len(owners) == 1
-
-    assert wait_for(one_owner, 60), "no single worker holds the dedup partition"
-    return owners[0]
-
-
 def test_a_kill_9_and_a_restart_change_no_decision(
     own_broker: EmbeddedBroker, seed_html: str, tmp_path: Path
 ) -> None:
-    settings = dataclasses.replace(
-        Settings(), bootstrap_servers=own_broker.bootstrap, embedded=False,
-        broker_profile="tansu", partitions=3, app_id=f"dedup-{uuid.uuid4().hex[:8]}",
-        max_page_bytes=300_000, check_outputs=True,
-    )
-    asyncio.run(kafka.ensure_topics(settings))
+    settings = settings_on(own_broker, "dedup")
     # pages with no canonical URL of their own (a copy of one that has one is the same article)
     pages = [seed_html] + [(FIXTURES / f"{name}.html").read_text(encoding="utf-8")
                            for name in ("apnews", "hankyoreh", "kbs")]
-    workers = [start(settings, tmp_path, "w1"), start(settings, tmp_path, "w2")]
-    try:
-        # both in the group before anything flows, so that no rebalance moves the table later
-        assert wait_for(lambda: all(has_partitions(w) for w in workers), 120)
+    with two_workers(settings, tmp_path) as workers:
         originals = [f"https://news.example/original-{i}" for i in range(len(pages))]
         asyncio.run(produce(settings, RAW_HTML.name, [
             raw_page(url, html=html) for url, html in zip(originals, pages, strict=True)]))
@@ -185,6 +119,3 @@ def test_a_kill_9_and_a_restart_change_no_decision(
         value = asyncio.run(enriched(settings, [late]))[late][0]
         assert value["duplicate_of"] == original_ids[1], (tmp_path / "w3.log").read_text()[-3000:]
         assert holds_the_table(workers[-1], len(pages) + len(copies) + 1)
-    finally:
-        for worker in workers:
-            stop_process(worker.process, limit_s=30)

@@ -18,15 +18,27 @@ from streams.records import (
     entity_mention_from_dict,
 )
 from streams.schemas import load_schema, validation_errors
+from streams.settings import Settings
 from streams.stage import Incoming
 from streams.stories import DedupConfig, DuplicateIndex, Fingerprinter
-from streams.stories.stream import Deduplicator, enriched_outputs, handle, seen_at, stories_in
+from streams.stories.stream import (
+    Deduplicator,
+    enriched_outputs,
+    handle,
+    rebuild,
+    seen_at,
+    step,
+    stories_in,
+    trend_config,
+)
+from streams.stories.trends import TrendConfig, Trends, trend_keys
 from streams.topics import (
     ENRICHED,
     ENTITY_MENTIONS,
     STORIES_DEDUP_CHANGELOG,
     STORIES_IN,
     TOPIC_EVENTS,
+    TRENDS,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -171,11 +183,7 @@ def test_the_dedup_stage_flags_a_copy_in_every_output() -> None:
     original = example_enriched()
     copy = example_enriched()
     copy.article.id, copy.article.url = "c" * 32, "https://copy.example/a"
-    outputs = []
-    for offset, enriched in enumerate((original, copy)):
-        value = orjson.dumps(stories_in(enriched, FINGERPRINTER))
-        incoming = Incoming(STORIES_IN.name, 0, offset, enriched.article.id.encode(), value)
-        outputs.append(handle(incoming, STORIES_IN, dedup))
+    outputs = through_the_stage(dedup, Trends(TrendConfig()), (original, copy))
     first, second = ({out.topic: orjson.loads(out.value) for out in outs} for outs in outputs)
     assert first[ENRICHED]["duplicate_of"] is None
     assert second[ENRICHED]["duplicate_of"] == original.article.id
@@ -186,6 +194,108 @@ def test_the_dedup_stage_flags_a_copy_in_every_output() -> None:
         assert validation_errors(out.topic, orjson.loads(out.value)) == []
     table_value = orjson.loads(orjson.dumps(dedup.entries[copy.article.id]))
     assert validation_errors(STORIES_DEDUP_CHANGELOG, table_value) == []
+
+
+def through_the_stage(dedup: Deduplicator, trends: Trends, articles: tuple[Enriched, ...],
+                      first_offset: int = 0) -> list[list]:
+    """The stage's outputs for each article's ``stories-in`` record, at consecutive offsets."""
+    outputs = []
+    for offset, enriched in enumerate(articles, first_offset):
+        value = orjson.dumps(stories_in(enriched, FINGERPRINTER))
+        incoming = Incoming(STORIES_IN.name, 0, offset, enriched.article.id.encode(), value)
+        outputs.append(list(handle(incoming, STORIES_IN, dedup, trends)))
+    return outputs
+
+
+def test_an_original_gives_one_trend_point_per_key_a_copy_none() -> None:
+    dedup, trends = Deduplicator(CONFIG), Trends(TrendConfig())
+    original, copy, other = example_enriched(), example_enriched(), example_enriched()
+    copy.article.id, copy.article.url = "c" * 32, "https://copy.example/a"
+    other.article.id, other.article.text = "d" * 32, "A different story. " * 40
+    outputs = through_the_stage(dedup, trends, (original, copy, other))
+    keys = trend_keys(original)
+    assert keys and not any(key.startswith("unk:") for key in keys)
+    points = [[(out.key.decode(), orjson.loads(out.value)) for out in outs if out.topic == TRENDS]
+              for outs in outputs]
+    assert [key for key, _ in points[0]] == keys  # keyed by the entity id or topic code
+    assert [value["count"] for _, value in points[0]] == [1] * len(keys)
+    assert points[1] == []  # the copy counts for nothing
+    assert [value["count"] for _, value in points[2]] == [2] * len(keys)
+    for _, value in points[0] + points[2]:
+        assert validation_errors(TRENDS, value) == []
+    assert dedup.entries[copy.article.id].trend_keys == keys  # kept for copies too
+
+
+def test_a_redelivered_record_sends_its_keys_current_points_again_counting_nothing() -> None:
+    dedup, trends = Deduplicator(CONFIG), Trends(TrendConfig())
+    first, second = example_enriched(), example_enriched()
+    second.article.id, second.article.text = "d" * 32, "A different story. " * 40
+    [once, _, again] = through_the_stage(dedup, trends, (first, second, first))
+    counts = [[orjson.loads(out.value)["count"] for out in outs if out.topic == TRENDS]
+              for outs in (once, again)]
+    assert counts == [[1] * len(trend_keys(first)), [2] * len(trend_keys(first))]
+    assert set(trends.counted) == {first.article.id, second.article.id}
+
+
+def test_the_trends_horizon_may_not_outlast_the_dedup_table() -> None:
+    assert trend_config(Settings()).horizon_s == 172_800
+    with pytest.raises(ValueError, match="NEWSSTREAM_TRENDS_HORIZON_S"):
+        trend_config(Settings(trends_horizon_s=4 * 86_400))
+
+
+def trend_stream() -> list[tuple[str, list[str], float, list[str]]]:
+    """The labelled pages in ``ARTICLES`` order (their copies among them), one every 15 minutes
+    of article time for 60 hours, each a few minutes early or late, naming 1 to 3 of 6 keys."""
+    rng = random.Random(3)
+    names = ["org:openai", "per:sam-altman", "loc:KR", "org:samsung", "medtop:04000000",
+             "medtop:11000000"]
+    return [(article_id, keys, 1_746_835_200.0 + n * 900 + rng.uniform(-600, 600),
+             rng.sample(names, rng.randint(1, 3)))
+            for n, (article_id, keys, _) in enumerate(ARTICLES)]
+
+
+# A short baseline and horizons, so that both states expire many times in the stream.
+SHORT_DEDUP = DedupConfig(horizon_s=16 * HOUR)
+SHORT_TRENDS = TrendConfig(window_s=600, baseline_s=6 * 3600, horizon_s=12 * 3600)
+
+
+def run_stage(dedup: Deduplicator, trends: Trends, items: list, table: dict[str, DedupEntry],
+              first_seq: int = 0) -> list[list[tuple[str, int, str]]]:
+    """Feed ``items`` through the agent's state as the handler does, applying the table writes
+    as the agent does; the (key, count, window) of each article's trend points."""
+    points = []
+    for seq, (article_id, keys, at, names) in enumerate(items, first_seq):
+        _, _, got = step(dedup, trends, article_id, keys, at, seq, names)
+        points.append([(p.key, p.count, p.window_start) for p in got])
+        for key, value in dedup.take_writes().items():
+            if value is None:
+                table.pop(key, None)
+            else:
+                table[key] = value
+    return points
+
+
+@pytest.mark.parametrize("cut", [5, 97, 180])
+def test_trends_rebuilt_from_the_table_go_on_as_those_of_the_worker_they_replace(cut: int
+                                                                              ) -> None:
+    """A kill -9 after ``cut`` articles, the last three re-delivered to the successor, which
+    rebuilt the index and the trends from the table (through both horizons' expiry): the same
+    points and the same final counts as one worker without the kill."""
+    items = trend_stream()
+    whole_trends = Trends(SHORT_TRENDS)
+    whole = run_stage(Deduplicator(SHORT_DEDUP), whole_trends, items, {})
+    assert sum(not points for points in whole) > 40  # copies (and expired stragglers) count none
+    table: dict[str, DedupEntry] = {}
+    before = run_stage(Deduplicator(SHORT_DEDUP), Trends(SHORT_TRENDS), items[:cut], table)
+    dedup, trends = Deduplicator(SHORT_DEDUP), Trends(SHORT_TRENDS)
+    rebuild(dedup, trends, reversed(list(table.items())))
+    again = run_stage(dedup, trends, items[cut - 3:cut], table, first_seq=cut - 3)
+    for sent, resent in zip(before[cut - 3:], again, strict=True):  # the same keys and windows,
+        assert [(k, w) for k, _, w in sent] == [(k, w) for k, _, w in resent]  # counts as now
+        assert all(c2 >= c1 for (_, c1, _), (_, c2, _) in zip(sent, resent, strict=True))
+    after = run_stage(dedup, trends, items[cut:], table, first_seq=cut)
+    assert before + after == whole
+    assert (trends.counts, trends.counted) == (whole_trends.counts, whole_trends.counted)
 
 
 def test_fan_out_is_one_event_per_entity_and_topic() -> None:
