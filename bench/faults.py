@@ -2,8 +2,11 @@
 
 Reproduces the figures of issue 16 on this checkout, each against a reference in the same run:
 
-* ``core``: the parse core in a core process against the in-thread core on real pages (CPU of
-  worker and core process per page; rounds alternate);
+* ``core``, ``enrich_core``: the parse core (on real pages), the enrich core (on their
+  articles), in a core process against in a thread (CPU of worker and core process per record;
+  rounds alternate; the core process's memory);
+* ``enrich_hostile``: the enrich handler on bodies of one token (CPU as it doubles; 5 MB ones
+  through the stage's runner with a core process, then real articles);
 * ``hostile``: CPU of the parse handler on generated hostile pages (deep and repeated nesting,
   many attributes, many elements, 4.9 MB text nodes, binary, mixed encodings), the worst of
   each family;
@@ -16,7 +19,8 @@ Reproduces the figures of issue 16 on this checkout, each against a reference in
 * ``rss``: one worker's memory (worker and core process) warm, after hostile pages, after a
   burst of 500 pushed real pages, each a few seconds after the work is done.
 
-    .venv/bin/python bench/faults.py [--only core,hostile,timeout,kill,scale,rss]
+    .venv/bin/python bench/faults.py [--only core,enrich_core,hostile,enrich_hostile,timeout,
+                                             kill,scale,rss]
 
 The last output line is one JSON object with every figure.
 """
@@ -47,11 +51,13 @@ from aiokafka import TopicPartition
 from streams import kafka, memory
 from streams.broker import EmbeddedBroker, free_port, stop_process
 from streams.coreproc import ProcessCore
+from streams.enrich import agent as enrich_agent
+from streams.errors import PipelineError
 from streams.parse.handler import make_handler
-from streams.records import RawHtml
+from streams.records import Article, RawHtml, article_id
 from streams.settings import Settings
-from streams.stage import Core, Incoming, StageRunner, ThreadCore
-from streams.topics import DEADLETTER, ENRICHED, RAW_HTML
+from streams.stage import Core, Handler, Incoming, Observe, StageRunner, ThreadCore
+from streams.topics import ARTICLES, DEADLETTER, ENRICHED, RAW_HTML
 
 ROOT = Path(__file__).resolve().parent.parent
 WCXB = ROOT.parent / "shared" / "data" / "wcxb-dev-articles" / "html"
@@ -81,17 +87,24 @@ def cpu_of(pid: int) -> float:
 
 # ------------------------------------------------------------------------------ core overhead
 
-async def core_overhead(pages: list[bytes], rounds: int) -> dict[str, object]:
-    records = [incoming(f"https://bench.invalid/core/{i}", page, i) for i, page in enumerate(pages)]
-    process = ProcessCore("parse", make_handler, SETTINGS)
+async def core_overhead(stage: str, factory: Callable[[Settings], Handler],
+                        records: list[Incoming], rounds: int,
+                        observe: Observe | None = None) -> dict[str, object]:
+    """``stage``'s handler in a core process against in a thread, same records, alternating
+    rounds: CPU of this process and the core process per record, wall time, and the core
+    process's memory when ready and after the rounds."""
+    process = ProcessCore(stage, factory, SETTINGS)
     process.start()
-    cores: dict[str, Core] = {"thread": ThreadCore("parse", make_handler(SETTINGS)),
+    ready_rss = process.ready_rss
+    in_thread = memory.rss_bytes()
+    cores: dict[str, Core] = {"thread": ThreadCore(stage, factory(SETTINGS)),
                               "process": process}
+    in_thread = memory.rss_bytes() - in_thread  # what the handler holds in a worker
     cpu: dict[str, list[float]] = {name: [] for name in cores}
     wall: dict[str, list[float]] = {name: [] for name in cores}
     for _ in range(rounds):
         for name, core in cores.items():
-            run = StageRunner("parse", core, timeout_s=60)
+            run = StageRunner(stage, core, timeout_s=60, observe=observe)
             child = process.process.pid if name == "process" and process.process else None
             cpu_before = time.process_time() + (cpu_of(child) if child else 0)
             started = time.perf_counter()
@@ -101,17 +114,36 @@ async def core_overhead(pages: list[bytes], rounds: int) -> dict[str, object]:
             child = process.process.pid if name == "process" and process.process else None
             cpu[name].append((time.process_time() + (cpu_of(child) if child else 0)
                               - cpu_before) / len(records))
+    after_rss = memory.rss_bytes(process.process.pid) if process.process else 0
     for core in cores.values():
         core.close()
     thread_cpu, process_cpu = statistics.median(cpu["thread"]), statistics.median(cpu["process"])
+    mb = 1024 * 1024
     return {
-        "pages": len(records), "rounds": rounds,
-        "thread_cpu_ms_per_page": round(1000 * thread_cpu, 2),
-        "process_cpu_ms_per_page": round(1000 * process_cpu, 2),
+        "records": len(records), "rounds": rounds,
+        "thread_cpu_ms_per_record": round(1000 * thread_cpu, 2),
+        "process_cpu_ms_per_record": round(1000 * process_cpu, 2),
         "process_over_thread_cpu": round(process_cpu / thread_cpu, 3),
-        "thread_wall_ms_per_page": round(1000 * statistics.median(wall["thread"]), 2),
-        "process_wall_ms_per_page": round(1000 * statistics.median(wall["process"]), 2),
+        "thread_wall_ms_per_record": round(1000 * statistics.median(wall["thread"]), 2),
+        "process_wall_ms_per_record": round(1000 * statistics.median(wall["process"]), 2),
+        "handler_in_worker_mb": round(in_thread / mb),
+        "core_ready_mb": round(ready_rss / mb), "core_after_rounds_mb": round(after_rss / mb),
     }
+
+
+def articles_of(pages: list[bytes]) -> list[Incoming]:
+    """The news.articles records the parse handler makes of ``pages`` (pages that are no
+    article are left out)."""
+    parse = make_handler(SETTINGS)
+    found = []
+    for i, page in enumerate(pages):
+        try:
+            outputs = parse(incoming(f"https://bench.invalid/article/{i}", page, i))
+        except PipelineError:
+            continue
+        found += [Incoming(ARTICLES.name, 0, i, out.key, out.value) for out in outputs
+                  if out.topic == ARTICLES]
+    return found
 
 
 # ------------------------------------------------------------------------------ hostile pages
@@ -170,6 +202,44 @@ def hostile_cpu() -> dict[str, object]:
     return {"pages": sum(outcomes.values()), "outcomes": outcomes,
             "max_cpu_s": round(max(worst.values()), 2),
             "max_cpu_s_by_family": {k: round(v, 2) for k, v in worst.items()}}
+
+
+def hostile_article(text: str, i: int) -> Incoming:
+    url = f"https://bench.invalid/hostile-article/{i}"
+    article = Article(id=article_id(url), url=url, canonical_url=url, title="Harbour", text=text)
+    return Incoming(ARTICLES.name, 0, i, article.id.encode(), orjson.dumps(article))
+
+
+async def enrich_hostile(pages: list[bytes]) -> dict[str, object]:
+    """The enrich handler on bodies of one token: CPU in this process as the token doubles
+    (how it grows), then 5 MB ones (Hangul, Latin) followed by 50 real articles through the
+    stage's runner with its core in a core process and the default stage timeout."""
+    handler = enrich_agent.make_handler(SETTINGS)
+    growth = {}
+    for n in (2_500, 5_000, 10_000):
+        started = time.process_time()
+        handler(hostile_article("가" * n, n))
+        growth[f"hangul_{n}_cpu_s"] = round(time.process_time() - started, 2)
+    del handler
+    process = ProcessCore("enrich", enrich_agent.make_handler, SETTINGS)
+    process.start()
+    run = StageRunner("enrich", process, SETTINGS.stage_timeout_s, enrich_agent.observe)
+    outcomes = []
+    started = time.perf_counter()
+    for i, text in enumerate(("가" * 1_666_000, "a" * 5_000_000)):
+        out = await run(hostile_article(text, i))
+        outcomes.append(orjson.loads(out[0].value).get("reason") if out[0].topic == DEADLETTER
+                        else "enriched")
+    hostile_s = time.perf_counter() - started
+    normal = articles_of(pages[:60])[:50]
+    started = time.perf_counter()
+    done = [await run(record) for record in normal]
+    normal_s = time.perf_counter() - started
+    process.close()
+    return {**growth, "hostile_outcomes": outcomes, "hostile_s": round(hostile_s, 1),
+            "timeout_s": SETTINGS.stage_timeout_s, "normal_after": len(done),
+            "normal_enriched": sum(out[0].topic != DEADLETTER for out in done),
+            "normal_after_s": round(normal_s, 1)}
 
 
 # ------------------------------------------------------------------------------ timeouts
@@ -399,9 +469,12 @@ async def rss(pages: list[bytes]) -> dict[str, object]:
 
             cores: list[int] = []
 
+            worker_mb: list[int] = []
+
             async def settled() -> int:
                 await asyncio.sleep(5)
                 cores.append(core_rss(worker))
+                worker_mb.append(memory.rss_bytes(worker.pid) >> 20)
                 return total_rss(worker)
 
             urls, records = raw_records(f"https://bench.invalid/{uuid.uuid4().hex}", pages, 100)
@@ -419,6 +492,12 @@ async def rss(pages: list[bytes]) -> dict[str, object]:
             await produce(base, records)
             await outputs.until(urls, len(urls), 600)
             after_hostile = await settled()
+            # ordinary traffic again: what the clients still hold of the last hostile records
+            # (the last fetched batch per partition, the last produced batch) is replaced
+            urls, records = raw_records(f"https://bench.invalid/{uuid.uuid4().hex}", pages, 100)
+            await produce(base, records)
+            await outputs.until(urls, len(urls), 600)
+            hostile_then_real = await settled()
             # a burst of 500 pushed real pages, 50 at a time
             push = f"http://{settings.web_host}:{settings.web_port}/ingest"
             prefix = f"https://bench.invalid/{uuid.uuid4().hex}"
@@ -442,25 +521,39 @@ async def rss(pages: list[bytes]) -> dict[str, object]:
     mb = 1024 * 1024
     return {"warm_mb": round(warm / mb), "after_100_more_real_pages_mb": round(control / mb),
             "after_hostile_mb": round(after_hostile / mb),
+            "after_hostile_then_100_real_mb": round(hostile_then_real / mb),
+            "worker_process_mb_warm_control_hostile_real_burst": worker_mb,
             "after_burst_mb": round(after_burst / mb), "burst_peak_mb": round(peak / mb),
             "burst_accepted": statuses.count(202),
-            "core_mb_warm_control_hostile_burst": [round(c / mb) for c in cores],
+            "core_mb_warm_control_hostile_real_burst": [round(c / mb) for c in cores],
             "control_ratio": round(control / warm, 3),
             "after_hostile_ratio": round(after_hostile / warm, 3),
+            "after_hostile_then_real_ratio": round(hostile_then_real / warm, 3),
             "after_burst_ratio": round(after_burst / warm, 3)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="core,hostile,timeout,kill,scale,rss")
+    parser.add_argument("--only", default="core,enrich_core,hostile,enrich_hostile,timeout,kill,"
+                                                 "scale,rss")
     parser.add_argument("--pages", type=int, default=200, help="real pages per measurement")
     args = parser.parse_args()
     only = set(args.only.split(","))
     pages = real_pages(args.pages)
     result: dict[str, object] = {}
     if "core" in only:
-        result["core"] = asyncio.run(core_overhead(pages, rounds=3))
+        records = [incoming(f"https://bench.invalid/core/{i}", page, i)
+                   for i, page in enumerate(pages)]
+        result["core"] = asyncio.run(core_overhead("parse", make_handler, records, rounds=3))
         print("core", result["core"], flush=True)
+    if "enrich_core" in only:
+        result["enrich_core"] = asyncio.run(core_overhead(
+            "enrich", enrich_agent.make_handler, articles_of(pages), rounds=3,
+            observe=enrich_agent.observe))
+        print("enrich_core", result["enrich_core"], flush=True)
+    if "enrich_hostile" in only:
+        result["enrich_hostile"] = asyncio.run(enrich_hostile(pages))
+        print("enrich_hostile", result["enrich_hostile"], flush=True)
     if "hostile" in only:
         result["hostile"] = hostile_cpu()
         print("hostile", result["hostile"], flush=True)

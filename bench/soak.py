@@ -3,10 +3,12 @@
 Starts ``newsstream worker`` with no broker configured (it owns an embedded broker and rolls it
 past ``--roll-mb``), pushes real pages (WCXB development pages and the labelled Korean pages,
 each under a URL of its own) to ``POST /ingest`` at ``--rate`` pages/s for ``--minutes`` (a
-push answered 503 during a roll is sent again after its Retry-After), reads
-news.enriched and news.deadletter through ``streams.client`` with consumer groups (as a
-subscriber would), and samples every 5 s the resident memory of the worker, its core process
-and the broker. Lost: pages accepted (202) that never came out enriched or dead-lettered.
+push answered 503, during a roll or while the pipeline's backlog is at its bound, is sent
+again after its Retry-After), reads news.enriched and news.deadletter through
+``streams.client`` with consumer groups (as a subscriber would), and samples every 5 s the
+resident memory of the worker, its core processes and the broker, and the pipeline backlog
+the ingestion gate counts. Lost: pages accepted (202) that never came out enriched or
+dead-lettered.
 
     .venv/bin/python bench/soak.py [--minutes 10] [--rate 10] [--roll-mb 256]
 
@@ -55,6 +57,12 @@ def children(pid: int) -> dict[str, int]:
         if int(fields[1]) == pid:
             found[name] = found.get(name, 0) + memory.rss_bytes(int(stat.parent.name))
     return found
+
+
+def metric(text: str, series: str) -> float:
+    """The value of ``series`` (name and labels) in a /metrics text; 0 when absent."""
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith(series + " "))
 
 
 def soak(minutes: float, rate: float, roll_mb: int, pages: list[bytes]) -> dict[str, object]:
@@ -122,9 +130,15 @@ async def _soak(worker: subprocess.Popen[bytes], base: str, settings: Settings,
                 kids = children(worker.pid)
                 broker = kids.get("tansu", 0)
                 own = memory.rss_bytes(worker.pid)
+                backlog = -1
+                with contextlib.suppress(aiohttp.ClientError):
+                    async with session.get(f"{base}/metrics") as response:
+                        backlog = int(metric(await response.text(),
+                                             "news_embedded_backlog_records"))
                 samples.append({"t": int(time.monotonic() - started), "worker": own >> 20,
                                 "broker": broker >> 20,
-                                "total": (own + sum(kids.values())) >> 20})
+                                "total": (own + sum(kids.values())) >> 20,
+                                "backlog": backlog})
                 await asyncio.sleep(5)
 
         started = time.monotonic()
@@ -164,8 +178,7 @@ async def _soak(worker: subprocess.Popen[bytes], base: str, settings: Settings,
             task.cancel()
         async with session.get(f"{base}/metrics") as response:
             metrics_text = await response.text()
-    rolls = sum(float(line.rsplit(" ", 1)[1]) for line in metrics_text.splitlines()
-                if line.startswith('news_embedded_broker_rolls_total{result="rolled"}'))
+    rolls = metric(metrics_text, 'news_embedded_broker_rolls_total{result="rolled"}')
     warm = samples[min(2, len(samples) - 1)]
     return {
         "minutes": round(pushed_s / 60, 1), "rate_per_s": rate, "pushed": sent,
@@ -175,6 +188,7 @@ async def _soak(worker: subprocess.Popen[bytes], base: str, settings: Settings,
         "rolls": int(rolls),
         "peak_total_mb": max(s["total"] for s in samples),
         "peak_broker_mb": max(s["broker"] for s in samples),
+        "peak_backlog": max(s["backlog"] for s in samples),
         "warm_total_mb": warm["total"], "end_total_mb": samples[-1]["total"],
         "per_minute": [s for s in samples if s["t"] % 60 < 5],
     }

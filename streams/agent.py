@@ -109,15 +109,20 @@ def register_stage(
     run = StageRunner(stage, core, settings.stage_timeout_s, observe)
     topic = app.topic(source.name, key_type=bytes, value_type=bytes)
 
+    async def handle(event: faust.types.EventT) -> None:
+        """One record, in a frame of its own: its outputs (a dead letter can be 8 MB) are
+        freed when it returns, not held by the agent's loop until the next record comes."""
+        message = event.message
+        incoming = Incoming(
+            message.topic, message.partition, message.offset, event.key, event.value
+        )
+        results = await run(incoming)
+        if after_each is not None:
+            after_each()
+        await deliver(outputs.send, stage, incoming, results)
+
     async def agent(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
-            message = event.message
-            incoming = Incoming(
-                message.topic, message.partition, message.offset, event.key, event.value
-            )
-            results = await run(incoming)
-            if after_each is not None:
-                after_each()
-            await deliver(outputs.send, stage, incoming, results)
+            await handle(event)
 
     app.agent(topic, name=stage, concurrency=concurrency or settings.stage_concurrency)(agent)

@@ -55,11 +55,11 @@ def create_app(settings: Settings, embedded: EmbeddedBroker | None = None
     enrich_agent.register(app, settings, outputs)
     # news.enriched + fan-out, with duplicate_of; its trends shown on /status
     stories = dedup_agent.register(app, settings, outputs)
-    health.register(app, settings)
+    watch = health.register(app, settings)
     board = status_web.register(app, settings, stories)  # /status, /status.json
-    gate = IngestGate()
+    gate = IngestGate(settings.embedded_max_backlog if embedded is not None else 0)
     ingest_runner.register(app, settings, gate)  # POST /ingest; feeds when NEWSSTREAM_FEEDS_FILE
     if embedded is not None:
-        roll.register(app, settings, embedded, gate)
+        roll.register(app, settings, embedded, gate, watch)
     sink_worker.register(app, settings)  # PostgreSQL sink when NEWSSTREAM_SINK_POSTGRES_DSN
     return app, board

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Iterable
 from typing import Any
 
 import faust
@@ -86,8 +87,13 @@ class BrokerWatch:
             log.warning("topics %s are missing on the broker; creating them", ", ".join(missing))
             metrics.TOPICS_RECREATED.inc(len(missing))
             await kafka.ensure_topics(self.settings, retries=1)
-            self.recreated.update(missing)
-            self.assigned_since_recreated = False
+            self.topics_recreated(missing)
+
+    def topics_recreated(self, names: Iterable[str]) -> None:
+        """``names`` exist anew, empty (created here, or by a roll of the embedded broker):
+        read them from their start once the group has been assigned again (:meth:`rewind`)."""
+        self.recreated.update(names)
+        self.assigned_since_recreated = False
 
     async def rewind(self, app: faust.App) -> None:
         """Read the recreated topics' partitions from their start, once the group has been
@@ -133,7 +139,9 @@ def readiness(app: faust.App, watch: BrokerWatch | None = None) -> dict[str, Any
     }
 
 
-def register(app: faust.App, settings: Settings) -> None:
+def register(app: faust.App, settings: Settings) -> BrokerWatch:
+    """Health endpoints, the broker watch and lag metrics; returns the watch (the embedded
+    broker's roll tells it which topics it recreated)."""
     watch = BrokerWatch(settings)
 
     @app.page("/livez")
@@ -176,3 +184,5 @@ def register(app: faust.App, settings: Settings) -> None:
         for tp, messages in lag.items():
             metrics.CONSUMER_LAG.labels(topic=tp.topic, partition=str(tp.partition)).set(messages)
             reported.add((tp.topic, str(tp.partition)))
+
+    return watch

@@ -34,6 +34,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
         NEWSSTREAM_DATA_DIR=settings.data_dir,
         NEWSSTREAM_SINK_POSTGRES_DSN=settings.sink_postgres_dsn,
         NEWSSTREAM_PARSE_ISOLATION=settings.parse_isolation,
+        NEWSSTREAM_ENRICH_ISOLATION=settings.enrich_isolation,
         NEWSSTREAM_CORE_MAX_RSS_MB=str(settings.core_max_rss_mb),
         NEWSSTREAM_STAGE_TIMEOUT_S=str(settings.stage_timeout_s),
     )

@@ -33,8 +33,8 @@ RECORDS_LOST = Counter(
 CORE_RESTARTS = Counter(
     "news_stage_core_restarts",
     "Core processes of a stage killed and replaced (streams/coreproc.py): reason=timeout (a "
-    "record ran past the stage timeout), rss (over NEWSSTREAM_CORE_MAX_RSS_MB after a record), "
-    "crash (the process died on a record).",
+    "record ran past the stage timeout), rss (grown by more than NEWSSTREAM_CORE_MAX_RSS_MB "
+    "since it was ready), crash (the process died on a record).",
     ["stage", "reason"],
 )
 CORE_RSS = Gauge(
@@ -90,11 +90,17 @@ EMBEDDED_BROKER_RSS = Gauge(
     "news_embedded_broker_rss_bytes",
     "Resident memory of the embedded broker this worker owns (every 5 s; 0 without one).",
 )
+EMBEDDED_BACKLOG = Gauge(
+    "news_embedded_backlog_records",
+    "Records ingested that the pipeline has yet to take (news.raw-html, news.articles, the "
+    "dedup stage's input), as the ingestion gate of the worker that owns the embedded broker "
+    "counts them; ingestion waits at NEWSSTREAM_EMBEDDED_MAX_BACKLOG (streams/roll.py).",
+)
 EMBEDDED_BROKER_ROLLS = Counter(
     "news_embedded_broker_rolls",
     "Rolls of the embedded broker (streams/roll.py): result=rolled (a fresh broker with the "
     "topics and compacted state carried over), called_off (consumer groups did not catch up; "
-    "tried again later), failed (an error; logged, tried again later).",
+    "ingestion stays paused, tried again later), failed (an error; logged, tried again later).",
     ["result"],
 )
 SINK_ARTICLES = Counter(

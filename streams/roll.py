@@ -5,19 +5,36 @@ to 1 GB in ten minutes at 10 pages/s; issue 16). When its resident memory passes
 ``NEWSSTREAM_EMBEDDED_ROLL_MB``, the worker that owns it *rolls* it:
 
 1. ingestion pauses (:class:`streams.ingest.emit.IngestGate`: what the feed poller and push
-   produce waits; a push is answered once the roll is over);
+   produce waits; a push is held, then answered 503 with a Retry-After) and stays paused
+   until a roll has succeeded;
 2. the roll waits until every consumer group with members (the pipeline's stages, a sink, a
    subscriber that uses a group) has consumed and committed everything it reads, read from
    the partitions' fetch responses (this broker's end offsets are unreliable for batched
    topics, streams/kafka.py); after ``DRAIN_LIMIT_S`` without that, the roll is called off
-   and ingestion resumes (tried again later): nothing unprocessed is ever discarded;
+   and tried again every ``RETRY_S``, ingestion still paused: nothing unprocessed is ever
+   discarded, and the broker does not grow past its ceiling meanwhile;
 3. the state it must keep is read: every topic's partitions and configuration, and the
    latest value per key of every compacted topic: Faust table changelogs (tables survive a
    roll), ingestion's seen-URL store, the dead-letter replay log;
 4. a fresh broker starts on the same address, the topics are created as they were, the
    compacted topics' latest values are produced again to their partitions; once the groups
    that had members have rejoined (so none starts "from the end" past new records), ingestion
-   resumes. The worker's clients reconnect as after any broker loss (streams/health.py).
+   resumes. The worker's clients reconnect as after any broker loss (streams/health.py),
+   and its consumer reads the recreated topics again from their start once reassigned
+   (:meth:`streams.health.BrokerWatch.rewind`): its positions and the offsets it commits
+   late are those of the old broker, above the new records, which it would otherwise skip
+   (a 30-minute soak lost 62 pages so, and two partitions never committed again, so no
+   later roll could drain); its tables' recovery forgets how far it had read their
+   changelogs, and reads the carried-over ones from their start.
+
+**The ceiling.** While the pipeline drains, the broker still grows, by the outputs of what was
+already in (a raw page becomes an article, a record to the dedup stage, an enriched article and
+its fan-out events). That backlog is bounded: the ingestion gate lets a record in only while
+fewer than ``NEWSSTREAM_EMBEDDED_MAX_BACKLOG`` are still to be taken by the pipeline's stages
+(:func:`backlog_topics`; measured every ``BACKLOG_CHECK_S`` as the pipeline group's lag, plus
+what the gate let in since). So the broker stays under the roll limit, plus what it gains in
+one ``CHECK_S``, plus the outputs of at most that many pages (docs/benchmarks.md, "Faults",
+has the figures), and a roll's drain takes at most the time to process that many pages.
 
 A subscriber should commit only what it has handled (``streams.client`` does). A client that
 commits its positions when its group rebalances (aiokafka's or Java's auto-commit) commits its
@@ -34,6 +51,7 @@ real Kafka of docker-compose keeps history (README, "Embedded mode").
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Iterable
@@ -47,13 +65,18 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from streams import kafka, memory, metrics
 from streams.broker import EmbeddedBroker
+from streams.health import BrokerWatch
 from streams.ingest.emit import IngestGate
+from streams.ingest.runner import KafkaLag
 from streams.settings import Settings
+from streams.topics import ARTICLES, RAW_HTML, STORIES_IN, internal
 
 log = logging.getLogger(__name__)
 
 #: How often the broker's memory is read.
 CHECK_S = 5.0
+#: How often the pipeline's backlog is measured (in between, the gate counts what it lets in).
+BACKLOG_CHECK_S = 1.0
 #: Longest wait for every group to catch up before a roll is called off.
 DRAIN_LIMIT_S = 300.0
 #: After a called-off roll, how long before the next try.
@@ -79,53 +102,96 @@ class TopicState:
 
 
 class BrokerRoll:
-    """Watches the embedded broker's memory and rolls it past the limit (see the module)."""
+    """Watches the embedded broker's memory and rolls it past the limit, and keeps the
+    pipeline's backlog under ``NEWSSTREAM_EMBEDDED_MAX_BACKLOG`` (see the module)."""
 
     def __init__(self, app: faust.App, settings: Settings, broker: EmbeddedBroker,
-                 gate: IngestGate) -> None:
+                 gate: IngestGate, watch: BrokerWatch | None = None) -> None:
         self.app = app
+        self.watch = watch
         self.settings = settings
         self.broker = broker
         self.gate = gate
         self.limit = settings.embedded_roll_mb * 1024 * 1024
         self.drain_limit_s = DRAIN_LIMIT_S
         self.next_try = 0.0
+        self.lag: KafkaLag | None = None
 
     def rss(self) -> int:
         process = self.broker.process
         return memory.rss_bytes(process.pid) if process is not None else 0
 
     async def check(self) -> None:
+        """Over the limit: ingestion pauses, and stays paused until a roll has succeeded (a
+        roll called off is tried again every ``RETRY_S``), so that the broker never grows by
+        more than the backlog already in (:meth:`measure_backlog`)."""
         rss = self.rss()
         metrics.EMBEDDED_BROKER_RSS.set(rss)
-        if self.limit and rss > self.limit and time.monotonic() >= self.next_try:
-            try:
-                await self.roll()
-            except Exception:  # logged and tried again later; a stopped broker is restarted
-                metrics.EMBEDDED_BROKER_ROLLS.labels(result="failed").inc()
-                self.next_try = time.monotonic() + RETRY_S
-                log.exception("embedded broker roll failed; trying again in %gs", RETRY_S)
-                if self.broker.process is None:
-                    await asyncio.to_thread(self.broker.start)
+        if not (self.limit and rss > self.limit):
+            self.gate.resume("over_limit")
+            return
+        self.gate.pause("over_limit")
+        if time.monotonic() < self.next_try:
+            return
+        try:
+            rolled = await self.roll()
+        except Exception:  # logged and tried again later; a stopped broker is restarted
+            rolled = False
+            metrics.EMBEDDED_BROKER_ROLLS.labels(result="failed").inc()
+            self.next_try = time.monotonic() + RETRY_S
+            log.exception("embedded broker roll failed; ingestion stays paused; trying again "
+                          "in %gs", RETRY_S)
+            if self.broker.process is None:
+                await asyncio.to_thread(self.broker.start)
+        if rolled:
+            self.gate.resume("over_limit")
+
+    async def measure_backlog(self) -> None:
+        """Tell the gate how many records the pipeline has yet to take from the topics whose
+        records still make the broker grow (see :func:`backlog_topics`). A failed probe leaves
+        the gate counting what it lets in, so it closes at the bound all the same."""
+        pending, entered = self.gate.pending, self.gate.entered
+        try:
+            if self.lag is None:
+                self.lag = KafkaLag(self.settings, self.settings.app_id,
+                                    backlog_topics(self.settings))
+                await self.lag.start()
+            else:
+                await self.lag.refresh()  # topics recreated by a roll or a broker restart
+            backlog = await self.lag()
+        except Exception as exc:  # the broker is being rolled or is away: a fresh probe next
+            log.debug("pipeline backlog probe failed: %s", exc)
+            if self.lag is not None:
+                with contextlib.suppress(Exception):
+                    await self.lag.stop()
+                self.lag = None
+            return
+        self.gate.measured(backlog, pending, entered)
+        metrics.EMBEDDED_BACKLOG.set(self.gate.backlog)
 
     async def roll(self) -> bool:
         """Roll the broker now; False when it was called off (groups did not catch up)."""
         started, before = time.monotonic(), self.rss()
         log.warning("embedded broker uses %d MB, over NEWSSTREAM_EMBEDDED_ROLL_MB=%d: pausing "
                     "ingestion to roll it", before >> 20, self.settings.embedded_roll_mb)
-        self.gate.close()
+        self.gate.pause("roll")
         try:
             behind = await self._drain()
             if behind:
                 self.next_try = time.monotonic() + RETRY_S
                 metrics.EMBEDDED_BROKER_ROLLS.labels(result="called_off").inc()
-                log.warning("embedded broker roll called off: after %gs %s; trying again in "
-                            "%gs", self.drain_limit_s, "; ".join(behind[:5]), RETRY_S)
+                log.warning("embedded broker roll called off: after %gs %s; ingestion stays "
+                            "paused; trying again in %gs", self.drain_limit_s,
+                            "; ".join(behind[:5]), RETRY_S)
                 return False
             drained = time.monotonic() - started
             topics = await self._snapshot()
             groups = await self._groups()
             await asyncio.to_thread(self.broker.stop)
+            # before the worker's group can rejoin the new broker:
+            if self.watch is not None:  # read the recreated topics from their start
+                self.watch.topics_recreated(topics)
+            self._forget_changelog_offsets(topics)
             await asyncio.to_thread(self.broker.start)
             carried = await self._restore(topics)
             await self._rejoined(groups)
@@ -137,7 +203,23 @@ class BrokerRoll:
                         drained, time.monotonic() - started)
             return True
         finally:
-            self.gate.open()
+            self.gate.resume("roll")
+
+    def _forget_changelog_offsets(self, topics: Iterable[str]) -> None:
+        """Make Faust recover its tables from the new broker's changelogs, from their start.
+
+        Faust's table recovery remembers how far it read each changelog partition and refuses
+        to start when a partition's end is below that (``ConsistencyError``: a soak's worker
+        crashed so after its fifth roll): the carried-over changelog holds one record per key,
+        fewer than the old one. Forgetting those positions, as Faust does for a partition
+        revoked, has it read the carried-over records into the tables again. (A RocksDB
+        store keeps its own position on disk, which this does not reset.)"""
+        # TableManager has the recovery service; its interface type does not declare it.
+        recovery = self.app.tables.recovery  # type: ignore[attr-defined]
+        recreated = set(topics)
+        for tp in list(recovery.active_offsets) + list(recovery.standby_offsets):
+            if tp.topic in recreated:
+                recovery.revoke(tp)
 
     async def _drain(self) -> list[str]:
         """Wait until no group with members is behind; what is still behind after the limit."""
@@ -331,13 +413,26 @@ async def _configs(admin: AIOKafkaAdminClient, names: Iterable[str]) -> dict[str
     return found
 
 
+def backlog_topics(settings: Settings) -> list[str]:
+    """The topics whose records, until the pipeline has taken them, still make the broker
+    grow by their outputs: a raw page becomes an article, an article a record to the dedup
+    stage, that one an enriched article and its fan-out events."""
+    return [RAW_HTML.name, ARTICLES.name, internal(STORIES_IN, settings.app_id).name]
+
+
 def register(app: faust.App, settings: Settings, broker: EmbeddedBroker,
-             gate: IngestGate) -> BrokerRoll:
-    """The worker that owns the embedded broker watches its memory and rolls it."""
-    roll = BrokerRoll(app, settings, broker, gate)
+             gate: IngestGate, watch: BrokerWatch) -> BrokerRoll:
+    """The worker that owns the embedded broker watches its memory and rolls it, and
+    measures the pipeline's backlog for the ingestion gate."""
+    roll = BrokerRoll(app, settings, broker, gate, watch)
 
     @app.timer(CHECK_S)
     async def check_embedded_broker() -> None:
         await roll.check()
+
+    if gate.max_backlog:
+        @app.timer(BACKLOG_CHECK_S)
+        async def measure_pipeline_backlog() -> None:
+            await roll.measure_backlog()
 
     return roll

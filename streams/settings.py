@@ -11,11 +11,13 @@
 | ``NEWSSTREAM_MAX_PAGE_BYTES`` | ``5000000`` | raw pages above this size are dead-lettered (``too_large``). |
 | ``NEWSSTREAM_STAGE_TIMEOUT_S`` | ``20`` | longest time one record may spend in a stage's core. |
 | ``NEWSSTREAM_PARSE_ISOLATION`` | ``process`` | where the parse core runs: ``process``, a core process of its own that is killed and replaced when a page runs past the stage timeout (streams/coreproc.py); ``thread``, a thread of the worker, which cannot be stopped (a timed-out page goes on using CPU until it is done). |
-| ``NEWSSTREAM_CORE_MAX_RSS_MB`` | ``400`` | a core process whose resident memory is above this after a record is replaced (0: never). |
+| ``NEWSSTREAM_ENRICH_ISOLATION`` | ``process`` | where the enrich core runs, as for parse: ``process`` (killed and replaced past the stage timeout; the core process, not the worker, holds the Korean analyser and the models) or ``thread``. |
+| ``NEWSSTREAM_CORE_MAX_RSS_MB`` | ``400`` | a core process whose resident memory has grown by more than this since it was ready (its models loaded) is replaced after a record (0: never). |
 | ``NEWSSTREAM_STAGE_CONCURRENCY`` | ``2`` | records each stage's agent holds at once: while one record's outputs are being produced (and acknowledged), the next is processed. The core still takes one record at a time; offsets are committed only up to the oldest record not yet done. ``1``: strictly one record after another. |
 | ``NEWSSTREAM_BROKER_PROFILE`` | ``tansu`` if embedded, else ``kafka`` | client settings for the broker kind: ``tansu`` applies the embedded broker's workarounds (see streams/kafka.py). |
 | ``NEWSSTREAM_EMBEDDED_PORT`` | ``19092`` | port the embedded broker of ``newsstream run`` / ``worker`` listens on when it is free (else any free port, printed), and where ``newsstream tail`` and the client look for it when no ``KAFKA_BOOTSTRAP_SERVERS`` is set. |
 | ``NEWSSTREAM_EMBEDDED_ROLL_MB`` | ``512`` | the embedded broker keeps every record in memory: past this resident size the worker that owns it rolls it (pauses ingestion, waits until every consumer group has caught up, starts a fresh broker with the topics and the compacted topics' latest values, resumes; streams/roll.py). 0: never (memory grows without bound). |
+| ``NEWSSTREAM_EMBEDDED_MAX_BACKLOG`` | ``200`` | with the embedded broker, ingestion (push, feeds) waits while this many ingested records are still to be taken by the pipeline's stages: a roll then drains at most that many, so the broker's memory stays under the roll limit plus their outputs (streams/roll.py). 0: no bound. |
 | ``NEWSSTREAM_TANSU_BIN`` | *(wheel's binary)* | path of the Tansu binary for embedded mode. |
 | ``NEWSSTREAM_SCHEMA_DIR`` | ``schemas/`` of the checkout | where the topic JSON Schemas are (set in the container image). |
 | ``NEWSSTREAM_CHECK_OUTPUTS`` | ``0`` | ``1``: every record a stage produces is validated against its topic's schema first, and one that fails becomes an ``invalid_output`` dead letter (the test session and debugging; off in production, where the producers are tested instead). |
@@ -97,9 +99,11 @@ class Settings:
     stage_timeout_s: float = env("NEWSSTREAM_STAGE_TIMEOUT_S", "20", float)
     stage_concurrency: int = env("NEWSSTREAM_STAGE_CONCURRENCY", "2", int)
     parse_isolation: str = env("NEWSSTREAM_PARSE_ISOLATION", "process")
+    enrich_isolation: str = env("NEWSSTREAM_ENRICH_ISOLATION", "process")
     core_max_rss_mb: int = env("NEWSSTREAM_CORE_MAX_RSS_MB", "400", int)
     embedded_port: int = env("NEWSSTREAM_EMBEDDED_PORT", "19092", int)
     embedded_roll_mb: int = env("NEWSSTREAM_EMBEDDED_ROLL_MB", "512", int)
+    embedded_max_backlog: int = env("NEWSSTREAM_EMBEDDED_MAX_BACKLOG", "200", int)
     tansu_bin: str = env("NEWSSTREAM_TANSU_BIN", "")
     check_outputs: bool = env("NEWSSTREAM_CHECK_OUTPUTS", "0", _flag)
     log_level: str = env("NEWSSTREAM_LOG_LEVEL", "info")

@@ -23,7 +23,8 @@ from streams.parse.handler import make_handler
 from streams.records import RawHtml
 from streams.settings import Settings
 from streams.stage import Handler, Incoming, Output, StageRunner, encode
-from streams.topics import ARTICLES, DEADLETTER, RAW_HTML
+from streams.status import hooks as status_hooks
+from streams.topics import ARTICLES, DEADLETTER, RAW_HTML, STORIES_IN, internal
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = dataclasses.replace(Settings(), check_outputs=False)
@@ -140,9 +141,10 @@ async def test_a_core_over_its_memory_limit_is_replaced() -> None:
         run = StageRunner("test", core, timeout_s=30)
         before = restarts("rss")
         grown = pid_of(await run(record(b"grow")))  # its output is kept: it was done
+        grown_rss = metrics.CORE_RSS.labels(stage="test")._value.get()
         assert restarts("rss") == before + 1 and gone(grown)
         assert pid_of(await run(record(b"ok"))) != grown
-        assert metrics.CORE_RSS.labels(stage="test")._value.get() < 60 * 1024 * 1024
+        assert metrics.CORE_RSS.labels(stage="test")._value.get() < grown_rss - 32 * 1024 * 1024
     finally:
         core.close()
 
@@ -197,4 +199,36 @@ async def test_the_parse_handler_in_a_core_process_parses_real_pages() -> None:
         article, expected = orjson.loads(outputs[0].value), orjson.loads(in_thread[0].value)
         assert {**article, "parsed_at": None} == {**expected, "parsed_at": None}
     finally:
+        core.close()
+
+
+async def test_a_hostile_article_stops_the_enrich_core_and_enrich_goes_on() -> None:
+    """A 5 MB body of one token costs the enrich handler time that grows with the square of its
+    length (minutes); in a core process it is a ``timeout`` dead letter after the stage timeout,
+    the core is replaced, and the next article is enriched, its metrics and status hooks fed
+    in the worker."""
+    from streams.enrich import agent as enrich_agent  # here: the other tests' cores import
+    # this module, and need not load the enricher's modules
+
+    page = (ROOT / "samples" / "daum-fnnews-openai-for-countries.html").read_bytes()
+    raw = RawHtml.of_bytes("https://v.daum.net/v/20250510", page,
+                           fetched_at="2025-05-10T05:00:00+00:00", source="test")
+    article = make_handler(SETTINGS)(Incoming(RAW_HTML.name, 0, 0, raw.key, raw.encode()))[0]
+    hostile = dict(orjson.loads(article.value), text="가" * 1_666_000)  # 5 MB of UTF-8
+    seen: list[str] = []
+    unsubscribe = status_hooks.subscribe(lambda a, enrichment, at: seen.append(a.id))
+    core = ProcessCore("enrich", enrich_agent.make_handler, SETTINGS)
+    core.start()
+    first = core.process.pid  # type: ignore[union-attr]
+    run = StageRunner("enrich", core, timeout_s=2, observe=enrich_agent.observe)
+    try:
+        letter = await run(Incoming(ARTICLES.name, 0, 1, article.key, orjson.dumps(hostile)))
+        assert [o.topic for o in letter] == [DEADLETTER]
+        assert orjson.loads(letter[0].value)["reason"] == "timeout"
+        outputs = await run(Incoming(ARTICLES.name, 0, 2, article.key, article.value))
+        assert [o.topic.name for o in outputs] == [internal(STORIES_IN, SETTINGS.app_id).name]
+        assert core.process is not None and core.process.pid != first
+        assert seen == [article.key.decode()]
+    finally:
+        unsubscribe()
         core.close()

@@ -10,11 +10,18 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import faust
+import orjson
 
 from streams import metrics
 from streams.agent import Outputs, register_stage
 from streams.enrich import Enricher
-from streams.records import Article, Enriched, article_from_dict
+from streams.records import (
+    Article,
+    Enriched,
+    Enrichment,
+    article_from_dict,
+    stories_in_from_dict,
+)
 from streams.settings import Settings
 from streams.stage import Handler, Incoming, Output, decode_json, encode, now_iso
 from streams.status import hooks as status_hooks
@@ -28,28 +35,38 @@ STAGE = "enrich"
 def handle(incoming: Incoming, enricher: Enricher, fingerprinter: Fingerprinter,
            target: TopicSpec) -> Sequence[Output]:
     """One article -> ONE record to the dedup agent (``target``: ``<app>-stories-in``), which
-    adds the duplicate decision and produces ``news.enriched`` and the fan-out."""
+    adds the duplicate decision and produces ``news.enriched`` and the fan-out. Pure: the
+    worker's metrics and status hooks see the record in :func:`observe`."""
     article = article_from_dict(decode_json(incoming, ARTICLES))
     enrichment = enricher.enrich(article)
-    metrics.ENTITIES_PER_ARTICLE.observe(len(enrichment.entities))
-    metrics.TOPICS_PER_ARTICLE.observe(len(enrichment.topics))
-    enriched_at = now_iso()
     enriched = Enriched(article, enrichment.language, enrichment.entities, enrichment.topics,
-                        enrichment.keywords, enriched_at)
-    if article.fetched_at:
-        fetched = datetime.fromisoformat(article.fetched_at)
-        metrics.FRESHNESS_SECONDS.observe(
-            (datetime.fromisoformat(enriched_at) - fetched).total_seconds()
-        )
-    status_hooks.notify(article, enrichment, enriched_at)  # e.g. the /status page
+                        enrichment.keywords, now_iso())
     return [encode(target, article.id, stories_in(enriched, fingerprinter))]
 
 
+def observe(outputs: Sequence[Output]) -> None:
+    """Per-article metrics and the status hooks, in the worker (the handler may run in a core
+    process, whose metrics and observers are not the worker's)."""
+    for out in outputs:
+        enriched = stories_in_from_dict(orjson.loads(out.value)).enriched
+        article = enriched.article
+        metrics.ENTITIES_PER_ARTICLE.observe(len(enriched.entities))
+        metrics.TOPICS_PER_ARTICLE.observe(len(enriched.topics))
+        if article.fetched_at:
+            fetched = datetime.fromisoformat(article.fetched_at)
+            metrics.FRESHNESS_SECONDS.observe(
+                (datetime.fromisoformat(enriched.enriched_at) - fetched).total_seconds()
+            )
+        status_hooks.notify(article, Enrichment(enriched.language, enriched.entities,
+                                                enriched.topics, enriched.keywords),
+                            enriched.enriched_at)  # e.g. the /status page
+
+
 def warm_up(settings: Settings) -> Enricher:
-    """The worker's enricher: Kiwi, the CRF model, the gazetteer and (when turned on) the English
-    model, loaded now, once per worker, and run once on a tiny article: loading takes seconds of
-    CPU, and done inside the first record it would stall the consumer thread's heartbeats and
-    hold up that record past its latency budget."""
+    """The enricher: Kiwi, the CRF model, the gazetteer and (when turned on) the English
+    model, loaded now, once per core, and run once on a tiny article: loading takes seconds of
+    CPU, and done inside the first record it would hold up that record past its latency
+    budget."""
     enricher = Enricher.build(settings)
     enricher.enrich(Article(id="0" * 32, url="about:warm-up", canonical_url="about:warm-up",
                             title="샘 올트먼 OpenAI 대표",
@@ -57,12 +74,14 @@ def warm_up(settings: Settings) -> Enricher:
     return enricher
 
 
-def register(app: faust.App, settings: Settings, outputs: Outputs) -> None:
-    def make_handler(settings: Settings) -> Handler:
-        return functools.partial(
-            handle, enricher=warm_up(settings),
-            fingerprinter=Fingerprinter(dedup_config(settings)),
-            target=internal(STORIES_IN, settings.app_id),
-        )
+def make_handler(settings: Settings) -> Handler:
+    """The enrich handler (module-level: a core process imports it by name)."""
+    return functools.partial(
+        handle, enricher=warm_up(settings), fingerprinter=Fingerprinter(dedup_config(settings)),
+        target=internal(STORIES_IN, settings.app_id),
+    )
 
-    register_stage(app, STAGE, ARTICLES, make_handler, settings, outputs)
+
+def register(app: faust.App, settings: Settings, outputs: Outputs) -> None:
+    register_stage(app, STAGE, ARTICLES, make_handler, settings, outputs,
+                   isolated=settings.enrich_isolation == "process", observe=observe)

@@ -47,44 +47,100 @@ class ProducerSink:
 
 
 class IngestGate:
-    """Open except while the embedded broker is rolled (streams/roll.py): what ingestion
-    produces in a worker waits on it, so that the pipeline can catch up and nothing new
-    arrives on the broker that is about to go."""
+    """What ingestion produces in a worker passes through it, one record at a time
+    (:meth:`enter`), so that the embedded broker's memory stays under a ceiling
+    (streams/roll.py):
 
-    def __init__(self) -> None:
-        self._open = asyncio.Event()
-        self._open.set()
+    * it is closed while any reason to pause is held (:meth:`pause`): while the broker is
+      rolled, and while it is over its roll limit and not yet rolled;
+    * with ``max_backlog``, it also closes while that many records are in the pipeline and
+      not yet through it: the backlog the roll's probe last measured, plus every record let in
+      since. A roll then only has to drain at most that many pages, so the broker grows past
+      its roll limit by at most their outputs, and the drain ends in bounded time.
 
-    async def wait(self) -> None:
-        await self._open.wait()
+    The gate of a worker without an embedded broker never closes."""
 
-    async def wait_at_most(self, seconds: float) -> bool:
-        """Wait until open, for at most ``seconds``; whether it is open."""
+    def __init__(self, max_backlog: int = 0) -> None:
+        self.max_backlog = max_backlog
+        #: records in the pipeline, as far as this gate knows (see :meth:`measured`)
+        self.backlog = 0
+        #: records let in since the start, and those not yet acknowledged by the broker
+        self.entered = 0
+        self.pending = 0
+        self._paused: set[str] = set()
+        self._room = asyncio.Event()
+        self._room.set()
+
+    def has_room(self) -> bool:
+        return not self._paused and not (self.max_backlog and self.backlog >= self.max_backlog)
+
+    def _changed(self) -> None:
+        if self.has_room():
+            self._room.set()
+        else:
+            self._room.clear()
+
+    async def enter(self, limit_s: float | None = None) -> bool:
+        """Wait until a record may go in and count it in; False (and not counted) when that
+        takes more than ``limit_s``. Call :meth:`sent` once it is produced or given up."""
         try:
-            await asyncio.wait_for(self._open.wait(), seconds)
+            async with asyncio.timeout(limit_s):
+                while not self.has_room():  # woken with others: one may take the last place
+                    await self._room.wait()
         except TimeoutError:
             return False
+        self.backlog += 1
+        self.entered += 1
+        self.pending += 1
+        self._changed()
         return True
 
-    def close(self) -> None:
-        self._open.clear()
+    def sent(self) -> None:
+        """A record let in has been acknowledged by the broker (or was not produced)."""
+        self.pending -= 1
 
-    def open(self) -> None:
-        self._open.set()
+    def measured(self, backlog: int, pending_before: int, entered_before: int) -> None:
+        """The pipeline's backlog as a probe read it (consumer lag, which counts only what
+        the broker has acknowledged), given ``pending`` and ``entered`` when the probe began:
+        what was pending then and what entered since may be missing from it, so they are
+        added (a record counted twice errs on the safe side)."""
+        self.backlog = backlog + pending_before + self.entered - entered_before
+        self._changed()
+
+    def pause(self, reason: str) -> None:
+        self._paused.add(reason)
+        self._changed()
+
+    def resume(self, reason: str) -> None:
+        self._paused.discard(reason)
+        self._changed()
 
 
 class FaustSink:
-    """Produces through the worker's own Faust producer, once ``gate`` is open."""
+    """Produces through the worker's own Faust producer."""
 
-    def __init__(self, app: faust.App, gate: IngestGate) -> None:
+    def __init__(self, app: faust.App) -> None:
         self.app = app
-        self.gate = gate
 
     async def send(self, topic: str, key: bytes, value: bytes) -> None:
-        await self.gate.wait()
         fut = await self.app.topic(topic, key_type=bytes, value_type=bytes).send(
             key=key, value=value)
         await fut
+
+
+class GatedSink:
+    """``sink`` behind ``gate``: each record waits for its place there first."""
+
+    def __init__(self, sink: Sink, gate: IngestGate) -> None:
+        self.sink = sink
+        self.gate = gate
+
+    async def send(self, topic: str, key: bytes, value: bytes) -> None:
+        await self.gate.enter()
+        try:
+            await self.sink.send(topic, key, value)
+        finally:
+            self.gate.sent()
 
 
 def raw_from_fetch(result: FetchResult, source: str) -> tuple[bytes, bytes]:

@@ -34,7 +34,13 @@ import orjson
 from aiohttp import web
 
 from streams import metrics
-from streams.ingest.emit import FaustSink, IngestGate, Sink, ingest_url, raw_from_push
+from streams.ingest.emit import (
+    FaustSink,
+    IngestGate,
+    Sink,
+    ingest_url,
+    raw_from_push,
+)
 from streams.ingest.fetch import Fetcher, FetchPolicy
 from streams.ingest.guard import HostGuard, Refused
 from streams.records import article_id
@@ -122,40 +128,53 @@ def validate(content_type: str, body: bytes, max_bytes: int, guard: HostGuard) -
     return PushRequest(url.strip(), html)
 
 
-#: While the embedded broker is rolled, a push is held this long, then answered 503: a roll
-#: waits for the pipeline's backlog, which can take minutes when it lags.
+#: While ingestion is paused (the embedded broker is being rolled, or the pipeline's backlog is
+#: at its bound), a push is held this long, then answered 503 with this Retry-After.
 HOLD_S = 10.0
 
 
 def make_handler(sink: Sink, fetcher: Callable[[], Awaitable[Fetcher]],
                  max_bytes: int, guard: HostGuard, gate: IngestGate | None = None) -> Handler:
     """An aiohttp handler for POST /ingest; ``fetcher`` returns the started shared fetcher.
-    ``gate``: closed while the embedded broker is rolled (see :data:`HOLD_S`)."""
-    tasks: set[asyncio.Task[str]] = set()
+    ``gate``: a valid push takes its place there (both modes: a fetch's record is produced
+    later, in the background), waiting at most :data:`HOLD_S`."""
+    tasks: set[asyncio.Task[None]] = set()
     limit = body_limit(max_bytes)
+
+    async def fetch_in_background(url: str) -> None:
+        try:
+            await ingest_url(await fetcher(), sink, url, "push")
+        finally:
+            if gate is not None:
+                gate.sent()
 
     async def handle(request: web.Request) -> web.StreamResponse:
         if request.method != "POST":
             return web.json_response({"error": "use POST"}, status=405)
-        if gate is not None and not await gate.wait_at_most(HOLD_S):
-            return web.json_response(
-                {"error": "the embedded broker is being rolled; retry shortly"}, status=503,
-                headers={"Retry-After": str(int(HOLD_S))})
         try:
             body = await read_body(request, limit)
             push = validate(request.headers.get("Content-Type", ""), body, max_bytes, guard)
         except PushError as exc:
             return web.json_response({"error": str(exc)}, status=exc.status)
-        if push.html is not None:
-            key, value = raw_from_push(push.url, push.html, now_iso())
-            await sink.send(RAW_HTML.name, key, value)
-            metrics.INGEST_PRODUCED.labels(source="push").inc()
-            mode = "html"
-        else:
-            task = asyncio.create_task(ingest_url(await fetcher(), sink, push.url, "push"))
+        if gate is not None and not await gate.enter(HOLD_S):
+            return web.json_response(
+                {"error": "ingestion is paused (the embedded broker is being rolled, or the "
+                          "pipeline is behind); retry shortly"}, status=503,
+                headers={"Retry-After": str(int(HOLD_S))})
+        if push.html is None:
+            task = asyncio.create_task(fetch_in_background(push.url))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
             mode = "fetch"
+        else:
+            key, value = raw_from_push(push.url, push.html, now_iso())
+            try:
+                await sink.send(RAW_HTML.name, key, value)
+            finally:
+                if gate is not None:
+                    gate.sent()
+            metrics.INGEST_PRODUCED.labels(source="push").inc()
+            mode = "html"
         return web.json_response(
             {"id": push.id, "url": normalize_url(push.url), "mode": mode}, status=202)
 
@@ -173,7 +192,7 @@ def register(app: faust.App, settings: Settings, gate: IngestGate) -> None:
             await shared[0].start()
         return shared[0]
 
-    handle = make_handler(FaustSink(app, gate), fetcher, settings.max_page_bytes,
+    handle = make_handler(FaustSink(app), fetcher, settings.max_page_bytes,
                           HostGuard(policy.allow_hosts), gate)
 
     @app.page("/ingest")

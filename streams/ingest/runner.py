@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import faust
 from aiokafka import TopicPartition
@@ -13,7 +13,7 @@ from aiokafka import TopicPartition
 from streams import kafka
 from streams.ingest import push
 from streams.ingest.config import FeedConfig, load_config
-from streams.ingest.emit import FaustSink, IngestGate, ProducerSink, Sink
+from streams.ingest.emit import FaustSink, GatedSink, IngestGate, ProducerSink, Sink
 from streams.ingest.fetch import Fetcher, FetchPolicy
 from streams.ingest.poller import Backpressure, Poller, PollReport, owner_partition
 from streams.ingest.seen import KafkaSeen
@@ -24,11 +24,14 @@ log = logging.getLogger(__name__)
 
 
 class KafkaLag:
-    """Consumer lag of ``group`` on news.raw-html: end offsets minus committed offsets."""
+    """Consumer lag of ``group`` on ``topics`` (news.raw-html by default): end offsets minus
+    committed offsets, summed."""
 
-    def __init__(self, settings: Settings, group: str) -> None:
+    def __init__(self, settings: Settings, group: str,
+                 topics: Sequence[str] = (RAW_HTML.name,)) -> None:
         self.settings = settings
         self.group = group
+        self.topics = topics
         self._admin = kafka.make_admin(settings)
         self._consumer = kafka.make_consumer(settings)
         self._parts: list[TopicPartition] = []
@@ -39,10 +42,10 @@ class KafkaLag:
         await self.refresh()
 
     async def refresh(self) -> None:
-        """Read news.raw-html's partitions from the cluster metadata again."""
+        """Read the topics' partitions from the cluster metadata again."""
         await self._consumer.topics()
-        self._parts = [TopicPartition(RAW_HTML.name, p)
-                       for p in sorted(self._consumer.partitions_for_topic(RAW_HTML.name) or ())]
+        self._parts = [TopicPartition(topic, p) for topic in self.topics
+                       for p in sorted(self._consumer.partitions_for_topic(topic) or ())]
 
     async def stop(self) -> None:
         await self._consumer.stop()
@@ -50,7 +53,7 @@ class KafkaLag:
 
     @property
     def partitions(self) -> int:
-        """Partitions of news.raw-html, from cluster metadata read at start."""
+        """Partitions of the topics, from cluster metadata read at start."""
         return len(self._parts)
 
     async def __call__(self) -> int:
@@ -119,7 +122,8 @@ async def run_feeds(settings: Settings, feeds: list[FeedConfig], *, sink: Sink |
 
 def register(app: faust.App, settings: Settings, gate: IngestGate) -> None:
     """Worker wiring: the push endpoint always; the poller when NEWSSTREAM_FEEDS_FILE is set.
-    Both produce once ``gate`` is open (it closes while the embedded broker is rolled)."""
+    Both produce through ``gate`` (streams/ingest/emit.py: it closes while the embedded broker
+    is rolled or over its limit, and while the pipeline's backlog is at its bound)."""
     push.register(app, settings, gate)
     if not settings.feeds_file:
         return
@@ -129,7 +133,7 @@ def register(app: faust.App, settings: Settings, gate: IngestGate) -> None:
     async def feed_poller() -> None:
         while True:  # a broker hiccup must not end polling for the life of the worker
             try:
-                await run_feeds(settings, feeds, sink=FaustSink(app, gate),
+                await run_feeds(settings, feeds, sink=GatedSink(FaustSink(app), gate),
                                 assigned=raw_html_assignment(app))
             except Exception:
                 log.exception("feed poller failed; restarting in 10 s")

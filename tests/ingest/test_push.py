@@ -245,18 +245,42 @@ def test_a_push_record_that_fits_carries_the_page_as_html() -> None:
 async def test_a_push_during_a_roll_is_held_then_answered_503(
     fetcher: Fetcher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """While the embedded broker is rolled (the gate closed) a push waits; past the hold it is
+    """While the embedded broker is rolled (the gate paused) a push waits; past the hold it is
     told to retry, and nothing is produced; once the gate opens pushes go through."""
     monkeypatch.setattr(push_module, "HOLD_S", 0.2)
     gate = IngestGate()
-    gate.close()
+    gate.pause("roll")
     page = {"url": "https://example.com/during-roll", "html": "<p>x</p>"}
     async with serving(fetcher, SMALL_PAGE_LIMIT, gate) as (endpoint, sink), \
             aiohttp.ClientSession() as session:
         async with session.post(endpoint, json=page) as response:
             assert response.status == 503 and response.headers["Retry-After"]
         assert sink.records == []
-        asyncio.get_running_loop().call_later(0.1, gate.open)  # the roll ends within the hold
+        # the roll ends within the hold
+        asyncio.get_running_loop().call_later(0.1, gate.resume, "roll")
         async with session.post(endpoint, json=page) as response:
             assert response.status == 202
         assert len(sink.records) == 1
+        assert (gate.entered, gate.pending) == (1, 0)
+
+
+async def test_a_push_waits_for_room_under_the_backlog_bound(
+    fetcher: Fetcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the pipeline's backlog at its bound, both kinds of push are told to retry; once the
+    pipeline has taken records, they go through and take their places."""
+    monkeypatch.setattr(push_module, "HOLD_S", 0.2)
+    gate = IngestGate(max_backlog=1)
+    gate.measured(1, 0, 0)
+    async with serving(fetcher, SMALL_PAGE_LIMIT, gate) as (endpoint, sink), \
+            aiohttp.ClientSession() as session:
+        for page in ({"url": "https://example.com/full", "html": "<p>x</p>"},
+                     {"url": "https://example.com/full-fetch"}):
+            async with session.post(endpoint, json=page) as response:
+                assert response.status == 503 and response.headers["Retry-After"]
+        assert sink.records == [] and gate.entered == 0
+        gate.measured(0, 0, 0)  # the pipeline took it
+        async with session.post(endpoint, json={"url": "https://example.com/room",
+                                                "html": "<p>x</p>"}) as response:
+            assert response.status == 202
+        assert len(sink.records) == 1 and gate.backlog == 1

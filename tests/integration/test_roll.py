@@ -27,7 +27,7 @@ from streams.client.reader import read
 from streams.ingest.emit import IngestGate
 from streams.roll import BrokerRoll
 from streams.settings import Settings
-from streams.topics import ENRICHED
+from streams.topics import ARTICLES, ENRICHED, RAW_HTML
 from tests.conftest import ROOT
 from tests.integration.procs import status_of, wait_for
 
@@ -58,6 +58,18 @@ async def read_all(settings: Settings, topic: str) -> list[tuple[int, bytes | No
         await consumer.stop()
 
 
+@dataclasses.dataclass
+class Recovery:
+    """What a roll touches of Faust's table recovery service."""
+
+    active_offsets: dict[TopicPartition, int]
+    standby_offsets: dict[TopicPartition, int]
+
+    def revoke(self, tp: TopicPartition) -> None:
+        self.active_offsets.pop(tp, None)
+        self.standby_offsets.pop(tp, None)
+
+
 async def test_a_roll_waits_for_groups_and_carries_compacted_topics_over(
     own_broker: EmbeddedBroker,
 ) -> None:
@@ -85,7 +97,10 @@ async def test_a_roll_waits_for_groups_and_carries_compacted_topics_over(
         await reader.getmany(timeout_ms=200, max_records=1)
     await reader.commit({TopicPartition("history", 0): 1, TopicPartition("history", 1): 0})
 
-    app = SimpleNamespace(consumer=SimpleNamespace(assignment=lambda: set()))
+    changelog, other = TopicPartition("app-table-changelog", 0), TopicPartition("gone", 0)
+    recovery = Recovery(active_offsets={changelog: 7, other: 3}, standby_offsets={})
+    app = SimpleNamespace(consumer=SimpleNamespace(assignment=lambda: set()),
+                          tables=SimpleNamespace(recovery=recovery))
     settings = dataclasses.replace(settings, embedded_roll_mb=1)
     roll = BrokerRoll(app, settings, own_broker, IngestGate())  # type: ignore[arg-type]
     roll.drain_limit_s = 3
@@ -95,6 +110,9 @@ async def test_a_roll_waits_for_groups_and_carries_compacted_topics_over(
 
     await reader.commit({TopicPartition("history", 0): 2, TopicPartition("history", 1): 2})
     assert await roll.roll() is True
+    # Faust's table recovery reads the carried-over changelog from its start, not from where
+    # it had read the old one (beyond the new end: Faust refuses to start)
+    assert recovery.active_offsets == {other: 3}
     await reader.stop()
     assert own_broker.process.pid != first  # type: ignore[union-attr]
 
@@ -106,6 +124,64 @@ async def test_a_roll_waits_for_groups_and_carries_compacted_topics_over(
     table = await read_all(settings, "app-table-changelog")
     assert sorted(table) == [(0, b"a", b"3"), (1, b"b", b"2")]  # latest values, c deleted
     assert await read_all(settings, "history") == []  # history is what a roll discards
+
+
+async def test_over_the_limit_ingestion_stays_paused_until_a_roll_succeeds(
+    own_broker: EmbeddedBroker,
+) -> None:
+    """A roll called off (a group behind) leaves ingestion paused, so the broker does not grow
+    while it waits; the roll that succeeds opens it again."""
+    settings = dataclasses.replace(broker_settings(own_broker), embedded_roll_mb=1)
+    admin = await kafka.start_admin(settings)
+    await admin.create_topics([NewTopic("history", 1, 1)])
+    await admin.close()
+    producer = kafka.make_producer(settings)
+    await producer.start()
+    await producer.send_and_wait("history", b"unread", key=b"k")
+    await producer.stop()
+    reader = kafka.make_consumer(settings, group_id="reader")
+    reader._enable_auto_commit = False
+    await reader.start()
+    reader.subscribe(["history"])
+    while not reader.assignment():
+        await reader.getmany(timeout_ms=200, max_records=1)
+    await reader.commit({TopicPartition("history", 0): 0})
+
+    app = SimpleNamespace(consumer=SimpleNamespace(assignment=lambda: set()),
+                          tables=SimpleNamespace(recovery=Recovery({}, {})))
+    gate = IngestGate()
+    roll = BrokerRoll(app, settings, own_broker, gate)  # type: ignore[arg-type]
+    roll.drain_limit_s = 1
+    await roll.check()
+    assert not gate.has_room(), "ingestion resumed although the broker was not rolled"
+    await roll.check()  # before the retry time: still paused, no second try
+    assert not gate.has_room()
+
+    await reader.commit({TopicPartition("history", 0): 1})
+    await reader.stop()
+    roll.next_try = 0.0
+    await roll.check()
+    assert gate.has_room()
+
+
+async def test_the_backlog_probe_counts_what_the_pipeline_has_yet_to_take(
+    own_broker: EmbeddedBroker,
+) -> None:
+    settings = dataclasses.replace(broker_settings(own_broker), app_id=f"b-{uuid.uuid4().hex[:6]}")
+    await kafka.ensure_topics(settings)
+    producer = kafka.make_producer(settings)
+    await producer.start()
+    for topic in (RAW_HTML.name, RAW_HTML.name, ARTICLES.name):
+        await producer.send_and_wait(topic, b"{}", key=b"k")
+    await producer.stop()
+    gate = IngestGate(max_backlog=3)
+    roll = BrokerRoll(SimpleNamespace(), settings, own_broker, gate)  # type: ignore[arg-type]
+    try:
+        await roll.measure_backlog()
+    finally:
+        assert roll.lag is not None
+        await roll.lag.stop()
+    assert gate.backlog == 3 and not gate.has_room()
 
 
 def metric(text: str, name: str) -> float:
