@@ -2,8 +2,8 @@
 
     newsstream run [PATH...]   embedded broker (unless KAFKA_BOOTSTRAP_SERVERS), worker, and the
                                pages under PATH replayed into news.raw-html, with a summary line
-                               per enriched article and, once every page is through, what is
-                               trending; runs until Ctrl-C / SIGTERM
+                               per enriched article and, once every page is through, the top
+                               stories and what is trending; runs until Ctrl-C / SIGTERM
     newsstream worker          a pipeline worker (parse + enrich agents, /metrics)
     newsstream broker [--port N]  only the embedded broker, printing the settings to use it
     newsstream ingest PATH...  replay page files, folders and WARC files into news.raw-html
@@ -87,10 +87,29 @@ def trending_section(trending: dict[str, Any] | None, n: int = TRENDING_LINES) -
     return lines
 
 
+def stories_section(stories: list[dict[str, Any]] | None, n: int = TRENDING_LINES
+                    ) -> list[str]:
+    """What ``run`` prints of the status page's "Top stories of the last hour"
+    (:func:`streams.status.trending.top_stories`)."""
+    if stories is None:
+        return ["stories: clustered by another worker (the one holding the dedup partition)"]
+    if not stories:
+        return ["stories: none in the last hour"]
+    lines = ["stories (last hour, most articles first):"]
+    for story in stories[:n]:
+        languages = "/".join(story.get("languages") or ())
+        lines.append(f"  {story['articles']:3d} article(s), {story['sources']} source(s) "
+                     f"[{languages}]: {story['title'] or '(untitled)'}")
+        if story.get("top_sources"):
+            lines.append(f"      {', '.join(story['top_sources'])}")
+    return lines
+
+
 @dataclass(slots=True)
 class ReplayProgress:
     """How far ``run``'s replay is: when every page sent has come out of the pipeline,
-    enriched (printed) or as a dead letter, the trending section is printed, once."""
+    enriched (printed) or as a dead letter, the stories and trending sections are printed,
+    once."""
 
     pages: int
     sent: bool = False
@@ -137,7 +156,8 @@ def start_worker(app: faust.App, settings: Settings) -> None:
 
 def add_replay(app: faust.App, paths: Sequence[str], board: StatusBoard) -> None:
     """On worker start, replay ``paths`` into news.raw-html; print every enriched article, and
-    what is trending once every page is through (from ``board``: the status page's data)."""
+    the top stories and what is trending once every page is through (from ``board``: the status
+    page's data)."""
     files = list(page_files(paths))
     raw = app.topic(RAW_HTML.name, key_type=bytes, value_type=bytes)
     progress = ReplayProgress(len(files))
@@ -162,7 +182,8 @@ def add_replay(app: faust.App, paths: Sequence[str], board: StatusBoard) -> None
         status = board.status()
         if progress.through(sum(d["count"] for d in status["dead_letters"])):
             progress.reported = True
-            print("\n".join(trending_section(status["trending"])), flush=True)
+            lines = stories_section(status["stories"]) + trending_section(status["trending"])
+            print("\n".join(lines), flush=True)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

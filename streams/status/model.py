@@ -178,13 +178,15 @@ def build_status(
     window_s: float,
     worker: Mapping[str, Any] | None = None,
     trending: Mapping[str, Any] | None = None,
+    stories: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The status dict (the body of ``/status.json`` and the content of ``/status``).
 
     ``samples`` are the current values at monotonic time ``now``; ``base`` is the snapshot the
     rates are measured from (``None``, or one taken at ``now``: rates are ``None``).
-    ``trending``: :func:`streams.status.trending.trending`, or ``None`` on a worker that does
-    not hold the trends.
+    ``trending``: :func:`streams.status.trending.trending`, and ``stories``:
+    :func:`streams.status.trending.top_stories`, or ``None`` on a worker that does not hold
+    the dedup agent's state.
     """
     span = (now - base.at) if base is not None and now > base.at else None
     before: Samples = base.samples if base is not None else {}
@@ -259,6 +261,7 @@ def build_status(
         "dead_letters": dead_letters,
         "freshness": freshness,
         "memory": memory,
+        "stories": stories,
         "trending": None if trending is None else dict(trending),
         "latest": latest,
     }

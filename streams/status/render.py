@@ -287,10 +287,42 @@ def _trending(status: dict[str, Any]) -> str:
     return f'<section class="wide"><h2>Trending now</h2>{body}</section>'
 
 
+def _story(story: dict[str, Any]) -> str:
+    sources = ", ".join(story.get("top_sources") or ())
+    more = story["sources"] - len(story.get("top_sources") or ())
+    if more > 0:
+        sources += f" and {more} more"
+    reprints = f" ({story['reprints']} reprints)" if story["reprints"] else ""
+    return (
+        f'<tr data-story="{_e(story["id"])}"><td><span class="title">'
+        f'{_e(story["title"] or "(untitled)")}</span><div class="sub">'
+        f'{_e(" · ".join(story.get("languages") or ()))}</div></td>'
+        f'<td class="num">{_count(story["sources"])}</td><td>{_e(sources)}</td>'
+        f'<td class="num">{_count(story["articles"])}{_e(reprints)}</td></tr>'
+    )
+
+
+def _stories(status: dict[str, Any]) -> str:
+    stories = status.get("stories")
+    if stories is None:
+        body = ('<p class="empty">Stories are clustered by the worker that holds the dedup '
+                "agent's partition; it is another worker: open its /status, or read "
+                "news.stories.</p>")
+    elif not stories:
+        body = '<p class="empty">No story in the last hour.</p>'
+    else:
+        body = (
+            '<table id="stories"><thead><tr><th>story</th><th class="num">sources</th>'
+            '<th>top sources</th><th class="num">articles</th></tr></thead><tbody>'
+            + "".join(map(_story, stories)) + "</tbody></table>"
+        )
+    return f'<section class="wide"><h2>Top stories of the last hour</h2>{body}</section>'
+
+
 def render_main(status: dict[str, Any]) -> str:
     """The live part of the page (what the script swaps in)."""
-    return (_stages(status) + _trending(status) + _freshness(status) + _dead_letters(status)
-            + _memory(status) + _latest(status))
+    return (_stages(status) + _stories(status) + _trending(status) + _freshness(status)
+            + _dead_letters(status) + _memory(status) + _latest(status))
 
 
 def render_page(status: dict[str, Any]) -> str:

@@ -6,8 +6,9 @@ stream's: windows are counted by each article's own fetch time, so "now" is the 
 any article was counted in, not the wall clock (a replay of older pages trends as it did then,
 and a quiet stream shows its last window, labelled with its time, rather than nothing).
 
-Stories are read as the JSON form of ``news.stories`` records (story.schema.json), so that
-the section renders the same whatever holds them.
+Stories are those of the same agent's clusterer (:class:`streams.stories.clusters.StoryIndex`),
+ranked as the JSON form of their ``news.stories`` records (story.schema.json), on the same
+clock.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
 from streams.records import Enrichment
+from streams.stories.clusters import StoryIndex, story_record
 from streams.stories.trends import Trends
 
 TOP_TRENDS = 10
@@ -59,6 +62,19 @@ def top_stories(stories: Iterable[Mapping[str, Any]], now: datetime,
     recent.sort(key=lambda s: (-s["articles"], -s["sources"],
                                -datetime.fromisoformat(s["last_seen"]).timestamp(), s["id"]))
     return recent[:n]
+
+
+def stories_now(index: StoryIndex, span_s: float = STORIES_SPAN_S, n: int = TOP_STORIES
+                ) -> list[dict[str, Any]]:
+    """:func:`top_stories` of the clusterer's stories (the dedup agent's ``StoryIndex``), in
+    the ``span_s`` before the stream's latest article (its clock, as for the trends): only
+    those get a ``news.stories`` record built. Call it with the clusterer's writer held off."""
+    if not index.stories:
+        return []
+    latest = max(story.last_seen for story in index.stories.values())
+    recent = [asdict(story_record(story, index.config.top))
+              for story in index.stories.values() if story.last_seen >= latest - span_s]
+    return top_stories(recent, datetime.fromtimestamp(latest, UTC), span_s, n)
 
 
 class Names:

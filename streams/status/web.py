@@ -19,7 +19,7 @@ from streams.stage import now_iso
 from streams.status import hooks
 from streams.status.model import LatestArticles, SnapshotWindow, build_status, read_samples
 from streams.status.render import CONTENT_SECURITY_POLICY, render_main, render_page
-from streams.status.trending import Names, trending
+from streams.status.trending import Names, stories_now, trending
 from streams.stories.agent import StoriesView
 
 WINDOW_S = 300.0  # rates are over the last ~5 minutes, like the recording rules' rate5m
@@ -36,7 +36,7 @@ HTML_HEADERS = {
 
 class StatusBoard:
     """What one worker's page needs: the snapshots behind the rates, the latest articles, and
-    the dedup agent's trends (shown only while this worker holds its partition)."""
+    the dedup agent's trends and stories (shown only while this worker holds its partition)."""
 
     def __init__(self, settings: Settings, stories: StoriesView | None = None) -> None:
         self.worker = {"app": settings.app_id, "version": __version__}
@@ -49,13 +49,17 @@ class StatusBoard:
     def snapshot(self) -> None:
         self.window.add(time.monotonic(), read_samples(REGISTRY.collect()))
 
-    def trending(self) -> dict[str, Any] | None:
+    def trending(self) -> tuple[dict[str, Any] | None, list[dict[str, Any]] | None]:
+        """Trending now and the top stories of the last hour, or ``None`` for both on a worker
+        that does not hold the dedup agent's partition."""
         if self.stories is None or not self.stories.held():
-            return None
-        with self.stories.lock:  # top and series of 10 keys: a few ms
-            return trending(self.stories.trends, self.names.name)
+            return None, None
+        with self.stories.lock:  # top and series of 10 keys, the last hour's stories: ms
+            return (trending(self.stories.trends, self.names.name),
+                    stories_now(self.stories.stories))
 
     def status(self) -> dict[str, Any]:
+        trends, stories = self.trending()
         return build_status(
             read_samples(REGISTRY.collect()),
             now=time.monotonic(),
@@ -64,7 +68,8 @@ class StatusBoard:
             generated_at=now_iso(),
             window_s=WINDOW_S,
             worker=self.worker,
-            trending=self.trending(),
+            trending=trends,
+            stories=stories,
         )
 
 

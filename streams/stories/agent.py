@@ -56,6 +56,7 @@ class StoriesView:
 
     lock: threading.Lock
     trends: Trends
+    stories: StoryIndex
     held: Callable[[], bool]
 
 
@@ -106,4 +107,4 @@ def register(app: faust.App, settings: Settings, outputs: Outputs) -> StoriesVie
 
     register_stage(app, STAGE, source, make_handler, settings, outputs, concurrency=1,
                    after_each=write_table)
-    return StoriesView(lock, trends, held)
+    return StoriesView(lock, trends, stories, held)

@@ -1,9 +1,11 @@
 """``newsstream run`` (what ``make run`` calls): embedded broker, sample replay, summaries, the
-trending section, and no broker process left behind after SIGTERM or a killed worker."""
+stories and trending sections, and no broker process left behind after SIGTERM or a killed
+worker."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -67,11 +69,15 @@ def test_run_prints_summaries_and_stops_broker_on_sigterm(
     assert any("/metrics" in line for line in lines)
     entity_line = read_until(run_process, "entities:")[-1]
     assert "오픈AI (organization)" in entity_line
-    # once every page is through: what is trending, the sample's keys at their count
-    read_until(run_process, "trending (burst score")
+    # once every page is through: the top stories (the sample story groups: several pages
+    # each) and what is trending (a new stream: no baseline)
+    read_until(run_process, "stories (last hour, most articles first):")
     assert run_process.stdout is not None
+    top_story = run_process.stdout.readline()
+    assert re.match(r"^ +[2-9] article\(s\), [2-9] source\(s\) \[", top_story), top_story
+    read_until(run_process, "trending (burst score")
     top = run_process.stdout.readline()
-    assert top.endswith(": 1 article(s), baseline 0.00\n") and "(" in top, top
+    assert re.search(r"\): [2-9]\d* article\(s\), baseline 0\.00$", top), top
     (broker_pid,) = children_named(run_process.pid, "tansu")
     run_process.send_signal(signal.SIGTERM)
     assert run_process.wait(timeout=60) == 0

@@ -1,6 +1,7 @@
-"""The worker's status page, live: ``/status.json`` counts and trends after the shared pages
-flowed, then the HTML page in a real headless Chromium (Debian's) while more pages flow (its
-trending list and charts included), with a screenshot saved under ``test-artifacts/``.
+"""The worker's status page, live: ``/status.json`` counts, stories and trends after the
+shared pages flowed, then the HTML page in a real headless Chromium (Debian's) while more pages
+flow (its top stories, trending list and charts included), with a screenshot saved under
+``test-artifacts/``.
 
 Chromium comes from ``ops/bin/ensure-chromium`` (run by ``make test``, and here when missing);
 the browser test skips only when Chromium cannot be had.
@@ -113,6 +114,10 @@ def test_status_json_counts_the_flowed_pages(worker: Worker, seed_url: str) -> N
     assert scores == sorted(scores, reverse=True)
     for key in trending["keys"]:
         assert len(key["series"]) == 288 and key["series"][-1] == key["count"] >= 1, key
+    stories = status["stories"]  # the seed's story among the last hour's, most articles first
+    assert any("올트먼" in (s["title"] or "") for s in stories), stories
+    counts = [s["articles"] for s in stories]
+    assert counts == sorted(counts, reverse=True)
 
 
 def test_status_page_html_headers(worker: Worker, seed_url: str) -> None:
@@ -205,6 +210,8 @@ async def test_status_page_in_headless_chromium(
     assert dead_letters is not None
     assert set(BAD.values()) <= {node.text() for node in dead_letters.css("td.reason")}
     assert count_in(tree, "#fresh-count") >= 1
+    stories = tree.css("#stories tbody tr")
+    assert any("올트먼" in row.css_first(".title").text() for row in stories), dom[:3000]
     trending = tree.css("#trending tbody tr")
     assert trending, "no trending keys shown"
     scores = [float(row.css("td.num")[0].text()) for row in trending]

@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from streams.cli import ReplayProgress, trending_section
-from streams.records import Enrichment, Entity, Topic
+from streams.cli import ReplayProgress, stories_section, trending_section
+from streams.records import Enrichment, Entity, StoryArticle, Topic
 from streams.status.model import build_status
 from streams.status.render import SPARK_HEIGHT, SPARK_WIDTH, render_main, render_page, sparkline
-from streams.status.trending import Names, top_stories, trending
+from streams.status.trending import Names, stories_now, top_stories, trending
+from streams.stories.clusters import StoryConfig, StoryIndex
 from streams.stories.trends import TrendConfig, Trends
 
 T0 = 1_746_000_000 - 1_746_000_000 % 300  # a window boundary
@@ -178,3 +179,65 @@ def test_run_reports_once_every_page_is_enriched_or_a_dead_letter() -> None:
     progress.sent, progress.enriched = True, 3
     assert not progress.through(dead_letters=1)
     assert progress.through(dead_letters=2)
+
+
+def test_stories_section_lists_the_top_stories_escaped() -> None:
+    now = datetime(2025, 5, 10, 6, 0, tzinfo=UTC)
+    stories = [story(1, "2025-05-10T05:10:00+00:00", articles=3, sources=3),
+               story(3, "2025-05-10T05:59:00+00:00", articles=5, sources=2)]
+    stories[0]["title"] = "<i>北 미사일</i> 발사"
+    stories[1]["reprints"] = 2
+    status = build_status({}, now=1.0, base=None, latest=[], generated_at="now", window_s=300,
+                          stories=top_stories(stories, now))
+    tree = HTMLParser(render_page(status))
+    rows = tree.css("#stories tbody tr")
+    assert [r.attributes["data-story"][-1] for r in rows] == ["3", "1"]
+    assert rows[1].css_first(".title").text() == "<i>北 미사일</i> 발사" and not tree.css("i")
+    assert [td.text() for td in rows[0].css("td")[1:]] == ["2", "연합뉴스, Reuters",
+                                                          "5 (2 reprints)"]
+    assert rows[1].css("td")[2].text() == "연합뉴스, Reuters and 1 more"
+    none = HTMLParser(render_main(status_with(None))).text()
+    assert "Top stories of the last hour" in none and "another worker" in none
+    status["stories"] = []
+    assert "No story in the last hour." in HTMLParser(render_main(status)).text()
+
+
+def test_run_prints_the_top_stories() -> None:
+    stories = [story(3, "2025-05-10T05:59:00+00:00", articles=5, sources=2)]
+    assert stories_section(stories) == [
+        "stories (last hour, most articles first):",
+        "    5 article(s), 2 source(s) [en/ko]: Story 3",
+        "      연합뉴스, Reuters",
+    ]
+    assert stories_section([]) == ["stories: none in the last hour"]
+    assert "another worker" in stories_section(None)[0]
+
+
+def test_stories_now_ranks_the_clusterers_stories_of_the_streams_last_hour() -> None:
+    index = StoryIndex(StoryConfig())
+    t = 1_746_860_400.0  # 2025-05-10T07:00:00Z
+
+    def add(article_id: str, story_id: str, at: float, source: str, language: str = "ko",
+            duplicate_of: str | None = None) -> None:
+        index.add(StoryArticle(id=article_id, seen_at=at, language=language,
+                               title=f"[속보] title of {story_id}", source=source,
+                               entities={"org:x": (1.0, "X")}, duplicate_of=duplicate_of),
+                  story_id)
+
+    add("old1", "old", t - 7200, "A")  # its last article two hours before the latest
+    add("old2", "old", t - 7100, "B")
+    add("old3", "old", t - 7000, "C")
+    add("m1", "missile", t - 1800, "연합뉴스")
+    add("m2", "missile", t - 900, "Reuters", language="en")
+    add("m3", "missile", t - 600, "뉴시스", duplicate_of="m1")  # a reprint
+    add("h1", "hbm", t - 3000, "한국경제")
+    add("h2", "hbm", t, "AP", language="en")
+    got = stories_now(index)
+    assert [s["id"] for s in got] == ["missile", "hbm"]  # 3 articles, then 2; "old" left out
+    missile = got[0]
+    assert missile["title"] == "title of missile"  # the record's: headline tags removed
+    assert (missile["articles"], missile["unique_articles"], missile["reprints"]) == (3, 2, 1)
+    assert missile["sources"] == 3 and missile["languages"] == ["en", "ko"]
+    # 3 articles and 3 sources each: the later first
+    assert [s["id"] for s in stories_now(index, span_s=3 * 3600)] == ["missile", "old", "hbm"]
+    assert stories_now(StoryIndex(StoryConfig())) == []
