@@ -82,9 +82,10 @@ def shows_the_flowed_pages(status: dict[str, Any], url: str) -> bool:
 
 
 def counted_too(status: dict[str, Any], url: str) -> bool:
-    """The flowed pages shown, and counted by the dedup agent (after enrich, which the latest
-    articles come from)."""
-    return shows_the_flowed_pages(status, url) and bool((status["trending"] or {}).get("keys"))
+    """The flowed pages shown, and counted and clustered by the dedup agent (after enrich,
+    which the latest articles come from)."""
+    return (shows_the_flowed_pages(status, url) and bool((status["trending"] or {}).get("keys"))
+            and any("올트먼" in (story["title"] or "") for story in status["stories"] or ()))
 
 
 def test_status_json_counts_the_flowed_pages(worker: Worker, seed_url: str) -> None:
