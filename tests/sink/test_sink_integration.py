@@ -74,8 +74,10 @@ def rows_of_run(dsn: str, run: str) -> dict[str, list[tuple[Any, ...]]]:
 
 
 async def wait_for(check: Callable[[], bool], limit_s: float, what: str) -> None:
+    """Poll ``check`` in a thread: a blocking query run on the event loop would wait on the
+    lock of a migration that the sink, on the same loop, could then never commit."""
     deadline = time.monotonic() + limit_s
-    while not check():
+    while not await asyncio.to_thread(check):
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         await asyncio.sleep(0.2)
 
