@@ -29,7 +29,10 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields
 from datetime import datetime
+
+import orjson
 
 from streams import metrics
 from streams.records import (
@@ -40,7 +43,10 @@ from streams.records import (
     StoryArticle,
     TopicEvent,
     TrendPoint,
+    dedup_entry_from_dict,
+    kept_json,
     stories_in_from_dict,
+    story_article_from_dict,
 )
 from streams.settings import Settings
 from streams.stage import Incoming, Output, decode_json, encode
@@ -77,7 +83,12 @@ def trend_config(settings: Settings) -> TrendConfig:
 
 class Deduplicator:
     """The dedup agent's state: the entries of the articles within the horizon (mirrored in
-    the table through :attr:`writes`) and the bucket index derived from them."""
+    the table through :meth:`take_writes`) and the bucket index derived from them.
+
+    An entry's story part (:class:`StoryArticle`, what clustering kept of the article) is read
+    only to rebuild the stories and written only with the entry, so it is kept as its JSON
+    (:attr:`story_parts`, about 1 KB) rather than as objects (about 5 KB of heap): the entries
+    in :attr:`entries` have ``story`` None (docs/stories.md, "State in memory")."""
 
     def __init__(self, config: DedupConfig,
                  retain: Callable[[DedupEntry], bool] | None = None) -> None:
@@ -86,16 +97,28 @@ class Deduplicator:
         #: then leaves the buckets but stays in the table, ``story_only`` (:meth:`forget`).
         self.retain = retain or (lambda entry: False)
         self.entries: dict[str, DedupEntry] = {}
+        #: article id -> its entry's ``story`` as JSON (:func:`kept_json`)
+        self.story_parts: dict[str, bytes] = {}
         #: bucket key -> ids of the articles in it, in arrival order (first seen: ``entries``)
         self.buckets: dict[str, list[str]] = {}
         self._expiry: list[tuple[float, str]] = []  # heap of (first seen, article id)
         #: Table changes since the agent last took them: article id -> entry, or None to delete.
         self.writes: dict[str, DedupEntry | None] = {}
 
-    def rebuild(self, entries: Iterable[tuple[str, DedupEntry]]) -> None:
-        """Start again from the table's entries: the buckets are refilled in arrival order
-        (entries kept only for their story are in no bucket)."""
-        self.entries = dict(sorted(entries, key=lambda item: item[1].seq))
+    def rebuild(self, table: Iterable[tuple[str, bytes]]) -> None:
+        """Start again from the table's values (JSON, as :meth:`take_writes` gave them): the
+        buckets are refilled in arrival order (entries kept only for their story are in no
+        bucket). Each entry's story part is made JSON again as it comes, so that the table's
+        entries are never all objects at once."""
+        self.story_parts.clear()
+        kept = []
+        for article_id, value in table:
+            entry = dedup_entry_from_dict(orjson.loads(value))
+            if entry.story is not None:
+                self.story_parts[article_id] = kept_json(entry.story)
+                entry.story = None
+            kept.append((article_id, entry))
+        self.entries = dict(sorted(kept, key=lambda item: item[1].seq))
         self.buckets.clear()
         for article_id, entry in self.entries.items():
             for key in entry.keys:
@@ -176,8 +199,7 @@ class Deduplicator:
                 entry.keys, entry.story_only = [], True
                 self.writes[article_id] = entry
             else:
-                del self.entries[article_id]
-                self.writes[article_id] = None
+                self._delete(article_id)
             dropped += 1
         metrics.DEDUP_EXPIRED.inc(dropped)
         return dropped
@@ -188,27 +210,59 @@ class Deduplicator:
         for article_id in article_ids:
             entry = self.entries.get(article_id)
             if entry is not None and entry.story_only:
-                del self.entries[article_id]
-                self.writes[article_id] = None
+                self._delete(article_id)
 
-    def take_writes(self) -> dict[str, DedupEntry | None]:
+    def _delete(self, article_id: str) -> None:
+        del self.entries[article_id]
+        self.story_parts.pop(article_id, None)
+        self.writes[article_id] = None
+
+    def attach(self, article_id: str, story_id: str, story: StoryArticle) -> None:
+        """Record in a new article's entry the story it joined and what clustering kept of
+        it (written with the entry)."""
+        self.entries[article_id].story_id = story_id
+        self.story_parts[article_id] = kept_json(story)
+        self.writes[article_id] = self.entries[article_id]
+
+    def story(self, article_id: str) -> StoryArticle | None:
+        """The story part of an article's entry, decoded (None: it has none)."""
+        part = self.story_parts.get(article_id)
+        return story_article_from_dict(orjson.loads(part)) if part is not None else None
+
+    def take_writes(self) -> dict[str, bytes | None]:
+        """The table changes since the last call, as the table's values: article id -> the
+        entry's JSON (its story part included), or None to delete it."""
         writes, self.writes = self.writes, {}
-        return writes
+        return {article_id: None if entry is None else self._encode(article_id, entry)
+                for article_id, entry in writes.items()}
+
+    def _encode(self, article_id: str, entry: DedupEntry) -> bytes:
+        part = self.story_parts.get(article_id)
+        if part is None:
+            return kept_json(entry)
+        value = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
+        value["story"] = orjson.Fragment(part)
+        return kept_json(value)
+
+
+_ENTRY_FIELDS = tuple(f.name for f in fields(DedupEntry))
 
 
 def rebuild(dedup: Deduplicator, trends: Trends, stories: StoryIndex,
-            entries: Iterable[tuple[str, DedupEntry]]) -> None:
+            table: Iterable[tuple[str, bytes]]) -> None:
     """After the table has recovered: the bucket index, the trends and the stories, from its
-    entries in arrival order (``seq``), which is the order the lost worker counted and
-    clustered them in, so all three are the state it had. Entries kept only for their story
-    (past the dedup horizon, so past the trends' too) count for the stories alone."""
-    dedup.rebuild(entries)
+    entries (``table``: article id and value) in arrival order (``seq``), which is the order
+    the lost worker counted and clustered them in, so all three are the state it had.
+    Entries kept only for their story (past the dedup horizon, so past the trends' too) count
+    for the stories alone."""
+    dedup.rebuild(table)
     trends.rebuild((article_id, entry.first_seen, entry.trend_keys, entry.duplicate_of)
                    for article_id, entry in dedup.entries.items() if not entry.story_only)
-    stories.restore((entry.story, entry.story_id) for entry in dedup.entries.values()
-                    if entry.story is not None and entry.story_id is not None)
-    for story in stories.take_expired():
-        dedup.forget(story.article_ids)
+    stories.restore((story, entry.story_id) for article_id, entry in dedup.entries.items()
+                    if entry.story_id is not None
+                    and (story := dedup.story(article_id)) is not None)
+    for gone in stories.take_expired():
+        dedup.forget(gone.article_ids)
 
 
 def story_config(settings: Settings) -> StoryConfig:
@@ -305,6 +359,6 @@ def step(dedup: Deduplicator, trends: Trends, stories: StoryIndex, article_id: s
     if story is None:
         return entry, new, points, None
     story.duplicate_of = entry.duplicate_of
-    entry.story_id, state, _ = stories.step(story)
-    entry.story = story
+    story_id, state, _ = stories.step(story)
+    dedup.attach(article_id, story_id, story)
     return entry, new, points, state
