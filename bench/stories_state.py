@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import statistics
 import subprocess
 import sys
@@ -97,21 +98,23 @@ def measure(per_day: float, days: float, heap: bool) -> dict[str, Any]:
     state["dedup"] = Deduplicator(DedupConfig(), retain=lambda entry: entry.story_id in
                                   state["stories"].stories)
     table: dict[str, bytes] = state.setdefault("table", {})
+    digest = hashlib.sha256()
     checkpoints = []
     every = max(1, len(order) // 10)
     started = time.process_time()
     for seq, (at, n, i) in enumerate(order):
         article_id, bucket_keys, trend_keys, article = arrival(inputs[i], keys[i], at, n)
         dedup, stories = state["dedup"], state["stories"]
-        _, _, _, story = step(dedup, state["trends"], stories, article_id, bucket_keys, at, seq,
-                              trend_keys, article)
+        entry, _, points, story = step(dedup, state["trends"], stories, article_id, bucket_keys,
+                                       at, seq, trend_keys, article)[:4]  # (+ tombstones)
         for key, value in dedup.take_writes().items():
             if value is None:
                 table.pop(key, None)
             else:  # the baseline's writes are entries, encoded by its agent
                 table[key] = value if isinstance(value, bytes) else orjson.dumps(value)
-        if story is not None:
-            orjson.dumps(story_record(story))
+        record = orjson.dumps(story_record(story)) if story is not None else b""
+        if heap:  # what subscribers get: the decision, the trend points, the story's record
+            digest.update(orjson.dumps([entry.duplicate_of, points]) + record)
         if heap and (seq + 1) % every == 0:
             gc.collect()
             held = tracemalloc.get_traced_memory()[0] - base
@@ -122,13 +125,13 @@ def measure(per_day: float, days: float, heap: bool) -> dict[str, Any]:
                 "heap_kb_per_entry": round(held / 1e3 / max(1, len(dedup.entries)), 2)})
             print(checkpoints[-1], file=sys.stderr, flush=True)
     cpu = time.process_time() - started
-    result: dict[str, Any] = {"articles": len(order)}
+    result: dict[str, Any] = {"articles": len(order), "outputs_sha256": digest.hexdigest()}
     if not heap:
         result["cpu_us_per_article"] = round(1e6 * cpu / len(order), 1)
         return result
     entries = len(state["dedup"].entries)
     result["table_bytes_kb_per_entry"] = round(sum(map(len, table.values())) / 1e3 / entries, 2)
-    del table, dedup, stories, story, article, bucket_keys, trend_keys
+    del table, dedup, stories, story, article, bucket_keys, trend_keys, entry, points
     state["dedup"].retain = lambda entry: False
     for name in ("table", "stories", "trends", "dedup"):  # what each frees when dropped
         gc.collect()
@@ -199,6 +202,7 @@ def main() -> None:
                                       3)
         summary["cpu_ratio"] = round(summary["cpu_us_per_article"] / base["cpu_us_per_article"],
                                      3)
+        summary["same_outputs"] = summary["outputs_sha256"] == base["outputs_sha256"]
     print(orjson.dumps(summary).decode())
 
 

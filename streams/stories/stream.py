@@ -49,7 +49,7 @@ from streams.records import (
     story_article_from_dict,
 )
 from streams.settings import Settings
-from streams.stage import Incoming, Output, decode_json, encode
+from streams.stage import Incoming, Output, decode_json, encode, tombstone
 from streams.stories.clusters import (
     StoryConfig,
     StoryIndex,
@@ -261,8 +261,9 @@ def rebuild(dedup: Deduplicator, trends: Trends, stories: StoryIndex,
     stories.restore((story, entry.story_id) for article_id, entry in dedup.entries.items()
                     if entry.story_id is not None
                     and (story := dedup.story(article_id)) is not None)
-    for gone in stories.take_expired():
-        dedup.forget(gone.article_ids)
+    # Stories that expire on the way are left in ``stories.expired``: the lost worker had not
+    # written their expiry (their entries are still here), so it had not sent their
+    # tombstones either; the next record's step forgets their entries and sends them.
 
 
 def story_config(settings: Settings) -> StoryConfig:
@@ -305,8 +306,8 @@ def handle(incoming: Incoming, source: TopicSpec, dedup: Deduplicator, trends: T
            stories: StoryIndex) -> Sequence[Output]:
     """One ``<app>-stories-in`` record -> the article's outputs, with its duplicate decision,
     the ``news.trends`` points of its keys when it is an original counted now, and the
-    ``news.stories`` record of its story after it. ``incoming.offset`` is the article's place
-    in the arrival order.
+    ``news.stories`` record of its story after it, preceded by a tombstone for each story
+    that expired before it. ``incoming.offset`` is the article's place in the arrival order.
 
     A re-delivered record counts nothing again but produces its keys' current points and its
     story's current state again: the worker that counted it may have been killed before its
@@ -315,7 +316,7 @@ def handle(incoming: Incoming, source: TopicSpec, dedup: Deduplicator, trends: T
         raise ValueError("a stories-in record without an offset has no place in the order")
     record = stories_in_from_dict(decode_json(incoming, source))
     enriched = record.enriched
-    entry, new, points, story = step(
+    entry, new, points, story, expired = step(
         dedup, trends, stories, enriched.article.id, record.keys, record.seen_at,
         incoming.offset, trend_keys(enriched), story_article(enriched, record.seen_at,
                                                             stories.config))
@@ -329,7 +330,9 @@ def handle(incoming: Incoming, source: TopicSpec, dedup: Deduplicator, trends: T
     metrics.TRENDS_POINTS.inc(len(points))
     metrics.TRENDS_STATE_KEYS.set(len(trends.counts))
     metrics.STORIES_STATE_STORIES.set(len(stories.stories))
-    outputs = [*enriched_outputs(enriched), *(encode(TRENDS, p.key, p) for p in points)]
+    metrics.STORIES_EXPIRED.inc(len(expired))
+    outputs = [*enriched_outputs(enriched), *(encode(TRENDS, p.key, p) for p in points),
+               *(tombstone(STORIES, story_id) for story_id in expired)]
     if story is not None:
         outputs.append(encode(STORIES, story.id, story_record(story, stories.config.top)))
     return outputs
@@ -338,27 +341,30 @@ def handle(incoming: Incoming, source: TopicSpec, dedup: Deduplicator, trends: T
 def step(dedup: Deduplicator, trends: Trends, stories: StoryIndex, article_id: str,
          keys: Sequence[str], seen_at: float, seq: int, trend_keys: Sequence[str],
          story: StoryArticle | None = None
-         ) -> tuple[DedupEntry, bool, list[TrendPoint], StoryState | None]:
+         ) -> tuple[DedupEntry, bool, list[TrendPoint], StoryState | None, list[str]]:
     """One article through the agent's state: its entry, whether it is new, the trend points
     to produce (its keys' counts after counting it; for an article already in the table, their
-    current counts, counting nothing again) and its story after it (for an article already in
-    the table, its story as it is now; None when it was not clustered).
+    current counts, counting nothing again), its story after it (for an article already in
+    the table, its story as it is now; None when it was not clustered), and the ids of the
+    stories that expired before it (their ``news.stories`` tombstones).
 
     Stories that expire at ``seen_at`` go first, so that the dedup horizon's expiry in the
     check keeps no entry for a story that has just ended; the entry of a new article records
     its story id and ``story`` (with its ``duplicate_of``), from which :func:`rebuild` makes
     the stories again."""
     stories.expire(seen_at)
+    expired = []
     for gone in stories.take_expired():
         dedup.forget(gone.article_ids)
+        expired.append(gone.id)
     entry, new = dedup.check(article_id, keys, seen_at, seq, trend_keys)
     if not new:
         points = trends.current(article_id, entry.trend_keys)
-        return entry, new, points, stories.stories.get(entry.story_id or "")
+        return entry, new, points, stories.stories.get(entry.story_id or ""), expired
     points = trends.add(article_id, entry.first_seen, entry.trend_keys, entry.duplicate_of)
     if story is None:
-        return entry, new, points, None
+        return entry, new, points, None, expired
     story.duplicate_of = entry.duplicate_of
     story_id, state, _ = stories.step(story)
     dedup.attach(article_id, story_id, story)
-    return entry, new, points, state
+    return entry, new, points, state, expired
