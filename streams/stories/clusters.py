@@ -204,6 +204,18 @@ class Postings:
         held = self._holders.get(key)
         return 0 if held is None else 1 if isinstance(held, str) else len(held)
 
+    def weighted(self, vector: Mapping[str, float], stories: int) -> dict[str, float]:
+        """``vector`` with each key's weight times ``log(1 + stories / (1 + holders))``: its
+        inverse story frequency (:meth:`StoryIndex._weighted`). One loop here rather than a
+        :meth:`count` call per key: it runs for every candidate's vectors."""
+        get = self._holders.get
+        weighted = {}
+        for key, weight in vector.items():
+            held = get(key)
+            holders = 0 if held is None else 1 if isinstance(held, str) else len(held)
+            weighted[key] = weight * math.log(1.0 + stories / (1.0 + holders))
+        return weighted
+
     def holders(self, key: str) -> Collection[str]:
         held = self._holders.get(key)
         return () if held is None else (held,) if isinstance(held, str) else held
@@ -290,8 +302,7 @@ class StoryIndex:
         stories within the horizon that have it (an index entry lists them), so that what
         many stories share (a country, ``발표``, ``said``) counts little."""
         stories = len(self.stories) + 1
-        return {key: weight * math.log(1.0 + stories / (1.0 + index.count(key)))
-                for key, weight in vector.items()}
+        return index.weighted(vector, stories)
 
     def add(self, article: StoryArticle, story_id: str) -> StoryState:
         """Fold ``article`` into story ``story_id`` (made if new) and return the story.
