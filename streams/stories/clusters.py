@@ -38,7 +38,7 @@ import math
 import re
 import sys
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -199,11 +199,6 @@ class Postings:
     def __contains__(self, key: object) -> bool:
         return key in self._holders
 
-    def count(self, key: str) -> int:
-        """How many stories hold ``key``."""
-        held = self._holders.get(key)
-        return 0 if held is None else 1 if isinstance(held, str) else len(held)
-
     def weighted(self, vector: Mapping[str, float], stories: int) -> dict[str, float]:
         """``vector`` with each key's weight times ``log(1 + stories / (1 + holders))``: its
         inverse story frequency (:meth:`StoryIndex._weighted`). One loop here rather than a
@@ -216,9 +211,19 @@ class Postings:
             weighted[key] = weight * math.log(1.0 + stories / (1.0 + holders))
         return weighted
 
-    def holders(self, key: str) -> Collection[str]:
-        held = self._holders.get(key)
-        return () if held is None else (held,) if isinstance(held, str) else held
+    def holding(self, keys: Iterable[str], cap: int, found: set[str]) -> None:
+        """Add to ``found`` the stories holding any of ``keys``, but for keys held by more
+        than ``cap`` stories (they find nothing: most stories have them)."""
+        get = self._holders.get
+        for key in keys:
+            held = get(key)
+            if held is None:
+                continue
+            if isinstance(held, str):
+                if cap >= 1:
+                    found.add(held)
+            elif len(held) <= cap:
+                found.update(held)
 
     def add(self, key: str, story_id: str) -> str:
         """Record that ``story_id`` holds ``key``; the key's interned string (what the story's
@@ -388,10 +393,8 @@ class StoryIndex:
         """Stories seen within the window that share an entity or a term, in a fixed order."""
         found: set[str] = set()
         cap = self.config.max_postings
-        for keys, index in ((article.entities, self._by_entity), (article.terms, self._by_term)):
-            for key in keys:
-                if index.count(key) <= cap:  # a key most stories have finds nothing
-                    found.update(index.holders(key))
+        self._by_entity.holding(article.entities, cap, found)
+        self._by_term.holding(article.terms, cap, found)
         oldest = article.seen_at - self.config.window_s
         return sorted(s for s in found if self.stories[s].last_seen >= oldest)
 
