@@ -99,8 +99,10 @@ class Deduplicator:
         self.entries: dict[str, DedupEntry] = {}
         #: article id -> its entry's ``story`` as JSON (:func:`kept_json`)
         self.story_parts: dict[str, bytes] = {}
-        #: bucket key -> ids of the articles in it, in arrival order (first seen: ``entries``)
-        self.buckets: dict[str, list[str]] = {}
+        #: bucket key -> ids of the articles in it, in arrival order (first seen: ``entries``);
+        #: a bucket of one article is its id (most are: a list would cost 64 bytes more for
+        #: each of an article's 65 buckets; docs/stories.md, "State in memory")
+        self.buckets: dict[str, str | list[str]] = {}
         self._expiry: list[tuple[float, str]] = []  # heap of (first seen, article id)
         #: Table changes since the agent last took them: article id -> entry, or None to delete.
         self.writes: dict[str, DedupEntry | None] = {}
@@ -122,7 +124,7 @@ class Deduplicator:
         self.buckets.clear()
         for article_id, entry in self.entries.items():
             for key in entry.keys:
-                self.buckets.setdefault(key, []).append(article_id)
+                self._enter(key, article_id, len(self.entries))
         self._expiry = [(entry.first_seen, article_id)
                         for article_id, entry in self.entries.items() if not entry.story_only]
         heapq.heapify(self._expiry)
@@ -153,10 +155,11 @@ class Deduplicator:
         for key in keys:
             bucket = self.buckets.get(key)
             if bucket:
+                held = (bucket,) if isinstance(bucket, str) else bucket
                 if key.startswith(EXACT_PREFIX):
-                    exact.update(bucket)
+                    exact.update(held)
                 else:
-                    shared.update(bucket)
+                    shared.update(held)
         best: tuple[float, float, str] | None = None
         for other in exact.union(shared):
             first = self.entries[other].first_seen
@@ -164,12 +167,8 @@ class Deduplicator:
             if similarity >= config.threshold and (
                     best is None or (first, -similarity, other) < best):
                 best = (first, -similarity, other)
-        entered = []
-        for key in keys:
-            bucket = self.buckets.setdefault(key, [])
-            if len(bucket) < config.max_bucket:  # a full bucket keeps its earliest articles
-                bucket.append(article_id)
-                entered.append(key)
+        # a full bucket keeps its earliest articles
+        entered = [key for key in keys if self._enter(key, article_id, config.max_bucket)]
         entry = DedupEntry(
             first_seen=seen_at, seq=seq, keys=entered,
             duplicate_of=best[2] if best else None,
@@ -179,6 +178,24 @@ class Deduplicator:
         heapq.heappush(self._expiry, (seen_at, article_id))
         self.writes[article_id] = entry
         return entry, True
+
+    def _enter(self, key: str, article_id: str, limit: int) -> bool:
+        """Append ``article_id`` to bucket ``key`` unless it holds ``limit`` articles already;
+        whether it did."""
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            if limit < 1:
+                return False
+            self.buckets[key] = article_id
+        elif isinstance(bucket, str):
+            if limit < 2:
+                return False
+            self.buckets[key] = [bucket, article_id]
+        elif len(bucket) < limit:
+            bucket.append(article_id)
+        else:
+            return False
+        return True
 
     def _expire(self, now: float) -> int:
         """Forget the articles first seen more than the horizon before ``now`` (article time,
@@ -192,9 +209,12 @@ class Deduplicator:
                 continue
             for key in entry.keys:
                 bucket = self.buckets[key]
-                bucket.remove(article_id)
-                if not bucket:
+                if isinstance(bucket, str):
                     del self.buckets[key]
+                    continue
+                bucket.remove(article_id)
+                if len(bucket) == 1:
+                    self.buckets[key] = bucket[0]
             if self.retain(entry):
                 entry.keys, entry.story_only = [], True
                 self.writes[article_id] = entry
