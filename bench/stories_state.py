@@ -24,8 +24,9 @@ the whole stream in a second run without ``tracemalloc``. Each commit runs in a 
 own (``--tree``).
 
 Last line: one JSON object (``heap_kb_per_entry`` at the end of the run, ``heap_mb_last_half``:
-least and most over the second half; with ``--baseline``, the same of the baseline and the
-ratios).
+least and most over the second half, ``outputs_sha256``: a hash of every article's decision,
+trend points and ``news.stories`` record; with ``--baseline``, the same of the baseline, the
+ratios and ``same_outputs``).
 """
 
 from __future__ import annotations
