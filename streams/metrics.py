@@ -110,6 +110,14 @@ SINK_ARTICLES = Counter(
     "logged with its partition and offset), invalid (not a readable news.enriched value).",
     ["sink", "result"],
 )
+SINK_STORIES = Counter(
+    "news_sink_stories",
+    "Story states (news.stories) a sink handled: result=written (inserted or replaced), stale "
+    "(the stored state is newer; nothing changed), rejected (the database refused the story's "
+    "rows), invalid (not a readable news.stories value), expired (a tombstone: the story expired "
+    "in the stream; its rows are kept).",
+    ["sink", "result"],
+)
 SINK_ROWS = Counter(
     "news_sink_rows", "Rows a sink wrote (inserted or upserted), by table.", ["sink", "table"]
 )

@@ -176,7 +176,8 @@ class Enriched:
 
     ``duplicate_of`` is the id of the first article seen of which this one is a copy (null for
     an original), ``duplicate_similarity`` the estimated similarity of the two (1.0: the same
-    story text); set by the dedup agent (docs/stories.md)."""
+    story text); ``story_id`` (since 1.2) the story the article belongs to, the key of its
+    ``news.stories`` record; all three set by the dedup agent (docs/stories.md)."""
 
     article: Article
     language: str | None
@@ -186,6 +187,7 @@ class Enriched:
     enriched_at: str = ""
     duplicate_of: str | None = None
     duplicate_similarity: float | None = None
+    story_id: str | None = None
 
 
 @dataclass(slots=True)

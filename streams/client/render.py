@@ -72,6 +72,7 @@ def _enriched(value: Value) -> list[str]:
         f"copy of {copy_of}" + (f" (similarity {similarity:.2f})"
                                 if isinstance(similarity, int | float) else "")
         if copy_of else "",
+        f"story {value['story_id']}" if value.get("story_id") else "",
         "entities: " + (", ".join(_entity(e) for e in entities[:TOP_ENTITIES]) or "-")
         + (f", … {more} more" if more > 0 else ""),
         "topics:   " + (", ".join(_topic(t) for t in value.get("topics", ())) or "-"),

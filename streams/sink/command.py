@@ -1,4 +1,5 @@
-"""``newsstream sink postgres``: write news.enriched into PostgreSQL until Ctrl-C or SIGTERM.
+"""``newsstream sink postgres``: write news.enriched and news.stories into PostgreSQL until
+Ctrl-C or SIGTERM.
 
     newsstream sink postgres [--dsn DSN] [--group GROUP] [--batch-size N] [--batch-ms MS]
 
@@ -28,7 +29,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                           description=__doc__,
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     stores = sink.add_subparsers(dest="store", required=True)
-    postgres = stores.add_parser("postgres", help="news.enriched into PostgreSQL",
+    postgres = stores.add_parser("postgres", help="news.enriched and news.stories into PostgreSQL",
                                  description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     postgres.add_argument("--dsn", help="libpq connection string or postgresql:// URL "

@@ -1,12 +1,14 @@
-"""The PostgreSQL sink: news.enriched into the relational schema of docs/sink-postgres.md.
+"""The PostgreSQL sink: news.enriched and news.stories into the relational schema of
+docs/sink-postgres.md.
 
 A consumer group of its own (``<app id>-sink-postgres``), independent of the workers' group,
 so that a slow or absent database delays only the sink, never the pipeline. The loop:
 
 1. take a batch: up to ``NEWSSTREAM_SINK_BATCH_SIZE`` records, or what came within
    ``NEWSSTREAM_SINK_BATCH_MS``;
-2. write it in one transaction (:mod:`streams.sink.rows`: idempotent upserts keyed by article
-   and entity id; an article's mentions, topics and keywords replaced with it);
+2. write it in one transaction (:mod:`streams.sink.rows`: idempotent upserts keyed by article,
+   entity and story id; an article's mentions, topics and keywords replaced with it, a story's
+   top entities and topics likewise);
 3. only then commit the batch's offsets (``enable_auto_commit`` is off).
 
 The next batch is fetched only once this one is written: the batch is the backpressure, and
@@ -19,10 +21,12 @@ paused consumer while it waits, so it stays in its group. Offsets are never comm
 not written, so a stop or a crash at any point re-delivers what was not written (at-least-once),
 and the idempotent writes make the re-delivery harmless.
 
-A record that is not a readable enriched value, or whose rows the database refuses as data
+A record that is not a readable enriched or story value, or whose rows the database refuses as data
 (class 22/23 errors, found by writing that batch's articles one by one), is logged with its
-partition and offset, counted (``news_sink_articles{result="invalid"|"rejected"}``) and passed
-over, so one bad record cannot stop the sink. Every other error is retried.
+partition and offset, counted (``news_sink_articles`` / ``news_sink_stories``,
+``result="invalid"|"rejected"``) and passed over, so one bad record cannot stop the sink. Every
+other error is retried. A ``news.stories`` tombstone (the story expired in the stream) is
+counted and changes no row.
 """
 
 from __future__ import annotations
@@ -47,8 +51,8 @@ from streams import kafka, metrics
 from streams.settings import Settings
 from streams.sink import rows as sql
 from streams.sink.migrate import migrate
-from streams.sink.rows import ArticleRows, RecordError, decode, newest
-from streams.topics import ENRICHED
+from streams.sink.rows import ArticleRows, RecordError, StoryRows, decode, decode_story, newest
+from streams.topics import ENRICHED, STORIES
 
 log = logging.getLogger(__name__)
 
@@ -84,18 +88,22 @@ class WriteReport:
     written: int = 0
     stale: int = 0
     rejected: int = 0
+    stories_written: int = 0
+    stories_stale: int = 0
+    stories_rejected: int = 0
     rows: dict[str, int] = field(default_factory=dict)
 
     def add(self, other: WriteReport) -> None:
-        self.written += other.written
-        self.stale += other.stale
-        self.rejected += other.rejected
+        for name in ("written", "stale", "rejected", "stories_written", "stories_stale",
+                     "stories_rejected"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
         for table, count in other.rows.items():
             self.rows[table] = self.rows.get(table, 0) + count
 
 
 class Writer:
-    """One connection to the database; writes batches of articles in transactions."""
+    """One connection to the database; writes batches of articles and stories in
+    transactions."""
 
     def __init__(self, dsn: str) -> None:
         params = conninfo_to_dict(dsn)  # raises ProgrammingError on a malformed DSN
@@ -115,48 +123,82 @@ class Writer:
             with contextlib.suppress(Exception):
                 await conn.close()
 
-    async def write(self, batch: Sequence[ArticleRows]) -> WriteReport:
-        """Write ``batch`` (one version per article) in one transaction. When the database
-        refuses some of it as data, the articles are written one by one and those refused are
-        logged and passed over."""
+    async def write(self, batch: Sequence[ArticleRows],
+                    stories: Sequence[StoryRows] = ()) -> WriteReport:
+        """Write ``batch`` (one version per article) and ``stories`` (one state per story) in
+        one transaction. When the database refuses some of it as data, the articles and
+        stories are written one by one and those refused are logged and passed over."""
         await self.connect()
         try:
-            return await self._write(batch)
+            return await self._write(batch, stories)
         except (pgerrors.DataError, pgerrors.IntegrityError) as exc:
-            if len(batch) == 1:
-                log.error("sink: the database refused article %s (%s): %s; passed over",
-                          batch[0].id, batch[0].origin, exc)
-                return WriteReport(rejected=1)
+            if len(batch) + len(stories) == 1:
+                one = batch[0] if batch else stories[0]
+                what = "article" if batch else "story"
+                log.error("sink: the database refused %s %s (%s): %s; passed over", what,
+                          one.id, one.origin, exc)
+                return WriteReport(rejected=1) if batch else WriteReport(stories_rejected=1)
             report = WriteReport()
-            for one in batch:
-                report.add(await self.write([one]))
+            for article in batch:
+                report.add(await self.write([article]))
+            for story in stories:
+                report.add(await self.write([], [story]))
             return report
 
-    async def _write(self, batch: Sequence[ArticleRows]) -> WriteReport:
+    async def _write(self, batch: Sequence[ArticleRows],
+                     stories: Sequence[StoryRows]) -> WriteReport:
         assert self.conn is not None
         async with self.conn.transaction(), self.conn.cursor() as cur:
-            await cur.execute(sql.UPSERT_ARTICLES, sql.article_params(batch))
-            written = {row[0] for row in await cur.fetchall()}
-            kept = [r for r in batch if r.id in written]
-            report = WriteReport(written=len(kept), stale=len(batch) - len(kept),
-                                 rows={"articles": len(kept)})
-            if not kept:
-                return report
-            ids = [r.id for r in kept]
-            for statement in sql.DELETE_CHILDREN:
-                await cur.execute(statement, (ids,))
-            child = sql.child_params(kept)
-            await cur.execute(sql.UPSERT_ENTITIES, child.entities)
-            await cur.execute(sql.UPSERT_TOPICS, child.topics)
-            for statement, rows in ((sql.COPY_MENTIONS, child.mentions),
-                                    (sql.COPY_ARTICLE_TOPICS, child.article_topics),
-                                    (sql.COPY_KEYWORDS, child.keywords)):
-                if rows:
-                    async with cur.copy(statement) as copy:
-                        for row in rows:
-                            await copy.write_row(row)
-            report.rows.update(child.counts())
+            report = WriteReport()
+            if batch:
+                await self._write_articles(cur, batch, report)
+            if stories:
+                await self._write_stories(cur, stories, report)
             return report
+
+    @staticmethod
+    async def _copy(cur: psycopg.AsyncCursor[Any], statement: str,
+                    rows: Sequence[tuple[Any, ...]]) -> None:
+        if rows:
+            async with cur.copy(statement) as copy:
+                for row in rows:
+                    await copy.write_row(row)
+
+    async def _write_articles(self, cur: psycopg.AsyncCursor[Any],
+                              batch: Sequence[ArticleRows], report: WriteReport) -> None:
+        await cur.execute(sql.UPSERT_ARTICLES, sql.article_params(batch))
+        written = {row[0] for row in await cur.fetchall()}
+        kept = [r for r in batch if r.id in written]
+        report.written, report.stale = len(kept), len(batch) - len(kept)
+        report.rows["articles"] = len(kept)
+        if not kept:
+            return
+        ids = [r.id for r in kept]
+        for statement in sql.DELETE_CHILDREN:
+            await cur.execute(statement, (ids,))
+        child = sql.child_params(kept)
+        await cur.execute(sql.UPSERT_ENTITIES, child.entities)
+        await cur.execute(sql.UPSERT_TOPICS, child.topics)
+        await self._copy(cur, sql.COPY_MENTIONS, child.mentions)
+        await self._copy(cur, sql.COPY_ARTICLE_TOPICS, child.article_topics)
+        await self._copy(cur, sql.COPY_KEYWORDS, child.keywords)
+        report.rows.update(child.counts())
+
+    async def _write_stories(self, cur: psycopg.AsyncCursor[Any],
+                             stories: Sequence[StoryRows], report: WriteReport) -> None:
+        await cur.execute(sql.UPSERT_STORIES, sql.story_params(stories))
+        written = {row[0] for row in await cur.fetchall()}
+        kept = [r for r in stories if r.id in written]
+        report.stories_written, report.stories_stale = len(kept), len(stories) - len(kept)
+        report.rows["stories"] = len(kept)
+        if not kept:
+            return
+        for statement in sql.DELETE_STORY_CHILDREN:
+            await cur.execute(statement, ([r.id for r in kept],))
+        entities, topics = sql.story_child_rows(kept)
+        await self._copy(cur, sql.COPY_STORY_ENTITIES, entities)
+        await self._copy(cur, sql.COPY_STORY_TOPICS, topics)
+        report.rows.update(story_entities=len(entities), story_topics=len(topics))
 
 
 def error_kind(exc: BaseException) -> str:
@@ -176,15 +218,15 @@ def backoff(attempt: int, first_s: float, max_s: float) -> float:
 
 
 class PostgresSink:
-    """news.enriched into PostgreSQL until :meth:`stop` (or the task is cancelled)."""
+    """news.enriched and news.stories into PostgreSQL until :meth:`stop` (or the task is
+    cancelled)."""
 
-    def __init__(self, settings: Settings, dsn: str, *, group: str | None = None,
-                 topic: str = ENRICHED.name) -> None:
+    def __init__(self, settings: Settings, dsn: str, *, group: str | None = None) -> None:
         self.settings = settings
         self.writer = Writer(dsn)
         self.dsn = dsn
         self.group = group or group_id(settings)
-        self.topic = topic
+        self.topics = (ENRICHED.name, STORIES.name)
         self.batch_size = max(1, settings.sink_batch_size)
         self.batch_s = max(0.0, settings.sink_batch_ms / 1000)
         self.stopping = asyncio.Event()
@@ -200,9 +242,9 @@ class PostgresSink:
         config = kafka.consumer_config(self.settings, self.group)
         config.update(enable_auto_commit=False, auto_offset_reset="earliest",
                       max_poll_records=self.batch_size)
-        consumer = AIOKafkaConsumer(self.topic, **config)
-        log.info("sink: %s -> PostgreSQL %s as group %s", self.topic, redact(self.dsn),
-                 self.group)
+        consumer = AIOKafkaConsumer(*self.topics, **config)
+        log.info("sink: %s -> PostgreSQL %s as group %s", ", ".join(self.topics),
+                 redact(self.dsn), self.group)
         try:
             if not await self._start(consumer):
                 return
@@ -261,32 +303,43 @@ class PostgresSink:
         return taken
 
     async def _handle(self, consumer: AIOKafkaConsumer, records: list[Any]) -> None:
-        decoded: list[ArticleRows] = []
+        articles: list[ArticleRows] = []
+        stories: list[StoryRows] = []
         offsets: dict[TopicPartition, OffsetAndMetadata] = {}
         for record in records:
             # a partition's records come in order: the last one's next offset is committed
             offsets[TopicPartition(record.topic, record.partition)] = OffsetAndMetadata(
                 record.offset + 1, "")
             origin = f"{record.topic}[{record.partition}]@{record.offset}"
+            is_story = record.topic == STORIES.name
             try:
-                item = decode(record.value)
+                if not is_story:
+                    article = decode(record.value)
+                    article.origin = origin
+                    articles.append(article)
+                elif (story := decode_story(record.value)) is None:
+                    metrics.SINK_STORIES.labels(SINK, "expired").inc()
+                else:
+                    story.origin = origin
+                    stories.append(story)
             except RecordError as exc:
-                log.error("sink: %s is not a readable enriched value (%s); passed over", origin,
-                          exc)
-                metrics.SINK_ARTICLES.labels(SINK, "invalid").inc()
-                continue
-            item.origin = origin
-            decoded.append(item)
-        batch = newest(decoded)
-        if batch:
+                log.error("sink: %s is not a readable %s value (%s); passed over", origin,
+                          record.topic, exc)
+                (metrics.SINK_STORIES if is_story else metrics.SINK_ARTICLES).labels(
+                    SINK, "invalid").inc()
+        batch, states = newest(articles), newest(stories)
+        if batch or states:
             started = time.monotonic()
-            report = await self._retrying(consumer, lambda: self.writer.write(batch), "write")
+            report = await self._retrying(consumer, lambda: self.writer.write(batch, states),
+                                          "write")
             if report is None:
                 return  # stopped before the batch was written: its offsets stay uncommitted
             metrics.SINK_BATCH_SECONDS.labels(SINK).observe(time.monotonic() - started)
             for result in ("written", "stale", "rejected"):
                 if count := getattr(report, result):
                     metrics.SINK_ARTICLES.labels(SINK, result).inc(count)
+                if count := getattr(report, f"stories_{result}"):
+                    metrics.SINK_STORIES.labels(SINK, result).inc(count)
             for table, count in report.rows.items():
                 metrics.SINK_ROWS.labels(SINK, table).inc(count)
         self.pending.update(offsets)

@@ -1,6 +1,6 @@
-"""The pure part of the PostgreSQL sink: ``news.enriched`` values to rows, and the SQL that
-writes a batch of them. No I/O, no settings: the runner (:mod:`streams.sink.postgres`) passes
-everything in.
+"""The pure part of the PostgreSQL sink: ``news.enriched`` and ``news.stories`` values to
+rows, and the SQL that writes a batch of them. No I/O, no settings: the runner
+(:mod:`streams.sink.postgres`) passes everything in.
 
 A value becomes an :class:`ArticleRows` (every field converted to the column's type, NUL
 characters removed: PostgreSQL text cannot hold them) or raises :class:`RecordError`, so a
@@ -14,6 +14,11 @@ Idempotence: the article upsert replaces a stored article only with a version at
 topics, keywords) are deleted and inserted again, in the same transaction. A duplicate delivery
 or a replay therefore leaves the same rows, and an old version replayed after a newer one
 changes nothing. No column holds the time of writing.
+
+Stories alike: a ``news.stories`` value is a story's whole state, upserted by story id only over
+a state no newer (``last_seen``, then ``articles``: both only grow while a story lives), its top
+entities and topics replaced with it. A tombstone (the story expired in the stream) changes
+nothing: the database keeps what the stream forgets.
 """
 
 from __future__ import annotations
@@ -21,11 +26,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
-from streams.records import Enriched, enriched_from_dict
+from streams.records import Enriched, Story, enriched_from_dict, story_from_dict
 
 
 class RecordError(ValueError):
@@ -49,14 +54,37 @@ class ArticleRows:
     #: where the record came from (``topic[partition]@offset``), for logs
     origin: str = ""
 
+    @property
+    def version(self) -> tuple[datetime, int]:
+        return (self.enriched_at, 0)
+
+
+@dataclass(slots=True)
+class StoryRows:
+    """One story's state as the rows of the story tables."""
+
+    id: str
+    version: tuple[datetime, int]  # (last_seen, articles): a later state is never older
+    story: tuple[Any, ...]  # the columns of STORY_COLUMNS, in order
+    entities: list[tuple[str, str, int, int]] = field(default_factory=list)  # id, name, n, rank
+    topics: list[tuple[str, str, int, int]] = field(default_factory=list)  # code, label, n, rank
+    origin: str = ""
+
+
+Rows = TypeVar("Rows", ArticleRows, StoryRows)
+
 
 ARTICLE_COLUMNS = ("id", "url", "canonical_url", "title", "kind", "language", "subtitle",
                    "publisher", "source", "authors", "tags", "published", "published_tz_source",
                    "modified", "word_count", "content_hash", "text", "fetched_at", "parsed_at",
-                   "enriched_at", "duplicate_of", "duplicate_similarity")
+                   "enriched_at", "duplicate_of", "duplicate_similarity", "story_id")
 ARTICLE_TYPES = ("text", "text", "text", "text", "text", "text", "text", "text", "text", "jsonb",
                  "jsonb", "timestamptz", "text", "timestamptz", "int4", "text", "text",
-                 "timestamptz", "timestamptz", "timestamptz", "text", "float8")
+                 "timestamptz", "timestamptz", "timestamptz", "text", "float8", "text")
+STORY_COLUMNS = ("id", "title", "first_seen", "last_seen", "articles", "unique_articles",
+                 "reprints", "sources", "top_sources", "languages")
+STORY_TYPES = ("text", "text", "timestamptz", "timestamptz", "int4", "int4", "int4", "int4",
+               "jsonb", "jsonb")
 MENTION_COLUMNS = ("article_id", "entity_id", "name", "surface_forms", "mentions", "first_offset",
                    "in_title", "in_lead", "caption_only", "source", "confidence")
 
@@ -108,22 +136,82 @@ UPSERT_TOPICS = (
 COPY_MENTIONS = f"COPY article_entities ({', '.join(MENTION_COLUMNS)}) FROM STDIN"
 COPY_ARTICLE_TOPICS = "COPY article_topics (article_id, code, score) FROM STDIN"
 COPY_KEYWORDS = "COPY article_keywords (article_id, keyword, rank) FROM STDIN"
+#: Insert or replace the batch's stories; an older state than the stored one changes nothing.
+#: Returns the ids written, whose top entities and topics are then replaced.
+UPSERT_STORIES = (
+    f"INSERT INTO stories {_unnest(STORY_COLUMNS, STORY_TYPES)} "
+    "ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in STORY_COLUMNS[1:])
+    + " WHERE (stories.last_seen, stories.articles) <= (EXCLUDED.last_seen, EXCLUDED.articles)"
+    " RETURNING id"
+)
+DELETE_STORY_CHILDREN = tuple(f"DELETE FROM {table} WHERE story_id = ANY(%s::text[])"
+                              for table in ("story_entities", "story_topics"))
+COPY_STORY_ENTITIES = "COPY story_entities (story_id, entity_id, name, articles, rank) FROM STDIN"
+COPY_STORY_TOPICS = "COPY story_topics (story_id, code, label_en, articles, rank) FROM STDIN"
 
 
-def decode(value: bytes | None) -> ArticleRows:
-    """The rows of one ``news.enriched`` value (read leniently: unknown fields are ignored)."""
-    if value is None:
-        raise RecordError("no value")
+def _object(value: bytes) -> dict[str, Any]:
     try:
         data = orjson.loads(value)
     except orjson.JSONDecodeError as exc:
         raise RecordError(f"not JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise RecordError("not a JSON object")
+    return data
+
+
+def decode(value: bytes | None) -> ArticleRows:
+    """The rows of one ``news.enriched`` value (read leniently: unknown fields are ignored)."""
+    if value is None:
+        raise RecordError("no value")
+    data = _object(value)
     try:
         return rows_of(enriched_from_dict(data))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RecordError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def decode_story(value: bytes | None) -> StoryRows | None:
+    """The rows of one ``news.stories`` value; None for a tombstone (the story expired)."""
+    if value is None:
+        return None
+    data = _object(value)
+    try:
+        return story_rows_of(story_from_dict(data))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise RecordError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def story_rows_of(story: Story) -> StoryRows:
+    """The story tables' rows for one story state; raises ValueError/TypeError on bad fields."""
+    story_id = _text(story.id)
+    if not story_id:
+        raise RecordError("story id is empty")
+    first_seen, last_seen = _when(story.first_seen), _when(story.last_seen)
+    if first_seen is None or last_seen is None:
+        raise RecordError(f"first_seen/last_seen are not times: {story.first_seen!r}, "
+                          f"{story.last_seen!r}")
+    articles = int(story.articles)
+    row = (story_id, _opt(story.title), first_seen, last_seen, articles,
+           int(story.unique_articles), int(story.reprints), int(story.sources),
+           _json([_text(s) for s in story.top_sources]),
+           _json([_text(s) for s in story.languages]))
+    rows = StoryRows(story_id, (last_seen, articles), row)
+    entity_ids: set[str] = set()
+    for entity in story.entities:
+        entity_id = _text(entity.id)
+        if entity_id and entity_id not in entity_ids:
+            entity_ids.add(entity_id)
+            rows.entities.append((entity_id, _text(entity.name), int(entity.articles),
+                                  len(entity_ids)))
+    codes: set[str] = set()
+    for topic in story.topics:
+        code = _text(topic.code)
+        if code and code not in codes:
+            codes.add(code)
+            rows.topics.append((code, _text(topic.label_en), int(topic.articles), len(codes)))
+    return rows
 
 
 def rows_of(item: Enriched) -> ArticleRows:
@@ -148,6 +236,7 @@ def rows_of(item: Enriched) -> ArticleRows:
         _when(a.fetched_at), _when(a.parsed_at), enriched_at,
         _opt(item.duplicate_of),
         None if item.duplicate_similarity is None else float(item.duplicate_similarity),
+        _opt(item.story_id),
     )
     rows = ArticleRows(article_id, enriched_at, article)
     seen: set[str] = set()
@@ -178,21 +267,33 @@ def rows_of(item: Enriched) -> ArticleRows:
     return rows
 
 
-def newest(items: Iterable[ArticleRows]) -> list[ArticleRows]:
-    """One version per article, the newest (the later one on a tie), in id order: one
+def newest(items: Iterable[Rows]) -> list[Rows]:
+    """One version per article or story, the newest (the later one on a tie), in id order: one
     statement may touch a row once, and a fixed order keeps concurrent sinks from deadlocking."""
-    kept: dict[str, ArticleRows] = {}
+    kept: dict[str, Rows] = {}
     for rows in items:
         old = kept.get(rows.id)
-        if old is None or rows.enriched_at >= old.enriched_at:
+        if old is None or rows.version >= old.version:
             kept[rows.id] = rows
     return [kept[key] for key in sorted(kept)]
 
 
 def article_params(batch: Sequence[ArticleRows]) -> list[list[Any]]:
     """:data:`UPSERT_ARTICLES`'s arguments: one array per column."""
-    return [list(column) for column in zip(*(r.article for r in batch), strict=True)] \
-        if batch else [[] for _ in ARTICLE_COLUMNS]
+    return _columns([r.article for r in batch], len(ARTICLE_COLUMNS))
+
+
+def story_params(batch: Sequence[StoryRows]) -> list[list[Any]]:
+    """:data:`UPSERT_STORIES`'s arguments: one array per column."""
+    return _columns([r.story for r in batch], len(STORY_COLUMNS))
+
+
+def story_child_rows(batch: Sequence[StoryRows]) -> tuple[list[tuple[Any, ...]],
+                                                          list[tuple[Any, ...]]]:
+    """The rows of :data:`COPY_STORY_ENTITIES` and :data:`COPY_STORY_TOPICS` for ``batch``
+    (the stories written)."""
+    return ([(r.id, *e) for r in batch for e in r.entities],
+            [(r.id, *t) for r in batch for t in r.topics])
 
 
 @dataclass(slots=True)

@@ -342,6 +342,7 @@ def handle(incoming: Incoming, source: TopicSpec, dedup: Deduplicator, trends: T
                                                             stories.config))
     enriched.duplicate_of = entry.duplicate_of
     enriched.duplicate_similarity = entry.duplicate_similarity
+    enriched.story_id = entry.story_id
     result = ("redelivered" if not new else "original" if entry.duplicate_of is None
               else "exact_copy" if entry.duplicate_similarity == 1.0 else "near_copy")
     metrics.DEDUP_ARTICLES.labels(result=result).inc()

@@ -13,7 +13,7 @@ import pytest
 
 from streams.records import article_id
 from streams.schemas import load_schema
-from streams.topics import ENRICHED
+from streams.topics import ENRICHED, STORIES
 
 try:
     import psycopg
@@ -71,3 +71,16 @@ def enriched_value(url: str, *, entities: list[tuple[str, str]] | None = None,
 
 def record(value: dict[str, Any]) -> tuple[bytes, bytes]:
     return value["article"]["id"].encode(), orjson.dumps(value)
+
+
+def story_value(story_id: str, *, articles: int = 9, last_seen: str = "2025-05-11T02:41:07+00:00",
+                entities: list[tuple[str, str, int]] | None = None) -> dict[str, Any]:
+    """A schema-valid news.stories value (the schema's example) for ``story_id``; ``entities``
+    are ``(id, name, articles)``."""
+    value: dict[str, Any] = copy.deepcopy(load_schema(STORIES.schema)["examples"][0])
+    value.update(id=story_id, articles=articles, unique_articles=articles - value["reprints"],
+                 last_seen=last_seen)
+    if entities is not None:
+        value["entities"] = [{"id": eid, "name": name, "articles": n}
+                             for eid, name, n in entities]
+    return value

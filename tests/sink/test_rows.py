@@ -1,4 +1,5 @@
-"""The sink's pure part: values to rows, one version per article, child rows, backoff."""
+"""The sink's pure part: values to rows, one version per article or story, child rows,
+backoff."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import orjson
 import pytest
 
 from streams.sink import rows
-from streams.sink.rows import RecordError, decode, newest
-from tests.sink.conftest import enriched_value
+from streams.sink.rows import RecordError, decode, decode_story, newest
+from tests.sink.conftest import enriched_value, story_value
 
 URL = "https://example.com/a"
 
@@ -41,6 +42,49 @@ def test_the_duplicate_fields_reach_their_columns_and_are_null_for_an_original()
     value.update(duplicate_of="a" * 32, duplicate_similarity=0.87)
     copy = dict(zip(rows.ARTICLE_COLUMNS, decode(orjson.dumps(value)).article, strict=True))
     assert (copy["duplicate_of"], copy["duplicate_similarity"]) == ("a" * 32, 0.87)
+
+
+def test_the_story_id_reaches_its_column_and_is_null_before_version_1_2() -> None:
+    value = enriched_value(URL)
+    assert dict(zip(rows.ARTICLE_COLUMNS, decode(orjson.dumps(value)).article,
+                    strict=True))["story_id"] == "3f1b9a2c5d7e4f6081a2b3c4d5e6f708"
+    del value["story_id"]  # a 1.1 record
+    assert dict(zip(rows.ARTICLE_COLUMNS, decode(orjson.dumps(value)).article,
+                    strict=True))["story_id"] is None
+
+
+def test_a_story_value_becomes_its_rows_and_a_tombstone_none() -> None:
+    value = story_value("b" * 32, entities=[("org:openai", "오픈AI", 5), ("org:openai", "x", 1),
+                                            ("per:sam-altman", "샘 올트먼", 4)])
+    item = decode_story(orjson.dumps(value))
+    assert item is not None
+    story = dict(zip(rows.STORY_COLUMNS, item.story, strict=True))
+    assert story["id"] == item.id == "b" * 32 and story["articles"] == 9
+    assert story["last_seen"] == datetime(2025, 5, 11, 2, 41, 7, tzinfo=UTC)
+    assert orjson.loads(story["languages"]) == ["en", "ko"]
+    assert item.version == (story["last_seen"], 9)
+    # an entity listed twice is one row; ranks follow the record's order
+    assert item.entities == [("org:openai", "오픈AI", 5, 1), ("per:sam-altman", "샘 올트먼", 4, 2)]
+    assert [t[0] for t in item.topics] == ["medtop:13000000", "medtop:11000000"]
+    assert decode_story(None) is None
+    for bad in (b"not json", orjson.dumps({"id": "c" * 32}),
+                orjson.dumps({**value, "last_seen": "later"})):
+        with pytest.raises(RecordError):
+            decode_story(bad)
+
+
+def test_newest_keeps_the_latest_state_of_each_story() -> None:
+    def state(articles: int, last_seen: str) -> rows.StoryRows:
+        item = decode_story(orjson.dumps(story_value("b" * 32, articles=articles,
+                                                     last_seen=last_seen)))
+        assert item is not None
+        return item
+
+    later = state(5, "2025-05-12T00:00:00+00:00")
+    bigger = state(9, "2025-05-11T00:00:00+00:00")
+    same_time_more = state(6, "2025-05-12T00:00:00+00:00")
+    assert newest([later, bigger])[0] is later  # last_seen first: a story only moves on
+    assert newest([same_time_more, later])[0] is same_time_more  # then more articles
 
 
 def test_unknown_fields_are_ignored() -> None:

@@ -1,6 +1,7 @@
 """A worker started with ``NEWSSTREAM_SINK_POSTGRES_DSN``, end to end: raw pages go in at the
-top of the pipeline and come out as rows in PostgreSQL, written by the sink task the worker runs
-beside its agents (the compose stack's `--profile sink` runs workers this way)."""
+top of the pipeline and come out as rows in PostgreSQL, articles and their story, written by
+the sink task the worker runs beside its agents (the compose stack's `--profile sink` runs
+workers this way)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,19 @@ def stored(dsn: str, ids: list[str]) -> dict[str, int]:
         return dict.fromkeys(("articles", "article_entities", "article_topics"), -1)
 
 
+def story_of(dsn: str, ids: list[str]) -> tuple[str, int, int] | None:
+    """(story id, articles, reprints) of the one story all these articles are in, once both the
+    articles' story ids and the story's row with all of them are written."""
+    with psycopg.connect(dsn) as conn:
+        story_ids = {row[0] for row in conn.execute(
+            "SELECT story_id FROM articles WHERE id = ANY(%s)", (ids,))}
+        if len(story_ids) != 1 or None in story_ids:
+            return None
+        row = conn.execute("SELECT id, articles, reprints FROM stories WHERE id = %s",
+                           (story_ids.pop(),)).fetchone()
+    return (row[0], row[1], row[2]) if row and row[1] == len(ids) else None
+
+
 def written_metric(port: int) -> float:
     text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
     for line in text.splitlines():
@@ -77,5 +91,10 @@ def test_a_worker_with_a_dsn_writes_what_it_enriches_into_postgresql(
                                                    (ids,))}
         assert got == set(urls)
         assert written_metric(settings.web_port) == len(ids)
+        # the same page under three URLs: an original and two copies, one story of three
+        asyncio.run(wait_for(lambda: story_of(database, ids) is not None, 60,
+                             "the story of the three articles"))
+        story_id, articles, reprints = story_of(database, ids) or ("", 0, 0)
+        assert story_id in ids and (articles, reprints) == (3, 2)
     finally:
         stop_process(worker, limit_s=30)

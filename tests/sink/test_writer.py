@@ -13,20 +13,24 @@ import orjson
 import pytest
 
 from tests.conftest import ROOT
-from tests.sink.conftest import enriched_value
+from tests.sink.conftest import enriched_value, story_value
 
 psycopg = pytest.importorskip("psycopg")
 
 from streams.sink.migrate import Migration, MigrationError, migrate, migrations  # noqa: E402
 from streams.sink.postgres import Writer  # noqa: E402
-from streams.sink.rows import ArticleRows, decode, newest  # noqa: E402
+from streams.sink.rows import ArticleRows, StoryRows, decode, decode_story, newest  # noqa: E402
 
 TABLES = ("articles", "entities", "article_entities", "topics", "article_topics",
-          "article_keywords")
+          "article_keywords", "stories", "story_entities", "story_topics")
 
 
 def rows_of(*values: dict[str, Any]) -> list[ArticleRows]:
     return newest(decode(orjson.dumps(v)) for v in values)
+
+
+def stories_of(*values: dict[str, Any]) -> list[StoryRows]:
+    return newest(s for v in values if (s := decode_story(orjson.dumps(v))) is not None)
 
 
 async def dump(dsn: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -49,11 +53,12 @@ async def test_migrations_apply_once_even_when_sinks_start_together(database: st
             return await migrate(conn)
 
     results = await asyncio.gather(*(one() for _ in range(4)))
-    assert sorted(results) == [[], [], [], [1, 2]]
+    assert sorted(results) == [[], [], [], [1, 2, 3]]
     async with await psycopg.AsyncConnection.connect(database, autocommit=True) as conn:
         cur = await conn.execute("SELECT version, name FROM schema_migrations ORDER BY version")
-        assert await cur.fetchall() == [(1, "init"), (2, "duplicates")]
-        edited = [Migration(1, "init", migrations()[0].sql + "\n-- edited\n"), migrations()[1]]
+        assert await cur.fetchall() == [(1, "init"), (2, "duplicates"), (3, "stories")]
+        edited = [Migration(1, "init", migrations()[0].sql + "\n-- edited\n"),
+                  *migrations()[1:]]
         with pytest.raises(MigrationError, match="edited"):
             await migrate(conn, edited)
         with pytest.raises(MigrationError, match="lacks"):
@@ -178,3 +183,79 @@ async def test_the_documented_query_gives_the_top_entities_of_the_last_day(datab
         top = await cur.fetchall()
     assert [(r[0], r[1], r[3]) for r in top] == [("org:openai", "OpenAI", 2),
                                                   ("loc:KR", "Korea", 1)]
+
+
+async def test_stories_land_and_only_a_newer_state_replaces_one(database: str) -> None:
+    sid = "b" * 32
+    early = story_value(sid, articles=2, last_seen="2025-05-10T06:00:00+00:00",
+                        entities=[("org:openai", "오픈AI", 2), ("org:old", "Old", 1)])
+    later = story_value(sid, articles=4, last_seen="2025-05-10T09:00:00+00:00",
+                        entities=[("org:openai", "오픈AI", 4)])
+    other = story_value("c" * 32, articles=1)
+    writer = Writer(database)
+    try:
+        report = await writer.write([], stories_of(early, other))
+        assert (report.stories_written, report.stories_stale) == (2, 0)
+        assert report.rows["stories"] == 2 and report.rows["story_entities"] == 5
+        report = await writer.write([], stories_of(later))
+        after = await dump(database)
+        # an older state replayed late, and the same state delivered twice, change nothing
+        report = await writer.write([], stories_of(early))
+        assert (report.stories_written, report.stories_stale) == (0, 1)
+        await writer.write([], stories_of(later, later))
+        assert await dump(database) == after
+    finally:
+        await writer.close()
+    stories = {row[0]: row for row in after["stories"]}
+    assert stories[sid][4] == 4 and stories["c" * 32][4] == 1
+    assert [(e[1], e[3], e[4]) for e in after["story_entities"] if e[0] == sid] == [
+        ("org:openai", 4, 1)]  # the entities of the older state went with it
+    assert len([t for t in after["story_topics"] if t[0] == sid]) == 2
+
+
+async def test_a_batch_of_articles_and_their_story_is_written_together(database: str) -> None:
+    values = [enriched_value(f"https://example.com/s{i}") for i in range(3)]
+    sid = values[0]["article"]["id"]
+    for value in values:
+        value["story_id"] = sid
+    writer = Writer(database)
+    try:
+        report = await writer.write(rows_of(*values), stories_of(story_value(sid, articles=3)))
+    finally:
+        await writer.close()
+    assert (report.written, report.stories_written) == (3, 1)
+    async with await psycopg.AsyncConnection.connect(database) as conn:
+        cur = await conn.execute("SELECT s.articles, count(a.id) FROM stories s "
+                                 "JOIN articles a ON a.story_id = s.id GROUP BY s.articles")
+        assert await cur.fetchall() == [(3, 3)]
+
+
+def stories_query() -> str:
+    text = (ROOT / "docs" / "sink-postgres.md").read_text(encoding="utf-8")
+    found = re.search(r"<!-- example: top-stories[^>]*-->\n```sql\n(.*?)```", text, re.S)
+    assert found, "docs/sink-postgres.md lost its stories query"
+    return found.group(1)
+
+
+async def test_the_documented_query_gives_the_biggest_stories_of_the_last_day(
+        database: str) -> None:
+    big, small, old = ("b" * 32, "c" * 32, "d" * 32)
+    states = [story_value(big, articles=6, last_seen=now(0.1)),
+              story_value(small, articles=5, last_seen=now(0.2)),
+              story_value(old, articles=50, last_seen=now(3))]
+    states[1]["reprints"], states[1]["unique_articles"] = 4, 1  # mostly reprints: ranks lower
+    articles = []
+    for sid, count in ((big, 2), (small, 1), (old, 1)):
+        for i in range(count):
+            value = enriched_value(f"https://example.com/{sid[0]}{i}", enriched_at=now())
+            value["story_id"] = sid
+            articles.append(value)
+    writer = Writer(database)
+    try:
+        await writer.write(rows_of(*articles), stories_of(*states))
+    finally:
+        await writer.close()
+    async with await psycopg.AsyncConnection.connect(database) as conn:
+        cur = await conn.execute(stories_query().encode())
+        top = await cur.fetchall()
+    assert [(r[0], r[2], r[-1]) for r in top] == [(big, 2, 2), (small, 1, 1)]

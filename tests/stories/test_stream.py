@@ -351,6 +351,11 @@ def test_every_article_sends_its_storys_state_a_copy_as_a_reprint() -> None:
     assert resent == second  # a re-delivery sends the story as it is, counting nothing
     for value in (first, second):
         assert validation_errors(STORIES, value) == []
+    enriched = [[orjson.loads(out.value) for out in outs if out.topic == ENRICHED]
+                for outs in outputs]
+    # each article's news.enriched record names its story: the key of the story's records
+    assert [e[0]["story_id"] for e in enriched] == [original.article.id] * 3
+    assert all(validation_errors(ENRICHED, e[0]) == [] for e in enriched)
     entry, story = dedup.entries[copy.article.id], dedup.story(copy.article.id)
     assert entry.story_id == original.article.id and entry.story is None  # kept as JSON
     assert story is not None and story.duplicate_of == original.article.id
