@@ -62,10 +62,10 @@ class Outputs:
         for out in outputs:
             if self.fan_out_config is not None and out.topic in FAN_OUT:
                 producer = await self._fan_out_producer()
-                pending.append(await producer.send(out.topic.name, out.value, key=out.key))
+                pending.append(await producer.send(out.topic.name, out.produced, key=out.key))
             else:
                 topic = self.app.topic(out.topic.name, key_type=bytes, value_type=bytes)
-                pending.append(await topic.send(key=out.key, value=out.value))
+                pending.append(await topic.send(key=out.key, value=out.produced))
         for fut in pending:
             await fut
 

@@ -186,12 +186,18 @@ def topic_names(settings: Settings) -> list[str]:
 
 async def ensure_topics(settings: Settings, retries: int = 20) -> list[str]:
     """Create every pipeline topic, and the app's internal topics (their own partition
-    counts, the changelog compacted), that do not exist yet; return the names created."""
-    created = await create_topics(settings, [t.name for t in ALL_TOPICS], retries=retries)
+    counts), that do not exist yet, the compacted ones (``TopicSpec.compacted``: news.stories,
+    the dedup table's changelog) with ``cleanup.policy=compact``; return the names created. An
+    existing topic keeps its configuration (:func:`create_topics`)."""
+    compact = {"cleanup.policy": "compact"}
+    created = await create_topics(settings, [t.name for t in ALL_TOPICS if not t.compacted],
+                                  retries=retries)
+    created += await create_topics(settings, [t.name for t in ALL_TOPICS if t.compacted],
+                                   compact, retries)
     for spec in INTERNAL_TOPICS:
-        configs = {"cleanup.policy": "compact"} if spec.name.endswith("-changelog") else None
         created += await create_topics(settings, [internal(spec, settings.app_id).name],
-                                       configs, retries, spec.partitions)
+                                       compact if spec.compacted else None, retries,
+                                       spec.partitions)
     return created
 
 

@@ -160,6 +160,10 @@ TRENDS_POINTS = Counter(
     "news.trends points the dedup agent produced: one per trend key of an original article, "
     "and a re-delivered article's again.",
 )
+STORIES_EXPIRED = Counter(
+    "news_stories_expired",
+    "Stories forgotten past the stories' horizon (each sent to news.stories as a tombstone).",
+)
 STORIES_STATE_STORIES = Gauge(
     "news_stories_state_stories",
     "Stories within the stories' horizon, in this worker's dedup agent.",

@@ -45,6 +45,14 @@ class Output:
     topic: TopicSpec
     key: bytes
     value: bytes
+    #: Produced with a null value (``value`` is empty): the key's record is gone
+    #: (:func:`tombstone`).
+    tombstone: bool = False
+
+    @property
+    def produced(self) -> bytes | None:
+        """The value as produced: None for a tombstone."""
+        return None if self.tombstone else self.value
 
 
 Handler = Callable[[Incoming], Sequence[Output]]
@@ -61,6 +69,12 @@ def now_iso() -> str:
 def encode(topic: TopicSpec, key: str, value: Any) -> Output:
     """Serialise a value (dataclass, dict…) for ``topic`` with orjson."""
     return Output(topic, key.encode(), orjson.dumps(value))
+
+
+def tombstone(topic: TopicSpec, key: str) -> Output:
+    """A record with a null value: on a compacted topic, the key's earlier records go (a
+    story that expired, on ``news.stories``)."""
+    return Output(topic, key.encode(), b"", tombstone=True)
 
 
 def decode_json(incoming: Incoming, schema_of: TopicSpec) -> dict[str, Any]:
@@ -86,6 +100,8 @@ def checked(handler: Handler) -> Handler:
     def check(incoming: Incoming) -> Sequence[Output]:
         outputs = handler(incoming)
         for out in outputs:
+            if out.tombstone:  # no value to check
+                continue
             errors = validation_errors(out.topic, orjson.loads(out.value))
             if errors:
                 raise PipelineError(

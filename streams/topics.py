@@ -19,6 +19,9 @@ class TopicSpec:
     description: str
     #: Partitions of the topic; ``None``: ``NEWSSTREAM_PARTITIONS``.
     partitions: int | None = None
+    #: Created with ``cleanup.policy=compact``: the latest record of each key is its state, and
+    #: a null value (a tombstone) deletes the key.
+    compacted: bool = False
 
 
 RAW_HTML = TopicSpec(
@@ -42,10 +45,12 @@ TOPIC_EVENTS = TopicSpec(
     "One event per IPTC topic assigned to an enriched article.",
 )
 # Produced by the dedup agent (docs/stories.md, "Story clusters"), after each article's outputs.
+# Compacted: each record is a story's whole state, and a story that expires gets a tombstone.
 STORIES = TopicSpec(
     "news.stories", "story.schema.json", "story id (the article id of its first article)",
     "The current state of each story on every change: title, first and last seen, article "
-    "and source counts, languages, top entities and topics.",
+    "and source counts, languages, top entities and topics; a null value: the story expired.",
+    compacted=True,
 )
 # Produced by the dedup agent (docs/stories.md, "Trends"), with each original article's outputs.
 TRENDS = TopicSpec(
@@ -87,7 +92,7 @@ STORIES_IN = TopicSpec(
 STORIES_DEDUP_CHANGELOG = TopicSpec(
     "stories-dedup-changelog", "dedup-entry.schema.json", "article id",
     "The dedup table: one entry per article within the horizon (a null value deletes it).",
-    partitions=1,
+    partitions=1, compacted=True,
 )
 INTERNAL_TOPICS: tuple[TopicSpec, ...] = (STORIES_IN, STORIES_DEDUP_CHANGELOG)
 

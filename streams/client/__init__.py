@@ -5,7 +5,7 @@ typed records, :func:`read` for events with their offsets) or with ``newsstream 
 
 from streams.client.filters import FilterError, Filters, parse_since
 from streams.client.reader import READABLE, Event, ReadError, read
-from streams.client.subscribe import subscribe
+from streams.client.subscribe import Tombstone, subscribe
 
-__all__ = ["READABLE", "Event", "FilterError", "Filters", "ReadError", "parse_since", "read",
-           "subscribe"]
+__all__ = ["READABLE", "Event", "FilterError", "Filters", "ReadError", "Tombstone",
+           "parse_since", "read", "subscribe"]

@@ -44,7 +44,12 @@ class ReadError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One record as a subscriber sees it: where it was, its key, and its decoded value."""
+    """One record as a subscriber sees it: where it was, its key, and its decoded value.
+
+    A ``tombstone`` is a record with a null value (``value`` is empty, ``raw`` too): on a
+    compacted topic it says that the key's record is gone; on ``news.stories``, that the
+    story ``key`` expired. It passes every filter: the reader cannot tell whether the key's
+    earlier records did, and dropping a key one does not hold costs nothing."""
 
     topic: str
     partition: int
@@ -53,6 +58,7 @@ class Event:
     timestamp: datetime
     value: dict[str, Any]
     raw: bytes
+    tombstone: bool = False
 
 
 async def read(settings: Settings, topic: str, *, filters: Filters | None = None,
@@ -86,7 +92,8 @@ async def read(settings: Settings, topic: str, *, filters: Filters | None = None
                 for record in records:
                     when = datetime.fromtimestamp(record.timestamp / 1000, UTC)
                     event = _event(record, when) if since is None or when >= since else None
-                    if event is not None and filters.accepts(topic, event.value, event.raw):
+                    if event is not None and (event.tombstone or filters.accepts(
+                            topic, event.value, event.raw)):
                         await _commit(consumer, done, group)  # all before it is handled
                         yield event
                         count += 1
@@ -117,13 +124,16 @@ async def _commit(consumer: AIOKafkaConsumer, done: dict[TopicPartition, OffsetA
 
 
 def _event(record: Any, when: datetime) -> Event | None:
+    key = record.key.decode("utf-8", "replace") if record.key is not None else None
+    if record.value is None:
+        return Event(record.topic, record.partition, record.offset, key, when, {}, b"",
+                     tombstone=True)
     try:
         value = orjson.loads(record.value)
     except orjson.JSONDecodeError:
         return None  # not ours: every producer of these topics writes JSON objects
     if not isinstance(value, dict):
         return None
-    key = record.key.decode("utf-8", "replace") if record.key is not None else None
     return Event(record.topic, record.partition, record.offset, key, when, value, record.value)
 
 

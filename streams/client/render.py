@@ -1,5 +1,10 @@
 """How ``newsstream tail`` prints an event: ``jsonl`` (the value itself, one line, for jq) or
-``pretty`` (a short readable block per event, its first line always the event's time and key)."""
+``pretty`` (a short readable block per event, its first line always the event's time and key).
+
+A tombstone (a null value: on ``news.stories``, a story that expired) has no value to print:
+``jsonl`` prints ``{"id": <key>, "expired": true}`` for a story (``{"key": <key>, "deleted":
+true}`` on another topic), so that a jq pipeline keyed by id can drop it, and ``pretty`` one
+line, ``story <id> expired``."""
 
 from __future__ import annotations
 
@@ -24,12 +29,21 @@ TOP_ENTITIES = 8
 
 
 def jsonl(event: Event) -> str:
-    """The value as one JSON line (schema-valid as produced; re-encoded, never altered)."""
+    """The value as one JSON line (schema-valid as produced; re-encoded, never altered); a
+    tombstone's line says which key went."""
+    if event.tombstone:
+        gone = ({"id": event.key, "expired": True} if event.topic == STORIES.name
+                else {"key": event.key, "deleted": True})
+        return orjson.dumps(gone).decode()
     return orjson.dumps(event.value).decode()
 
 
 def pretty(event: Event) -> str:
     head = f"{event.timestamp:%Y-%m-%d %H:%M:%S}Z  {event.topic}[{event.partition}]@{event.offset}"
+    if event.tombstone:
+        what = "story" if event.topic == STORIES.name else "key"
+        gone = "expired" if event.topic == STORIES.name else "deleted"
+        return f"{head}\n  {what} {event.key} {gone}\n"
     body = _BODIES.get(event.topic, _generic)(event.value)
     return "\n".join([head, *("  " + line for line in body if line)]) + "\n"
 

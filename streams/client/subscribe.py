@@ -12,6 +12,7 @@ with offsets committed after the loop body has handled an item (see :mod:`stream
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -49,6 +50,16 @@ DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Tombstone:
+    """What :func:`subscribe` yields for a record with a null value: the record of ``key`` is
+    gone. On ``news.stories``, the story ``key`` expired (no article for the stories'
+    horizon, 7 days): a subscriber keeping stories by id drops it."""
+
+    topic: str
+    key: str | None
+
+
 async def subscribe(topic: str = ENRICHED.name, *, entities: Iterable[str] = (),
                     topic_codes: Iterable[str] = (), lang: str | None = None,
                     source: str | None = None, match: str | None = None,
@@ -56,7 +67,9 @@ async def subscribe(topic: str = ENRICHED.name, *, entities: Iterable[str] = (),
                     from_beginning: bool = False,
                     group: str | None = None, limit: int | None = None,
                     settings: Settings | None = None) -> AsyncIterator[Any]:
-    """Typed events of ``topic`` that pass the filters (``tail``'s options, as arguments).
+    """Typed events of ``topic`` that pass the filters (``tail``'s options, as arguments),
+    and a :class:`Tombstone` for each record with a null value (every one: a filter cannot
+    tell whether the key's earlier records passed).
 
     Without ``since`` or ``from_beginning`` it starts with new events (a named ``group``
     resumes where it stopped). ``settings`` default to the environment's
@@ -69,4 +82,4 @@ async def subscribe(topic: str = ENRICHED.name, *, entities: Iterable[str] = (),
     decode = DECODERS.get(topic, lambda value: value)
     async for event in read((settings or Settings()).for_subscriber(), topic, filters=filters,
                             start=start, group=group, limit=limit):
-        yield decode(event.value)
+        yield Tombstone(event.topic, event.key) if event.tombstone else decode(event.value)

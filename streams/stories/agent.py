@@ -21,10 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import faust
-import orjson
 
 from streams.agent import Outputs, register_stage
-from streams.records import dedup_entry_from_dict
 from streams.settings import Settings
 from streams.stage import Handler, Incoming, Output
 from streams.stories.clusters import StoryIndex
@@ -80,20 +78,18 @@ def register(app: faust.App, settings: Settings, outputs: Outputs) -> StoriesVie
     @table.on_recover
     async def recovered() -> None:
         started = time.process_time()
-        rebuild(dedup, trends, stories, ((key.decode(),
-                                          dedup_entry_from_dict(orjson.loads(value)))
-                                         for key, value in table.items()))
+        rebuild(dedup, trends, stories, ((key.decode(), value) for key, value in table.items()))
         log.info("dedup index, trends and stories rebuilt from %d table entries (%d buckets, "
                  "%d trend keys, %d stories) in %.2fs CPU", len(dedup.entries),
                  len(dedup.buckets), len(trends.counts), len(stories.stories),
                  time.process_time() - started)
 
     def write_table() -> None:
-        for article_id, entry in dedup.take_writes().items():
-            if entry is None:
+        for article_id, value in dedup.take_writes().items():
+            if value is None:
                 table.pop(article_id.encode(), None)
             else:
-                table[article_id.encode()] = orjson.dumps(entry)
+                table[article_id.encode()] = value
 
     def make_handler(settings: Settings) -> Handler:  # in this process: it shares ``dedup``
         core = functools.partial(handle, source=source, dedup=dedup, trends=trends,

@@ -36,6 +36,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -177,6 +178,82 @@ class StoryState:
     reprints: int = 0
 
 
+class Postings:
+    """Key -> the ids of the stories holding it (an entity id or a term): the posting lists
+    that find an article's candidates and give each key its story frequency.
+
+    Most keys are held by one story (a word of one event's articles: 80% on the long run of
+    ``bench/stories_state.py``), so a key's one holder is kept as its id, and only a key with
+    more holders gets a set: a set costs 216 bytes of heap even for one element, and this was
+    the largest part of the stories' state (docs/stories.md, "State in memory"). The key
+    objects are interned, so that a word held by many stories and articles is one string."""
+
+    __slots__ = ("_holders",)
+
+    def __init__(self) -> None:
+        self._holders: dict[str, str | set[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._holders)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._holders
+
+    def weighted(self, vector: Mapping[str, float], stories: int) -> dict[str, float]:
+        """``vector`` with each key's weight times ``log(1 + stories / (1 + holders))``: its
+        inverse story frequency (:meth:`StoryIndex._weighted`). One loop here rather than a
+        :meth:`count` call per key: it runs for every candidate's vectors."""
+        get = self._holders.get
+        weighted = {}
+        for key, weight in vector.items():
+            held = get(key)
+            holders = 0 if held is None else 1 if isinstance(held, str) else len(held)
+            weighted[key] = weight * math.log(1.0 + stories / (1.0 + holders))
+        return weighted
+
+    def holding(self, keys: Iterable[str], cap: int, found: set[str]) -> None:
+        """Add to ``found`` the stories holding any of ``keys``, but for keys held by more
+        than ``cap`` stories (they find nothing: most stories have them)."""
+        get = self._holders.get
+        for key in keys:
+            held = get(key)
+            if held is None:
+                continue
+            if isinstance(held, str):
+                if cap >= 1:
+                    found.add(held)
+            elif len(held) <= cap:
+                found.update(held)
+
+    def add(self, key: str, story_id: str) -> str:
+        """Record that ``story_id`` holds ``key``; the key's interned string (what the story's
+        vectors keep, so that each distinct key is one object)."""
+        held = self._holders.get(key)
+        if held is None:
+            key = sys.intern(key)
+            self._holders[key] = story_id
+        elif isinstance(held, str):
+            key = sys.intern(key)
+            if held != story_id:
+                self._holders[key] = {held, story_id}
+        else:
+            key = sys.intern(key)
+            held.add(story_id)
+        return key
+
+    def discard(self, key: str, story_id: str) -> None:
+        held = self._holders.get(key)
+        if held is None:
+            return
+        if isinstance(held, str):
+            if held == story_id:
+                del self._holders[key]
+            return
+        held.discard(story_id)
+        if len(held) == 1:
+            self._holders[key] = next(iter(held))
+
+
 class StoryIndex:
     """The stories within the horizon, and the indexes that find an article's candidates."""
 
@@ -187,8 +264,8 @@ class StoryIndex:
     def _reset(self) -> None:
         self.stories: dict[str, StoryState] = {}
         self.article_story: dict[str, str] = {}
-        self._by_entity: dict[str, set[str]] = {}
-        self._by_term: dict[str, set[str]] = {}
+        self._by_entity = Postings()
+        self._by_term = Postings()
         self._expiry: list[tuple[float, str]] = []  # heap of (last seen when pushed, story id)
         #: Stories expired since :meth:`take_expired` (whose articles' records can go).
         self.expired: list[StoryState] = []
@@ -225,14 +302,12 @@ class StoryIndex:
             return score if score >= config.threshold else None
         return by_entities if by_entities >= config.cross_threshold else None
 
-    def _weighted(self, vector: Mapping[str, float], index: dict[str, set[str]]
-                  ) -> dict[str, float]:
+    def _weighted(self, vector: Mapping[str, float], index: Postings) -> dict[str, float]:
         """``vector`` with each key weighted by its inverse story frequency: the share of the
         stories within the horizon that have it (an index entry lists them), so that what
         many stories share (a country, ``발표``, ``said``) counts little."""
         stories = len(self.stories) + 1
-        return {key: weight * math.log(1.0 + stories / (1.0 + len(index.get(key, ()))))
-                for key, weight in vector.items()}
+        return index.weighted(vector, stories)
 
     def add(self, article: StoryArticle, story_id: str) -> StoryState:
         """Fold ``article`` into story ``story_id`` (made if new) and return the story.
@@ -245,6 +320,7 @@ class StoryIndex:
             self.stories[story_id] = story
         if article.id in self.article_story:
             return story
+        story_id = story.id  # one string per story in the indexes
         self.article_story[article.id] = story_id
         story.article_ids.append(article.id)
         story.first_seen = min(story.first_seen, article.seen_at)
@@ -262,13 +338,13 @@ class StoryIndex:
             return story
         story.unique_articles += 1
         for entity_id, (weight, name) in article.entities.items():
+            entity_id = self._by_entity.add(entity_id, story_id)
             story.entities[entity_id] = story.entities.get(entity_id, 0.0) + weight
             story.entity_articles[entity_id] += 1
             story.names.setdefault(entity_id, name)
-            self._by_entity.setdefault(entity_id, set()).add(story_id)
         for term, weight in article.terms.items():
+            term = self._by_term.add(term, story_id)
             story.terms[term] = story.terms.get(term, 0.0) + weight
-            self._by_term.setdefault(term, set()).add(story_id)
         for code, label in article.topics.items():
             story.topics[code] += 1
             story.topic_labels.setdefault(code, label)
@@ -317,11 +393,8 @@ class StoryIndex:
         """Stories seen within the window that share an entity or a term, in a fixed order."""
         found: set[str] = set()
         cap = self.config.max_postings
-        for keys, index in ((article.entities, self._by_entity), (article.terms, self._by_term)):
-            for key in keys:
-                holders = index.get(key)
-                if holders and len(holders) <= cap:  # a key most stories have finds nothing
-                    found.update(holders)
+        self._by_entity.holding(article.entities, cap, found)
+        self._by_term.holding(article.terms, cap, found)
         oldest = article.seen_at - self.config.window_s
         return sorted(s for s in found if self.stories[s].last_seen >= oldest)
 
@@ -335,18 +408,12 @@ class StoryIndex:
                     del vector[key]
                     story.entity_articles.pop(key, None)  # no-ops for terms
                     story.names.pop(key, None)
-                    index[key].discard(story.id)
-                    if not index[key]:
-                        del index[key]
+                    index.discard(key, story.id)
 
 
-def _unindex(index: dict[str, set[str]], keys: Iterable[str], story_id: str) -> None:
+def _unindex(index: Postings, keys: Iterable[str], story_id: str) -> None:
     for key in keys:
-        holders = index.get(key)
-        if holders is not None:
-            holders.discard(story_id)
-            if not holders:
-                del index[key]
+        index.discard(key, story_id)
 
 
 def _overlap(a: Mapping[str, float], b: Mapping[str, float]) -> float:

@@ -29,7 +29,10 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields
 from datetime import datetime
+
+import orjson
 
 from streams import metrics
 from streams.records import (
@@ -40,10 +43,13 @@ from streams.records import (
     StoryArticle,
     TopicEvent,
     TrendPoint,
+    dedup_entry_from_dict,
+    kept_json,
     stories_in_from_dict,
+    story_article_from_dict,
 )
 from streams.settings import Settings
-from streams.stage import Incoming, Output, decode_json, encode
+from streams.stage import Incoming, Output, decode_json, encode, tombstone
 from streams.stories.clusters import (
     StoryConfig,
     StoryIndex,
@@ -77,7 +83,12 @@ def trend_config(settings: Settings) -> TrendConfig:
 
 class Deduplicator:
     """The dedup agent's state: the entries of the articles within the horizon (mirrored in
-    the table through :attr:`writes`) and the bucket index derived from them."""
+    the table through :meth:`take_writes`) and the bucket index derived from them.
+
+    An entry's story part (:class:`StoryArticle`, what clustering kept of the article) is read
+    only to rebuild the stories and written only with the entry, so it is kept as its JSON
+    (:attr:`story_parts`, about 1 KB) rather than as objects (about 5 KB of heap): the entries
+    in :attr:`entries` have ``story`` None (docs/stories.md, "State in memory")."""
 
     def __init__(self, config: DedupConfig,
                  retain: Callable[[DedupEntry], bool] | None = None) -> None:
@@ -86,20 +97,34 @@ class Deduplicator:
         #: then leaves the buckets but stays in the table, ``story_only`` (:meth:`forget`).
         self.retain = retain or (lambda entry: False)
         self.entries: dict[str, DedupEntry] = {}
-        #: bucket key -> ids of the articles in it, in arrival order (first seen: ``entries``)
-        self.buckets: dict[str, list[str]] = {}
+        #: article id -> its entry's ``story`` as JSON (:func:`kept_json`)
+        self.story_parts: dict[str, bytes] = {}
+        #: bucket key -> ids of the articles in it, in arrival order (first seen: ``entries``);
+        #: a bucket of one article is its id (most are: a list would cost 64 bytes more for
+        #: each of an article's 65 buckets; docs/stories.md, "State in memory")
+        self.buckets: dict[str, str | list[str]] = {}
         self._expiry: list[tuple[float, str]] = []  # heap of (first seen, article id)
         #: Table changes since the agent last took them: article id -> entry, or None to delete.
         self.writes: dict[str, DedupEntry | None] = {}
 
-    def rebuild(self, entries: Iterable[tuple[str, DedupEntry]]) -> None:
-        """Start again from the table's entries: the buckets are refilled in arrival order
-        (entries kept only for their story are in no bucket)."""
-        self.entries = dict(sorted(entries, key=lambda item: item[1].seq))
+    def rebuild(self, table: Iterable[tuple[str, bytes]]) -> None:
+        """Start again from the table's values (JSON, as :meth:`take_writes` gave them): the
+        buckets are refilled in arrival order (entries kept only for their story are in no
+        bucket). Each entry's story part is made JSON again as it comes, so that the table's
+        entries are never all objects at once."""
+        self.story_parts.clear()
+        kept = []
+        for article_id, value in table:
+            entry = dedup_entry_from_dict(orjson.loads(value))
+            if entry.story is not None:
+                self.story_parts[article_id] = kept_json(entry.story)
+                entry.story = None
+            kept.append((article_id, entry))
+        self.entries = dict(sorted(kept, key=lambda item: item[1].seq))
         self.buckets.clear()
         for article_id, entry in self.entries.items():
             for key in entry.keys:
-                self.buckets.setdefault(key, []).append(article_id)
+                self._enter(key, article_id, len(self.entries))
         self._expiry = [(entry.first_seen, article_id)
                         for article_id, entry in self.entries.items() if not entry.story_only]
         heapq.heapify(self._expiry)
@@ -130,10 +155,11 @@ class Deduplicator:
         for key in keys:
             bucket = self.buckets.get(key)
             if bucket:
+                held = (bucket,) if isinstance(bucket, str) else bucket
                 if key.startswith(EXACT_PREFIX):
-                    exact.update(bucket)
+                    exact.update(held)
                 else:
-                    shared.update(bucket)
+                    shared.update(held)
         best: tuple[float, float, str] | None = None
         for other in exact.union(shared):
             first = self.entries[other].first_seen
@@ -141,12 +167,8 @@ class Deduplicator:
             if similarity >= config.threshold and (
                     best is None or (first, -similarity, other) < best):
                 best = (first, -similarity, other)
-        entered = []
-        for key in keys:
-            bucket = self.buckets.setdefault(key, [])
-            if len(bucket) < config.max_bucket:  # a full bucket keeps its earliest articles
-                bucket.append(article_id)
-                entered.append(key)
+        # a full bucket keeps its earliest articles
+        entered = [key for key in keys if self._enter(key, article_id, config.max_bucket)]
         entry = DedupEntry(
             first_seen=seen_at, seq=seq, keys=entered,
             duplicate_of=best[2] if best else None,
@@ -156,6 +178,24 @@ class Deduplicator:
         heapq.heappush(self._expiry, (seen_at, article_id))
         self.writes[article_id] = entry
         return entry, True
+
+    def _enter(self, key: str, article_id: str, limit: int) -> bool:
+        """Append ``article_id`` to bucket ``key`` unless it holds ``limit`` articles already;
+        whether it did."""
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            if limit < 1:
+                return False
+            self.buckets[key] = article_id
+        elif isinstance(bucket, str):
+            if limit < 2:
+                return False
+            self.buckets[key] = [bucket, article_id]
+        elif len(bucket) < limit:
+            bucket.append(article_id)
+        else:
+            return False
+        return True
 
     def _expire(self, now: float) -> int:
         """Forget the articles first seen more than the horizon before ``now`` (article time,
@@ -169,15 +209,17 @@ class Deduplicator:
                 continue
             for key in entry.keys:
                 bucket = self.buckets[key]
-                bucket.remove(article_id)
-                if not bucket:
+                if isinstance(bucket, str):
                     del self.buckets[key]
+                    continue
+                bucket.remove(article_id)
+                if len(bucket) == 1:
+                    self.buckets[key] = bucket[0]
             if self.retain(entry):
                 entry.keys, entry.story_only = [], True
                 self.writes[article_id] = entry
             else:
-                del self.entries[article_id]
-                self.writes[article_id] = None
+                self._delete(article_id)
             dropped += 1
         metrics.DEDUP_EXPIRED.inc(dropped)
         return dropped
@@ -188,27 +230,60 @@ class Deduplicator:
         for article_id in article_ids:
             entry = self.entries.get(article_id)
             if entry is not None and entry.story_only:
-                del self.entries[article_id]
-                self.writes[article_id] = None
+                self._delete(article_id)
 
-    def take_writes(self) -> dict[str, DedupEntry | None]:
+    def _delete(self, article_id: str) -> None:
+        del self.entries[article_id]
+        self.story_parts.pop(article_id, None)
+        self.writes[article_id] = None
+
+    def attach(self, article_id: str, story_id: str, story: StoryArticle) -> None:
+        """Record in a new article's entry the story it joined and what clustering kept of
+        it (written with the entry)."""
+        self.entries[article_id].story_id = story_id
+        self.story_parts[article_id] = kept_json(story)
+        self.writes[article_id] = self.entries[article_id]
+
+    def story(self, article_id: str) -> StoryArticle | None:
+        """The story part of an article's entry, decoded (None: it has none)."""
+        part = self.story_parts.get(article_id)
+        return story_article_from_dict(orjson.loads(part)) if part is not None else None
+
+    def take_writes(self) -> dict[str, bytes | None]:
+        """The table changes since the last call, as the table's values: article id -> the
+        entry's JSON (its story part included), or None to delete it."""
         writes, self.writes = self.writes, {}
-        return writes
+        return {article_id: None if entry is None else self._encode(article_id, entry)
+                for article_id, entry in writes.items()}
+
+    def _encode(self, article_id: str, entry: DedupEntry) -> bytes:
+        part = self.story_parts.get(article_id)
+        if part is None:
+            return kept_json(entry)
+        value = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
+        value["story"] = orjson.Fragment(part)
+        return kept_json(value)
+
+
+_ENTRY_FIELDS = tuple(f.name for f in fields(DedupEntry))
 
 
 def rebuild(dedup: Deduplicator, trends: Trends, stories: StoryIndex,
-            entries: Iterable[tuple[str, DedupEntry]]) -> None:
+            table: Iterable[tuple[str, bytes]]) -> None:
     """After the table has recovered: the bucket index, the trends and the stories, from its
-    entries in arrival order (``seq``), which is the order the lost worker counted and
-    clustered them in, so all three are the state it had. Entries kept only for their story
-    (past the dedup horizon, so past the trends' too) count for the stories alone."""
-    dedup.rebuild(entries)
+    entries (``table``: article id and value) in arrival order (``seq``), which is the order
+    the lost worker counted and clustered them in, so all three are the state it had.
+    Entries kept only for their story (past the dedup horizon, so past the trends' too) count
+    for the stories alone."""
+    dedup.rebuild(table)
     trends.rebuild((article_id, entry.first_seen, entry.trend_keys, entry.duplicate_of)
                    for article_id, entry in dedup.entries.items() if not entry.story_only)
-    stories.restore((entry.story, entry.story_id) for entry in dedup.entries.values()
-                    if entry.story is not None and entry.story_id is not None)
-    for story in stories.take_expired():
-        dedup.forget(story.article_ids)
+    stories.restore((story, entry.story_id) for article_id, entry in dedup.entries.items()
+                    if entry.story_id is not None
+                    and (story := dedup.story(article_id)) is not None)
+    # Stories that expire on the way are left in ``stories.expired``: the lost worker had not
+    # written their expiry (their entries are still here), so it had not sent their
+    # tombstones either; the next record's step forgets their entries and sends them.
 
 
 def story_config(settings: Settings) -> StoryConfig:
@@ -251,8 +326,8 @@ def handle(incoming: Incoming, source: TopicSpec, dedup: Deduplicator, trends: T
            stories: StoryIndex) -> Sequence[Output]:
     """One ``<app>-stories-in`` record -> the article's outputs, with its duplicate decision,
     the ``news.trends`` points of its keys when it is an original counted now, and the
-    ``news.stories`` record of its story after it. ``incoming.offset`` is the article's place
-    in the arrival order.
+    ``news.stories`` record of its story after it, preceded by a tombstone for each story
+    that expired before it. ``incoming.offset`` is the article's place in the arrival order.
 
     A re-delivered record counts nothing again but produces its keys' current points and its
     story's current state again: the worker that counted it may have been killed before its
@@ -261,7 +336,7 @@ def handle(incoming: Incoming, source: TopicSpec, dedup: Deduplicator, trends: T
         raise ValueError("a stories-in record without an offset has no place in the order")
     record = stories_in_from_dict(decode_json(incoming, source))
     enriched = record.enriched
-    entry, new, points, story = step(
+    entry, new, points, story, expired = step(
         dedup, trends, stories, enriched.article.id, record.keys, record.seen_at,
         incoming.offset, trend_keys(enriched), story_article(enriched, record.seen_at,
                                                             stories.config))
@@ -276,7 +351,9 @@ def handle(incoming: Incoming, source: TopicSpec, dedup: Deduplicator, trends: T
     metrics.TRENDS_POINTS.inc(len(points))
     metrics.TRENDS_STATE_KEYS.set(len(trends.counts))
     metrics.STORIES_STATE_STORIES.set(len(stories.stories))
-    outputs = [*enriched_outputs(enriched), *(encode(TRENDS, p.key, p) for p in points)]
+    metrics.STORIES_EXPIRED.inc(len(expired))
+    outputs = [*enriched_outputs(enriched), *(encode(TRENDS, p.key, p) for p in points),
+               *(tombstone(STORIES, story_id) for story_id in expired)]
     if story is not None:
         outputs.append(encode(STORIES, story.id, story_record(story, stories.config.top)))
     return outputs
@@ -285,27 +362,30 @@ def handle(incoming: Incoming, source: TopicSpec, dedup: Deduplicator, trends: T
 def step(dedup: Deduplicator, trends: Trends, stories: StoryIndex, article_id: str,
          keys: Sequence[str], seen_at: float, seq: int, trend_keys: Sequence[str],
          story: StoryArticle | None = None
-         ) -> tuple[DedupEntry, bool, list[TrendPoint], StoryState | None]:
+         ) -> tuple[DedupEntry, bool, list[TrendPoint], StoryState | None, list[str]]:
     """One article through the agent's state: its entry, whether it is new, the trend points
     to produce (its keys' counts after counting it; for an article already in the table, their
-    current counts, counting nothing again) and its story after it (for an article already in
-    the table, its story as it is now; None when it was not clustered).
+    current counts, counting nothing again), its story after it (for an article already in
+    the table, its story as it is now; None when it was not clustered), and the ids of the
+    stories that expired before it (their ``news.stories`` tombstones).
 
     Stories that expire at ``seen_at`` go first, so that the dedup horizon's expiry in the
     check keeps no entry for a story that has just ended; the entry of a new article records
     its story id and ``story`` (with its ``duplicate_of``), from which :func:`rebuild` makes
     the stories again."""
     stories.expire(seen_at)
+    expired = []
     for gone in stories.take_expired():
         dedup.forget(gone.article_ids)
+        expired.append(gone.id)
     entry, new = dedup.check(article_id, keys, seen_at, seq, trend_keys)
     if not new:
         points = trends.current(article_id, entry.trend_keys)
-        return entry, new, points, stories.stories.get(entry.story_id or "")
+        return entry, new, points, stories.stories.get(entry.story_id or ""), expired
     points = trends.add(article_id, entry.first_seen, entry.trend_keys, entry.duplicate_of)
     if story is None:
-        return entry, new, points, None
+        return entry, new, points, None, expired
     story.duplicate_of = entry.duplicate_of
-    entry.story_id, state, _ = stories.step(story)
-    entry.story = story
-    return entry, new, points, state
+    story_id, state, _ = stories.step(story)
+    dedup.attach(article_id, story_id, story)
+    return entry, new, points, state, expired
