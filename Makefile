@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(PY) bench/ingest.py
 	$(PY) bench/dedup_eval.py
 	$(PY) bench/dedup_state.py
+	$(PY) bench/stories_cost.py
 	$(PY) bench/status_trending.py
 	ops/bin/ensure-postgres
 	$(PY) bench/sink_postgres.py

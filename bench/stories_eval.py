@@ -202,6 +202,7 @@ def long_run(inputs: list[StoryArticle], passes: int, config: StoryConfig
     for n in range(passes):
         for article in stream[n * per_pass:(n + 1) * per_pass]:
             index.add(article, index.assign(article))
+            index.take_expired()  # as the dedup agent does (it deletes their entries)
         rows.append({"days": round((stream[(n + 1) * per_pass - 1].seen_at - stream[0].seen_at)
                                    / 86400, 1), "stories": len(index.stories),
                      "articles": len(index.article_story),

@@ -295,8 +295,16 @@ class StoryIndex:
         """How similar an article (its IDF-weighted ``entities`` and ``words``) is to
         ``story``: a score at or above its threshold, else None."""
         config = self.config
+        same_language = language is not None and bool(story.languages.get(language))
+        if same_language:
+            most = (config.entity_weight * _overlap_bound(entities, story.entities)
+                    + (1 - config.entity_weight) * _overlap_bound(words, story.terms))
+        else:
+            most = _overlap_bound(entities, story.entities)
+        if most < (config.threshold if same_language else config.cross_threshold):
+            return None  # most candidates share a word or two: no need to weigh the story
         by_entities = _overlap(entities, self._weighted(story.entities, self._by_entity))
-        if language is not None and story.languages.get(language):
+        if same_language:
             by_words = _overlap(words, self._weighted(story.terms, self._by_term))
             score = config.entity_weight * by_entities + (1 - config.entity_weight) * by_words
             return score if score >= config.threshold else None
@@ -424,6 +432,22 @@ def _overlap(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if not total_a or not total_b or a.keys().isdisjoint(b.keys()):
         return 0.0
     shared = sum(min(w / total_a, b[k] / total_b) for k, w in a.items() if k in b)
+    return shared / (2.0 - shared)
+
+
+def _overlap_bound(a: Mapping[str, float], keys: Mapping[str, float]) -> float:
+    """The most :func:`_overlap` of ``a`` and any vector with these ``keys`` can be, from
+    ``a`` alone: each shared key counted at ``a``'s share, the larger side of its ``min``.
+    Its terms, their order and the arithmetic are :func:`_overlap`'s, each term no smaller,
+    and rounding is monotonic, so the float it returns is never below the float
+    :func:`_overlap` returns; a candidate whose bound is below the threshold would score
+    below it too. It skips weighing the story's keys (up to ``2 * max_terms`` logarithms
+    and lookups each), which was most of the clustering's cost on real pages, where an
+    article has about 100 candidates (docs/benchmarks.md, "End to end")."""
+    total_a = sum(a.values())
+    if not total_a or a.keys().isdisjoint(keys.keys()):
+        return 0.0
+    shared = sum(w / total_a for k, w in a.items() if k in keys)
     return shared / (2.0 - shared)
 
 

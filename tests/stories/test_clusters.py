@@ -4,10 +4,15 @@ the same ids from a replay of the recorded assignments or a rerun over the same 
 
 from __future__ import annotations
 
+import math
+import random
+
 import orjson
+import pytest
 
 from streams.records import Article, Enriched, Entity, StoryArticle, Topic, story_article_from_dict
 from streams.schemas import validation_errors
+from streams.stories import clusters
 from streams.stories.clusters import (
     StoryConfig,
     StoryIndex,
@@ -182,3 +187,34 @@ def test_step_is_assign_then_add_and_a_redelivery_changes_nothing() -> None:
 def test_an_article_reads_back_from_its_json_form() -> None:
     for article in (HBM_KO, HBM_EN, EARNINGS_KO):
         assert story_article_from_dict(orjson.loads(orjson.dumps(article))) == article
+
+
+def random_stream(seed: int, n: int) -> list[StoryArticle]:
+    """Articles drawing entities and words from small pools, in two languages: many
+    candidates per article, and scores on both sides of the thresholds."""
+    rng = random.Random(seed)
+    entities = [f"org:e{i}" for i in range(30)]
+    words = [f"word{i}" for i in range(80)]
+    return [art(k + 1, rng.choice(("ko", "en")), " ".join(rng.sample(words, 6)),
+                {e: round(rng.uniform(0.3, 3.0), 3) for e in rng.sample(entities, 3)},
+                hours=k * 0.2, keywords=tuple(rng.sample(words, 3)))
+            for k in range(n)]
+
+
+def test_the_bound_never_falls_below_the_overlap() -> None:
+    rng = random.Random(7)
+    keys = [f"k{i}" for i in range(12)]
+    for _ in range(5000):
+        a = {k: rng.choice((rng.uniform(0.0, 5.0), 1.0, 0.1)) for k in rng.sample(keys, 5)}
+        b = {k: rng.choice((rng.uniform(0.0, 5.0), 1.0, 0.1)) for k in rng.sample(keys, 6)}
+        for other in (b, a, {k: 2 * w for k, w in a.items()}):
+            assert clusters._overlap_bound(a, other) >= clusters._overlap(a, other)
+
+
+def test_skipping_candidates_by_the_bound_changes_no_assignment(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = random_stream(seed=3, n=400)
+    pruned = run(StoryIndex(CONFIG), stream)
+    monkeypatch.setattr(clusters, "_overlap_bound", lambda a, keys: math.inf)
+    assert run(StoryIndex(CONFIG), stream) == pruned
+    assert 20 < len(set(pruned)) < 380  # stories joined and apart: the thresholds were hit
