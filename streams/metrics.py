@@ -96,6 +96,12 @@ EMBEDDED_BACKLOG = Gauge(
     "dedup stage's input), as the ingestion gate of the worker that owns the embedded broker "
     "counts them; ingestion waits at NEWSSTREAM_EMBEDDED_MAX_BACKLOG (streams/roll.py).",
 )
+EMBEDDED_BACKLOG_BYTES = Gauge(
+    "news_embedded_backlog_bytes",
+    "Bytes of the ingested records the pipeline has yet to take, as the ingestion gate of the "
+    "worker that owns the embedded broker counts them: ingestion waits while what the pipeline "
+    "makes of them would not fit under NEWSSTREAM_EMBEDDED_MAX_MB (streams/roll.py).",
+)
 EMBEDDED_BROKER_ROLLS = Counter(
     "news_embedded_broker_rolls",
     "Rolls of the embedded broker (streams/roll.py): result=rolled (a fresh broker with the "
