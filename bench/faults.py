@@ -16,11 +16,14 @@ Reproduces the figures of issue 16 on this checkout, each against a reference in
   duplicated, and the time until the other holds every partition; then SIGTERM of the other
   mid-stream and the time it takes to exit;
 * ``scale``: pages per second of one worker against two;
+* ``fanout``: what the embedded broker grows by per byte of raw record once the pipeline has
+  made all its outputs of it (``streams.roll.GROWTH_PER_BYTE``), for real pages and for pages
+  that are all article text;
 * ``rss``: one worker's memory (worker and core process) warm, after hostile pages, after a
   burst of 500 pushed real pages, each a few seconds after the work is done.
 
     .venv/bin/python bench/faults.py [--only core,enrich_core,hostile,enrich_hostile,timeout,
-                                             kill,scale,rss]
+                                             kill,scale,fanout,rss]
 
 The last output line is one JSON object with every figure.
 """
@@ -439,6 +442,66 @@ async def throughput(pages: list[bytes], n: int, workers: int) -> float:
     return n / seconds
 
 
+def text_pages(n: int, size: int = 200_000) -> list[bytes]:
+    """Pages that are all article text (distinct paragraphs of common words): every stage
+    carries the text on, so the broker grows most per byte of page."""
+    rng = random.Random(n)
+    words = (b"the government said on monday that new policy would raise prices across markets "
+             b"while officials in seoul and washington met to discuss trade and security").split()
+    pages = []
+    for i in range(n):
+        paragraphs = [b"<p>" + b" ".join(rng.choice(words) for _ in range(60)) + b".</p>"
+                      for _ in range(size // 500)]
+        pages.append(b"<html><head><title>Policy %d</title></head><body><article><h1>Policy "
+                     b"%d</h1>%s</article></body></html>" % (i, i, b"".join(paragraphs)))
+    return pages
+
+
+def name_pages(n: int, names: int = 300) -> list[bytes]:
+    """Short pages of nothing but distinct names (more than an article's ``MAX_ENTITIES``):
+    what one record adds to the broker whatever its size."""
+    return [b"<html><head><title>Council %d</title></head><body><article><h1>Council %d</h1>"
+            % (i, i) + b"".join(b"<p>Mayor Alice Okafor%dx%d met the council on monday.</p>"
+                                % (i, j) for j in range(names)) + b"</article></body></html>"
+            for i in range(n)]
+
+
+async def fanout(pages: list[bytes], n: int) -> dict[str, float]:
+    """Broker memory grown per byte and per record of raw records, once every page is out of
+    the pipeline (enriched, with its fan-out): ``n`` real pages, 60 pages of 200 KB of text,
+    and 60 short pages of distinct names, through one worker on an embedded broker of this
+    process's own."""
+    with EmbeddedBroker() as broker, tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        base = worker_settings(broker, tmp, partitions=4)
+        await kafka.ensure_topics(base)
+        settings, worker = start(base, tmp, "w")
+        found = {}
+        try:
+            wait(lambda: readyz(settings).get("ready") is True, 180)
+            outputs = Outputs(base)
+            await outputs.start()
+            for name, batch in (("real", pages[:n]), ("text", text_pages(60)),
+                                ("names", name_pages(60))):
+                assert broker.process is not None
+                urls, records = raw_records(f"https://bench.invalid/{uuid.uuid4().hex}", batch,
+                                            len(batch))
+                before = memory.rss_bytes(broker.process.pid)
+                await produce(base, records)
+                await outputs.until(urls, len(urls), 900)
+                await asyncio.sleep(5)  # the last fan-out batches
+                grown = memory.rss_bytes(broker.process.pid) - before
+                found[f"{name}_pages"] = len(batch)
+                found[f"{name}_mb"] = round(sum(len(k) + len(v) for k, v in records) / 2**20, 1)
+                found[f"{name}_broker_per_byte"] = round(
+                    grown / sum(len(k) + len(v) for k, v in records), 2)
+                found[f"{name}_broker_kb_per_record"] = round(grown / len(records) / 1024)
+            await outputs.consumer.stop()
+        finally:
+            stop_process(worker, limit_s=10)
+    return found
+
+
 def total_rss(worker: subprocess.Popen[bytes]) -> int:
     """RSS of the worker and its core processes."""
     return memory.rss_bytes(worker.pid) + core_rss(worker)
@@ -535,7 +598,7 @@ async def rss(pages: list[bytes]) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="core,enrich_core,hostile,enrich_hostile,timeout,kill,"
-                                                 "scale,rss")
+                                                 "scale,fanout,rss")
     parser.add_argument("--pages", type=int, default=200, help="real pages per measurement")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -570,6 +633,9 @@ def main() -> None:
                            "two_workers_pages_per_s": round(two, 1),
                            "ratio": round(two / one, 2)}
         print("scale", result["scale"], flush=True)
+    if "fanout" in only:
+        result["fanout"] = asyncio.run(fanout(pages, 200))
+        print("fanout", result["fanout"], flush=True)
     if "rss" in only:
         result["rss"] = asyncio.run(rss(pages))
         print("rss", result["rss"], flush=True)

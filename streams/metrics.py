@@ -63,6 +63,11 @@ ENTITIES_PER_ARTICLE = Histogram(
     "Distinct entities the enrich stage found in one article.",
     buckets=(0, 1, 2, 5, 10, 20, 40, 80),
 )
+ENRICH_TEXT_CUT = Counter(
+    "news_enrich_text_cut",
+    "Articles longer than the enrich stage reads (streams/enrich/core.py MAX_TEXT_CHARS: title, "
+    "body and captions together): entities, topics and keywords come from their first part.",
+)
 TOPICS_PER_ARTICLE = Histogram(
     "news_enrich_topics_per_article",
     "IPTC topics the enrich stage assigned to one article.",

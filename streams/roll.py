@@ -35,20 +35,22 @@ and its fan-out events), and by what ingestion let in before the next check saw 
 ingestion gate (streams/ingest/emit.py) lets a record in only while
 
     broker memory + GROWTH_PER_BYTE * (bytes of the records in the pipeline, this one's too)
+                  + GROWTH_PER_RECORD * (records in the pipeline, this one too)
         <= NEWSSTREAM_EMBEDDED_MAX_MB
 
 where the pipeline's records are those its stages have yet to take from the topics whose
 records still make the broker grow (:func:`backlog_topics`), measured every
 ``BACKLOG_CHECK_S`` as the pipeline group's lag plus what the gate let in since, and the
 broker's memory is read right after each measurement (so the outputs of every record that has
-left the pipeline are in it). :data:`GROWTH_PER_BYTE` is what the broker grows by, at most, for
-a byte of raw record, once every stage has made its outputs of it (measured; the numbers are
-with it). Every growth of the broker comes from ingestion, so it stays under its ceiling. The
-bound assumes the pipeline's records are the latest let in (the stages read partitions in
-order), and only records that go through this worker's gate count: `newsstream ingest` or a
-dead-letter replay run against the embedded broker from another process are not gated. With
-a ceiling under ``2 * GROWTH_PER_BYTE`` times the 8 MiB record limit, a record larger than
-the allowance goes in alone (it would wait for ever) and may take the broker past it.
+left the pipeline are in it). :data:`GROWTH_PER_BYTE` and :data:`GROWTH_PER_RECORD` are what
+the broker grows by, at most, for a byte of raw record and for a record, once every stage has
+made its outputs of it (measured; the numbers are with them). Every growth of the broker
+comes from ingestion, so it stays under its ceiling. The bound assumes the pipeline's records
+are the latest let in (the stages read partitions in order), and only records that go through
+this worker's gate count: `newsstream ingest` or a dead-letter replay run against the embedded
+broker from another process are not gated. With a ceiling under ``2 * GROWTH_PER_BYTE`` times
+the 8 MiB record limit, a record larger than the allowance goes in alone (it would wait for
+ever) and may take the broker past it.
 ``NEWSSTREAM_EMBEDDED_MAX_BACKLOG`` also bounds the pipeline's backlog in records, so that a
 roll's drain ends in bounded time.
 
@@ -95,9 +97,14 @@ ROLL_AT = 0.5
 #: Most the broker grows by for each byte of a raw record let in, once the pipeline has made
 #: all its outputs of it (article, dedup input, enriched article, fan-out events, its share of
 #: the broker's own bookkeeping). Measured with the embedded broker (bench/faults.py
-#: ``--only fanout``): 1.1 for real pages, whose markup parse drops; 3.3 for pages that are
-#: all article text, the worst case (every stage carries the text on); rounded up.
-GROWTH_PER_BYTE = 4
+#: ``--only fanout``): about 1 for real pages, whose markup parse drops; 7.4 for pages that
+#: are all article text, the worst case (every stage carries the text on); rounded up.
+GROWTH_PER_BYTE = 8
+#: Most the broker grows by for any one record besides, whatever its size: what its entities
+#: add (each is carried by the enriched article and the dedup stage's input, and has a mention
+#: event and a trend record; at most ``MAX_ENTITIES`` of streams/enrich/core.py). Measured
+#: with pages of nothing but distinct names (bench/faults.py ``--only fanout``); rounded up.
+GROWTH_PER_RECORD = 512 * 1024
 #: How often the broker's memory is read for a roll.
 CHECK_S = 5.0
 #: How often the pipeline's backlog and the broker's memory are measured for the ingestion
@@ -471,6 +478,7 @@ def register(app: faust.App, settings: Settings, broker: EmbeddedBroker,
     measures the pipeline's backlog and the broker's room for the ingestion gate."""
     roll = BrokerRoll(app, settings, broker, gate, watch)
     if roll.ceiling:
+        gate.record_bytes = GROWTH_PER_RECORD // GROWTH_PER_BYTE
         # before the first measurement, as if the broker were at its roll point
         gate.allow(allowance(roll.ceiling, roll.roll_point))
         smallest = 2 * GROWTH_PER_BYTE * kafka.MAX_RECORD_BYTES

@@ -60,9 +60,11 @@ class IngestGate:
     * once given a byte allowance (:meth:`allow`), it lets a record in only while the bytes
       of the records in the pipeline, this one's included, fit in it: the roll sets the
       allowance from the broker's room under its ceiling, so that what the pipeline makes of
-      its backlog fits there. The records a probe finds still in the pipeline are taken to be
-      the latest let in (the stages read each partition in order); a record larger than the
-      whole allowance goes in alone, once nothing else is in the pipeline.
+      its backlog fits there. Each record counts as its size plus ``record_bytes`` (what the
+      pipeline makes of any record, whatever its size, in bytes of record). The records a
+      probe finds still in the pipeline are taken to be the latest let in (the stages read
+      each partition in order); a record larger than the whole allowance goes in alone, once
+      nothing else is in the pipeline.
 
     The gate of a worker without an embedded broker never closes."""
 
@@ -75,6 +77,8 @@ class IngestGate:
         self._sizes: deque[int] = deque()
         #: bytes the pipeline's backlog may hold; None: no byte bound
         self.allowance: int | None = None
+        #: bytes counted for each record on top of its size
+        self.record_bytes = 0
         #: records let in since the start, and those not yet acknowledged by the broker
         self.entered = 0
         self.pending = 0
@@ -98,6 +102,7 @@ class IngestGate:
         """Wait until a record of ``size`` bytes may go in and count it in; False (and not
         counted) when that takes more than ``limit_s``. Call :meth:`sent` once it is produced
         or given up."""
+        size += self.record_bytes
         try:
             async with asyncio.timeout(limit_s):
                 while not self.has_room(size):  # woken with others: one may take the place
