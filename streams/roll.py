@@ -97,13 +97,16 @@ ROLL_AT = 0.5
 #: Most the broker grows by for each byte of a raw record let in, once the pipeline has made
 #: all its outputs of it (article, dedup input, enriched article, fan-out events, its share of
 #: the broker's own bookkeeping). Measured with the embedded broker (bench/faults.py
-#: ``--only fanout``): about 1 for real pages, whose markup parse drops; 7.4 for pages that
-#: are all article text, the worst case (every stage carries the text on); rounded up.
+#: ``--only fanout``: 0.91 for real pages, whose markup parse drops; 5.0 for pages that are
+#: all article text, as base64 records, and 7.4 for the same pushed as HTML text, the worst
+#: case: every stage carries the text on); rounded up.
 GROWTH_PER_BYTE = 8
 #: Most the broker grows by for any one record besides, whatever its size: what its entities
 #: add (each is carried by the enriched article and the dedup stage's input, and has a mention
 #: event and a trend record; at most ``MAX_ENTITIES`` of streams/enrich/core.py). Measured
-#: with pages of nothing but distinct names (bench/faults.py ``--only fanout``); rounded up.
+#: with 22 KB pages of nothing but distinct names (bench/faults.py ``--only fanout``): 292 KB
+#: a record in all, of which 116 KB over ``GROWTH_PER_BYTE`` times its size; with room for
+#: longer names.
 GROWTH_PER_RECORD = 512 * 1024
 #: How often the broker's memory is read for a roll.
 CHECK_S = 5.0
