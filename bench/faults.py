@@ -5,8 +5,9 @@ Reproduces the figures of issue 16 on this checkout, each against a reference in
 * ``core``, ``enrich_core``: the parse core (on real pages), the enrich core (on their
   articles), in a core process against in a thread (CPU of worker and core process per record;
   rounds alternate; the core process's memory);
-* ``enrich_hostile``: the enrich handler on bodies of one token (CPU as it doubles; 5 MB ones
-  through the stage's runner with a core process, then real articles);
+* ``enrich_hostile``: CPU of the enrich handler on hostile bodies (long text, tokens without
+  spaces, cues of the name rules, repeated and distinct names) at its reading limit and at
+  4.9 MB; 4.9 MB ones through the stage's runner with a core process, then real articles;
 * ``hostile``: CPU of the parse handler on generated hostile pages (deep and repeated nesting,
   many attributes, many elements, 4.9 MB text nodes, binary, mixed encodings), the worst of
   each family;
@@ -16,11 +17,14 @@ Reproduces the figures of issue 16 on this checkout, each against a reference in
   duplicated, and the time until the other holds every partition; then SIGTERM of the other
   mid-stream and the time it takes to exit;
 * ``scale``: pages per second of one worker against two;
+* ``fanout``: what the embedded broker grows by per byte of raw record once the pipeline has
+  made all its outputs of it (``streams.roll.GROWTH_PER_BYTE``), for real pages and for pages
+  that are all article text;
 * ``rss``: one worker's memory (worker and core process) warm, after hostile pages, after a
   burst of 500 pushed real pages, each a few seconds after the work is done.
 
     .venv/bin/python bench/faults.py [--only core,enrich_core,hostile,enrich_hostile,timeout,
-                                             kill,scale,rss]
+                                             kill,scale,fanout,rss]
 
 The last output line is one JSON object with every figure.
 """
@@ -52,6 +56,7 @@ from streams import kafka, memory
 from streams.broker import EmbeddedBroker, free_port, stop_process
 from streams.coreproc import ProcessCore
 from streams.enrich import agent as enrich_agent
+from streams.enrich.core import MAX_TEXT_CHARS
 from streams.errors import PipelineError
 from streams.parse.handler import make_handler
 from streams.records import Article, RawHtml, article_id
@@ -210,23 +215,52 @@ def hostile_article(text: str, i: int) -> Incoming:
     return Incoming(ARTICLES.name, 0, i, article.id.encode(), orjson.dumps(article))
 
 
+def hostile_texts(pages: list[bytes]) -> dict[str, Callable[[int], str]]:
+    """Hostile article bodies by family, each made ``n`` characters long."""
+    bodies = [orjson.loads(record.value)["text"] for record in articles_of(pages)]
+    korean = " ".join(b for b in bodies if sum("가" <= c <= "힣" for c in b) > len(b) // 3)
+    english = " ".join(b for b in bodies if not any("가" <= c <= "힣" for c in b))
+
+    def repeat(unit: str) -> Callable[[int], str]:
+        return lambda n: (unit * (n // len(unit) + 1))[:n]
+
+    def distinct(template: str) -> Callable[[int], str]:
+        return lambda n: "".join(template.format(i) for i in range(n // len(template) + 1))[:n]
+
+    return {
+        "english_text": repeat(english), "korean_text": repeat(korean),
+        "latin_token": repeat("a"), "hangul_token": repeat("가"), "mixed_token": repeat("가a1"),
+        "at_cues": repeat("kim@ a@b @@ x@y.com "), "url_cues": repeat("http:// ://a https://x "),
+        "gyosu_cues": repeat("교수 교수는 김 교수 "), "univ_cues": repeat("universit University "),
+        "repeated_names_en": repeat("Kim Jong Un said Joe Biden told "),
+        "repeated_names_ko": repeat("김정은 위원장은 윤석열 대통령과 "),
+        "distinct_names_en": distinct("Mayor Alice Okafor{} said. "),
+        "distinct_names_ko": distinct("김민수{} 교수는 말했다. "),
+        "korean_without_spaces": repeat("김정은위원장은윤석열대통령과만났다"),
+    }
+
+
 async def enrich_hostile(pages: list[bytes]) -> dict[str, object]:
-    """The enrich handler on bodies of one token: CPU in this process as the token doubles
-    (how it grows), then 5 MB ones (Hangul, Latin) followed by 50 real articles through the
-    stage's runner with its core in a core process and the default stage timeout."""
+    """The enrich handler on hostile bodies (long text, tokens without spaces, cues of the name
+    rules, repeated and distinct names): CPU in this process of the worst of each family at
+    ``MAX_TEXT_CHARS`` and at 4.9 MB (the largest body a page under the limit gives); then two
+    4.9 MB bodies of one token (Hangul, Latin) and 50 real articles through the stage's runner
+    with its core in a core process and the default stage timeout."""
     handler = enrich_agent.make_handler(SETTINGS)
-    growth = {}
-    for n in (2_500, 5_000, 10_000):
-        started = time.process_time()
-        handler(hostile_article("가" * n, n))
-        growth[f"hangul_{n}_cpu_s"] = round(time.process_time() - started, 2)
+    worst: dict[str, float] = {}
+    for family, make in hostile_texts(pages).items():
+        for n in (MAX_TEXT_CHARS, LIMIT):
+            record = hostile_article(make(n), n)
+            started = time.process_time()
+            handler(record)
+            worst[family] = max(worst.get(family, 0.0), time.process_time() - started)
     del handler
     process = ProcessCore("enrich", enrich_agent.make_handler, SETTINGS)
     process.start()
     run = StageRunner("enrich", process, SETTINGS.stage_timeout_s, enrich_agent.observe)
     outcomes = []
     started = time.perf_counter()
-    for i, text in enumerate(("가" * 1_666_000, "a" * 5_000_000)):
+    for i, text in enumerate(("가" * LIMIT, "a" * LIMIT)):
         out = await run(hostile_article(text, i))
         outcomes.append(orjson.loads(out[0].value).get("reason") if out[0].topic == DEADLETTER
                         else "enriched")
@@ -236,8 +270,10 @@ async def enrich_hostile(pages: list[bytes]) -> dict[str, object]:
     done = [await run(record) for record in normal]
     normal_s = time.perf_counter() - started
     process.close()
-    return {**growth, "hostile_outcomes": outcomes, "hostile_s": round(hostile_s, 1),
-            "timeout_s": SETTINGS.stage_timeout_s, "normal_after": len(done),
+    return {"max_cpu_s": round(max(worst.values()), 2),
+            "max_cpu_s_by_family": {k: round(v, 2) for k, v in worst.items()},
+            "hostile_outcomes": outcomes, "hostile_s": round(hostile_s, 1),
+            "timeout_s": SETTINGS.stage_timeout_s, "normal_after": len(normal),
             "normal_enriched": sum(out[0].topic != DEADLETTER for out in done),
             "normal_after_s": round(normal_s, 1)}
 
@@ -439,6 +475,66 @@ async def throughput(pages: list[bytes], n: int, workers: int) -> float:
     return n / seconds
 
 
+def text_pages(n: int, size: int = 200_000) -> list[bytes]:
+    """Pages that are all article text (distinct paragraphs of common words): every stage
+    carries the text on, so the broker grows most per byte of page."""
+    rng = random.Random(n)
+    words = (b"the government said on monday that new policy would raise prices across markets "
+             b"while officials in seoul and washington met to discuss trade and security").split()
+    pages = []
+    for i in range(n):
+        paragraphs = [b"<p>" + b" ".join(rng.choice(words) for _ in range(60)) + b".</p>"
+                      for _ in range(size // 500)]
+        pages.append(b"<html><head><title>Policy %d</title></head><body><article><h1>Policy "
+                     b"%d</h1>%s</article></body></html>" % (i, i, b"".join(paragraphs)))
+    return pages
+
+
+def name_pages(n: int, names: int = 300) -> list[bytes]:
+    """Short pages of nothing but distinct names (more than an article's ``MAX_ENTITIES``):
+    what one record adds to the broker whatever its size."""
+    return [b"<html><head><title>Council %d</title></head><body><article><h1>Council %d</h1>"
+            % (i, i) + b"".join(b"<p>Mayor Alice Okafor%dx%d met the council on monday.</p>"
+                                % (i, j) for j in range(names)) + b"</article></body></html>"
+            for i in range(n)]
+
+
+async def fanout(pages: list[bytes], n: int) -> dict[str, float]:
+    """Broker memory grown per byte and per record of raw records, once every page is out of
+    the pipeline (enriched, with its fan-out): ``n`` real pages, 60 pages of 200 KB of text,
+    and 60 short pages of distinct names, through one worker on an embedded broker of this
+    process's own."""
+    with EmbeddedBroker() as broker, tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        base = worker_settings(broker, tmp, partitions=4)
+        await kafka.ensure_topics(base)
+        settings, worker = start(base, tmp, "w")
+        found = {}
+        try:
+            wait(lambda: readyz(settings).get("ready") is True, 180)
+            outputs = Outputs(base)
+            await outputs.start()
+            for name, batch in (("real", pages[:n]), ("text", text_pages(60)),
+                                ("names", name_pages(60))):
+                assert broker.process is not None
+                urls, records = raw_records(f"https://bench.invalid/{uuid.uuid4().hex}", batch,
+                                            len(batch))
+                before = memory.rss_bytes(broker.process.pid)
+                await produce(base, records)
+                await outputs.until(urls, len(urls), 900)
+                await asyncio.sleep(5)  # the last fan-out batches
+                grown = memory.rss_bytes(broker.process.pid) - before
+                found[f"{name}_pages"] = len(batch)
+                found[f"{name}_mb"] = round(sum(len(k) + len(v) for k, v in records) / 2**20, 1)
+                found[f"{name}_broker_per_byte"] = round(
+                    grown / sum(len(k) + len(v) for k, v in records), 2)
+                found[f"{name}_broker_kb_per_record"] = round(grown / len(records) / 1024)
+            await outputs.consumer.stop()
+        finally:
+            stop_process(worker, limit_s=10)
+    return found
+
+
 def total_rss(worker: subprocess.Popen[bytes]) -> int:
     """RSS of the worker and its core processes."""
     return memory.rss_bytes(worker.pid) + core_rss(worker)
@@ -535,7 +631,7 @@ async def rss(pages: list[bytes]) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="core,enrich_core,hostile,enrich_hostile,timeout,kill,"
-                                                 "scale,rss")
+                                                 "scale,fanout,rss")
     parser.add_argument("--pages", type=int, default=200, help="real pages per measurement")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -570,6 +666,9 @@ def main() -> None:
                            "two_workers_pages_per_s": round(two, 1),
                            "ratio": round(two / one, 2)}
         print("scale", result["scale"], flush=True)
+    if "fanout" in only:
+        result["fanout"] = asyncio.run(fanout(pages, 200))
+        print("fanout", result["fanout"], flush=True)
     if "rss" in only:
         result["rss"] = asyncio.run(rss(pages))
         print("rss", result["rss"], flush=True)

@@ -1,16 +1,17 @@
 """Embedded mode left running: memory of broker and worker, rolls, and nothing lost.
 
-Starts ``newsstream worker`` with no broker configured (it owns an embedded broker and rolls it
-past ``--roll-mb``), pushes real pages (WCXB development pages and the labelled Korean pages,
-each under a URL of its own) to ``POST /ingest`` at ``--rate`` pages/s for ``--minutes`` (a
-push answered 503, during a roll or while the pipeline's backlog is at its bound, is sent
-again after its Retry-After), reads news.enriched and news.deadletter through
+Starts ``newsstream worker`` with no broker configured (it owns an embedded broker, keeps it
+under the ceiling ``--max-mb`` and rolls it from half of that), pushes real pages (WCXB
+development pages and the labelled Korean pages, each under a URL of its own) to
+``POST /ingest`` at ``--rate`` pages/s for ``--minutes`` (a push answered 503, during a roll
+or while the ingestion gate is closed, is sent again after its Retry-After), reads
+news.enriched and news.deadletter through
 ``streams.client`` with consumer groups (as a subscriber would), and samples every 5 s the
 resident memory of the worker, its core processes and the broker, and the pipeline backlog
 the ingestion gate counts. Lost: pages accepted (202) that never came out enriched or
 dead-lettered.
 
-    .venv/bin/python bench/soak.py [--minutes 10] [--rate 10] [--roll-mb 256]
+    .venv/bin/python bench/soak.py [--minutes 10] [--rate 10] [--max-mb 512]
 
 The last output line is one JSON object with every figure.
 """
@@ -65,14 +66,14 @@ def metric(text: str, series: str) -> float:
                if line.startswith(series + " "))
 
 
-def soak(minutes: float, rate: float, roll_mb: int, pages: list[bytes]) -> dict[str, object]:
+def soak(minutes: float, rate: float, max_mb: int, pages: list[bytes]) -> dict[str, object]:
     web, port = free_port(), free_port()
     run = uuid.uuid4().hex[:8]
     with tempfile.TemporaryDirectory() as folder:
         env = {k: v for k, v in os.environ.items() if "BOOTSTRAP" not in k}
         env.update(NEWSSTREAM_WEB_PORT=str(web), NEWSSTREAM_EMBEDDED_PORT=str(port),
                    NEWSSTREAM_APP_ID=f"soak-{run}", NEWSSTREAM_DATA_DIR=f"{folder}/data",
-                   NEWSSTREAM_EMBEDDED_ROLL_MB=str(roll_mb), NEWSSTREAM_LOG_LEVEL="warning",
+                   NEWSSTREAM_EMBEDDED_MAX_MB=str(max_mb), NEWSSTREAM_LOG_LEVEL="warning",
                    PYTHONPATH=str(ROOT))
         log = Path(folder) / "worker.log"
         with log.open("wb") as out:
@@ -82,7 +83,8 @@ def soak(minutes: float, rate: float, roll_mb: int, pages: list[bytes]) -> dict[
         settings = dataclasses.replace(Settings(), bootstrap_servers=f"127.0.0.1:{port}",
                                        embedded=False, broker_profile="tansu")
         try:
-            result = asyncio.run(_soak(worker, base, settings, minutes, rate, pages, run))
+            result = asyncio.run(_soak(worker, base, settings, minutes, rate, max_mb, pages,
+                                       run))
         except Exception:
             print(log.read_text()[-5000:], file=sys.stderr)
             raise
@@ -94,7 +96,8 @@ def soak(minutes: float, rate: float, roll_mb: int, pages: list[bytes]) -> dict[
 
 
 async def _soak(worker: subprocess.Popen[bytes], base: str, settings: Settings,
-                minutes: float, rate: float, pages: list[bytes], run: str) -> dict[str, object]:
+                minutes: float, rate: float, max_mb: int, pages: list[bytes], run: str
+                ) -> dict[str, object]:
     async with aiohttp.ClientSession() as session:
         deadline = time.monotonic() + 180
         while True:
@@ -188,6 +191,7 @@ async def _soak(worker: subprocess.Popen[bytes], base: str, settings: Settings,
         "rolls": int(rolls),
         "peak_total_mb": max(s["total"] for s in samples),
         "peak_broker_mb": max(s["broker"] for s in samples),
+        "max_mb": max_mb, "ceiling_held": max(s["broker"] for s in samples) <= max_mb,
         "peak_backlog": max(s["backlog"] for s in samples),
         "warm_total_mb": warm["total"], "end_total_mb": samples[-1]["total"],
         "per_minute": [s for s in samples if s["t"] % 60 < 5],
@@ -198,9 +202,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--rate", type=float, default=10)
-    parser.add_argument("--roll-mb", type=int, default=256)
+    parser.add_argument("--max-mb", type=int, default=512,
+                        help="NEWSSTREAM_EMBEDDED_MAX_MB: the broker's ceiling (rolled from half)")
     args = parser.parse_args()
-    result = soak(args.minutes, args.rate, args.roll_mb, real_pages(400))
+    result = soak(args.minutes, args.rate, args.max_mb, real_pages(400))
     print(orjson.dumps(result).decode())
 
 

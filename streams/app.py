@@ -20,12 +20,13 @@ from streams.status.web import StatusBoard
 
 
 def create_app(settings: Settings, embedded: EmbeddedBroker | None = None
-               ) -> tuple[faust.App, StatusBoard]:
+               ) -> tuple[faust.App, StatusBoard, IngestGate]:
     """The worker app: parse, enrich and dedup agents, Faust's Prometheus sensor on ``/metrics``;
-    and its status board (what ``/status`` shows, and ``newsstream run`` prints a part of).
+    its status board (what ``/status`` shows, and ``newsstream run`` prints a part of); and the
+    gate what it ingests goes through (``newsstream run``'s replay too).
 
-    ``embedded``: the embedded broker this process started, which the worker then rolls when
-    it grows past ``NEWSSTREAM_EMBEDDED_ROLL_MB`` (streams/roll.py).
+    ``embedded``: the embedded broker this process started, which the worker then keeps under
+    ``NEWSSTREAM_EMBEDDED_MAX_MB`` and rolls (streams/roll.py).
     """
     from streams.enrich import agent as enrich_agent  # imported here: they import the cores
     from streams.ingest import runner as ingest_runner
@@ -62,4 +63,4 @@ def create_app(settings: Settings, embedded: EmbeddedBroker | None = None
     if embedded is not None:
         roll.register(app, settings, embedded, gate, watch)
     sink_worker.register(app, settings)  # PostgreSQL sink when NEWSSTREAM_SINK_POSTGRES_DSN
-    return app, board
+    return app, board, gate

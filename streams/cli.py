@@ -34,6 +34,7 @@ from streams import kafka
 from streams.app import create_app
 from streams.broker import EmbeddedBroker, port_free
 from streams.client import deadletters, tail
+from streams.ingest.emit import FaustSink, GatedSink, IngestGate
 from streams.ingest.replay import page_files, path_records
 from streams.settings import Settings
 from streams.sink import command as sink_command
@@ -154,18 +155,20 @@ def start_worker(app: faust.App, settings: Settings) -> None:
     worker.execute_from_commandline()
 
 
-def add_replay(app: faust.App, paths: Sequence[str], board: StatusBoard) -> None:
-    """On worker start, replay ``paths`` into news.raw-html; print every enriched article, and
-    the top stories and what is trending once every page is through (from ``board``: the status
+def add_replay(app: faust.App, paths: Sequence[str], board: StatusBoard,
+               gate: IngestGate) -> None:
+    """On worker start, replay ``paths`` into news.raw-html through the ingestion ``gate`` (it
+    keeps an embedded broker under its ceiling); print every enriched article, and the top
+    stories and what is trending once every page is through (from ``board``: the status
     page's data)."""
     files = list(page_files(paths))
-    raw = app.topic(RAW_HTML.name, key_type=bytes, value_type=bytes)
+    sink = GatedSink(FaustSink(app), gate)
     progress = ReplayProgress(len(files))
 
     @app.task
     async def replay() -> None:
         for key, value in path_records(files, source="samples"):
-            await raw.send(key=key, value=value)
+            await sink.send(RAW_HTML.name, key, value)
         progress.sent = True
         print(f"replayed {len(files)} page(s) into {RAW_HTML.name}", flush=True)
 
@@ -192,8 +195,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     quiet = dataclasses.replace(Settings(), log_level=level)
     with broker_for(quiet) as (settings, embedded):
         asyncio.run(kafka.ensure_topics(settings))
-        app, board = create_app(settings, embedded)
-        add_replay(app, args.paths, board)
+        app, board, gate = create_app(settings, embedded)
+        add_replay(app, args.paths, board, gate)
         start_worker(app, settings)
     return 0
 

@@ -63,6 +63,11 @@ ENTITIES_PER_ARTICLE = Histogram(
     "Distinct entities the enrich stage found in one article.",
     buckets=(0, 1, 2, 5, 10, 20, 40, 80),
 )
+ENRICH_TEXT_CUT = Counter(
+    "news_enrich_text_cut",
+    "Articles longer than the enrich stage reads (streams/enrich/core.py MAX_TEXT_CHARS: title, "
+    "body and captions together): entities, topics and keywords come from their first part.",
+)
 TOPICS_PER_ARTICLE = Histogram(
     "news_enrich_topics_per_article",
     "IPTC topics the enrich stage assigned to one article.",
@@ -95,6 +100,12 @@ EMBEDDED_BACKLOG = Gauge(
     "Records ingested that the pipeline has yet to take (news.raw-html, news.articles, the "
     "dedup stage's input), as the ingestion gate of the worker that owns the embedded broker "
     "counts them; ingestion waits at NEWSSTREAM_EMBEDDED_MAX_BACKLOG (streams/roll.py).",
+)
+EMBEDDED_BACKLOG_BYTES = Gauge(
+    "news_embedded_backlog_bytes",
+    "Bytes of the ingested records the pipeline has yet to take, as the ingestion gate of the "
+    "worker that owns the embedded broker counts them: ingestion waits while what the pipeline "
+    "makes of them would not fit under NEWSSTREAM_EMBEDDED_MAX_MB (streams/roll.py).",
 )
 EMBEDDED_BROKER_ROLLS = Counter(
     "news_embedded_broker_rolls",

@@ -1,8 +1,9 @@
 """Rolling the embedded broker, so that embedded mode can run for days in bounded memory.
 
 The embedded Tansu broker keeps every record in memory, with no retention (it grew from 18 MB
-to 1 GB in ten minutes at 10 pages/s; issue 16). When its resident memory passes
-``NEWSSTREAM_EMBEDDED_ROLL_MB``, the worker that owns it *rolls* it:
+to 1 GB in ten minutes at 10 pages/s; issue 16). Its resident memory has a ceiling,
+``NEWSSTREAM_EMBEDDED_MAX_MB``; when it passes :data:`ROLL_AT` of it (the roll point), the
+worker that owns it *rolls* it:
 
 1. ingestion pauses (:class:`streams.ingest.emit.IngestGate`: what the feed poller and push
    produce waits; a push is held, then answered 503 with a Retry-After) and stays paused
@@ -12,7 +13,8 @@ to 1 GB in ten minutes at 10 pages/s; issue 16). When its resident memory passes
    the partitions' fetch responses (this broker's end offsets are unreliable for batched
    topics, streams/kafka.py); after ``DRAIN_LIMIT_S`` without that, the roll is called off
    and tried again every ``RETRY_S``, ingestion still paused: nothing unprocessed is ever
-   discarded, and the broker does not grow past its ceiling meanwhile;
+   discarded (a roll is never forced), and the broker does not grow past its ceiling
+   meanwhile;
 3. the state it must keep is read: every topic's partitions and configuration, and the
    latest value per key of every compacted topic: Faust table changelogs (tables survive a
    roll), ingestion's seen-URL store, the dead-letter replay log;
@@ -27,14 +29,30 @@ to 1 GB in ten minutes at 10 pages/s; issue 16). When its resident memory passes
    later roll could drain); its tables' recovery forgets how far it had read their
    changelogs, and reads the carried-over ones from their start.
 
-**The ceiling.** While the pipeline drains, the broker still grows, by the outputs of what was
-already in (a raw page becomes an article, a record to the dedup stage, an enriched article and
-its fan-out events). That backlog is bounded: the ingestion gate lets a record in only while
-fewer than ``NEWSSTREAM_EMBEDDED_MAX_BACKLOG`` are still to be taken by the pipeline's stages
-(:func:`backlog_topics`; measured every ``BACKLOG_CHECK_S`` as the pipeline group's lag, plus
-what the gate let in since). So the broker stays under the roll limit, plus what it gains in
-one ``CHECK_S``, plus the outputs of at most that many pages (docs/benchmarks.md, "Faults",
-has the figures), and a roll's drain takes at most the time to process that many pages.
+**The ceiling.** Past the roll point the broker still grows, by the outputs of what was already
+in the pipeline (a raw page becomes an article, a record to the dedup stage, an enriched article
+and its fan-out events), and by what ingestion let in before the next check saw it there. So the
+ingestion gate (streams/ingest/emit.py) lets a record in only while
+
+    broker memory + GROWTH_PER_BYTE * (bytes of the records in the pipeline, this one's too)
+                  + GROWTH_PER_RECORD * (records in the pipeline, this one too)
+        <= NEWSSTREAM_EMBEDDED_MAX_MB
+
+where the pipeline's records are those its stages have yet to take from the topics whose
+records still make the broker grow (:func:`backlog_topics`), measured every
+``BACKLOG_CHECK_S`` as the pipeline group's lag plus what the gate let in since, and the
+broker's memory is read right after each measurement (so the outputs of every record that has
+left the pipeline are in it). :data:`GROWTH_PER_BYTE` and :data:`GROWTH_PER_RECORD` are what
+the broker grows by, at most, for a byte of raw record and for a record, once every stage has
+made its outputs of it (measured; the numbers are with them). Every growth of the broker
+comes from ingestion, so it stays under its ceiling. The bound assumes the pipeline's records
+are the latest let in (the stages read partitions in order), and only records that go through
+this worker's gate count: `newsstream ingest` or a dead-letter replay run against the embedded
+broker from another process are not gated. With a ceiling under ``2 * GROWTH_PER_BYTE`` times
+the 8 MiB record limit, a record larger than the allowance goes in alone (it would wait for
+ever) and may take the broker past it.
+``NEWSSTREAM_EMBEDDED_MAX_BACKLOG`` also bounds the pipeline's backlog in records, so that a
+roll's drain ends in bounded time.
 
 A subscriber should commit only what it has handled (``streams.client`` does). A client that
 commits its positions when its group rebalances (aiokafka's or Java's auto-commit) commits its
@@ -73,9 +91,27 @@ from streams.topics import ARTICLES, RAW_HTML, STORIES_IN, internal
 
 log = logging.getLogger(__name__)
 
-#: How often the broker's memory is read.
+#: The share of ``NEWSSTREAM_EMBEDDED_MAX_MB`` at which ingestion pauses and the broker is
+#: rolled: the rest is room for what the pipeline makes of its backlog meanwhile.
+ROLL_AT = 0.5
+#: Most the broker grows by for each byte of a raw record let in, once the pipeline has made
+#: all its outputs of it (article, dedup input, enriched article, fan-out events, its share of
+#: the broker's own bookkeeping). Measured with the embedded broker (bench/faults.py
+#: ``--only fanout``: 0.91 for real pages, whose markup parse drops; 5.0 for pages that are
+#: all article text, as base64 records, and 7.4 for the same pushed as HTML text, the worst
+#: case: every stage carries the text on); rounded up.
+GROWTH_PER_BYTE = 8
+#: Most the broker grows by for any one record besides, whatever its size: what its entities
+#: add (each is carried by the enriched article and the dedup stage's input, and has a mention
+#: event and a trend record; at most ``MAX_ENTITIES`` of streams/enrich/core.py). Measured
+#: with 22 KB pages of nothing but distinct names (bench/faults.py ``--only fanout``): 292 KB
+#: a record in all, of which 116 KB over ``GROWTH_PER_BYTE`` times its size; with room for
+#: longer names.
+GROWTH_PER_RECORD = 512 * 1024
+#: How often the broker's memory is read for a roll.
 CHECK_S = 5.0
-#: How often the pipeline's backlog is measured (in between, the gate counts what it lets in).
+#: How often the pipeline's backlog and the broker's memory are measured for the ingestion
+#: gate (in between, the gate counts what it lets in).
 BACKLOG_CHECK_S = 1.0
 #: Longest wait for every group to catch up before a roll is called off.
 DRAIN_LIMIT_S = 300.0
@@ -102,8 +138,8 @@ class TopicState:
 
 
 class BrokerRoll:
-    """Watches the embedded broker's memory and rolls it past the limit, and keeps the
-    pipeline's backlog under ``NEWSSTREAM_EMBEDDED_MAX_BACKLOG`` (see the module)."""
+    """Watches the embedded broker's memory and rolls it past the roll point, and keeps the
+    broker under its ceiling through the ingestion gate (see the module)."""
 
     def __init__(self, app: faust.App, settings: Settings, broker: EmbeddedBroker,
                  gate: IngestGate, watch: BrokerWatch | None = None) -> None:
@@ -112,7 +148,8 @@ class BrokerRoll:
         self.settings = settings
         self.broker = broker
         self.gate = gate
-        self.limit = settings.embedded_roll_mb * 1024 * 1024
+        self.ceiling = settings.embedded_max_mb * 1024 * 1024
+        self.roll_point = int(self.ceiling * ROLL_AT)
         self.drain_limit_s = DRAIN_LIMIT_S
         self.next_try = 0.0
         self.lag: KafkaLag | None = None
@@ -122,12 +159,12 @@ class BrokerRoll:
         return memory.rss_bytes(process.pid) if process is not None else 0
 
     async def check(self) -> None:
-        """Over the limit: ingestion pauses, and stays paused until a roll has succeeded (a
-        roll called off is tried again every ``RETRY_S``), so that the broker never grows by
-        more than the backlog already in (:meth:`measure_backlog`)."""
+        """Over the roll point: ingestion pauses, and stays paused until a roll has succeeded
+        (a roll called off is tried again every ``RETRY_S``), so that the broker grows by no
+        more than the outputs of the backlog already in (:meth:`measure_backlog`)."""
         rss = self.rss()
         metrics.EMBEDDED_BROKER_RSS.set(rss)
-        if not (self.limit and rss > self.limit):
+        if not (self.roll_point and rss > self.roll_point):
             self.gate.resume("over_limit")
             return
         self.gate.pause("over_limit")
@@ -148,8 +185,19 @@ class BrokerRoll:
 
     async def measure_backlog(self) -> None:
         """Tell the gate how many records the pipeline has yet to take from the topics whose
-        records still make the broker grow (see :func:`backlog_topics`). A failed probe leaves
-        the gate counting what it lets in, so it closes at the bound all the same."""
+        records still make the broker grow (see :func:`backlog_topics`), then how many bytes
+        of them fit under the ceiling given the broker's memory now. A failed probe leaves the
+        gate counting what it lets in, so it closes at its bounds all the same."""
+        try:
+            await self._measure_backlog()
+        finally:
+            if self.ceiling:
+                rss = self.rss()
+                metrics.EMBEDDED_BROKER_RSS.set(rss)
+                self.gate.allow(allowance(self.ceiling, rss))
+                metrics.EMBEDDED_BACKLOG_BYTES.set(self.gate.backlog_bytes)
+
+    async def _measure_backlog(self) -> None:
         pending, entered = self.gate.pending, self.gate.entered
         try:
             if self.lag is None:
@@ -172,8 +220,9 @@ class BrokerRoll:
     async def roll(self) -> bool:
         """Roll the broker now; False when it was called off (groups did not catch up)."""
         started, before = time.monotonic(), self.rss()
-        log.warning("embedded broker uses %d MB, over NEWSSTREAM_EMBEDDED_ROLL_MB=%d: pausing "
-                    "ingestion to roll it", before >> 20, self.settings.embedded_roll_mb)
+        log.warning("embedded broker uses %d MB, over its roll point (%g of "
+                    "NEWSSTREAM_EMBEDDED_MAX_MB=%d): pausing ingestion to roll it", before >> 20,
+                    ROLL_AT, self.settings.embedded_max_mb)
         self.gate.pause("roll")
         try:
             behind = await self._drain()
@@ -420,17 +469,32 @@ def backlog_topics(settings: Settings) -> list[str]:
     return [RAW_HTML.name, ARTICLES.name, internal(STORIES_IN, settings.app_id).name]
 
 
+def allowance(ceiling: int, rss: int) -> int:
+    """Bytes of raw records the pipeline's backlog may hold with the broker at ``rss``: what
+    the pipeline makes of them fits under ``ceiling``."""
+    return max(0, (ceiling - rss) // GROWTH_PER_BYTE)
+
+
 def register(app: faust.App, settings: Settings, broker: EmbeddedBroker,
              gate: IngestGate, watch: BrokerWatch) -> BrokerRoll:
     """The worker that owns the embedded broker watches its memory and rolls it, and
-    measures the pipeline's backlog for the ingestion gate."""
+    measures the pipeline's backlog and the broker's room for the ingestion gate."""
     roll = BrokerRoll(app, settings, broker, gate, watch)
+    if roll.ceiling:
+        gate.record_bytes = GROWTH_PER_RECORD // GROWTH_PER_BYTE
+        # before the first measurement, as if the broker were at its roll point
+        gate.allow(allowance(roll.ceiling, roll.roll_point))
+        smallest = 2 * GROWTH_PER_BYTE * kafka.MAX_RECORD_BYTES
+        if roll.ceiling < smallest:
+            log.warning("NEWSSTREAM_EMBEDDED_MAX_MB=%d is under %d: a record near the %d MB "
+                        "limit may take the embedded broker past it", settings.embedded_max_mb,
+                        smallest >> 20, kafka.MAX_RECORD_BYTES >> 20)
 
     @app.timer(CHECK_S)
     async def check_embedded_broker() -> None:
         await roll.check()
 
-    if gate.max_backlog:
+    if gate.max_backlog or roll.ceiling:
         @app.timer(BACKLOG_CHECK_S)
         async def measure_pipeline_backlog() -> None:
             await roll.measure_backlog()

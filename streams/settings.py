@@ -16,8 +16,8 @@
 | ``NEWSSTREAM_STAGE_CONCURRENCY`` | ``2`` | records each stage's agent holds at once: while one record's outputs are being produced (and acknowledged), the next is processed. The core still takes one record at a time; offsets are committed only up to the oldest record not yet done. ``1``: strictly one record after another. |
 | ``NEWSSTREAM_BROKER_PROFILE`` | ``tansu`` if embedded, else ``kafka`` | client settings for the broker kind: ``tansu`` applies the embedded broker's workarounds (see streams/kafka.py). |
 | ``NEWSSTREAM_EMBEDDED_PORT`` | ``19092`` | port the embedded broker of ``newsstream run`` / ``worker`` listens on when it is free (else any free port, printed), and where ``newsstream tail`` and the client look for it when no ``KAFKA_BOOTSTRAP_SERVERS`` is set. |
-| ``NEWSSTREAM_EMBEDDED_ROLL_MB`` | ``512`` | the embedded broker keeps every record in memory: past this resident size the worker that owns it rolls it (pauses ingestion, waits until every consumer group has caught up, starts a fresh broker with the topics and the compacted topics' latest values, resumes; streams/roll.py). 0: never (memory grows without bound). |
-| ``NEWSSTREAM_EMBEDDED_MAX_BACKLOG`` | ``200`` | with the embedded broker, ingestion (push, feeds) waits while this many ingested records are still to be taken by the pipeline's stages: a roll then drains at most that many, so the broker's memory stays under the roll limit plus their outputs (streams/roll.py). 0: no bound. |
+| ``NEWSSTREAM_EMBEDDED_MAX_MB`` | ``1024`` | ceiling of the embedded broker's resident memory, which keeps every record: the worker that owns it rolls it from half of this (pauses ingestion, waits until every consumer group has caught up, starts a fresh broker with the topics and the compacted topics' latest values, resumes), and lets ingestion in only while what the pipeline has yet to make of it fits under the ceiling (streams/roll.py). 0: no ceiling and no rolls (memory grows without bound). |
+| ``NEWSSTREAM_EMBEDDED_MAX_BACKLOG`` | ``200`` | with the embedded broker, ingestion (push, feeds, ``run``'s replay) also waits while this many ingested records are still to be taken by the pipeline's stages: a roll then drains at most that many, which bounds its time (streams/roll.py). 0: no bound. |
 | ``NEWSSTREAM_TANSU_BIN`` | *(wheel's binary)* | path of the Tansu binary for embedded mode. |
 | ``NEWSSTREAM_SCHEMA_DIR`` | ``schemas/`` of the checkout | where the topic JSON Schemas are (set in the container image). |
 | ``NEWSSTREAM_CHECK_OUTPUTS`` | ``0`` | ``1``: every record a stage produces is validated against its topic's schema first, and one that fails becomes an ``invalid_output`` dead letter (the test session and debugging; off in production, where the producers are tested instead). |
@@ -102,7 +102,7 @@ class Settings:
     enrich_isolation: str = env("NEWSSTREAM_ENRICH_ISOLATION", "process")
     core_max_rss_mb: int = env("NEWSSTREAM_CORE_MAX_RSS_MB", "400", int)
     embedded_port: int = env("NEWSSTREAM_EMBEDDED_PORT", "19092", int)
-    embedded_roll_mb: int = env("NEWSSTREAM_EMBEDDED_ROLL_MB", "512", int)
+    embedded_max_mb: int = env("NEWSSTREAM_EMBEDDED_MAX_MB", "1024", int)
     embedded_max_backlog: int = env("NEWSSTREAM_EMBEDDED_MAX_BACKLOG", "200", int)
     tansu_bin: str = env("NEWSSTREAM_TANSU_BIN", "")
     check_outputs: bool = env("NEWSSTREAM_CHECK_OUTPUTS", "0", _flag)

@@ -15,6 +15,7 @@ import orjson
 from streams import metrics
 from streams.agent import Outputs, register_stage
 from streams.enrich import Enricher
+from streams.enrich.core import is_cut
 from streams.records import (
     Article,
     Enriched,
@@ -51,6 +52,8 @@ def observe(outputs: Sequence[Output]) -> None:
         enriched = stories_in_from_dict(orjson.loads(out.value)).enriched
         article = enriched.article
         metrics.ENTITIES_PER_ARTICLE.observe(len(enriched.entities))
+        if is_cut(article):
+            metrics.ENRICH_TEXT_CUT.inc()
         metrics.TOPICS_PER_ARTICLE.observe(len(enriched.topics))
         if article.fetched_at:
             fetched = datetime.fromisoformat(article.fetched_at)

@@ -1,8 +1,9 @@
 """``enrich(article, enricher)``: entities with canonical ids and salience, IPTC topics and
 keywords, in one pass of named steps (:func:`enrich` reads them in order):
 
-1. :func:`read`: the language, and the texts to read (title, body, captions) with e-mail
-   addresses and URLs masked;
+1. :func:`read`: the language, and the texts to read (title, body, captions, at most
+   :data:`MAX_TEXT_CHARS` of them together, runs of :data:`MAX_RUN_CHARS` characters without a
+   space blanked) and the same with e-mail addresses and URLs masked;
 2. :func:`learn_aliases`: ``한국어(English)`` pairs of the article, overlaid on the enricher's
    lexicon (gazetteer and CLDR countries);
 3. :func:`tokenise`: the Korean analyser's morphemes of each text (Korean pages only);
@@ -11,7 +12,7 @@ keywords, in one pass of named steps (:func:`enrich` reads them in order):
    do these three per language), generic words dropped; then the surnames of the persons found,
    and the hashtags;
 5. :func:`streams.enrich.resolve.resolve`: within the article, mentions become entities (ids of
-   unknown names, coreference, salience);
+   unknown names, coreference, salience), at most :data:`MAX_ENTITIES` of them;
 6. :func:`topics_and_keywords`: IPTC topics and keywords (:mod:`streams.enrich.topics`).
 
 Pure and deterministic: the same article and enricher always give the same enrichment. Every
@@ -36,6 +37,24 @@ from streams.records import Article, Enrichment, Entity, Topic
 if TYPE_CHECKING:
     from streams.enrich.enricher import Enricher
 
+#: Most characters of an article that enrichment reads: its title, body and captions, in that
+#: order, each cut at the last space before what is left of this (``news_enrich_text_cut``
+#: counts the articles cut). Its cost grows faster than the text (Korean body text: 0.57 s of
+#: CPU for 20,000 characters, 3.2 s for 80,000), and a page may hold 5 MB of it; under this
+#: bound an article costs about a second at most (bench/faults.py ``--only enrich_hostile``),
+#: and it is longer than all but the longest features (which keep their lead, where the
+#: salient names are).
+MAX_TEXT_CHARS = 30_000
+#: A run of this many characters without a space is masked: no name is that long, and reading
+#: one costs time that grows with its square (a run of 20,000 Latin letters: 0.56 s; 80,000:
+#: 8.7 s).
+MAX_RUN_CHARS = 100
+#: Most entities of one article: those of the title, then in the order of their first mention.
+#: Each is carried on by every record made of the article (the enriched article, a mention
+#: event, a trend record), so this bounds what one article adds to the broker (streams/roll.py
+#: ``GROWTH_PER_RECORD``); the most of 470 real articles was 183, the median 14.
+MAX_ENTITIES = 200
+_RUN_RE = re.compile(rf"\S{{{MAX_RUN_CHARS},}}")
 _MASK_RE = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+")
 
 
@@ -51,9 +70,20 @@ def detect_language(article: Article) -> str | None:
     return "ko" if hangul * 2 >= latin else "en"
 
 
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
 def mask(text: str) -> str:
     """Blank out e-mail addresses and URLs (same length, so offsets hold): never names."""
-    return _MASK_RE.sub(lambda m: " " * len(m.group(0)), text)
+    return _MASK_RE.sub(_blank, text)
+
+
+def blank_runs(text: str) -> str:
+    """Blank out runs of :data:`MAX_RUN_CHARS` characters without a space (same length): never
+    names, and every later step (the address pattern of :func:`mask` too, which backtracks
+    over the square of a run) costs more than their length."""
+    return _RUN_RE.sub(_blank, text)
 
 
 def body_text(article: Article) -> str:
@@ -106,23 +136,46 @@ def enrich(article: Article, enricher: Enricher) -> Enrichment:
     # name candidates, typed and linked to ids where known (per language), generic words out
     located = find_names(enricher, page, lexicon, tokens, article.tags)
     # within the article: unknown names' ids, coreference, salience
-    entities = resolve(located, lead_span(article, page.text), page.language, enricher.places)
+    entities = resolve(located, lead_span(article, page.text), page.language,
+                       enricher.places)[:MAX_ENTITIES]
     scored, keywords = topics_and_keywords(enricher, page, tokens, located, entities)
     return Enrichment(language=page.language, entities=entities, topics=scored, keywords=keywords)
 
 
 def read(article: Article) -> Page:
-    """The language and the texts of ``article`` (title, body, captions), masked."""
+    """The language and the texts of ``article`` (title, body, captions) within
+    :data:`MAX_TEXT_CHARS`, over-long runs blanked; and the same texts masked."""
     language = detect_language(article)
-    text = body_text(article)
-    title = article.title or ""
-    caption_texts = captions(article)
+    title, text, *caption_texts = [blank_runs(piece) for piece in within_budget(
+        [article.title or "", body_text(article), *captions(article)])]
     empty = not (title.strip() or text.strip() or caption_texts or article.tags)
     korean_mode = language == "ko" or any(is_hangul(c) for c in title + text[:500])
     parts: list[tuple[Segment, str]] = [("title", title), ("text", text)]
-    parts += [("caption", caption) for caption in caption_texts]
+    parts += [("caption", caption) for caption in caption_texts if caption]
     pieces = [mask(raw) for _, raw in parts]
     return Page(language, title, text, parts, pieces, korean_mode, empty)
+
+
+def within_budget(texts: list[str], budget: int = MAX_TEXT_CHARS) -> list[str]:
+    """``texts`` in order within ``budget`` characters: the one that passes it is cut (at the
+    last space before, when there is one in its second half: a prefix, so offsets in the text
+    hold), and those after it are left out (empty)."""
+    kept = []
+    for text in texts:
+        if len(text) > budget:  # cut: the texts after it are not read
+            space = text.rfind(" ", budget // 2, budget)
+            kept.append(text[:space if space > 0 else budget])
+            budget = 0
+        else:
+            kept.append(text)
+            budget -= len(text)
+    return kept
+
+
+def is_cut(article: Article) -> bool:
+    """Whether enrichment reads less than the whole of ``article`` (:data:`MAX_TEXT_CHARS`)."""
+    return len(article.title or "") + len(body_text(article)) + sum(
+        map(len, captions(article))) > MAX_TEXT_CHARS
 
 
 def learn_aliases(enricher: Enricher, page: Page) -> Lexicon:

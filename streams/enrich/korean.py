@@ -111,9 +111,13 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
     claim(crf_names)
     runs = _kiwi_runs(text, lexicon, tokens, occupied, enricher.wikidata)
     claim([m for m in runs if m.source != "default"] if use_crf else runs)
+    by_end = sorted(found, key=lambda m: m.end)
+    ends_sorted = [m.end for m in by_end]
     for mention in found:
         if mention.known is None:
-            _retype_by_context(text, mention, found)
+            before = by_end[bisect_left(ends_sorted, _title_gap_start(text, mention.start)):
+                            bisect_left(ends_sorted, mention.start)]
+            _retype_by_context(text, mention, before)
     found.sort(key=lambda m: m.start)
     return found
 
@@ -551,9 +555,16 @@ def _split_at_known(text: str, start: int, end: int,
     The CRF also chains separate names (place + district, country + company, person +
     affiliation); the known names are left to the lexicon pass, which links them.
     """
-    cuts = [(s, e) for s, e, _ in matches
-            if start <= s and e <= end and (s, e) != (start, end)
-            and (s == start or text[s - 1] == " ") and (e == end or text[e] == " ")]
+    cuts = []
+    # ``matches`` are in order and do not overlap: only those from ``start`` on, until ``end``
+    # (a scan of all of them for every CRF name grew with the square of a long text)
+    for i in range(bisect_left(matches, start, key=_start_of), len(matches)):
+        s, e, _ = matches[i]
+        if s >= end:
+            break
+        if e <= end and (s, e) != (start, end) and (s == start or text[s - 1] == " ") \
+                and (e == end or text[e] == " "):
+            cuts.append((s, e))
     if not cuts:
         return None
     pieces = []
@@ -583,12 +594,27 @@ def _cue_names(
             continue
         if name[0] not in rules.SURNAMES_KO and name[:2] not in rules.SURNAMES_KO:
             continue
-        covering = [t for t in tokens if start <= t.start < end]
+        covering = _tokens_within(tokens, start, end)
         if len(covering) == 1 and covering[0].tag not in _NOUN_TAGS:
             continue  # a single known common word (이번, 관계자), not a name
         if any(not t.tag.startswith("N") for t in covering):
             continue
         out.append(Mention(start, end, name, "person", "rule", 0.75))
+    return out
+
+
+def _start_of(item: tuple[int, int, Known]) -> int:
+    return item[0]
+
+
+def _tokens_within(tokens: list[Any], start: int, end: int) -> list[Any]:
+    """The tokens that begin in ``[start, end)`` (``tokens`` are in text order: a bisection,
+    not a scan of every token for every name)."""
+    out = []
+    for i in range(bisect_left(tokens, start, key=lambda token: token.start), len(tokens)):
+        if tokens[i].start >= end:
+            break
+        out.append(tokens[i])
     return out
 
 
@@ -668,8 +694,26 @@ def _type_unknown(surface: str, start: int, end: int, lexicon: Lexicon,
     return Mention(start, end, surface, "other", "default", 0.3)
 
 
+def _title_gap_start(text: str, end: int) -> int:
+    """The first place from which :data:`_AFTER_PERSON_RE` could match up to ``end``: the
+    spaces before it, and a 전/현 with its spaces before them."""
+    start = end
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    if 0 < start < end and text[start - 1] in "전현前":
+        word = start - 1
+        while word > 0 and text[word - 1].isspace():
+            word -= 1
+        if word < start - 1:
+            start = word
+    return start
+
+
 def _retype_by_context(text: str, mention: Mention, found: list[Mention]) -> None:
     """Title words next to a name make it a person (트럼프 전 대통령, 사무국장 크리스 레헨).
+
+    ``found``: the mentions that end right before it (where :data:`_AFTER_PERSON_RE` may
+    match between them), read with their types as retyped so far.
 
     Not a name the CRF typed as an organisation or place: its features include the next word
     and whether it is a title, and in ``김무성 새누리당 대표`` the title belongs to the person

@@ -16,6 +16,7 @@ The dead letter's ``topic`` is ``news.raw-html`` (where the page should have gon
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from typing import Protocol
 
 import faust
@@ -48,15 +49,22 @@ class ProducerSink:
 
 class IngestGate:
     """What ingestion produces in a worker passes through it, one record at a time
-    (:meth:`enter`), so that the embedded broker's memory stays under a ceiling
+    (:meth:`enter`), so that the embedded broker's memory stays under its ceiling
     (streams/roll.py):
 
     * it is closed while any reason to pause is held (:meth:`pause`): while the broker is
-      rolled, and while it is over its roll limit and not yet rolled;
+      rolled, and while it is over its roll point and not yet rolled;
     * with ``max_backlog``, it also closes while that many records are in the pipeline and
       not yet through it: the backlog the roll's probe last measured, plus every record let in
-      since. A roll then only has to drain at most that many pages, so the broker grows past
-      its roll limit by at most their outputs, and the drain ends in bounded time.
+      since. A roll then only has to drain at most that many pages, in bounded time;
+    * once given a byte allowance (:meth:`allow`), it lets a record in only while the bytes
+      of the records in the pipeline, this one's included, fit in it: the roll sets the
+      allowance from the broker's room under its ceiling, so that what the pipeline makes of
+      its backlog fits there. Each record counts as its size plus ``record_bytes`` (what the
+      pipeline makes of any record, whatever its size, in bytes of record). The records a
+      probe finds still in the pipeline are taken to be the latest let in (the stages read
+      each partition in order); a record larger than the whole allowance goes in alone, once
+      nothing else is in the pipeline.
 
     The gate of a worker without an embedded broker never closes."""
 
@@ -64,35 +72,48 @@ class IngestGate:
         self.max_backlog = max_backlog
         #: records in the pipeline, as far as this gate knows (see :meth:`measured`)
         self.backlog = 0
+        #: bytes of the records in the pipeline: the sizes of the latest ``backlog`` let in
+        self.backlog_bytes = 0
+        self._sizes: deque[int] = deque()
+        #: bytes the pipeline's backlog may hold; None: no byte bound
+        self.allowance: int | None = None
+        #: bytes counted for each record on top of its size
+        self.record_bytes = 0
         #: records let in since the start, and those not yet acknowledged by the broker
         self.entered = 0
         self.pending = 0
         self._paused: set[str] = set()
-        self._room = asyncio.Event()
-        self._room.set()
+        self._change = asyncio.Event()
 
-    def has_room(self) -> bool:
-        return not self._paused and not (self.max_backlog and self.backlog >= self.max_backlog)
+    def has_room(self, size: int = 0) -> bool:
+        if self._paused or (self.max_backlog and self.backlog >= self.max_backlog):
+            return False
+        if self.allowance is None:
+            return True
+        return (self.backlog_bytes + size <= self.allowance
+                or (self.backlog_bytes == 0 and self.allowance > 0))
 
     def _changed(self) -> None:
-        if self.has_room():
-            self._room.set()
-        else:
-            self._room.clear()
+        """Wake every waiter to look again (each needs room for a record of its own size)."""
+        self._change.set()
+        self._change = asyncio.Event()
 
-    async def enter(self, limit_s: float | None = None) -> bool:
-        """Wait until a record may go in and count it in; False (and not counted) when that
-        takes more than ``limit_s``. Call :meth:`sent` once it is produced or given up."""
+    async def enter(self, limit_s: float | None = None, size: int = 0) -> bool:
+        """Wait until a record of ``size`` bytes may go in and count it in; False (and not
+        counted) when that takes more than ``limit_s``. Call :meth:`sent` once it is produced
+        or given up."""
+        size += self.record_bytes
         try:
             async with asyncio.timeout(limit_s):
-                while not self.has_room():  # woken with others: one may take the last place
-                    await self._room.wait()
+                while not self.has_room(size):  # woken with others: one may take the place
+                    await self._change.wait()
         except TimeoutError:
             return False
         self.backlog += 1
+        self.backlog_bytes += size
+        self._sizes.append(size)
         self.entered += 1
         self.pending += 1
-        self._changed()
         return True
 
     def sent(self) -> None:
@@ -105,6 +126,13 @@ class IngestGate:
         what was pending then and what entered since may be missing from it, so they are
         added (a record counted twice errs on the safe side)."""
         self.backlog = backlog + pending_before + self.entered - entered_before
+        while len(self._sizes) > self.backlog:  # the oldest let in are through
+            self.backlog_bytes -= self._sizes.popleft()
+        self._changed()
+
+    def allow(self, allowance: int) -> None:
+        """Let the pipeline's backlog hold up to ``allowance`` bytes from now on."""
+        self.allowance = allowance
         self._changed()
 
     def pause(self, reason: str) -> None:
@@ -136,7 +164,7 @@ class GatedSink:
         self.gate = gate
 
     async def send(self, topic: str, key: bytes, value: bytes) -> None:
-        await self.gate.enter()
+        await self.gate.enter(size=len(key) + len(value))
         try:
             await self.sink.send(topic, key, value)
         finally:

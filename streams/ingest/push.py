@@ -43,6 +43,7 @@ from streams.ingest.emit import (
 )
 from streams.ingest.fetch import Fetcher, FetchPolicy
 from streams.ingest.guard import HostGuard, Refused
+from streams.kafka import MAX_RECORD_BYTES
 from streams.records import article_id
 from streams.settings import Settings
 from streams.stage import now_iso
@@ -156,18 +157,21 @@ def make_handler(sink: Sink, fetcher: Callable[[], Awaitable[Fetcher]],
             push = validate(request.headers.get("Content-Type", ""), body, max_bytes, guard)
         except PushError as exc:
             return web.json_response({"error": str(exc)}, status=exc.status)
-        if gate is not None and not await gate.enter(HOLD_S):
+        record = None if push.html is None else raw_from_push(push.url, push.html, now_iso())
+        # a page to fetch takes the place of the largest record it can become
+        size = MAX_RECORD_BYTES if record is None else len(record[0]) + len(record[1])
+        if gate is not None and not await gate.enter(HOLD_S, size):
             return web.json_response(
                 {"error": "ingestion is paused (the embedded broker is being rolled, or the "
                           "pipeline is behind); retry shortly"}, status=503,
                 headers={"Retry-After": str(int(HOLD_S))})
-        if push.html is None:
+        if record is None:
             task = asyncio.create_task(fetch_in_background(push.url))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
             mode = "fetch"
         else:
-            key, value = raw_from_push(push.url, push.html, now_iso())
+            key, value = record
             try:
                 await sink.send(RAW_HTML.name, key, value)
             finally:

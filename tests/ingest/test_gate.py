@@ -61,3 +61,34 @@ async def test_a_gate_without_a_bound_never_closes_by_itself() -> None:
     for _ in range(1000):
         assert await gate.enter(0)
     assert gate.backlog == 1000
+
+
+async def test_the_gate_lets_in_only_the_bytes_its_allowance_has_room_for() -> None:
+    gate = IngestGate()
+    gate.allow(1000)
+    sink = GatedSink(Recorded(), gate)
+    sends = [asyncio.create_task(sink.send("t", b"k%d" % i, b"x" * 398)) for i in range(4)]
+    await asyncio.sleep(0.05)
+    assert sum(task.done() for task in sends) == 2 and gate.backlog_bytes == 800
+    # the probe finds the first of them through the pipeline: 400 bytes more room
+    gate.measured(1, pending_before=0, entered_before=gate.entered)
+    await asyncio.sleep(0.05)
+    assert sum(task.done() for task in sends) == 3 and gate.backlog_bytes == 800
+    gate.allow(0)  # the broker has no room left under its ceiling
+    gate.measured(0, pending_before=0, entered_before=gate.entered)
+    await asyncio.sleep(0.05)
+    assert sum(task.done() for task in sends) == 3 and gate.backlog_bytes == 0
+    gate.allow(400)
+    await asyncio.gather(*sends)
+    assert gate.backlog_bytes == 400 and gate.entered == 4
+
+
+async def test_a_record_larger_than_the_allowance_goes_in_alone() -> None:
+    """Else it would wait for ever (a ceiling too small for the record limit)."""
+    gate = IngestGate()
+    gate.allow(100)
+    assert await gate.enter(0.05, size=50)
+    assert await gate.enter(0.05, size=500) is False, "let in beside another record"
+    gate.measured(0, pending_before=0, entered_before=gate.entered)
+    assert await gate.enter(0.05, size=500)
+    assert await gate.enter(0.05, size=1) is False

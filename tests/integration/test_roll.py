@@ -21,7 +21,7 @@ import pytest
 from aiokafka import TopicPartition
 from aiokafka.admin import NewTopic
 
-from streams import kafka
+from streams import kafka, memory
 from streams.broker import EmbeddedBroker, free_port, stop_process
 from streams.client.reader import read
 from streams.ingest.emit import IngestGate
@@ -29,7 +29,7 @@ from streams.roll import BrokerRoll
 from streams.settings import Settings
 from streams.topics import ARTICLES, ENRICHED, RAW_HTML
 from tests.conftest import ROOT
-from tests.integration.procs import status_of, wait_for
+from tests.integration.procs import children_named, status_of, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -101,7 +101,7 @@ async def test_a_roll_waits_for_groups_and_carries_compacted_topics_over(
     recovery = Recovery(active_offsets={changelog: 7, other: 3}, standby_offsets={})
     app = SimpleNamespace(consumer=SimpleNamespace(assignment=lambda: set()),
                           tables=SimpleNamespace(recovery=recovery))
-    settings = dataclasses.replace(settings, embedded_roll_mb=1)
+    settings = dataclasses.replace(settings, embedded_max_mb=2)
     roll = BrokerRoll(app, settings, own_broker, IngestGate())  # type: ignore[arg-type]
     roll.drain_limit_s = 3
     first = own_broker.process.pid  # type: ignore[union-attr]
@@ -131,7 +131,7 @@ async def test_over_the_limit_ingestion_stays_paused_until_a_roll_succeeds(
 ) -> None:
     """A roll called off (a group behind) leaves ingestion paused, so the broker does not grow
     while it waits; the roll that succeeds opens it again."""
-    settings = dataclasses.replace(broker_settings(own_broker), embedded_roll_mb=1)
+    settings = dataclasses.replace(broker_settings(own_broker), embedded_max_mb=2)
     admin = await kafka.start_admin(settings)
     await admin.create_topics([NewTopic("history", 1, 1)])
     await admin.close()
@@ -194,17 +194,18 @@ class EmbeddedWorker:
     base: str
     settings: Settings
     log: Path
+    pid: int
 
 
 @pytest.fixture
 def embedded_worker(tmp_path: Path) -> Iterator[EmbeddedWorker]:
-    """``newsstream worker`` with no broker configured: it owns an embedded one, rolled past
-    30 MB (a few dozen of the test's pages)."""
+    """``newsstream worker`` with no broker configured: it owns an embedded one with a ceiling
+    of 60 MB, rolled past 30 MB (a few dozen of the test's pages)."""
     web, port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if "BOOTSTRAP" not in k}
     env.update(NEWSSTREAM_WEB_PORT=str(web), NEWSSTREAM_EMBEDDED_PORT=str(port),
                NEWSSTREAM_APP_ID=f"roll-{uuid.uuid4().hex[:8]}", NEWSSTREAM_PARTITIONS="2",
-               NEWSSTREAM_DATA_DIR=str(tmp_path / "data"), NEWSSTREAM_EMBEDDED_ROLL_MB="30",
+               NEWSSTREAM_DATA_DIR=str(tmp_path / "data"), NEWSSTREAM_EMBEDDED_MAX_MB="60",
                PYTHONPATH=str(ROOT))
     log = tmp_path / "worker.log"
     with log.open("wb") as out:
@@ -215,7 +216,7 @@ def embedded_worker(tmp_path: Path) -> Iterator[EmbeddedWorker]:
         assert wait_for(lambda: status_of(f"{base}/readyz") == 200, 120), log.read_text()
         yield EmbeddedWorker(base, dataclasses.replace(
             Settings(), bootstrap_servers=f"127.0.0.1:{port}", embedded=False,
-            broker_profile="tansu", partitions=2), log)
+            broker_profile="tansu", partitions=2), log, worker.pid)
     finally:
         stop_process(worker, limit_s=20)
 
@@ -224,11 +225,20 @@ async def test_a_worker_that_rolls_its_embedded_broker_loses_nothing(
     embedded_worker: EmbeddedWorker, seed_html: str,
 ) -> None:
     """Pages pushed before, during and after the worker's rolls all come out, read by a
-    subscriber with a group (the roll waits for it)."""
+    subscriber with a group (the roll waits for it), and the broker never passes its ceiling
+    (sampled every 0.1 s)."""
     base, settings, log = embedded_worker.base, embedded_worker.settings, embedded_worker.log
     run = uuid.uuid4().hex[:8]
     urls = [f"https://v.daum.net/v/{run}-{i}" for i in range(240)]
     out: dict[str, int] = {}
+    peak = 0
+
+    async def watch_broker() -> None:
+        nonlocal peak
+        while True:
+            for pid in children_named(embedded_worker.pid, "tansu"):
+                peak = max(peak, memory.rss_bytes(pid))
+            await asyncio.sleep(0.1)
 
     async def push(session: aiohttp.ClientSession, url: str) -> None:
         # an incompressible comment: 200 KB of the broker's memory per page
@@ -253,6 +263,7 @@ async def test_a_worker_that_rolls_its_embedded_broker_loses_nothing(
                 return
 
     reading = asyncio.create_task(asyncio.wait_for(read_all_pages(), 600))
+    watching = asyncio.create_task(watch_broker())
     async with aiohttp.ClientSession() as session:
         for url in urls:  # 48 MB of raw pages and their outputs: past the limit
             await push(session, url)
@@ -268,5 +279,7 @@ async def test_a_worker_that_rolls_its_embedded_broker_loses_nothing(
             if metric(text, rolled) >= 1:
                 break
             await asyncio.sleep(1)
+    watching.cancel()
     assert metric(text, rolled) >= 1, log.read_text()[-3000:]
     assert set(urls) <= set(out)
+    assert 30 * 1024 * 1024 < peak <= 60 * 1024 * 1024, peak

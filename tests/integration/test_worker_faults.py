@@ -1,6 +1,7 @@
 """Workers under faults on a broker of the test's own: a ``kill -9`` of one of two workers
 mid-stream loses nothing, hostile pages cost one dead letter each, and SIGTERM in the middle of
-a stream ends a worker, with its core process, within 10 s."""
+a stream, or while the enrich core reads the longest articles, ends a worker, with its core
+process, within 10 s."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ import subprocess
 import uuid
 from pathlib import Path
 
+import orjson
 import pytest
 
 from streams import kafka
 from streams.broker import EmbeddedBroker, free_port, stop_process
 from streams.local import start_worker
+from streams.records import Article, article_id
 from streams.settings import Settings
-from streams.topics import DEADLETTER, ENRICHED, RAW_HTML
+from streams.topics import ARTICLES, DEADLETTER, ENRICHED, RAW_HTML
 from tests.integration.conftest import url_of_dead_letter
 from tests.integration.procs import core_processes, gone, settings_for, status_of, wait_for
 from tests.kafka_helpers import Records, collect, produce, raw_page
@@ -143,5 +146,38 @@ def test_hostile_pages_then_sigterm_mid_stream(
             "SIGTERM mid-stream not honoured within 10 s:\n"
             + (tmp_path / "w.log").read_text()[-3000:])
         assert all(gone(pid, limit_s=5) for pid in cores), "the core outlived its worker"
+    finally:
+        stop_process(worker, limit_s=5)
+
+
+@pytest.mark.parametrize("isolation", ["process", "thread"])
+def test_sigterm_while_enrich_reads_long_articles(
+    own_broker: EmbeddedBroker, tmp_path: Path, isolation: str
+) -> None:
+    """SIGTERM while the enrich core is busy on the longest articles (4.5 MB bodies of Korean
+    text, the costliest kind to read: enrichment reads its first ``MAX_TEXT_CHARS``), with the
+    core in a process of its own or in a thread of the worker: the worker ends within 10 s."""
+    settings = settings_for(own_broker, tmp_path, enrich_isolation=isolation)
+    asyncio.run(kafka.ensure_topics(settings))
+    settings, worker = start(settings, tmp_path, "w")
+    try:
+        assert wait_for(lambda: ready(settings), 120), "the worker never became ready"
+        run = uuid.uuid4().hex[:8]
+        body = ("김정은 위원장은 윤석열 대통령과 만나 경제 협력을 논의했다. " * 50_000)[:1_500_000]
+        articles = [Article(id=article_id(url), url=url, canonical_url=url, title="회담",
+                            text=body)
+                    for url in (f"https://v.daum.net/v/{run}-long-{i}" for i in range(6))]
+        asyncio.run(produce(settings, ARTICLES.name,
+                            [(a.id.encode(), orjson.dumps(a)) for a in articles]))
+        urls = {a.url for a in articles}
+        got = asyncio.run(collect(settings, [ENRICHED.name],
+                                  lambda got: len(outcomes(got, urls)[0]) >= 1, limit_s=300))
+        assert len(outcomes(got, urls)[0]) < len(urls), "all read before the SIGTERM"
+        cores = core_processes(worker.pid)
+        worker.terminate()
+        assert wait_for(lambda: worker.poll() is not None, SIGTERM_LIMIT_S), (
+            f"SIGTERM while enriching ({isolation}) not honoured within 10 s:\n"
+            + (tmp_path / "w.log").read_text()[-3000:])
+        assert all(gone(pid, limit_s=5) for pid in cores), "a core outlived its worker"
     finally:
         stop_process(worker, limit_s=5)
