@@ -104,3 +104,18 @@ def test_korean_and_english_spellings_of_a_city_share_its_id() -> None:
     assert found[0].name_en == "San Antonio"
     english = default_enricher().places.link("San Antonio", frozenset({"US"}))
     assert english is not None and english.id == "loc:gn-4726206"
+
+
+def test_a_city_put_in_its_state_is_a_place_in_both_languages() -> None:
+    """``San Antonio, Texas`` is a place (``Antonio`` is a given name, and "officials in San
+    Antonio said" is the officials speaking); it joins the Korean spelling's id."""
+    english = Article(
+        id="e", url="https://example.com/c", canonical_url="https://example.com/c",
+        title="Storm hits Texas",
+        text="Heavy rain fell on San Antonio, Texas on Monday. Officials in San Antonio said "
+             "roads were closed. In Group C, Scotland beat Denmark 4-2.",
+    )
+    entities = {e.name: e for e in enrich(english).entities}
+    assert entities["San Antonio"].type == "location"
+    assert entities["San Antonio"].id == "loc:gn-4726206"
+    assert "Group C" not in entities or entities["Group C"].type != "location"
