@@ -25,6 +25,7 @@ from tests.integration.workers import (
     holds_the_table,
     settings_on,
     start,
+    trace,
     two_workers,
 )
 from tests.kafka_helpers import Records, collect, produce, raw_page
@@ -123,6 +124,9 @@ def test_a_kill_9_and_a_restart_change_no_decision(
         stop_process(survivor.process, limit_s=30)
         late = "https://copy.example/after-restart"
         asyncio.run(produce(settings, RAW_HTML.name, [raw_page(late, html=pages[1])]))
-        value = asyncio.run(enriched(settings, [late]))[late][0]
+        try:
+            value = asyncio.run(enriched(settings, [late]))[late][0]
+        except AssertionError as lost:  # say which stage held it (see docs/stories.md, Limits)
+            raise AssertionError(f"{lost}\n{asyncio.run(trace(settings, late))}") from None
         assert value["duplicate_of"] == original_ids[1], (tmp_path / "w3.log").read_text()[-3000:]
         assert holds_the_table(workers[-1], len(pages) + len(copies) + 1)
