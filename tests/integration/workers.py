@@ -109,9 +109,9 @@ async def trace(settings: Settings, url: str) -> str:
     topics = [RAW_HTML.name, ARTICLES.name, f"{settings.app_id}-stories-in", ENRICHED.name,
               DEADLETTER.name]
     consumer = kafka.make_consumer(settings)
-    admin = kafka.make_admin(settings)
+    group = kafka.make_consumer(settings, group_id=settings.app_id)  # reads its commits only
     await consumer.start()
-    await admin.start()
+    await group.start()
     lines = []
     try:
         await consumer.topics()
@@ -119,7 +119,6 @@ async def trace(settings: Settings, url: str) -> str:
                       for p in sorted(consumer.partitions_for_topic(t) or ())]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
-        committed = await admin.list_consumer_group_offsets(settings.app_id)
         ends = await consumer.end_offsets(partitions)
         for _ in range(20):
             batch = await consumer.getmany(timeout_ms=500)
@@ -127,9 +126,9 @@ async def trace(settings: Settings, url: str) -> str:
                 lines += [f"{tp.topic}[{tp.partition}]@{m.offset}" for m in messages
                           if m.key == key or url.encode() in (m.value or b"")]
         for tp in partitions:
-            done = committed[tp].offset if tp in committed else None
+            done = await group.committed(tp)
             lines.append(f"{tp.topic}[{tp.partition}] committed {done} end {ends.get(tp)}")
     finally:
         await consumer.stop()
-        await admin.close()
+        await group.stop()
     return "\n".join(lines)
