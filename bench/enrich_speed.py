@@ -180,7 +180,8 @@ def _enrich_by_step(article: Article, enricher: Enricher, cpu: dict[str, float])
     moments.append(clock())
     located = core.find_names(enricher, page, lexicon, tokens, article.tags)
     moments.append(clock())
-    entities = core.resolve(located, core.lead_span(article, page.text), page.language)
+    entities = core.resolve(located, core.lead_span(article, page.text), page.language,
+                             enricher.places)[:core.MAX_ENTITIES]
     moments.append(clock())
     scored, keywords = core.topics_and_keywords(enricher, page, tokens, located, entities)
     moments.append(clock())

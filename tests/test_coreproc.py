@@ -202,33 +202,36 @@ async def test_the_parse_handler_in_a_core_process_parses_real_pages() -> None:
         core.close()
 
 
-async def test_an_article_past_the_timeout_stops_the_enrich_core_and_enrich_goes_on() -> None:
-    """An article that runs past the stage timeout (here 30,000 characters of Korean, the most
-    enrichment reads, about a second of CPU, with a 0.2 s timeout) is a ``timeout`` dead letter
-    in a core process, the core is replaced, and the next article is enriched, its metrics and
-    status hooks fed in the worker."""
-    from streams.enrich import agent as enrich_agent  # here: the other tests' cores import
-    # this module, and need not load the enricher's modules
+async def test_a_hostile_article_stops_the_enrich_core_and_enrich_goes_on() -> None:
+    """An article still being enriched at the stage timeout (the longest body enrich reads,
+    ``core.MAX_TEXT_CHARS``, about a second of CPU, against a 0.2 s timeout: reading bounds
+    keep real hostile bodies under the production timeout) is a ``timeout`` dead letter, the
+    core is replaced, and the next article is enriched, its metrics and status hooks fed in
+    the worker."""
+    # imported here: the other tests' cores import this module, and need not load the
+    # enricher's modules
+    from streams.enrich import agent as enrich_agent
+    from streams.enrich.core import MAX_TEXT_CHARS
 
     page = (ROOT / "samples" / "daum-fnnews-openai-for-countries.html").read_bytes()
     raw = RawHtml.of_bytes("https://v.daum.net/v/20250510", page,
                            fetched_at="2025-05-10T05:00:00+00:00", source="test")
     article = make_handler(SETTINGS)(Incoming(RAW_HTML.name, 0, 0, raw.key, raw.encode()))[0]
-    long_text = ("김정은 위원장은 윤석열 대통령과 만나 경제 협력을 논의했다. " * 1_000)[:30_000]
-    hostile = dict(orjson.loads(article.value), text=long_text)
+    value = orjson.loads(article.value)
+    longest = (value["text"] + " ") * (MAX_TEXT_CHARS // (len(value["text"]) + 1) + 1)
+    hostile = dict(value, text=longest[:MAX_TEXT_CHARS])
     seen: list[str] = []
     unsubscribe = status_hooks.subscribe(lambda a, enrichment, at: seen.append(a.id))
     core = ProcessCore("enrich", enrich_agent.make_handler, SETTINGS)
     core.start()
     first = core.process.pid  # type: ignore[union-attr]
-    run = StageRunner("enrich", core, timeout_s=30, observe=enrich_agent.observe)
-    impatient = StageRunner("enrich", core, timeout_s=0.2, observe=enrich_agent.observe)
+    run = StageRunner("enrich", core, timeout_s=0.2, observe=enrich_agent.observe)
+    patient = StageRunner("enrich", core, timeout_s=60, observe=enrich_agent.observe)
     try:
-        letter = await impatient(Incoming(ARTICLES.name, 0, 1, article.key,
-                                          orjson.dumps(hostile)))
+        letter = await run(Incoming(ARTICLES.name, 0, 1, article.key, orjson.dumps(hostile)))
         assert [o.topic for o in letter] == [DEADLETTER]
         assert orjson.loads(letter[0].value)["reason"] == "timeout"
-        outputs = await run(Incoming(ARTICLES.name, 0, 2, article.key, article.value))
+        outputs = await patient(Incoming(ARTICLES.name, 0, 2, article.key, article.value))
         assert [o.topic.name for o in outputs] == [internal(STORIES_IN, SETTINGS.app_id).name]
         assert core.process is not None and core.process.pid != first
         assert seen == [article.key.decode()]

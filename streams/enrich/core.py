@@ -136,7 +136,8 @@ def enrich(article: Article, enricher: Enricher) -> Enrichment:
     # name candidates, typed and linked to ids where known (per language), generic words out
     located = find_names(enricher, page, lexicon, tokens, article.tags)
     # within the article: unknown names' ids, coreference, salience
-    entities = resolve(located, lead_span(article, page.text), page.language)[:MAX_ENTITIES]
+    entities = resolve(located, lead_span(article, page.text), page.language,
+                       enricher.places)[:MAX_ENTITIES]
     scored, keywords = topics_and_keywords(enricher, page, tokens, located, entities)
     return Enrichment(language=page.language, entities=entities, topics=scored, keywords=keywords)
 

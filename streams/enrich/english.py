@@ -114,6 +114,11 @@ _PLACE_OF_NOUNS = frozenset(words(
 _DESCRIBED_ROLES = "|".join(sorted(rules.PERSON_ROLES_EN | frozenset(words(
     "professor director resident owner manager coach mother father student teacher nurse "
     "doctor farmer worker engineer chief president minister lecturer officer executive"))))
+# Up to three capitalised words after a comma: the place a name is put in (San Antonio, Texas).
+# The place ends a clause or a phrase ("..., Texas, on Monday", "Texas (AP)", "Texas on..."):
+# "In Group C, Scotland beat Denmark" starts another clause with its subject.
+_APPOSED_RE = re.compile(r", ((?:[A-Z][a-z]+)(?: [A-Z][a-z]+){0,2})"
+                         r"(?=[,.;:()]|\s*$|\s+\(|\s+(?:on|in|at|and|to|for|where|after|last)\b)")
 _DESCRIBED_RE = re.compile(
     rf",\s+(?:who\b|(?:an?|the)\s+(?:[a-z\-]+\s+){{0,3}}?(?:{_DESCRIBED_ROLES})\b)")
 # Lower-case roles right before a name, beside rules.PERSON_ROLES_EN (Phoenix coach Jordan Ott).
@@ -692,6 +697,17 @@ def _split_joined(text: str, start: int, end: int,
     return [(start, end)]
 
 
+def _apposed_place(text: str, end: int, lexicon: Lexicon) -> bool:
+    """Whether a known place follows after a comma (``San Antonio, Texas``, ``Busan, South
+    Korea``): the name before it is a place in it, whatever its words suggest (``Antonio`` is
+    a given name)."""
+    match = _APPOSED_RE.match(text, end)
+    if match is None:
+        return False
+    known = lexicon.lookup(match.group(1))  # all of it: "Marcin Szczepanski, Michigan
+    return known is not None and known.type == "location"  # Engineering" is a photo credit
+
+
 def _candidate(text: str, start: int, end: int, midsentence: set[str],
                lexicon: Lexicon, enricher: Enricher) -> Mention | None:
     given_names = enricher.given_names
@@ -763,9 +779,13 @@ def _candidate(text: str, start: int, end: int, midsentence: set[str],
         return Mention(start, end, surface, "organization", "rule", 0.55)
     following = text[end:end + 12].split()
     before = text[max(0, start - 24):start].split()
-    speaks = bool(following) and following[0].rstrip(",.") in rules.PERSON_VERBS_EN
+    # "officials in San Antonio said": the verb is the officials', the name after "in" a place
+    speaks = bool(following) and following[0].rstrip(",.") in rules.PERSON_VERBS_EN and not (
+        before and before[-1] in rules.PLACE_CUES_EN)
     role = bool(before) and before[-1] in _ROLES_BEFORE
     described = _DESCRIBED_RE.match(text, end) is not None  # Elena Park, an associate professor
+    if not titled and _apposed_place(text, end, lexicon):
+        return Mention(start, end, surface, "location", "rule", 0.6)  # San Antonio, Texas
     if titled or ((speaks or role or described) and len(words) in (2, 3)):
         return Mention(start, end, surface, "person", "rule", 0.7)
     if len(words) == 2 and words[0] in _KO_SURNAMES and _KO_GIVEN_RE.fullmatch(words[1]):

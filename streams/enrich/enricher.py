@@ -2,8 +2,8 @@
 
 An :class:`Enricher` holds the Korean analyser (Kiwi or MeCab-ko, :mod:`streams.enrich.tokenise`),
 the KLUE character CRF trained on that analyser's morphemes, the English NER model, the base
-lexicon (gazetteer, CLDR countries and their aliases), the WikiData classes of Kiwi's
-``multi.dict``, the generic-name stoplist, the English given names and the topic lexicon.
+lexicon (gazetteer, CLDR countries and their aliases), GeoNames' cities, the WikiData classes of
+Kiwi's ``multi.dict``, the generic-name stoplist, the English given names and the topic lexicon.
 :meth:`Enricher.build` loads them (a few seconds of CPU: the enrich agent does it once at
 start-up, which is its warm-up); :meth:`Enricher.enrich` runs one article through the pass of
 :func:`streams.enrich.core.enrich`. Nothing in ``streams.enrich`` reads the environment or keeps
@@ -25,10 +25,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from streams.enrich import core, crf, en_model, english, generic, resources, topics
+from streams.enrich import core, crf, en_model, english, generic, places, resources, topics
 from streams.enrich.crf import CrfModel
 from streams.enrich.en_model import NerModel
 from streams.enrich.lexicon import Lexicon, load_base_lexicon
+from streams.enrich.places import Places
 from streams.enrich.tokenise import Analyser
 from streams.enrich.topics import TopicLexicon
 from streams.records import Article, Enrichment
@@ -41,6 +42,7 @@ class Enricher:
 
     analyser: Analyser  # the Korean morphological analyser
     lexicon: Lexicon  # known entities: gazetteer, CLDR countries, territory aliases (indexed)
+    places: Places  # GeoNames cities: ids for mentions typed as locations
     wikidata: Mapping[str, str]  # Kiwi proper noun -> entity type (multi.dict's WikiData classes)
     stoplist: Mapping[str, str]  # generic names: normalised surface -> kind
     given_names: frozenset[str]  # common English given names
@@ -59,6 +61,7 @@ class Enricher:
         return cls(
             analyser=resources.load_analyser(settings.ko_analyser),
             lexicon=lexicon,
+            places=places.load_places(lexicon),
             wikidata=wikidata,
             stoplist=generic.load_stoplist(),
             given_names=given_names,

@@ -4,11 +4,13 @@ Mentions of one known entity share its id whatever the spelling. Unknown mention
 their normalised key (``샘올트먼`` = ``샘 올트먼``); then a lone word that is the first or last word
 of exactly one multi-word person in the article (``올트먼`` after ``샘 올트먼``, ``Altman`` after
 ``Sam Altman``) joins that person. Typing of an unknown group takes the type most of its most
-confident mentions agree on.
+confident mentions agree on. A group typed as a location that names one dominant city gets the
+city's id (:mod:`streams.enrich.places`), which also joins its spellings in both languages.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
@@ -17,9 +19,11 @@ from streams.enrich import rules
 from streams.enrich.ids import normalise, unknown_id
 from streams.enrich.lexicon import Known, is_hangul
 from streams.enrich.mention import Mention
+from streams.enrich.places import Places
 from streams.records import Entity, EntityType
 
 Segment = Literal["title", "text", "caption", "tag"]
+_COUNTRY_ID = re.compile(r"loc:[A-Z]{2}")
 
 
 @dataclass(slots=True)
@@ -39,7 +43,8 @@ class _Group:
     items: list[Located] = field(default_factory=list)
 
 
-def resolve(located: list[Located], lead: tuple[int, int], language: str | None) -> list[Entity]:
+def resolve(located: list[Located], lead: tuple[int, int], language: str | None,
+            places: Places) -> list[Entity]:
     """Entities in salience order (title first, then by first offset, then by id)."""
     groups: dict[str, _Group] = {}
     pending: list[Located] = []
@@ -59,6 +64,7 @@ def resolve(located: list[Located], lead: tuple[int, int], language: str | None)
             by_key[key] = target
         groups[target].items.append(item)
     _coreference(groups)
+    _link_places(groups, places, language)
     for group in groups.values():
         if group.known is None and all(
             item.mention.source == "weak"
@@ -119,11 +125,31 @@ def _coreference(groups: dict[str, _Group]) -> None:
             group.items = []
 
 
+def _link_places(groups: dict[str, _Group], places: Places, language: str | None) -> None:
+    """Give an unknown group typed as a location the id of the city its names mean (in the
+    countries the article names, if it names a city there), merging the groups that name one
+    city (``San Antonio`` and ``샌안토니오``)."""
+    countries = frozenset(group_id[4:] for group_id, group in groups.items()
+                          if group.items and _COUNTRY_ID.fullmatch(group_id))
+    if language is not None and language.startswith("ko"):
+        countries |= {"KR"}  # a Korean page's unnamed places are Korean ones first
+    for group_id in sorted(groups):
+        group = groups[group_id]
+        if group.known is not None or not group.items or _type_of(group)[0] != "location":
+            continue
+        for surface in sorted({item.mention.surface for item in group.items}):
+            place = places.link(surface, countries)
+            if place is not None:
+                groups.setdefault(place.id, _Group(place.id, place)).items.extend(group.items)
+                group.items = []
+                break
+
+
 def _type_of(group: _Group) -> tuple[EntityType, str, float]:
     """The known entity's type; else that of the most confident mentions: any type rather than
     ``other`` (untyped), then the majority among them, a tie going to the type the name's suffix
     gives (``송파구`` read once as a person and once as a place is a place)."""
-    if group.known is not None and group.known.source != "alias":
+    if group.known is not None and group.known.source not in ("alias", "geonames"):
         return _as_type(group.known.type), group.known.source, group.known.confidence
     mentions = [item.mention for item in group.items]
     top = max(m.confidence for m in mentions)
@@ -134,6 +160,8 @@ def _type_of(group: _Group) -> tuple[EntityType, str, float]:
         key=lambda m: (m.type != "other", votes[m.type], m.type == by_suffix, m.type),
     )
     source = best.source
+    if group.known is not None and group.known.source == "geonames":
+        return "location", source, best.confidence  # linked because typed so
     if group.known is not None and best.type == "other":
         source = "alias"
     return _as_type(best.type), source, best.confidence

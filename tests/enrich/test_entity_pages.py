@@ -135,10 +135,6 @@ XFAIL: dict[str, str] = {
         "fragment: 젤렌스키 \"러 (person); must-find: 리비우 as person, missed 텔레그램, "
         "모스크바 only inside '모스크바 크렘린궁' (+3 more)"
     ),
-    "ko-yonhap-gaza-ceasefire-talks": (
-        "must-find: 팔레스타인 linked to unk:93e586b480c2, 이집트 only inside '이집트 "
-        "카이로', 미국 only inside '미국 중재단' (+2 more)"
-    ),
     "ko-newswire-ai-accounting-launch": (
         "must-find: 큐브릿지 as person in '문하경 큐브릿지', 셈봇 as other, 국세청 only "
         "inside '국세청 홈택스' (+1 more)"

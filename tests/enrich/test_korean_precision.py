@@ -139,10 +139,12 @@ def test_unknown_name_takes_the_type_most_mentions_agree_on() -> None:
 
     # two readings as an organisation beat one as a person, whatever the order
     entities = resolve([at(0, "한빛테크", "person"), at(20, "한빛테크", "organization"),
-                        at(40, "한빛테크", "organization")], (0, 10), "ko")
+                        at(40, "한빛테크", "organization")], (0, 10), "ko",
+                       default_enricher().places)
     assert [e.type for e in entities] == ["organization"]
     # a tie goes to the type of the name's suffix: a district, not a person
-    entities = resolve([at(0, "가람구", "person"), at(30, "가람구", "location")], (0, 10), "ko")
+    entities = resolve([at(0, "가람구", "person"), at(30, "가람구", "location")], (0, 10), "ko",
+                       default_enricher().places)
     assert [e.type for e in entities] == ["location"]
 
 

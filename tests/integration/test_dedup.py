@@ -16,13 +16,16 @@ from streams.broker import EmbeddedBroker, stop_process
 from streams.records import article_id
 from streams.topics import ENTITY_MENTIONS, RAW_HTML
 from tests.conftest import ROOT, Worker
+from tests.integration.procs import wait_for
 from tests.integration.workers import (
     dedup_owner,
     enriched,
+    has_partitions,
     headline_tagged,
     holds_the_table,
     settings_on,
     start,
+    trace,
     two_workers,
 )
 from tests.kafka_helpers import Records, collect, produce, raw_page
@@ -110,12 +113,20 @@ def test_a_kill_9_and_a_restart_change_no_decision(
             assert decisions == {(original_ids[i], 1.0)}, (url, decisions)
 
         # a worker started afresh, then the survivor stopped: the newcomer holds the table
-        # only through its changelog
+        # only through its changelog. The survivor leaves once the newcomer is in the group:
+        # a LeaveGroup that reaches the embedded broker (Tansu) while another member is still
+        # joining can leave that member re-joining the same generation for good (seen in 3 of
+        # 12 runs, never with a stable group); real Kafka is not known to do this.
         survivor = next(w for w in workers if w is not owner)
         workers.append(start(settings, tmp_path, "w3"))
+        assert wait_for(lambda: has_partitions(workers[-1]), 120), \
+            (tmp_path / "w3.log").read_text()[-3000:]
         stop_process(survivor.process, limit_s=30)
         late = "https://copy.example/after-restart"
         asyncio.run(produce(settings, RAW_HTML.name, [raw_page(late, html=pages[1])]))
-        value = asyncio.run(enriched(settings, [late]))[late][0]
+        try:
+            value = asyncio.run(enriched(settings, [late]))[late][0]
+        except AssertionError as lost:  # say which stage held it (see docs/stories.md, Limits)
+            raise AssertionError(f"{lost}\n{asyncio.run(trace(settings, late))}") from None
         assert value["duplicate_of"] == original_ids[1], (tmp_path / "w3.log").read_text()[-3000:]
         assert holds_the_table(workers[-1], len(pages) + len(copies) + 1)

@@ -12,12 +12,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
+from aiokafka import TopicPartition
 
 from streams import kafka
 from streams.broker import EmbeddedBroker, free_port, stop_process
 from streams.local import start_worker
+from streams.records import article_id
 from streams.settings import Settings
-from streams.topics import ENRICHED
+from streams.topics import ARTICLES, DEADLETTER, ENRICHED, RAW_HTML
 from tests.conftest import Worker
 from tests.integration.procs import wait_for
 from tests.kafka_helpers import Records, collect
@@ -98,3 +100,35 @@ def dedup_owner(workers: list[Worker], settings: Settings) -> Worker:
 
     assert wait_for(one_owner, 60), "no single worker holds the dedup partition"
     return owners[0]
+
+
+async def trace(settings: Settings, url: str) -> str:
+    """Where the records of ``url``'s article are, stage by stage, against the group's committed
+    offsets: what a failing test prints to say which stage did not pass a record on."""
+    key = article_id(url).encode()
+    topics = [RAW_HTML.name, ARTICLES.name, f"{settings.app_id}-stories-in", ENRICHED.name,
+              DEADLETTER.name]
+    consumer = kafka.make_consumer(settings)
+    group = kafka.make_consumer(settings, group_id=settings.app_id)  # reads its commits only
+    await consumer.start()
+    await group.start()
+    lines = []
+    try:
+        await consumer.topics()
+        partitions = [TopicPartition(t, p) for t in topics
+                      for p in sorted(consumer.partitions_for_topic(t) or ())]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        for _ in range(20):
+            batch = await consumer.getmany(timeout_ms=500)
+            for tp, messages in batch.items():
+                lines += [f"{tp.topic}[{tp.partition}]@{m.offset}" for m in messages
+                          if m.key == key or url.encode() in (m.value or b"")]
+        for tp in partitions:
+            done = await group.committed(tp)
+            lines.append(f"{tp.topic}[{tp.partition}] committed {done} end {ends.get(tp)}")
+    finally:
+        await consumer.stop()
+        await group.stop()
+    return "\n".join(lines)
