@@ -151,7 +151,7 @@ class _TimedCrf(crf.CrfModel):
     """The enricher's CRF model, adding up the CPU time of its feature extraction and tagging."""
 
     def __init__(self, model: crf.CrfModel) -> None:
-        super().__init__(model.path, model.wikidata, model.clusters)
+        super().__init__(model.path, model.wikidata)
         self.cpu = {"crf_features": 0.0, "crf_tagging": 0.0}
 
     def features(self, text: str, tokens: Sequence[Any],

@@ -56,7 +56,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from streams.enrich import Enricher, en_model, ner_spans, resources  # noqa: E402
+from streams.enrich import Enricher, crf, en_model, ner_spans, resources  # noqa: E402
 from streams.enrich.crf import decode  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
@@ -219,9 +219,8 @@ def cross_validate(sentences: Sentences, k: int, seed: int, enricher: Enricher,
             started = time.perf_counter()
             chosen = [x for x, f, u in zip(items, fold_of, use, strict=True) if u and f != fold]
             path = train(chosen, Path(tmp) / f"fold{fold}.crfsuite", params)
-            fold_enricher = enricher.with_crf(path)
-            model = fold_enricher.crf
-            assert model is not None
+            model = crf.load(enricher.wikidata, path)
+            fold_enricher = replace(enricher, crf=model)
             held = [i for i, f in enumerate(fold_of) if f == fold]
             for i in held:
                 sentence = sentences[i][1]

@@ -150,27 +150,16 @@ def clusters(path: Path, k: int = CLUSTERS, min_count: int = 3) -> dict[str, int
     words = data["words"][keep]
     points = data["sums"][keep] / data["counts"][keep][:, None]
     points /= np.linalg.norm(points, axis=1, keepdims=True) + 1e-9
-    assigned, _ = spherical_kmeans(points, k, SEED)
-    return {str(word): int(cluster) for word, cluster in zip(words, assigned, strict=True)}
-
-
-def spherical_kmeans(points: Any, k: int, seed: int, rounds: int = 30) -> tuple[Any, Any]:
-    """(cluster of each row, unit centres) of ``points`` (unit rows, a numpy array) by spherical
-    k-means: ``k`` seeded random rows as the first centres, ``rounds`` rounds of assigning each
-    row to its nearest centre by cosine and moving each centre to its members' normalised sum.
-    Also clusters the Korean nouns (``bench/ko_clusters.py``)."""
-    import numpy as np
-
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(SEED)
     centres = points[rng.choice(len(points), k, replace=False)]
-    for _ in range(rounds):
+    for _ in range(30):
         assigned = np.argmax(points @ centres.T, axis=1)
         for cluster in range(k):
             members = points[assigned == cluster]
             if len(members):
                 centre = members.sum(axis=0)
                 centres[cluster] = centre / (np.linalg.norm(centre) + 1e-9)
-    return assigned, centres
+    return {str(word): int(cluster) for word, cluster in zip(words, assigned, strict=True)}
 
 
 def _clean(text: str, start: int, end: int) -> tuple[int, int]:

@@ -55,12 +55,10 @@ def bio(size: int, gold: Gold) -> list[str]:
 
 def item(sentence: str, gold: Gold, enricher: Enricher) -> Item:
     """CRF input of one sentence, exactly as the product computes it with ``enricher``'s
-    analyser, lexicon, WikiData classes and its CRF's noun clusters."""
-    assert enricher.crf is not None, "the enricher's CRF holds the noun clusters"
+    analyser, lexicon and WikiData classes."""
     tokens = enricher.analyser.tokenize(sentence)
     return (features(sentence, tokens, enricher.lexicon.scan(sentence),
-                     wikidata=enricher.wikidata, clusters=enricher.crf.clusters),
-            bio(len(sentence), gold))
+                     wikidata=enricher.wikidata), bio(len(sentence), gold))
 
 
 def folds(ids: Sequence[str], k: int = 5, seed: int = SEED) -> list[int]:

@@ -7,10 +7,7 @@ position inside its space-separated word, the Kiwi part-of-speech tag (B/I) of t
 covering it and of its neighbours, the form of a covering noun morpheme, the first two characters
 of the next word and the last two of the previous one (Korean titles such as ``대표`` or ``씨``
 follow names), whether the next word is a person title, and B/I marks with the entity type of
-gazetteer matches and of Kiwi proper nouns that have a WikiData class in ``multi.dict``; and
-the cluster of a covering noun (``data/ko_clusters.tsv``: the nouns of Kiwi's language model
-grouped by its morpheme embeddings, at two granularities), so that what the model learnt about
-the names of its 1,200 training sentences carries over to nouns used alike that it never saw.
+gazetteer matches and of Kiwi proper nouns that have a WikiData class in ``multi.dict``.
 
 The shipped model (``klue_crf/model.crfsuite``) is derived from KLUE-NER and carries its licence,
 CC BY-SA 4.0 (see ``klue_crf/NOTICE.txt``); ``bench/train_klue_crf.py`` rebuilds it.
@@ -171,7 +168,7 @@ _MEMO_LIMIT = 1 << 17
 # one memo per attribute kind (see :func:`features` and :func:`_word_marks`); "" holds whole
 # attributes (``cue``, morpheme forms, gazetteer and WikiData marks)
 _MEMO_NAMES = ("c", "l", "r", "b", "f", "t", "k", "kl", "kr", "kc", "s", "p", "e", "e1", "e2", "j",
-               "nw", "ns", "pw", "q", "Q", "")
+               "nw", "ns", "pw", "")
 
 
 def new_memos(known: AbstractSet[str] | None = None) -> dict[str, _Memo]:
@@ -197,12 +194,10 @@ def _mark(rows: list[list[Any]], spans: Iterable[tuple[int, int, str]], prefix: 
 
 def features(text: str, tokens: Sequence[Any],
              known: Iterable[tuple[int, int, Known]] = (), *, wikidata: Mapping[str, str],
-             clusters: Mapping[str, str], memos: dict[str, _Memo] | None = None
-             ) -> list[list[Any]]:
+             memos: dict[str, _Memo] | None = None) -> list[list[Any]]:
     """CRF attributes of each character of ``text`` (``tokens``: the analyser's Token tuples);
     ``wikidata``: Kiwi proper noun -> entity type (:func:`~streams.enrich.resources.
-    load_wikidata_types`); ``clusters``: noun -> ``coarse.fine`` cluster (:func:`load_clusters`);
-    ``memos``: a model's attribute strings (:func:`new_memos`; fresh ones
+    load_wikidata_types`); ``memos``: a model's attribute strings (:func:`new_memos`; fresh ones
     when not given: every attribute, as ``str``, as training takes them; a model's memos keep
     only its attributes, as bytes).
 
@@ -217,7 +212,6 @@ def features(text: str, tokens: Sequence[Any],
     cpad = ["^", *classes, "$"]
     ktag = ["O"] * size
     morphs: list[tuple[int, int, str]] = []
-    grouped: list[tuple[int, int, str]] = []
     wiki = wikidata
     wiki_spans = []
     ends = bytearray(size)
@@ -237,9 +231,6 @@ def features(text: str, tokens: Sequence[Any],
             ktag[start + 1:end] = ["I" + tag] * (end - start - 1)
         if kind == "N" or tag == "SL":
             morphs.append((start, end, "m=" + form))
-            group = clusters.get(form)
-            if group is not None:
-                grouped.append((start, end, group))
             if tag == "NNP":  # the WikiData class, else the analyser dictionary's (MeCab's)
                 etype = wiki.get(form) or etype
                 if etype is not None:
@@ -270,14 +261,6 @@ def features(text: str, tokens: Sequence[Any],
         if kept is not None:
             for row in rows[start:end]:
                 row.append(kept)
-    fine, coarse = get["q"], get["Q"]
-    for start, end, group in grouped:
-        kept_fine, kept_coarse = fine(group), coarse(group[:group.find(".")])
-        for row in rows[start:end]:
-            if kept_fine is not None:
-                row.append(kept_fine)
-            if kept_coarse is not None:
-                row.append(kept_coarse)
     _mark(rows, ((s, e, TYPE_CODE.get(k.type, "X")) for s, e, k in known), "g=", keep)
     _mark(rows, wiki_spans, "w=", keep)
     return rows
@@ -323,16 +306,13 @@ def decode(text: str, labels: Sequence[str]) -> list[tuple[int, int, str]]:
 class CrfModel:
     """A loaded CRF model: ``spans(text, tokens, known)`` -> (start, end, KLUE label).
 
-    ``wikidata`` and ``clusters`` are the tables its WikiData and cluster features were trained
-    with (an enricher's WikiData classes, the packaged noun clusters)."""
+    ``wikidata`` is the table its WikiData features were trained with (an enricher's)."""
 
-    def __init__(self, path: Path | str, wikidata: Mapping[str, str],
-                 clusters: Mapping[str, str]) -> None:
+    def __init__(self, path: Path | str, wikidata: Mapping[str, str]) -> None:
         import pycrfsuite  # type: ignore[import-untyped]
 
         self.path = str(path)
         self.wikidata = wikidata
-        self.clusters = clusters
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(self.path)
         # the attributes the model has weights for: features() passes only these, as bytes
@@ -346,10 +326,9 @@ class CrfModel:
 
     def features(self, text: str, tokens: Sequence[Any],
                  known: Iterable[tuple[int, int, Known]] = ()) -> list[list[bytes]]:
-        """:func:`features` with this model's tables and memos: only the attributes the model
-        knows, as bytes (the same labels as all of them, in half the tagging time)."""
-        return features(text, tokens, known, wikidata=self.wikidata, clusters=self.clusters,
-                        memos=self._memos)
+        """:func:`features` with this model's WikiData table and memos: only the attributes the
+        model knows, as bytes (the same labels as all of them, in half the tagging time)."""
+        return features(text, tokens, known, wikidata=self.wikidata, memos=self._memos)
 
     def labels(self, rows: Sequence[Sequence[str | bytes]]) -> list[str]:
         """BIO labels of feature rows (one per character)."""
@@ -357,27 +336,12 @@ class CrfModel:
         return labels
 
 
-def read_clusters(text: str) -> dict[str, str]:
-    """``word<TAB>cluster`` lines -> {word: cluster} (this model's noun clusters and the English
-    CRF's word clusters)."""
-    return dict(line.split("\t", 1) for line in text.splitlines() if line)
-
-
-def load_clusters() -> dict[str, str]:
-    """The packaged noun clusters (``data/ko_clusters.tsv``, built by ``bench/ko_clusters.py``
-    from kiwipiepy_model's language model; see ``data/ko_clusters-NOTICE.txt``): Kiwi noun ->
-    ``coarse.fine`` cluster."""
-    packaged = importlib.resources.files("streams.enrich") / "data" / "ko_clusters.tsv"
-    return read_clusters(packaged.read_text("utf-8"))
-
-
 def load(wikidata: Mapping[str, str], path: Path | str | None = None,
-         analyser: str = "kiwi", clusters: Mapping[str, str] | None = None) -> CrfModel:
+         analyser: str = "kiwi") -> CrfModel:
     """The packaged KLUE model for ``analyser``'s morphemes (or the one at ``path``) reading
-    ``wikidata``'s classes and ``clusters`` (the packaged ones when not given)."""
-    groups = load_clusters() if clusters is None else clusters
+    ``wikidata``'s classes."""
     if path is not None:
-        return CrfModel(path, wikidata, groups)
+        return CrfModel(path, wikidata)
     shipped = importlib.resources.files("streams.enrich") / "klue_crf" / MODELS[analyser]
     with importlib.resources.as_file(shipped) as packaged:
-        return CrfModel(packaged, wikidata, groups)
+        return CrfModel(packaged, wikidata)

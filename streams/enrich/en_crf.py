@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from streams.enrich import rules
-from streams.enrich.crf import TYPE_CODE, read_clusters
+from streams.enrich.crf import TYPE_CODE
 from streams.enrich.lexicon import Known, Lexicon
 
 FOLDER = importlib.resources.files("streams.enrich") / "en_crf"
@@ -160,6 +160,11 @@ class EnglishCrf:
             out.append([(spans[first][0], spans[last - 1][1], LABELS[label])
                         for first, last, label in decode(labels)])
         return out
+
+
+def read_clusters(text: str) -> dict[str, str]:
+    """``word<TAB>cluster`` lines -> {word: cluster}."""
+    return dict(line.split("\t", 1) for line in text.splitlines() if line)
 
 
 def load(lexicon: Lexicon, given_names: frozenset[str],

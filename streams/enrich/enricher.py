@@ -69,18 +69,13 @@ class Enricher:
 
     def with_crf(self, path: Path | str) -> Enricher:
         """This enricher with the Korean CRF model at ``path`` (a cross-validation fold's)."""
-        return replace(self, crf=crf.load(self.wikidata, path, clusters=self._clusters()))
+        return replace(self, crf=crf.load(self.wikidata, path))
 
     def with_analyser(self, name: str, crf_path: Path | str | None = None) -> Enricher:
         """This enricher with the Korean analyser ``name`` and its shipped CRF (or the one at
         ``crf_path``: a model trained on that analyser's morphemes)."""
         return replace(self, analyser=resources.load_analyser(name),
-                       crf=crf.load(self.wikidata, crf_path, analyser=name,
-                                    clusters=self._clusters()))
-
-    def _clusters(self) -> Mapping[str, str] | None:
-        """The noun clusters of this enricher's CRF (None: none loaded, load the packaged ones)."""
-        return None if self.crf is None else self.crf.clusters
+                       crf=crf.load(self.wikidata, crf_path, analyser=name))
 
     def with_en_model(self, name: str) -> Enricher:
         """This enricher with the English NER model ``name`` (an ``en_ner_model`` value)."""

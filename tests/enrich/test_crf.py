@@ -16,31 +16,13 @@ MODEL_DIR = Path(crf.__file__).parent / "klue_crf"
 def test_features_one_row_per_character() -> None:
     text = "서울시는 김철수 의원을 만났다."
     analyser, wikidata = default_enricher().analyser, default_enricher().wikidata
-    clusters = crf.load_clusters()
     rows = crf.features(text, analyser.tokenize(text), base_lexicon().scan(text),
-                        wikidata=wikidata, clusters=clusters)
+                        wikidata=wikidata)
     assert len(rows) == len(text)
     assert "c=서" in rows[0] and "k=BNNP" in rows[0] and "e=서울시" in rows[0]
     assert "cue" in rows[5]  # 김 of 김철수, followed by the title 의원
-    assert crf.features(text, analyser.tokenize(text), wikidata=wikidata,
-                        clusters=clusters) == crf.features(text, analyser.tokenize(text),
-                                                           wikidata=wikidata, clusters=clusters)
-
-
-def test_nouns_carry_their_cluster_at_two_granularities() -> None:
-    """Nouns used alike share a cluster (learnt from kiwipiepy_model's language model), and
-    every character of a clustered noun carries it, fine and coarse."""
-    clusters = crf.load_clusters()
-    assert len(clusters) > 50_000
-    assert clusters["부산"] == clusters["대구"] and clusters["여당"] == clusters["야당"]
-    assert clusters["부산"] != clusters["여당"]
-    text = "부산에서 야당 의원을 만났다."
-    enricher = default_enricher()
-    rows = crf.features(text, enricher.analyser.tokenize(text), wikidata=enricher.wikidata,
-                        clusters=clusters)
-    fine, coarse = "q=" + clusters["부산"], "Q=" + clusters["부산"].split(".")[0]
-    assert fine in rows[0] and coarse in rows[1] and fine not in rows[2]  # 에 is a particle
-    assert "q=" + clusters["야당"] in rows[5]
+    assert crf.features(text, analyser.tokenize(text), wikidata=wikidata) == crf.features(
+        text, analyser.tokenize(text), wikidata=wikidata)
 
 
 def test_decode_bio() -> None:
@@ -56,10 +38,6 @@ def test_shipped_model_and_licence() -> None:
     notice = (MODEL_DIR / "NOTICE.txt").read_text(encoding="utf-8")
     assert "CC BY-SA 4.0" in notice and "KLUE" in notice
     assert "Attribution-ShareAlike 4.0" in (MODEL_DIR / "LICENSE.txt").read_text(encoding="utf-8")
-    data = MODEL_DIR.parent / "data"
-    notice = (data / "ko_clusters-NOTICE.txt").read_text(encoding="utf-8")
-    assert "kiwipiepy_model" in notice and "Apache License, Version 2.0" in notice
-    assert "Apache License" in (data / "ko_clusters-LICENSE.txt").read_text(encoding="utf-8")
 
 
 def test_crf_adds_names_the_rules_miss() -> None:
@@ -117,8 +95,7 @@ def test_model_rows_keep_known_attributes_and_give_the_same_labels() -> None:
     known = frozenset(every.info().attributes)
     for text, tokens in zip(texts, korean.tokenize_many(enricher.analyser, texts), strict=True):
         matches = enricher.lexicon.scan(text)
-        full = crf.features(text, tokens, matches, wikidata=enricher.wikidata,
-                            clusters=model.clusters)
+        full = crf.features(text, tokens, matches, wikidata=enricher.wikidata)
         kept = model.features(text, tokens, matches)
         assert kept == [[a.encode() for a in row if a in known] for row in full]
         assert model.labels(kept) == every.tag(full)
