@@ -8,7 +8,8 @@ Two ways to read:
 * **With a group** (``group="my-app"``): Kafka spreads the partitions over the group's members
   and remembers where each stopped. At-least-once: an event's offset is committed only once the
   code that received it asks for the next one, so an event whose handler failed or was cut off
-  is delivered again on restart. ``start`` then applies only where the group has no offset yet.
+  is delivered again on restart, or after a rebalance by the partition's new owner. ``start``
+  then applies only where the group has no offset yet.
 
 Starting at a time uses the broker's offsets-for-times lookup; the embedded broker lacks it
 (../shared/notes/kafka-on-tansu.md), so in the ``tansu`` client profile the reader starts at the
@@ -18,6 +19,7 @@ beginning and skips records older than the time. Its end offset can also be too 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,12 +27,15 @@ from typing import Any, Literal
 
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import CommitFailedError
 from aiokafka.structs import OffsetAndMetadata
 
 from streams import kafka
 from streams.client.filters import Filters
 from streams.settings import Settings
 from streams.topics import ALL_TOPICS, SIDE_TOPICS
+
+log = logging.getLogger(__name__)
 
 Start = Literal["latest", "beginning"] | datetime
 
@@ -117,10 +122,21 @@ async def _at_end(consumer: AIOKafkaConsumer) -> bool:
 
 async def _commit(consumer: AIOKafkaConsumer, done: dict[TopicPartition, OffsetAndMetadata],
                   group: str | None) -> None:
-    """Commit the handled offsets (a group reader only; a reader without one keeps none)."""
-    if done and group is not None:
-        await consumer.commit(dict(done))
+    """Commit the handled offsets (a group reader only; a reader without one keeps none).
+
+    A rebalance can take partitions away between a fetch and its commit: a member joined or
+    left, or the broker lost the group (a restarted or rolled embedded broker). Those offsets
+    are dropped rather than raised, and the partition's owner, this reader or another, reads
+    again from the group's last commit: events may come twice, none is lost."""
+    owned = consumer.assignment()
+    offsets = {tp: at for tp, at in done.items() if tp in owned}
     done.clear()
+    if offsets and group is not None:
+        try:
+            await consumer.commit(offsets)
+        except CommitFailedError as exc:
+            log.info("group %s rebalanced before its commit, %s will be read again: %s",
+                     group, sorted(f"{tp.topic}/{tp.partition}" for tp in offsets), exc)
 
 
 def _event(record: Any, when: datetime) -> Event | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import dataclasses
 import os
 import re
 import subprocess
@@ -18,7 +19,9 @@ import orjson
 import pytest
 
 from streams import kafka
+from streams.broker import EmbeddedBroker
 from streams.client import subscribe
+from streams.client.reader import read
 from streams.records import Enriched, article_id
 from streams.schemas import load_schema, validation_errors
 from streams.settings import Settings
@@ -111,3 +114,25 @@ async def test_a_group_commits_only_what_its_loop_handled(broker: Settings) -> N
     # the second was in hand when the loop stopped: it comes again, the first does not
     assert await take(broker, entity, group, 2) == [f"{RUN} second", f"{RUN} third"]
     assert await take(broker, entity, group, 1) == [f"{RUN} third"]
+
+
+async def test_a_group_reader_goes_on_when_its_broker_loses_the_group(
+    own_broker: EmbeddedBroker,
+) -> None:
+    """A rolled or restarted embedded broker forgets the group: the commit of what the reader
+    had handled fails, and the reader re-joins and reads on instead of raising."""
+    settings = dataclasses.replace(Settings(), bootstrap_servers=own_broker.bootstrap,
+                                   embedded=False, broker_profile="tansu", partitions=1)
+    entity = f"org:lost-{RUN}"
+    await kafka.ensure_topics(settings)
+    await produce(settings, ENRICHED.name, [enriched("before", entity)])
+    events = read(settings, ENRICHED.name, group=f"lost-{RUN}", start="beginning")
+    first = await asyncio.wait_for(anext(events), 60)
+    own_broker.stop()  # the handled event is not committed yet: it is when the next is asked
+    own_broker.start()
+    await kafka.ensure_topics(settings)
+    await produce(settings, ENRICHED.name, [enriched("after", entity)])
+    second = await asyncio.wait_for(anext(events), 120)
+    await events.aclose()
+    assert (first.value["article"]["title"], second.value["article"]["title"]) == (
+        "before", "after")
