@@ -20,7 +20,7 @@ beginning and skips records older than the time. Its end offset can also be too 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -68,7 +68,7 @@ class Event:
 
 async def read(settings: Settings, topic: str, *, filters: Filters | None = None,
                start: Start = "latest", group: str | None = None,
-               limit: int | None = None, until_end: bool = False) -> AsyncIterator[Event]:
+               limit: int | None = None, until_end: bool = False) -> AsyncGenerator[Event, None]:
     """The events of ``topic`` that pass ``filters``, until ``limit`` of them, or with
     ``until_end`` until every partition is read up to the end it had when reached, or forever.
     """
