@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import aiohttp
@@ -66,7 +67,8 @@ def metric(text: str, series: str) -> float:
                if line.startswith(series + " "))
 
 
-def soak(minutes: float, rate: float, max_mb: int, pages: list[bytes]) -> dict[str, object]:
+def soak(minutes: float, rate: float, max_mb: int, pages: list[bytes],
+         keep_log: Path | None = None) -> dict[str, object]:
     web, port = free_port(), free_port()
     run = uuid.uuid4().hex[:8]
     with tempfile.TemporaryDirectory() as folder:
@@ -92,6 +94,8 @@ def soak(minutes: float, rate: float, max_mb: int, pages: list[bytes]) -> dict[s
             stop_process(worker, limit_s=20)
         rolls = [line for line in log.read_text().splitlines() if "embedded broker roll" in line]
         print("\n".join(rolls), file=sys.stderr)
+        if keep_log is not None:
+            keep_log.write_bytes(log.read_bytes())
         return result
 
 
@@ -113,9 +117,15 @@ async def _soak(worker: subprocess.Popen[bytes], base: str, settings: Settings,
 
         accepted: set[str] = set()
         out: dict[str, int] = {}
+        # the record times each page came out with: a second arrival with a time already seen
+        # is the same record read again (a subscriber's re-read), one with a new time is the
+        # pipeline producing it again (a stage's re-processing)
+        stamps: dict[str, set[datetime]] = {}
+        rereads = 0
         pushing_done, all_out = asyncio.Event(), asyncio.Event()
 
         async def collect(topic: str) -> None:
+            nonlocal rereads
             async for event in read(settings, topic, group=f"soak-{run}-{topic}",
                                     start="beginning"):
                 value = event.value
@@ -123,6 +133,9 @@ async def _soak(worker: subprocess.Popen[bytes], base: str, settings: Settings,
                        else value.get("url"))
                 if url:
                     out[url] = out.get(url, 0) + 1
+                    seen = stamps.setdefault(url, set())
+                    rereads += event.timestamp in seen
+                    seen.add(event.timestamp)
                 if pushing_done.is_set() and accepted <= out.keys():
                     all_out.set()
 
@@ -188,6 +201,7 @@ async def _soak(worker: subprocess.Popen[bytes], base: str, settings: Settings,
         "accepted": len(accepted), "refused": refused, "retried_503": retried,
         "lost": len(accepted - out.keys()),
         "duplicates": sum(n - 1 for url, n in out.items() if url in accepted),
+        "duplicates_reread": rereads,
         "rolls": int(rolls),
         "peak_total_mb": max(s["total"] for s in samples),
         "peak_broker_mb": max(s["broker"] for s in samples),
@@ -204,8 +218,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=10)
     parser.add_argument("--max-mb", type=int, default=512,
                         help="NEWSSTREAM_EMBEDDED_MAX_MB: the broker's ceiling (rolled from half)")
+    parser.add_argument("--log", type=Path, help="keep the worker's log in this file")
     args = parser.parse_args()
-    result = soak(args.minutes, args.rate, args.max_mb, real_pages(400))
+    result = soak(args.minutes, args.rate, args.max_mb, real_pages(400), args.log)
     print(orjson.dumps(result).decode())
 
 
