@@ -128,10 +128,13 @@ async def _commit(consumer: AIOKafkaConsumer, done: dict[TopicPartition, OffsetA
     left, or the broker lost the group (a restarted or rolled embedded broker). Those offsets
     are dropped rather than raised, and the partition's owner, this reader or another, reads
     again from the group's last commit: events may come twice, none is lost."""
+    if group is None:
+        done.clear()
+        return
     owned = consumer.assignment()
     offsets = {tp: at for tp, at in done.items() if tp in owned}
     done.clear()
-    if offsets and group is not None:
+    if offsets:
         try:
             await consumer.commit(offsets)
         except CommitFailedError as exc:
