@@ -9,7 +9,7 @@ import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import REGISTRY
 
-from streams import health, memory, roll
+from streams import faust_driver, health, memory, roll
 from streams.agent import Outputs
 from streams.broker import EmbeddedBroker
 from streams.ingest.emit import IngestGate
@@ -36,7 +36,7 @@ def create_app(settings: Settings, embedded: EmbeddedBroker | None = None
 
     if settings.data_dir:  # Faust creates the folder, not its parents
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    app = faust.App(
+    app = faust_driver.App(
         settings.app_id,
         key_serializer="raw",
         value_serializer="raw",

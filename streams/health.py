@@ -107,9 +107,12 @@ class BrokerWatch:
         if not (self.recreated and self.assigned_since_recreated
                 and readiness(app, self)["ready"]):
             return
-        for tp in app.consumer.assignment():  # a table's changelog is Faust's to read
-            if tp.topic in self.recreated and not tp.topic.endswith("-changelog"):
-                await app.consumer.seek(tp, 0)
+        # a table's changelog is Faust's to read. ``seek_wait`` seeks in the consumer's own
+        # thread: ``seek`` would change its fetch buffers under a fetch running there (a
+        # KeyError in aiokafka's fetcher that stopped the worker, seen after a roll)
+        await app.consumer.seek_wait({
+            tp: 0 for tp in app.consumer.assignment()
+            if tp.topic in self.recreated and not tp.topic.endswith("-changelog")})
         log.warning("read %s again from their start", ", ".join(sorted(self.recreated)))
         self.recreated.clear()
 

@@ -23,3 +23,19 @@ def test_each_profile_uses_the_fixed_driver(profile: str, transport: type) -> No
     resolved = {faust.transport.by_url(url) for url in brokers}
     assert resolved == {transport}
     assert issubclass(transport.Consumer, faust_driver.Consumer)
+
+
+def test_flow_control_empties_the_queues_only_when_it_resumes_a_suspended_flow() -> None:
+    """A record queued after the seek that ends a rebalance stays queued through Faust's later
+    ``resume`` (it was emptied, and never read until the next rebalance); what was queued before
+    a suspension is still emptied when the flow resumes."""
+    app = faust_driver.App("flow-control-test", autodiscover=False)
+    assert isinstance(app.flow_control, faust_driver.FlowControl)
+    queue = app.FlowControlQueue(maxsize=10, clear_on_resume=True)
+    app.flow_control.resume()  # a worker's flow starts suspended
+    queue.put_nowait("fetched after the seek")
+    app.flow_control.resume()
+    assert queue.qsize() == 1
+    app.flow_control.suspend()
+    app.flow_control.resume()
+    assert queue.qsize() == 0
