@@ -26,14 +26,14 @@ def test_each_profile_uses_the_fixed_driver(profile: str, transport: type) -> No
 
 
 def test_flow_control_empties_the_queues_only_when_it_resumes_a_suspended_flow() -> None:
-    """A record queued after the seek that ends a rebalance stays queued through Faust's later
-    ``resume`` (it was emptied, and never read until the next rebalance); what was queued before
-    a suspension is still emptied when the flow resumes."""
+    """A record queued around the seek that ends a rebalance stays queued through Faust's
+    ``resume`` of a flow already running (it was emptied, and not read until the next
+    rebalance); what was queued before a suspension is still emptied when the flow resumes."""
     app = faust_driver.App("flow-control-test", autodiscover=False)
     assert isinstance(app.flow_control, faust_driver.FlowControl)
     queue = app.FlowControlQueue(maxsize=10, clear_on_resume=True)
     app.flow_control.resume()  # a worker's flow starts suspended
-    queue.put_nowait("fetched after the seek")
+    queue.put_nowait("fetched around the seek")
     app.flow_control.resume()
     assert queue.qsize() == 1
     app.flow_control.suspend()
