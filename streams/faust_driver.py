@@ -67,8 +67,11 @@ class Consumer(driver.Consumer):
 
 
 class FlowControl(FlowControlEvent):
+    """mode's flow control, whose ``resume`` empties the queues only after a suspension (see
+    the module docstring, "Records fetched around the seek")."""
+
     def resume(self) -> None:
-        if self.is_active():  # the queues hold records fetched after the last seek: keep them
+        if self.is_active():  # queued while the flow ran: records of this generation, kept
             return
         super().resume()
 
