@@ -94,6 +94,8 @@ async def read(settings: Settings, topic: str, *, filters: Filters | None = None
             if until_end and not batches and await _at_end(consumer):
                 break
             for tp, records in batches.items():
+                if limit is not None and count >= limit:
+                    break  # a fetch may hold several partitions: none after the limit
                 for record in records:
                     when = datetime.fromtimestamp(record.timestamp / 1000, UTC)
                     event = _event(record, when) if since is None or when >= since else None

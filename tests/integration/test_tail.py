@@ -128,6 +128,37 @@ async def test_default_start_is_now_and_ctrl_c_stops_it(produced: Settings) -> N
             await proc.wait()
 
 
+async def test_limit_is_exact_when_a_fetch_holds_several_partitions(broker: Settings) -> None:
+    """``--limit N`` / ``read(limit=N)`` stop at N events even when one fetch brings records of
+    every partition (it went on to each further partition's first event)."""
+    from streams.client import Filters
+    from streams.client.reader import read
+
+    mark = f"{RUN}-limit"
+    records = [enriched(f"{mark}-{n}", ENTITY, "ko") for n in range(12)]
+    await kafka.ensure_topics(broker)
+    await produce(broker, ENRICHED.name, records)
+    every = [event async for event in read(broker, ENRICHED.name, filters=Filters(match=mark),
+                                           start="beginning", limit=len(records))]
+    assert len({event.partition for event in every}) > 1  # one fetch holds several partitions
+    for limit in (1, 3):
+        got = [event async for event in read(broker, ENRICHED.name, filters=Filters(match=mark),
+                                             start="beginning", limit=limit)]
+        assert len(got) == limit
+    done = tail(broker, "--from-beginning", "--match", mark, "--format", "jsonl", "--limit", "2")
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 2
+
+
+def test_bad_filter_is_one_line_and_status_2(broker: Settings) -> None:
+    for args in (("--since", "banana"),
+                 ("news.entity-mentions", "--topic-code", "medtop:04000000"),
+                 ("--topic-code", "medtop:x"), ("--limit", "many"), ("--format", "xml")):
+        done = tail(broker, *args)
+        assert done.returncode == 2, args
+        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
 def test_unreachable_broker_is_one_line_and_status_2(broker: Settings) -> None:
     nowhere = broker.with_bootstrap(f"127.0.0.1:{free_port()}")
     done = tail(nowhere, "--limit", "1")
