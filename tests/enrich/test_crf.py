@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from streams.enrich import crf
 
 from .conftest import base_lexicon, default_enricher, enrich, ner_spans
@@ -74,28 +76,78 @@ def test_batched_analysis_matches_single_calls() -> None:
             (t.form, t.tag, t.start) for t in single]
 
 
-def test_model_rows_keep_known_attributes_and_give_the_same_labels() -> None:
-    """The model's rows (only the attributes it knows, as bytes) tag exactly like every
-    attribute as a string, on the Korean articles of the topic set."""
+def _korean_texts() -> list[str]:
+    """Titles and bodies of the Korean articles of the topic set and of the labelled pages,
+    and texts at the edges (pad characters, one character, spaces only, Latin and digits)."""
     import orjson
-    import pycrfsuite  # type: ignore[import-untyped]
 
-    from streams.enrich import korean
+    from streams.parse import parse_article
 
-    enricher = default_enricher()
-    model = enricher.crf
-    assert model is not None
     rows = (orjson.loads(line) for line in (Path(__file__).parent / "data/topics_real.jsonl"
                                             ).read_bytes().splitlines())
     texts = [text for row in rows if row["language"] == "ko"
              for text in (row["title"], row["text"]) if text.strip()]
-    assert len(texts) >= 100
-    every = pycrfsuite.Tagger()
-    every.open(model.path)
-    known = frozenset(every.info().attributes)
+    pages = Path(__file__).parent / "pages"
+    for label in orjson.loads((pages / "labels.json").read_bytes())["pages"]:
+        if label["language"] == "ko":
+            parsed = parse_article((pages / f"{label['id']}.html").read_text(encoding="utf-8"),
+                                   label["url"])
+            texts += [parsed.title or "", parsed.text]
+    return [*filter(None, texts), "^^$$ 김^철$수", "김", "   ", "Samsung 2026년 3.5% 삼성"]
+
+
+@pytest.mark.parametrize("analyser", ["kiwi", "mecab"])
+def test_compiled_tagger_gives_python_crfsuites_labels(analyser: str) -> None:
+    """The compiled tagger (character attributes, weights and Viterbi in C) labels every
+    character as python-crfsuite labels the rows of ``crf.features``, with each analyser's
+    shipped model, on 200+ real Korean texts."""
+    import pycrfsuite  # type: ignore[import-untyped]
+
+    from streams.enrich import korean
+
+    if analyser == "mecab":
+        pytest.importorskip("mecab_ko", reason="the ko-mecab extra is not installed")
+    enricher = default_enricher()
+    if analyser != "kiwi":
+        enricher = enricher.with_analyser(analyser)
+    model = enricher.crf
+    assert model is not None
+    reference = pycrfsuite.Tagger()
+    reference.open(model.path)
+    texts = _korean_texts()
+    assert len(texts) >= 200
+    names = 0
     for text, tokens in zip(texts, korean.tokenize_many(enricher.analyser, texts), strict=True):
         matches = enricher.lexicon.scan(text)
-        full = crf.features(text, tokens, matches, wikidata=enricher.wikidata)
-        kept = model.features(text, tokens, matches)
-        assert kept == [[a.encode() for a in row if a in known] for row in full]
-        assert model.labels(kept) == every.tag(full)
+        labels = model.tag(text, model.analyse(text, tokens, matches))
+        assert labels == reference.tag(crf.features(text, tokens, matches,
+                                                    wikidata=enricher.wikidata)), text[:80]
+        names += sum(label.startswith("B-") for label in labels)
+    assert names > 1000  # the texts hold names: the labels compared are not all O
+
+
+def test_read_model_gives_the_stored_weights() -> None:
+    """``read_model`` reads every label, attribute and weight of the shipped model: the same as
+    python-crfsuite's dump of it (which rounds weights to six decimals)."""
+    import pycrfsuite  # type: ignore[import-untyped]
+
+    path = MODEL_DIR / "model.crfsuite"
+    weights = crf.read_model(path)
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    info = tagger.info()
+    assert list(weights.labels) == tagger.labels()
+    assert set(weights.attributes) == set(info.attributes)
+    size = len(weights.labels)
+    state = weights.state
+    stored = {(weights.attributes[row - 1], weights.labels[label]): state[row * size + label]
+              for row in range(1, len(weights.attributes) + 1) for label in range(size)
+              if state[row * size + label] != 0.0}
+    assert stored.keys() == info.state_features.keys()
+    assert all(abs(stored[key] - value) < 1e-6 for key, value in info.state_features.items())
+    assert all(weights.state[label] == 0.0 for label in range(size))  # row 0: no attribute
+    assert {(weights.labels[i], weights.labels[j]): weights.transitions[i * size + j]
+            for i in range(size) for j in range(size)
+            if weights.transitions[i * size + j] != 0.0}.keys() == info.transitions.keys()
+    with pytest.raises(ValueError, match="not a CRFsuite"):
+        crf.read_model(MODEL_DIR / "NOTICE.txt")
