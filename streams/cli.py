@@ -25,7 +25,7 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import faust
 import orjson
@@ -274,7 +274,9 @@ class _Parser(argparse.ArgumentParser):
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(prog="newsstream", description=__doc__,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
+    # the subcommands' parsers are _Parsers: the modules that add them take any ArgumentParser
+    sub = cast("argparse._SubParsersAction[argparse.ArgumentParser]",
+               parser.add_subparsers(dest="command", required=True))
     run = sub.add_parser("run", help="embedded broker + worker + sample replay")
     run.add_argument("paths", nargs="*", default=["samples"])
     run.set_defaults(func=cmd_run)
