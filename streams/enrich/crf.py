@@ -335,16 +335,8 @@ class CrfModel:
     def __init__(self, path: Path | str, wikidata: Mapping[str, str]) -> None:
         self.path = str(path)
         self.wikidata = wikidata
-        weights = read_model(self.path)
-        numbers = {attribute: number for number, attribute in enumerate(weights.attributes, 1)}
-        tables: dict[str, dict[str, int]] = {kind: {} for kind in crf_tagger.CHAR_KINDS}
-        for attribute, number in numbers.items():
-            kind, _, key = attribute.partition("=")
-            if key and kind in tables:
-                tables[kind][key] = number
-        self.labels_of = weights.labels
-        self._tagger = crf_tagger.Tagger(weights.labels, weights.state, weights.transitions,
-                                         tables)
+        self._tagger, numbers = compiled_tagger(self.path, character_kinds=True)
+        self.labels_of = self._tagger.labels
         # the word, morpheme and span attributes, as the tagger's attribute numbers
         self._get = {name: memo.__getitem__ for name, memo in new_memos(numbers).items()}
 
@@ -387,6 +379,23 @@ class ModelWeights(NamedTuple):
     # the row of attribute number a at a + 1
     state: array
     transitions: array  # labels x labels, from each label to each
+
+
+def compiled_tagger(path: Path | str, *, character_kinds: bool = False
+                    ) -> tuple[crf_tagger.Tagger, dict[str, int]]:
+    """The compiled tagger of the CRFsuite model at ``path`` and the model's attribute ->
+    attribute number; ``character_kinds``: with the tables of the Korean character attributes
+    (:data:`crf_tagger.CHAR_KINDS`) that :meth:`crf_tagger.Tagger.tag` computes itself."""
+    weights = read_model(path)
+    numbers = {attribute: number for number, attribute in enumerate(weights.attributes, 1)}
+    tables: dict[str, dict[str, int]] = {}
+    if character_kinds:
+        tables = {kind: {} for kind in crf_tagger.CHAR_KINDS}
+        for attribute, number in numbers.items():
+            kind, _, key = attribute.partition("=")
+            if key and kind in tables:
+                tables[kind][key] = number
+    return crf_tagger.Tagger(weights.labels, weights.state, weights.transitions, tables), numbers
 
 
 def read_model(path: Path | str) -> ModelWeights:

@@ -87,6 +87,34 @@ cdef class Tagger:
             PyMem_Free(state)
             PyMem_Free(back)
 
+    def tag_attributes(self, list rows, dict numbers):
+        """Label numbers of rows of attribute strings, one row per item, as python-crfsuite
+        tags them: ``numbers`` gives each attribute the model has weights for its number, the
+        others weigh nothing (the English CRF's token rows)."""
+        cdef Py_ssize_t n = len(rows)
+        if n == 0:
+            return []
+        cdef int L = self.size
+        cdef Py_ssize_t i, j
+        cdef double* row
+        cdef double* state = <double*>PyMem_Malloc(n * L * sizeof(double))
+        cdef int* back = <int*>PyMem_Malloc(n * L * sizeof(int))
+        if state == NULL or back == NULL:
+            PyMem_Free(state)
+            PyMem_Free(back)
+            raise MemoryError()
+        try:
+            for i in range(n * L):
+                state[i] = 0.0
+            for i in range(n):
+                row = state + i * L
+                for attribute in <list>rows[i]:
+                    self._add(row, numbers.get(attribute))
+            return self._viterbi(n, state, back)
+        finally:
+            PyMem_Free(state)
+            PyMem_Free(back)
+
     cdef void _add(self, double* row, object number) noexcept:
         """Add the weights of attribute ``number`` (``None`` or 0: none) to a state row."""
         cdef Py_ssize_t a, j

@@ -1,10 +1,13 @@
 """Token CRF for English names, distilled from spaCy's small English model: features and tagging.
 
-One linear-chain CRF (python-crfsuite) labels the tokens of an English sentence with BIO tags of
-``PER``, ``ORG``, ``LOC``, ``PRD`` (products) and ``EVT`` (events). It was trained on what
+One linear-chain CRF (trained with python-crfsuite) labels the tokens of an English sentence
+with BIO tags of ``PER``, ``ORG``, ``LOC``, ``PRD`` (products) and ``EVT`` (events). It was
+trained on what
 Explosion's ``en_core_web_sm`` (MIT) finds in about 73,000 sentences of English web articles
 (``bench/train_en_crf.py``), so it reads names much as that model does at a twentieth of its
-cost: feature rows from Python string work plus python-crfsuite's C++ tagger, no neural network.
+cost: feature rows from Python string work, tagged by the compiled tagger of the Korean CRF
+(:meth:`streams.enrich.crf_tagger.Tagger.tag_attributes`: python-crfsuite's labels), no neural
+network.
 
 Per token the features are: the lower-cased word and its shape (``Xxxx``, ``X.X.``, ``dd``), its
 first and last two to four letters, flags for a common given name (``data/given_names_en.tsv``),
@@ -28,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from streams.enrich import rules
-from streams.enrich.crf import TYPE_CODE
+from streams.enrich.crf import TYPE_CODE, compiled_tagger
 from streams.enrich.lexicon import Known, Lexicon
 
 FOLDER = importlib.resources.files("streams.enrich") / "en_crf"
@@ -141,22 +144,21 @@ class EnglishCrf:
 
     def __init__(self, path: Path | str, clusters: Mapping[str, str], lexicon: Lexicon,
                  given_names: frozenset[str]) -> None:
-        import pycrfsuite  # type: ignore[import-untyped]
-
         self.path = str(path)
         self.clusters = clusters
         self.lexicon = lexicon
         self._word = word_memo(given_names)
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(self.path)
+        self._tagger, self._numbers = compiled_tagger(self.path)
 
     def spans(self, texts: Sequence[str]) -> list[list[Span]]:
         """Typed ``(start, end, type)`` name spans of each text."""
         out = []
+        labels_of = self._tagger.labels
         for text in texts:
             spans = tokens(text)
-            labels = self._tagger.tag(features(text, spans, self.lexicon.scan(text),
-                                               self.clusters, word=self._word)) if spans else []
+            labels = [labels_of[number] for number in self._tagger.tag_attributes(
+                features(text, spans, self.lexicon.scan(text), self.clusters, word=self._word),
+                self._numbers)] if spans else []
             out.append([(spans[first][0], spans[last - 1][1], LABELS[label])
                         for first, last, label in decode(labels)])
         return out

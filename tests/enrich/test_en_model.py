@@ -91,3 +91,33 @@ def test_the_worker_warm_up_builds_the_enricher() -> None:
     enricher = agent.warm_up(replace(Settings(), en_ner_model=en_model.BUILTIN))
     assert isinstance(enricher.en_model, en_crf.EnglishCrf) and enricher.crf is not None
     assert agent.warm_up(replace(Settings(), en_ner_model="none")).en_model is None
+
+
+def test_the_compiled_tagger_gives_python_crfsuites_labels() -> None:
+    """The English CRF tags its token rows with the compiled tagger: the labels python-crfsuite
+    gives the same rows, on the English texts of the topic set and of the labelled pages."""
+    from pathlib import Path
+
+    import orjson
+    import pycrfsuite  # type: ignore[import-untyped]
+
+    model = default_enricher().en_model
+    assert isinstance(model, en_crf.EnglishCrf)
+    reference = pycrfsuite.Tagger()
+    reference.open(model.path)
+    data = Path(__file__).parent / "data" / "topics_real.jsonl"
+    texts = [text for row in map(orjson.loads, data.read_bytes().splitlines())
+             if row["language"] == "en" for text in (row["title"], *row["text"].split("\n"))
+             if text.strip()]
+    assert len(texts) >= 500
+    names = 0
+    for text in texts:
+        spans = en_crf.tokens(text)
+        rows = en_crf.features(text, spans, model.lexicon.scan(text), model.clusters,
+                               word=en_crf.word_memo(default_enricher().given_names))
+        expected = reference.tag(rows)
+        assert [model.spans([text])[0]] == [[
+            (spans[first][0], spans[last - 1][1], en_crf.LABELS[label])
+            for first, last, label in en_crf.decode(expected)]], text[:80]
+        names += sum(label.startswith("B-") for label in expected)
+    assert names > 500
