@@ -4,9 +4,9 @@ One linear-chain CRF (trained with python-crfsuite) labels the tokens of an Engl
 with BIO tags of ``PER``, ``ORG``, ``LOC``, ``PRD`` (products) and ``EVT`` (events). It was
 trained on what Explosion's ``en_core_web_sm`` (MIT) finds in about 73,000 sentences of English
 web articles (``bench/train_en_crf.py``), so it reads names much as that model does at a
-twentieth of its cost: feature rows from Python string work, tagged by the compiled tagger of the Korean CRF
-(:meth:`streams.enrich.crf_tagger.Tagger.tag_attributes`: python-crfsuite's labels), no neural
-network.
+twentieth of its cost: feature rows from Python string work, tagged by the compiled tagger of
+the Korean CRF (:meth:`streams.enrich.crf_tagger.Tagger.tag_attributes`: python-crfsuite's
+labels), no neural network.
 
 Per token the features are: the lower-cased word and its shape (``Xxxx``, ``X.X.``, ``dd``), its
 first and last two to four letters, flags for a common given name (``data/given_names_en.tsv``),
