@@ -29,7 +29,7 @@ The bars (typed F1 >= 70, untyped F1 >= 78 on news) are checked on ``combined_cv
 line: one JSON object with every figure.
 
 Usage: .venv/bin/python bench/ner_klue.py [PATH] [--limit N] [--folds K] [--seed S] [--no-cv]
-       [--iterations N] [--analyser kiwi|mecab]
+       [--iterations N] [--analyser kiwi|mecab] [--train-fraction F]
        .venv/bin/python bench/ner_klue.py --conll PATH [--en-models A,B,C]
 
 English (``--conll``, PER/ORG/LOC + MISC): scored on all sentences and on their even and odd
@@ -45,6 +45,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import random
 import sys
 import tempfile
 import time
@@ -201,10 +202,11 @@ def conll_groups(sentences: Sentences, predictions: Predictions) -> dict[str, di
 
 
 def cross_validate(sentences: Sentences, k: int, seed: int, enricher: Enricher,
-                   params: dict[str, object] | None = None
+                   params: dict[str, object] | None = None, fraction: float = 1.0
                    ) -> tuple[Predictions, Predictions, Predictions, list[dict[str, float]]]:
     """(CRF-alone, combined and product predictions, per-fold news scores), every sentence
-    predicted by ``enricher`` with the CRF model of the fold that left it out."""
+    predicted by ``enricher`` with the CRF model of the fold that left it out, trained on
+    ``fraction`` of that fold's training sentences (a seeded sample: a learning curve)."""
     from train_klue_crf import folds, item, train, trainable
 
     items = [item(sentence, gold, enricher) for _, sentence, gold in sentences]
@@ -218,6 +220,8 @@ def cross_validate(sentences: Sentences, k: int, seed: int, enricher: Enricher,
         for fold in range(k):
             started = time.perf_counter()
             chosen = [x for x, f, u in zip(items, fold_of, use, strict=True) if u and f != fold]
+            if fraction < 1.0:
+                chosen = random.Random(seed + fold).sample(chosen, round(len(chosen) * fraction))
             path = train(chosen, Path(tmp) / f"fold{fold}.crfsuite", params)
             model = crf.load(enricher.wikidata, path)
             fold_enricher = replace(enricher, crf=model)
@@ -260,6 +264,9 @@ def main() -> None:
     parser.add_argument("--no-cv", action="store_true", help="rules only (no CRF training)")
     parser.add_argument("--iterations", type=int, default=None,
                         help="L-BFGS iterations of the fold models (default: the shipped model's)")
+    parser.add_argument("--train-fraction", type=float, default=1.0,
+                        help="train each fold's CRF on this share of its training sentences "
+                             "(a seeded sample): points of a learning curve")
     parser.add_argument("--analyser", default="kiwi", choices=resources.ANALYSERS,
                         help="Korean analyser (NEWSSTREAM_KO_ANALYSER) whose morphemes the rules "
                              "read and the fold models are trained on")
@@ -287,14 +294,15 @@ def main() -> None:
         figures["rules"] = rules
     if not (args.conll or args.no_cv):
         params = {} if args.iterations is None else {"max_iterations": args.iterations}
-        crf_only, combined, product, per_fold = cross_validate(sentences, args.folds, args.seed,
-                                                               enricher, params)
+        crf_only, combined, product, per_fold = cross_validate(
+            sentences, args.folds, args.seed, enricher, params, args.train_fraction)
         crf_cv, combined_cv = by_group(sentences, crf_only), by_group(sentences, combined)
         product_cv = by_group(sentences, product)
         report("crf_cv", crf_cv)
         report("combined_cv", combined_cv)
         report("product_cv", product_cv)
         figures |= {"folds": args.folds, "seed": args.seed, "crf_params": PARAMS | params,
+                    "train_fraction": args.train_fraction,
                     "crf_cv": crf_cv, "combined_cv": combined_cv, "product_cv": product_cv,
                     "per_fold": per_fold}
         news = combined_cv.get("wikitree")
