@@ -178,63 +178,47 @@ cdef class Tagger:
         others (0: none).
         """
         cdef Py_ssize_t n = len(text)
-        if n == 0:
-            return []
         if len(ktag) != n or len(pos) != n or len(words) != n:
             raise ValueError("one tag, position and word row per character")
-        cdef int L = self.size
-        cdef double* state = <double*>PyMem_Malloc(n * L * sizeof(double))
-        cdef int* back = <int*>PyMem_Malloc(n * L * sizeof(int))
-        if state == NULL or back == NULL:
-            PyMem_Free(state)
-            PyMem_Free(back)
-            raise MemoryError()
-        try:
-            self._state(text, n, ktag, pos, words, marks, state)
-            return self._viterbi(n, state, back)
-        finally:
-            PyMem_Free(state)
-            PyMem_Free(back)
+        return self._label(n, text, ktag, pos, words, marks, None, None)
 
     def tag_attributes(self, list rows, dict numbers):
         """Label numbers of rows of attribute strings, one row per item, as python-crfsuite
         tags them: ``numbers`` gives each attribute the model has weights for its number, the
         others weigh nothing (the English CRF's token rows)."""
-        cdef Py_ssize_t n = len(rows)
+        return self._label(len(rows), None, None, None, None, None, rows, numbers)
+
+    cdef list _label(self, Py_ssize_t n, str text, list ktag, list pos, list words, list marks,
+                     list rows, dict numbers):
+        """The state scores of ``n`` items, from a text's character attributes (:meth:`tag`)
+        or, with ``rows``, from rows of attribute strings (:meth:`tag_attributes`), decoded."""
+        cdef Py_ssize_t i
         if n == 0:
             return []
-        cdef int L = self.size
-        cdef Py_ssize_t i, j
-        cdef double* row
-        cdef double* state = <double*>PyMem_Malloc(n * L * sizeof(double))
-        cdef int* back = <int*>PyMem_Malloc(n * L * sizeof(int))
+        cdef double* state = <double*>PyMem_Malloc(n * self.size * sizeof(double))
+        cdef int* back = <int*>PyMem_Malloc(n * self.size * sizeof(int))
         if state == NULL or back == NULL:
             PyMem_Free(state)
             PyMem_Free(back)
             raise MemoryError()
         try:
-            for i in range(n * L):
+            for i in range(n * self.size):
                 state[i] = 0.0
-            for i in range(n):
-                row = state + i * L
-                for attribute in <list>rows[i]:
-                    self._add(row, numbers.get(attribute))
+            if rows is None:
+                self._state(text, n, ktag, pos, words, marks, state)
+            else:
+                for i in range(n):
+                    for attribute in <list>rows[i]:
+                        self._add(state + i * self.size, numbers.get(attribute))
             return self._viterbi(n, state, back)
         finally:
             PyMem_Free(state)
             PyMem_Free(back)
 
-    cdef void _add(self, double* row, object number) noexcept:
+    cdef inline void _add(self, double* row, object number) noexcept:
         """Add the weights of attribute ``number`` (``None`` or 0: none) to a state row."""
-        cdef Py_ssize_t a, j
-        if number is None:
-            return
-        a = <Py_ssize_t>number
-        if a <= 0:
-            return
-        a *= self.size
-        for j in range(self.size):
-            row[j] += self.weights[a + j]
+        if number is not None:
+            self._weigh(row, <int32_t>number)
 
     cdef inline void _weigh(self, double* row, int32_t number) noexcept:
         """Add the weights of attribute ``number`` (0: none) to a state row."""
@@ -273,8 +257,6 @@ cdef class Tagger:
                 pad[i + 2] = text[i]
                 shape[i + 1] = char_class(pad[i + 2])
                 tags[i + 1] = numbers.get(ktag[i], -1)
-            for i in range(n * L):
-                state[i] = 0.0
             for i in range(n):
                 row = state + i * L
                 self._weigh(row, _get(&points[0], _pack(0, 0, pad[i + 2])))  # c
