@@ -161,10 +161,11 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
     found: list[Mention] = []
     quoted_titles = [m.span(1) for m in _QUOTED_RE.finditer(text)
                      if _is_title_case(m.group(1)) and " " in m.group(1)]
-    headed = [match.span() for match in _SPAN_RE.finditer(text)
+    capitalised = list(_SPAN_RE.finditer(text))  # the capitalised runs, read by several passes
+    headed = [match.span() for match in capitalised
               if rules.suffix_type_en(match.group(0).rstrip(".").split())]
     longer = [] if confirm is not None and _is_title_case(text) else _longer_names(
-        text, lexicon, enricher)
+        text, lexicon, enricher, capitalised)
     for start, end, known in lexicon.scan(text):
         if overlaps(occupied, start, end) or any(s <= start < e for s, e, _ in longer):
             continue  # SoftBank Ventures Asia, CJ Logistics: another name that starts the same
@@ -211,10 +212,10 @@ def extract(enricher: Enricher, text: str, lexicon: Lexicon,
                 found.append(mention)
 
     midsentence = {
-        m.group(0).rstrip(".") for m in _SPAN_RE.finditer(text)
+        m.group(0).rstrip(".") for m in capitalised
         if not _SENTENCE_START_RE.search(text[max(0, m.start() - 3):m.start()])
     }
-    runs = [mention for match in _SPAN_RE.finditer(text)
+    runs = [mention for match in capitalised
             for start, end in _split_possessive(text, match.start(), match.end(),
                                                 enricher.given_names)
             if (mention := _candidate(text, _after_known_prefix(text, start, end, occupied), end,
@@ -331,15 +332,17 @@ _SAME_NAME_ENDS = frozenset(words(
 ))
 
 
-def _longer_names(text: str, lexicon: Lexicon, enricher: Enricher) -> list[tuple[int, int, str]]:
+def _longer_names(text: str, lexicon: Lexicon, enricher: Enricher,
+                  capitalised: list[re.Match[str]]) -> list[tuple[int, int, str]]:
     """Capitalised runs that a known organisation or place opens and more capitalised words
     continue into another name: ``SoftBank Ventures Asia``, ``Kakao Ventures``, ``CJ
     Logistics``, ``Hanwha Ocean`` (a unit of the company, not the company), ``Los Angeles
     Lakers`` (a team, not the city), ``Jordan Ott`` (a person). Not when the next word is a
     title (``Nvidia CEO``, ``NATO Secretary General``), a legal form (``Acme Inc.``), a date,
-    another known name or a demonym, nor when the whole run is known."""
+    another known name or a demonym, nor when the whole run is known. ``capitalised``: the
+    matches of ``_SPAN_RE`` in ``text``."""
     out = []
-    for match in _SPAN_RE.finditer(text):
+    for match in capitalised:
         if " " not in match.group(0):
             continue  # one word: nothing longer (most runs)
         for start, end in _split_possessive(text, match.start(), match.end(),
