@@ -339,6 +339,7 @@ class CrfModel:
         self.labels_of = self._tagger.labels
         # the word, morpheme and span attributes, as the tagger's attribute numbers
         self._get = {name: memo.__getitem__ for name, memo in new_memos(numbers).items()}
+        self._reference: Any = None  # python-crfsuite's tagger, opened by the first labels()
 
     def spans(self, text: str, tokens: Sequence[Any],
               known: Iterable[tuple[int, int, Known]] = ()) -> list[tuple[int, int, str]]:
@@ -361,12 +362,12 @@ class CrfModel:
     def labels(self, rows: Sequence[Sequence[str]]) -> list[str]:
         """BIO labels of rows of :func:`features` by python-crfsuite (the reference; the
         cross-validation's CRF-alone figures)."""
-        import pycrfsuite  # type: ignore[import-untyped]
+        if self._reference is None:
+            import pycrfsuite  # type: ignore[import-untyped]
 
-        tagger = pycrfsuite.Tagger()
-        tagger.open(self.path)
-        labels: list[str] = tagger.tag(rows)
-        tagger.close()
+            self._reference = pycrfsuite.Tagger()
+            self._reference.open(self.path)
+        labels: list[str] = self._reference.tag(rows)
         return labels
 
 
